@@ -1,0 +1,18 @@
+# One image for every Jisr process (ingestion, gateway, simulators): `jisr <command>`.
+FROM node:20-bookworm-slim
+# better-sqlite3 and serialport compile from source when no prebuilt binary can be fetched.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY core/package.json core/
+COPY cli/package.json cli/
+COPY gateway/package.json gateway/
+COPY simulators/package.json simulators/
+COPY services/ingestion/package.json services/ingestion/
+COPY dashboards/package.json dashboards/
+RUN npm ci --no-audit --no-fund
+COPY . .
+ENV NODE_ENV=production
+ENTRYPOINT ["node", "cli/bin/jisr.js"]
+CMD ["--help"]

@@ -1,0 +1,71 @@
+/**
+ * Makes sure the server binaries the tests need are on this machine. Where one is missing and we are
+ * root on Debian, installs its Debian package; elsewhere fails at once naming what to install.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+
+export interface Requirement {
+  /** Binary looked up on PATH (or in /usr/sbin, where Debian puts mosquitto). */
+  binary: string;
+  /** Debian package that ships it. */
+  debianPackage: string;
+}
+
+export const TEST_SERVERS: Requirement[] = [
+  { binary: "influxd", debianPackage: "influxdb" },
+  { binary: "mosquitto", debianPackage: "mosquitto" },
+  { binary: "socat", debianPackage: "socat" },
+];
+
+const EXTRA_DIRS = ["/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin"];
+
+/** Absolute path of a binary, or undefined. */
+export function findBinary(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? "").split(":").filter(Boolean), ...EXTRA_DIRS];
+  for (const dir of dirs) {
+    const path = `${dir}/${name}`;
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+function isDebian(): boolean {
+  return existsSync("/etc/debian_version") || /ID(_LIKE)?=.*debian/.test(readOrEmpty("/etc/os-release"));
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+export function ensurePackages(requirements: Requirement[] = TEST_SERVERS, log = (m: string) => process.stderr.write(`${m}\n`)): void {
+  const missing = requirements.filter((r) => !findBinary(r.binary));
+  if (missing.length === 0) return;
+  const names = missing.map((r) => r.debianPackage);
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !isDebian()) {
+    throw new Error(
+      `The tests need ${missing.map((r) => r.binary).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not installed.\n` +
+        `Install ${missing.length > 1 ? "them" : "it"} (on Debian/Ubuntu: sudo apt-get install ${names.join(" ")}) and run the tests again.`,
+    );
+  }
+  log(`[test setup] installing Debian packages: ${names.join(" ")} (missing: ${missing.map((r) => r.binary).join(", ")})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  execFileSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"], env });
+  const res = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...names], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
+  if (res.status !== 0) throw new Error(`apt-get install ${names.join(" ")} failed (exit ${res.status})`);
+  const still = missing.filter((r) => !findBinary(r.binary));
+  if (still.length > 0) throw new Error(`installed ${names.join(" ")} but ${still.map((r) => r.binary).join(", ")} is still not found`);
+  // Debian starts the packaged services on their default ports; our tests use their own instances.
+  for (const service of ["influxdb", "mosquitto"]) {
+    spawnSync("systemctl", ["stop", service], { stdio: "ignore" });
+    spawnSync("service", [service, "stop"], { stdio: "ignore" });
+  }
+}
