@@ -1,4 +1,13 @@
 export * from "./errors.js";
+export * from "./influx/client.js";
+export { InfluxHttpError } from "./influx/http-errors.js";
+export * from "./influx/influxql.js";
+export type { Cell, InfluxSeries, StatementResult } from "./influx/response.js";
+export * from "./influx/retry.js";
+export * from "./influx/server.js";
 export * from "./line-protocol.js";
 export * from "./point.js";
+export * from "./store/influx-store.js";
+export * from "./store/sqlite-store.js";
 export * from "./store/types.js";
+export { aggregateQuerySchema, latestQuerySchema, validatePoints } from "./store/validate.js";

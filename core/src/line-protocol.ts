@@ -174,7 +174,8 @@ function parseFields(s: string, from: number): FieldsResult {
   const fields: Record<string, FieldValue> = {};
   let i = from;
   for (;;) {
-    const [key, kEnd] = readUntil(s, i, "= ", ",= \\");
+    // An unescaped comma also ends a key: `a,b=1` is a field "a" without a value, as InfluxDB reads it.
+    const [key, kEnd] = readUntil(s, i, ",= ", ",= \\");
     if (s[kEnd] !== "=" || key === "") return { ok: false, error: `field "${key}" has no value` };
     i = kEnd + 1;
     if (s[i] === '"') {
@@ -213,7 +214,8 @@ function readQuoted(s: string, from: number): [string, number] {
 const TRUE = new Set(["t", "T", "true", "True", "TRUE"]);
 const FALSE = new Set(["f", "F", "false", "False", "FALSE"]);
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const INT = /^[+-]?\d+[iu]$/;
+// `i` is a signed integer, `u` an unsigned one (no minus sign allowed).
+const INT = /^([+-]?\d+i|\+?\d+u)$/;
 
 function parseScalar(raw: string): FieldValue | undefined {
   if (TRUE.has(raw)) return true;

@@ -3,6 +3,7 @@
  * It maps 1:1 onto an InfluxDB point, and onto a row of the embedded SQLite store.
  */
 import { z } from "zod";
+import { escapeKey, escapeMeasurement } from "./line-protocol.js";
 
 /** A field value. Numbers are always stored as floats so a field can never change type between writers. */
 export type FieldValue = number | string | boolean;
@@ -21,7 +22,14 @@ const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const nameMessage = "must be snake_case: a lower-case letter, then lower-case letters, digits or _ (max 64)";
 
 export const measurementName = z.string().regex(NAME, nameMessage);
-export const tagKey = z.string().regex(NAME, nameMessage);
+/**
+ * Tag and field keys. `time` is reserved: InfluxDB 1.x rejects a tag key `time` and silently drops a
+ * field `time` (checked on 1.6.7), so the point would be lost or mangled.
+ */
+export const tagKey = z
+  .string()
+  .regex(NAME, nameMessage)
+  .refine((s) => s !== "time", 'must not be "time" (reserved by InfluxDB)');
 /**
  * Tag values are free text, escaped on the wire (commas, spaces, equals signs), but never empty (InfluxDB
  * drops empty tags silently) and without backslashes or control characters: those have no escaping that
@@ -31,12 +39,26 @@ export const tagValue = z
   .string()
   .min(1, "must not be empty")
   .max(256, "must be at most 256 characters")
-  .refine((s) => !/[\\\x00-\x1f\x7f]/.test(s), "must not contain backslashes, line breaks or other control characters");
+  .refine(
+    (s) => !hasBackslashOrControl(s),
+    "must not contain backslashes, line breaks or other control characters",
+  );
+
+function hasBackslashOrControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c || c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
 
 /** An institution or device id: short, URL- and file-name-safe. */
 export const idSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lower-case letters, digits, - or _ (max 63), starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    "must be lower-case letters, digits, - or _ (max 63), starting with a letter or digit",
+  );
 
 export const fieldValueSchema = z.union([
   z.number().refine(Number.isFinite, "must be a finite number (NaN and Infinity cannot be stored)"),
@@ -57,30 +79,57 @@ export const timeMsSchema = z
 /** Time on the JSON wire: epoch milliseconds, or an ISO-8601 string with an explicit zone. */
 export const wireTimeSchema = z.union([
   timeMsSchema,
-  z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time with a zone, e.g. 2026-11-29T10:00:00Z" })
+  z.iso
+    .datetime({
+      offset: true,
+      message: "must be an ISO-8601 date-time with a zone, e.g. 2026-11-29T10:00:00Z",
+    })
     .transform((s) => Date.parse(s))
     .pipe(timeMsSchema),
 ]);
 
+/** Reports why a key is bad ("must be snake_case…") instead of zod's bare "Invalid key in record". */
+const keyError = {
+  error: (iss: { code?: string; issues?: Array<{ message: string }> }) =>
+    iss.code === "invalid_key" ? iss.issues?.map((i) => i.message).join("; ") : undefined,
+};
+
 export const pointSchema = z
   .object({
     measurement: measurementName,
-    tags: z.record(tagKey, tagValue).default({}),
+    tags: z.record(tagKey, tagValue, keyError).default({}),
     fields: z
-      .record(tagKey, fieldValueSchema)
+      .record(tagKey, fieldValueSchema, keyError)
       .refine((f) => Object.keys(f).length > 0, "must hold at least one field"),
     time: wireTimeSchema,
   })
-  .strict();
+  .strict()
+  // InfluxDB 3.x refuses a name that is both a tag and a field; 1.x keeps both and renames one `<name>_1`.
+  .superRefine((p, ctx) => {
+    for (const key of Object.keys(p.fields)) {
+      if (Object.hasOwn(p.tags, key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["fields", key],
+          message: `"${key}" is already a tag of this point`,
+        });
+      }
+    }
+  });
 
 /** A point as received on the wire, before ingestion adds the institution. */
 export type WirePoint = z.input<typeof pointSchema>;
 
-/** Series identity: measurement plus sorted tags. Two points with the same key and time are the same reading. */
+/**
+ * Series identity: measurement plus sorted tags, escaped as in line protocol so that it is unambiguous
+ * (tags `{a: "1,b=2"}` and `{a: "1", b: "2"}` are two series). Two points with the same key and time are
+ * the same reading. Empty tag values are left out, as InfluxDB drops them.
+ */
 export function seriesKey(p: Pick<Point, "measurement" | "tags">): string {
-  const tags = Object.keys(p.tags)
-    .sort()
-    .map((k) => `${k}=${p.tags[k]}`)
-    .join(",");
-  return tags ? `${p.measurement},${tags}` : p.measurement;
+  let key = escapeMeasurement(p.measurement);
+  for (const k of Object.keys(p.tags).sort()) {
+    const v = p.tags[k];
+    if (v) key += `,${escapeKey(k)}=${escapeKey(v)}`;
+  }
+  return key;
 }

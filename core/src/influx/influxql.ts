@@ -1,0 +1,67 @@
+/**
+ * Building InfluxQL safely. Every identifier is double-quoted and every string is single-quoted, with the
+ * escapes of the InfluxQL scanner (`\\`, `\"`, `\'`, `\n`), so a tag value such as `it's "x"\` stays one
+ * literal and can never end the string and add a clause. Only the subset that also runs on the v1
+ * compatibility of 2.x and 3.x is used: plain SELECT with time bounds in epoch ms, GROUP BY, fill(none).
+ */
+import type { AggregateQuery, LatestQuery } from "../store/types.js";
+
+function escapeQuoted(s: string, quote: '"' | "'"): string {
+  let out = "";
+  for (const c of s) {
+    if (c === "\\" || c === quote) out += `\\${c}`;
+    else if (c === "\n")
+      out += "\\n"; // a raw line break inside quotes is a parse error in InfluxQL
+    else out += c;
+  }
+  return out;
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${escapeQuoted(name, '"')}"`;
+}
+
+export function quoteString(value: string): string {
+  return `'${escapeQuoted(value, "'")}'`;
+}
+
+/** An absolute instant as an InfluxQL duration literal since the epoch, e.g. `1700000000000ms`. */
+export function msLiteral(ms: number): string {
+  if (!Number.isSafeInteger(ms)) throw new RangeError(`time ${ms} is not a whole number of milliseconds`);
+  return `${ms}ms`;
+}
+
+/** `"k1" = 'v1' AND "k2" = 'v2'` in key order, or "" without filters. */
+export function tagConditions(where: Record<string, string> | undefined): string {
+  return Object.keys(where ?? {})
+    .sort()
+    .map((k) => `${quoteIdentifier(k)} = ${quoteString((where as Record<string, string>)[k] as string)}`)
+    .join(" AND ");
+}
+
+function whereClause(timeConditions: string[], where: Record<string, string> | undefined): string {
+  const tags = tagConditions(where);
+  return `WHERE ${[...timeConditions, ...(tags ? [tags] : [])].join(" AND ")}`;
+}
+
+/** One aggregate per epoch-aligned bucket, per groupBy combination; empty buckets are left out. */
+export function buildAggregateQuery(q: AggregateQuery): string {
+  const where = whereClause([`time >= ${msLiteral(q.from)}`, `time < ${msLiteral(q.to)}`], q.where);
+  const groupBy = [`time(${msLiteral(q.everyMs)})`, ...(q.groupBy ?? []).map(quoteIdentifier)].join(", ");
+  return (
+    `SELECT ${q.fn}(${quoteIdentifier(q.field)}) FROM ${quoteIdentifier(q.measurement)} ${where} ` +
+    `GROUP BY ${groupBy} fill(none)`
+  );
+}
+
+/**
+ * The newest row of every series (GROUP BY *), so tags come back as tags and the columns hold only fields;
+ * the store then keeps the newest per groupBy combination.
+ */
+export function buildLatestQuery(q: LatestQuery & { now: number; lookbackMs: number }): string {
+  const where = whereClause(
+    [`time >= ${msLiteral(q.now - q.lookbackMs)}`, `time <= ${msLiteral(q.now)}`],
+    q.where,
+  );
+  return `SELECT * FROM ${quoteIdentifier(q.measurement)} ${where} GROUP BY * ORDER BY time DESC LIMIT 1`;
+}

@@ -1,0 +1,167 @@
+/**
+ * The production store: InfluxDB through its v1 API (1.x natively, 2.x/3.x through v1 compatibility).
+ *
+ * "All or none": every point is validated before the first request, so an invalid batch writes nothing.
+ * A batch over 5 000 points goes in several requests; if the server fails between two, the first ones
+ * are written, and the caller's retry of the whole batch overwrites them with the same values (same
+ * series and time), so the end state is the same.
+ */
+
+import { InfluxClient, type InfluxClientOptions } from "../influx/client.js";
+import { buildAggregateQuery, buildLatestQuery, quoteIdentifier } from "../influx/influxql.js";
+import { type InfluxSeries, rowObject } from "../influx/response.js";
+import { encodePoints } from "../line-protocol.js";
+import type { FieldValue, Point } from "../point.js";
+import { checkFieldTypes, type FieldType, type KnownFieldTypes, mergeFieldTypes } from "./field-types.js";
+import {
+  type AggregateQuery,
+  type LatestQuery,
+  type LatestRow,
+  type SeriesResult,
+  type Store,
+  StoreRejectedError,
+} from "./types.js";
+import {
+  checkAggregateQuery,
+  checkLatestQuery,
+  compareGroups,
+  groupKey,
+  groupTags,
+  validatePoints,
+} from "./validate.js";
+
+/** InfluxDB's own advice is 5 000 lines per request. */
+export const MAX_LINES_PER_WRITE = 5_000;
+
+export type InfluxStoreOptions = InfluxClientOptions;
+
+export class InfluxStore implements Store {
+  readonly kind = "influxdb" as const;
+  readonly client: InfluxClient;
+
+  /** Field types seen on the server or written by us, per measurement (see field-types.ts). */
+  readonly #fieldTypes: KnownFieldTypes = new Map();
+  readonly #typesLoaded = new Set<string>();
+
+  constructor(options: InfluxStoreOptions | InfluxClient) {
+    this.client = options instanceof InfluxClient ? options : new InfluxClient(options);
+  }
+
+  async init(): Promise<void> {
+    await this.client.createDatabase();
+  }
+
+  async write(points: readonly Point[]): Promise<void> {
+    validatePoints(points);
+    await this.#loadFieldTypes(new Set(points.map((p) => p.measurement)));
+    const added = checkFieldTypes(points, this.#fieldTypes);
+    try {
+      for (let i = 0; i < points.length; i += MAX_LINES_PER_WRITE) {
+        await this.client.write(encodePoints(points.slice(i, i + MAX_LINES_PER_WRITE), "ms"), "ms");
+      }
+    } catch (err) {
+      // Another writer may have fixed a type we did not know yet: forget what we knew and ask again next time.
+      if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
+      throw err;
+    }
+    mergeFieldTypes(this.#fieldTypes, added);
+  }
+
+  /** Asks the server for the field types of measurements we have not seen yet (one request for all). */
+  async #loadFieldTypes(measurements: Set<string>): Promise<void> {
+    const missing = [...measurements].filter((m) => !this.#typesLoaded.has(m));
+    if (missing.length === 0) return;
+    let statements: Awaited<ReturnType<InfluxClient["query"]>>;
+    try {
+      statements = await this.client.query(
+        missing.map((m) => `SHOW FIELD KEYS FROM ${quoteIdentifier(m)}`).join("; "),
+      );
+    } catch (err) {
+      // A database not created yet has no types to conflict with; an unreachable one fails the write anyway.
+      if (err instanceof StoreRejectedError) return;
+      throw err;
+    }
+    missing.forEach((m, i) => {
+      const known = this.#fieldTypes.get(m) ?? new Map<string, FieldType>();
+      for (const series of statements[i]?.series ?? []) {
+        for (const [key, type] of series.values) {
+          if (typeof key === "string" && typeof type === "string") known.set(key, type as FieldType);
+        }
+      }
+      this.#fieldTypes.set(m, known);
+      this.#typesLoaded.add(m);
+    });
+  }
+
+  #forgetFieldTypes(): void {
+    this.#fieldTypes.clear();
+    this.#typesLoaded.clear();
+  }
+
+  async aggregate(query: AggregateQuery): Promise<SeriesResult[]> {
+    const q = checkAggregateQuery(query);
+    const [statement] = await this.client.query(buildAggregateQuery(q));
+    if (statement?.partial) throw truncated(q.measurement);
+    const groupBy = q.groupBy ?? [];
+    const results = (statement?.series ?? []).map((s) => ({
+      tags: groupTags(s.tags, groupBy),
+      points: s.values.map((row) => ({ time: timeOf(row[0]), value: numericValue(row[1], q) })),
+    }));
+    return results.sort((a, b) => compareGroups(a.tags, b.tags, groupBy));
+  }
+
+  async latest(query: LatestQuery): Promise<LatestRow[]> {
+    const q = checkLatestQuery(query);
+    const [statement] = await this.client.query(buildLatestQuery(q));
+    if (statement?.partial) throw truncated(q.measurement);
+    // One row per series; keep the newest per groupBy combination (ties: the first series in tag order).
+    const newest = new Map<string, LatestRow>();
+    for (const series of statement?.series ?? []) {
+      const row = latestRowOf(series);
+      if (!row) continue;
+      const key = groupKey(row.tags, q.groupBy);
+      const seen = newest.get(key);
+      if (!seen || row.time > seen.time) newest.set(key, row);
+    }
+    return [...newest.values()].sort((a, b) => compareGroups(a.tags, b.tags, q.groupBy));
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.client.ping()).ok;
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+function latestRowOf(series: InfluxSeries): LatestRow | undefined {
+  const first = series.values[0];
+  if (!first) return undefined;
+  const { time, ...columns } = rowObject(series, first);
+  const fields: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(columns)) if (value !== null) fields[name] = value;
+  // GROUP BY * reports every tag key of the measurement, "" where this series has none.
+  const tags = Object.fromEntries(Object.entries(series.tags).filter(([, v]) => v !== ""));
+  return { tags, time: timeOf(time ?? null), fields };
+}
+
+function timeOf(cell: unknown): number {
+  if (typeof cell !== "number")
+    throw new StoreRejectedError(`InfluxDB returned a time that is not epoch ms: ${cell}`);
+  return cell;
+}
+
+function numericValue(cell: unknown, q: AggregateQuery): number {
+  if (typeof cell === "number") return cell;
+  throw new StoreRejectedError(
+    `${q.fn}("${q.field}") on "${q.measurement}" returned ${JSON.stringify(cell)}: ` +
+      `aggregates need a numeric field (only count works on strings and booleans)`,
+  );
+}
+
+function truncated(measurement: string): StoreRejectedError {
+  return new StoreRejectedError(
+    `InfluxDB cut the result for "${measurement}" short (max-row-limit): narrow the time range or use a wider bucket`,
+  );
+}

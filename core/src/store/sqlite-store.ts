@@ -1,0 +1,274 @@
+/**
+ * The embedded store: one SQLite file (or ":memory:") on better-sqlite3, for the demo and for a gateway
+ * running without a server. It passes the same contract as the InfluxDB store (contract.ts); the layout
+ * is explained in sqlite-schema.ts.
+ */
+import Database from "better-sqlite3";
+import { type Logger, pino } from "pino";
+import type { FieldValue, Point } from "../point.js";
+import { seriesKey } from "../point.js";
+import {
+  aggregateSql,
+  type FieldKind,
+  INSERT_FIELD,
+  NEWEST_TIME,
+  SCHEMA,
+  SCHEMA_VERSION,
+  SELECT_FIELD,
+  SELECT_SERIES,
+  UPSERT_SERIES,
+  UPSERT_VALUE,
+  VALUES_AT,
+} from "./sqlite-schema.js";
+import {
+  type AggregateFn,
+  type AggregateQuery,
+  type LatestQuery,
+  type LatestRow,
+  type SeriesResult,
+  type Store,
+  StoreRejectedError,
+  StoreUnavailableError,
+} from "./types.js";
+import {
+  checkAggregateQuery,
+  checkLatestQuery,
+  compareGroups,
+  groupKey,
+  groupTags,
+  validatePoints,
+} from "./validate.js";
+
+export interface SqliteStoreOptions {
+  /** A file path, or ":memory:" for a store that lives as long as the process. */
+  path: string;
+  logger?: Logger;
+}
+
+interface SeriesRow {
+  id: number;
+  tags: Record<string, string>;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly path: string;
+  #db: Database.Database | undefined;
+  #log: Logger;
+  // Ids by series key and by measurement + field; cleared when a transaction rolls back.
+  #seriesIds = new Map<string, number>();
+  #fields = new Map<string, { id: number; kind: FieldKind }>();
+  #aggregates = new Map<AggregateFn, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    this.#log = (options.logger ?? pino()).child({ component: "sqlite-store", path: options.path });
+  }
+
+  async init(): Promise<void> {
+    if (this.#db) return;
+    if (this.path === "") throw new StoreRejectedError("SQLite store: path must be a file path or :memory:");
+    const db = guard(`open ${this.path}`, () => new Database(this.path));
+    // WAL lets readers run during a write; FULL, because NORMAL may lose the last commits on power loss.
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 5000");
+    // Aggregates sort their buckets: keep that in memory rather than in temporary files on an SD card.
+    db.pragma("temp_store = MEMORY");
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    this.#db = db;
+    this.#log.debug("SQLite store open");
+  }
+
+  async write(points: readonly Point[]): Promise<void> {
+    validatePoints(points);
+    if (points.length === 0) return;
+    const db = this.#open();
+    const upsertSeries = db.prepare<[string, string, string], { id: number }>(UPSERT_SERIES);
+    const upsertValue = db.prepare(UPSERT_VALUE);
+    const writeAll = db.transaction((batch: readonly Point[]) => {
+      batch.forEach((p, i) => {
+        const seriesId = this.#seriesId(upsertSeries, p);
+        for (const [name, value] of Object.entries(p.fields)) {
+          const field = this.#field(db, p.measurement, name, kindOf(value), i);
+          upsertValue.run(seriesId, field, p.time, storedValue(value));
+        }
+      });
+    });
+    try {
+      guard(`write to ${this.path}`, () => writeAll.immediate(points));
+    } catch (err) {
+      this.#seriesIds.clear();
+      this.#fields.clear();
+      throw err;
+    }
+  }
+
+  async aggregate(query: AggregateQuery): Promise<SeriesResult[]> {
+    const q = checkAggregateQuery(query);
+    const db = this.#open();
+    const field = db
+      .prepare<[string, string], { id: number; kind: FieldKind }>(SELECT_FIELD)
+      .get(q.measurement, q.field);
+    if (!field) return [];
+    if (field.kind !== "float" && q.fn !== "count") {
+      throw new StoreRejectedError(
+        `${q.fn}("${q.field}") on "${q.measurement}": the field holds ${field.kind} values; ` +
+          `aggregates need a numeric field (only count works on strings and booleans)`,
+      );
+    }
+    const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
+    const seriesToGroup = Object.fromEntries(groups.flatMap((g, i) => g.ids.map((id) => [String(id), i])));
+    const rows = this.#aggregateStatement(q.fn).all({
+      groups: JSON.stringify(seriesToGroup),
+      every: q.everyMs,
+      field: field.id,
+      from: q.from,
+      to: q.to,
+    }) as Array<{ grp: number; bucket: number; value: number }>;
+    const results = groups.map((g) => ({ tags: g.tags, points: [] as SeriesResult["points"] }));
+    for (const row of rows) results[row.grp]?.points.push({ time: row.bucket, value: row.value });
+    return results.filter((r) => r.points.length > 0);
+  }
+
+  async latest(query: LatestQuery): Promise<LatestRow[]> {
+    const q = checkLatestQuery(query);
+    const db = this.#open();
+    const newestTime = db.prepare<[number, number, number], { time: number | null }>(NEWEST_TIME);
+    const newest = new Map<string, { series: SeriesRow; time: number }>();
+    for (const series of this.#series(q.measurement, q.where)) {
+      const time = newestTime.get(series.id, q.now - q.lookbackMs, q.now)?.time;
+      if (time === null || time === undefined) continue;
+      const key = groupKey(series.tags, q.groupBy);
+      const seen = newest.get(key);
+      if (!seen || time > seen.time) newest.set(key, { series, time });
+    }
+    const valuesAt = db.prepare<
+      [string, number, number],
+      { name: string; kind: FieldKind; value: number | string }
+    >(VALUES_AT);
+    return [...newest.values()]
+      .sort((a, b) => compareGroups(a.series.tags, b.series.tags, q.groupBy))
+      .map(({ series, time }) => ({
+        tags: series.tags,
+        time,
+        fields: Object.fromEntries(
+          valuesAt.all(q.measurement, series.id, time).map((r) => [r.name, fieldValue(r.kind, r.value)]),
+        ),
+      }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return this.#db?.prepare("SELECT 1 AS one").get() !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#db?.close();
+    this.#db = undefined;
+    this.#aggregates.clear();
+  }
+
+  #open(): Database.Database {
+    if (!this.#db)
+      throw new StoreUnavailableError(`SQLite store ${this.path} is not open: call init() first`);
+    return this.#db;
+  }
+
+  #seriesId(upsert: Database.Statement<[string, string, string], { id: number }>, p: Point): number {
+    const key = seriesKey(p);
+    let id = this.#seriesIds.get(key);
+    if (id === undefined) {
+      const tags = Object.fromEntries(Object.entries(p.tags).filter(([, v]) => v !== ""));
+      id = (upsert.get(p.measurement, key, JSON.stringify(tags)) as { id: number }).id;
+      this.#seriesIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The field's id, created on first use; a point sending another type is a field type conflict. */
+  #field(db: Database.Database, measurement: string, name: string, kind: FieldKind, index: number): number {
+    const cacheKey = `${measurement}\u0000${name}`;
+    let field = this.#fields.get(cacheKey);
+    if (!field) {
+      field = db
+        .prepare<[string, string], { id: number; kind: FieldKind }>(SELECT_FIELD)
+        .get(measurement, name);
+      field ??= { id: (db.prepare(INSERT_FIELD).get(measurement, name, kind) as { id: number }).id, kind };
+      this.#fields.set(cacheKey, field);
+    }
+    if (field.kind !== kind) {
+      throw new StoreRejectedError(
+        `points.${index}.fields.${name}: field type conflict: "${measurement}.${name}" holds ${field.kind} ` +
+          `values, this point sends a ${kind}; nothing was written`,
+      );
+    }
+    return field.id;
+  }
+
+  #series(measurement: string, where: Record<string, string> | undefined): SeriesRow[] {
+    const rows = this.#open().prepare<[string], { id: number; tags: string }>(SELECT_SERIES).all(measurement);
+    const filters = Object.entries(where ?? {});
+    return rows
+      .map((r) => ({ id: r.id, tags: JSON.parse(r.tags) as Record<string, string> }))
+      .filter((s) => filters.every(([k, v]) => s.tags[k] === v));
+  }
+
+  #aggregateStatement(fn: AggregateFn): Database.Statement {
+    let statement = this.#aggregates.get(fn);
+    if (!statement) {
+      statement = this.#open().prepare(aggregateSql(fn));
+      this.#aggregates.set(fn, statement);
+    }
+    return statement;
+  }
+}
+
+/** Series grouped by their groupBy tag values, in the order of those values. */
+function groupSeries(
+  series: SeriesRow[],
+  groupBy: string[],
+): Array<{ tags: Record<string, string>; ids: number[] }> {
+  const groups = new Map<string, { tags: Record<string, string>; ids: number[] }>();
+  for (const s of series) {
+    const tags = groupTags(s.tags, groupBy);
+    const key = groupKey(tags, groupBy);
+    const group = groups.get(key) ?? { tags, ids: [] };
+    group.ids.push(s.id);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => compareGroups(a.tags, b.tags, groupBy));
+}
+
+function kindOf(value: FieldValue): FieldKind {
+  return typeof value === "string" ? "string" : typeof value === "boolean" ? "boolean" : "float";
+}
+
+function storedValue(value: FieldValue): number | string {
+  return typeof value === "boolean" ? (value ? 1 : 0) : value;
+}
+
+function fieldValue(kind: FieldKind, value: number | string): FieldValue {
+  return kind === "boolean" ? value === 1 : value;
+}
+
+const TRANSIENT = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/;
+
+/** Disk full, locked or unreadable files are worth a retry later; anything else is thrown as it is. */
+function guard<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && TRANSIENT.test(code)) {
+      throw new StoreUnavailableError(`SQLite ${what} failed: ${(err as Error).message} (${code})`, 5, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}

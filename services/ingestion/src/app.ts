@@ -1,0 +1,68 @@
+/**
+ * The ingestion app, without listening (server.ts listens; tests use `app.inject`). Parts are registered
+ * in order, each with why it comes where it does.
+ */
+import type { Store } from "@jisr/core/store/types";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import auth from "./plugins/app/auth.js";
+import body from "./plugins/app/body.js";
+import errorHandler from "./plugins/app/error-handler.js";
+import storePlugin from "./plugins/app/store.js";
+import tenancy from "./plugins/app/tenancy.js";
+import zodCompilers from "./plugins/app/zod.js";
+import healthRoutes from "./routes/health/index.js";
+import writeRoutes from "./routes/write/index.js";
+
+export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_POINTS = 50_000;
+
+export interface AppOptions {
+  store: Store;
+  /** JSON file of token hashes (see schemas/tokens.ts); re-read when it changes. */
+  tokensFile: string;
+  /** Largest accepted body, after gzip decompression; default 10 MiB. */
+  bodyLimitBytes?: number;
+  /** Most points in one batch; default 50 000. */
+  maxPoints?: number;
+  /** A pino logger to log to, true for Fastify's default one, false for none (the default). */
+  logger?: Logger | boolean;
+  /** How often the tokens file is checked for changes; default 1000 ms. */
+  tokensPollMs?: number;
+}
+
+/** Tokens never reach a log line, even when a debug serializer logs the headers. */
+const REDACT = { paths: ["req.headers.authorization"], censor: "[redacted]" };
+
+function loggerOptions(logger: Logger | boolean | undefined) {
+  if (typeof logger === "object") {
+    return { loggerInstance: logger.child({ component: "ingestion" }, { redact: REDACT }) };
+  }
+  return { logger: logger === true ? { redact: REDACT } : false };
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  // The cast only widens pino's Logger type to FastifyBaseLogger, which every plugin here is written for.
+  const app = Fastify({
+    bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    ...loggerOptions(opts.logger),
+  }) as unknown as FastifyInstance;
+
+  // First, so that an error anywhere below, even while parsing a body, leaves as a JISR_ERR_* body.
+  await app.register(errorHandler);
+  // Before any route: routes declare zod schemas, compiled when the route is added.
+  await app.register(zodCompilers);
+  // Before parsing: gzip bodies are inflated (and bounded) on their way to the JSON/text parsers.
+  await app.register(body);
+  // Decorators the routes rely on: the store, then auth (reads the tokens file, fails the boot if it is
+  // missing or invalid), then tenancy, which needs the institution that auth sets.
+  await app.register(storePlugin, { store: opts.store });
+  await app.register(auth, { tokensFile: opts.tokensFile, tokensPollMs: opts.tokensPollMs });
+  await app.register(tenancy);
+  // Routes last, so every plugin above applies to them.
+  await app.register(healthRoutes);
+  await app.register(writeRoutes, { prefix: "/api/v1", maxPoints: opts.maxPoints ?? DEFAULT_MAX_POINTS });
+
+  await app.ready();
+  return app;
+}

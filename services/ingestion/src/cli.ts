@@ -1,0 +1,209 @@
+/**
+ * Commands of this workspace for the `jisr` CLI: `jisr ingest` runs the service, `jisr token new|list`
+ * manages the tokens file. Output meant for scripts goes to stdout, logs to stderr.
+ */
+import { formatProblems, problemsOf, ValidationError } from "@jisr/core/errors";
+import { idSchema } from "@jisr/core/point";
+import type { Store } from "@jisr/core/store/types";
+import { type Command, Option } from "commander";
+import { pino } from "pino";
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
+import { createInfluxStore } from "./influx.js";
+import { type IngestOptions, ingestOptionsSchema } from "./schemas/cli.js";
+import { type IngestionServer, startIngestion } from "./server.js";
+import { addToken, readTokensFile } from "./tokens/file.js";
+
+/** Where commands write; the process streams unless a test passes its own. */
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
+
+const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+export function registerIngestCommands(program: Command, io: CliIo = processIo): void {
+  registerIngest(program);
+  const token = program
+    .command("token")
+    .description("issue and list the tokens that senders (gateways) use to write to the ingestion service");
+  registerTokenNew(token, io);
+  registerTokenList(token, io);
+}
+
+function tokensOption(): Option {
+  return new Option("--tokens <file>", "tokens file (JSON, token hashes only)")
+    .env("JISR_TOKENS_FILE")
+    .makeOptionMandatory();
+}
+
+function registerIngest(program: Command): void {
+  program
+    .command("ingest")
+    .description("run the ingestion service: authenticated HTTP writes of readings into InfluxDB")
+    .addOption(
+      new Option("--port <port>", "TCP port to listen on (0: any free port)")
+        .env("JISR_INGEST_PORT")
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--host <host>", "address to listen on").env("JISR_INGEST_HOST").default("127.0.0.1"),
+    )
+    .addOption(
+      new Option("--influx-url <url>", "InfluxDB base URL").env("JISR_INFLUX_URL").makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--database <name>", "InfluxDB database (created if missing)")
+        .env("JISR_INFLUX_DATABASE")
+        .default("jisr"),
+    )
+    .addOption(
+      new Option("--influx-token <token>", "InfluxDB 2.x/3.x token (sent as `Token <t>`)").env(
+        "JISR_INFLUX_TOKEN",
+      ),
+    )
+    .addOption(new Option("--influx-username <user>", "InfluxDB 1.x user").env("JISR_INFLUX_USERNAME"))
+    .addOption(
+      new Option(
+        "--influx-password <password>",
+        "InfluxDB 1.x password (prefer the variable: argv is visible in ps)",
+      ).env("JISR_INFLUX_PASSWORD"),
+    )
+    .addOption(tokensOption())
+    .addOption(
+      new Option("--body-limit <bytes>", "largest request body, after gzip decompression")
+        .env("JISR_INGEST_BODY_LIMIT")
+        .default(String(DEFAULT_BODY_LIMIT_BYTES)),
+    )
+    .addOption(
+      new Option("--max-points <n>", "most points in one batch")
+        .env("JISR_INGEST_MAX_POINTS")
+        .default(String(DEFAULT_MAX_POINTS)),
+    )
+    .addOption(new Option("--log-level <level>", "pino log level").env("JISR_LOG_LEVEL").default("info"))
+    .addHelpText(
+      "after",
+      `
+An option given on the command line wins over its environment variable.
+
+Examples:
+  jisr token new --institution ehpad-ben-guerir --tokens /etc/jisr/tokens.json
+  jisr ingest --port 8080 --influx-url http://127.0.0.1:8086 --tokens /etc/jisr/tokens.json
+  JISR_INFLUX_URL=http://influx:8086 JISR_INFLUX_USERNAME=jisr JISR_INFLUX_PASSWORD=secret \\
+    JISR_TOKENS_FILE=/etc/jisr/tokens.json jisr ingest --port 8080 --host 0.0.0.0
+
+Endpoints: POST /api/v1/write (JSON or line protocol, gzip allowed), GET /healthz, GET /readyz.
+The tokens file is re-read when it changes: new tokens work without a restart.`,
+    )
+    .action(async (raw: Record<string, unknown>, command: Command) => {
+      const parsed = ingestOptionsSchema.safeParse(raw);
+      if (!parsed.success) command.error(`invalid options:\n${formatProblems(problemsOf(parsed.error))}`);
+      await runIngest(parsed.data as IngestOptions).catch((err: Error) =>
+        command.error(`jisr ingest: ${err.message}`),
+      );
+    });
+}
+
+async function runIngest(o: IngestOptions): Promise<void> {
+  const logger = pino({ name: "jisr-ingestion", level: o.logLevel });
+  const store: Store = createInfluxStore({ ...o, logger });
+  let server: IngestionServer;
+  try {
+    server = await startIngestion({
+      store,
+      tokensFile: o.tokens,
+      bodyLimitBytes: o.bodyLimit,
+      maxPoints: o.maxPoints,
+      logger,
+      host: o.host,
+      port: o.port,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  logger.info({ signal }, "Stopping");
+  await server.close();
+  await store.close();
+}
+
+function registerTokenNew(token: Command, io: CliIo): void {
+  token
+    .command("new")
+    .description("issue a token for one institution and print it (only it) on stdout; its hash is stored")
+    .addOption(new Option("--institution <id>", "institution id the token writes for").makeOptionMandatory())
+    .addOption(tokensOption())
+    .option("--note <text>", "free note stored with the token, e.g. the gateway's location")
+    .addHelpText(
+      "after",
+      `
+The token is shown once and cannot be recovered: put it in the gateway's configuration.
+The file is created if missing (mode 0600) and replaced atomically, so a running service picks it up.
+
+Examples:
+  jisr token new --institution ehpad-ben-guerir --tokens /etc/jisr/tokens.json
+  TOKEN=$(jisr token new --institution orphelinat-1 --tokens tokens.json --note "gateway in the boiler room")`,
+    )
+    .action(async (o: { institution: string; tokens: string; note?: string }, command: Command) => {
+      const id = idSchema.safeParse(o.institution);
+      if (!id.success)
+        command.error(`--institution "${o.institution}" ${id.error.issues[0]?.message ?? "is not valid"}`);
+      const log = pino({ name: "jisr-token" }, { write: (s: string) => io.stderr.write(s) });
+      const { token: value, entry } = await addToken(o.tokens, o.institution, { note: o.note }).catch((err) =>
+        command.error(describeFileError(o.tokens, err)),
+      );
+      log.info({ id: entry.id, institution: entry.institution, file: o.tokens }, "Token added");
+      io.stdout.write(`${value}\n`);
+    });
+}
+
+function registerTokenList(token: Command, io: CliIo): void {
+  token
+    .command("list")
+    .description("list issued tokens: id, institution, created (tokens themselves are never stored)")
+    .addOption(tokensOption())
+    .option("--json", "print JSON instead of a table")
+    .addHelpText("after", "\nExample:\n  jisr token list --tokens /etc/jisr/tokens.json")
+    .action(async (o: { tokens: string; json?: boolean }, command: Command) => {
+      const file = await readTokensFile(o.tokens).catch((err) =>
+        command.error(describeFileError(o.tokens, err)),
+      );
+      const rows = file.tokens.map(({ id, institution, created, note }) => ({
+        id,
+        institution,
+        created,
+        note,
+      }));
+      if (o.json) {
+        io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      io.stdout.write(
+        table(
+          ["ID", "INSTITUTION", "CREATED", "NOTE"],
+          rows.map((r) => [r.id, r.institution, r.created, r.note ?? ""]),
+        ),
+      );
+    });
+}
+
+function describeFileError(path: string, err: unknown): string {
+  if (err instanceof ValidationError) return err.message;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT")
+    return `tokens file ${path} does not exist: create it with \`jisr token new --tokens ${path}\``;
+  return `tokens file ${path}: ${(err as Error).message}`;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return `${[header, ...rows].map(line).join("\n")}\n`;
+}

@@ -1,0 +1,73 @@
+/**
+ * Wraps a Store so that `init()` (creating the database) is retried before each write until it succeeds.
+ * Why: the service must start while InfluxDB is down, and a write to a database that was never created
+ * is refused by InfluxDB as a client error, which would make the sender drop its data instead of retrying.
+ * While init fails, writes fail with StoreUnavailableError (503, the sender keeps its data).
+ */
+import type { Point } from "@jisr/core/point";
+import {
+  type AggregateQuery,
+  type LatestQuery,
+  type LatestRow,
+  type SeriesResult,
+  type Store,
+  StoreUnavailableError,
+} from "@jisr/core/store/types";
+
+export class InitOnUseStore implements Store {
+  readonly #inner: Store;
+  #initialized = false;
+  #initializing: Promise<void> | undefined;
+
+  constructor(inner: Store) {
+    this.#inner = inner;
+  }
+
+  get kind(): Store["kind"] {
+    return this.#inner.kind;
+  }
+
+  get initialized(): boolean {
+    return this.#initialized;
+  }
+
+  /** Concurrent callers share one attempt; a failed attempt is retried by the next caller. */
+  init(): Promise<void> {
+    if (this.#initialized) return Promise.resolve();
+    this.#initializing ??= this.#inner
+      .init()
+      .then(() => {
+        this.#initialized = true;
+      })
+      .finally(() => {
+        this.#initializing = undefined;
+      });
+    return this.#initializing;
+  }
+
+  async write(points: readonly Point[]): Promise<void> {
+    try {
+      await this.init();
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) throw err;
+      throw new StoreUnavailableError(`store init failed: ${(err as Error).message}`, 5, { cause: err });
+    }
+    await this.#inner.write(points);
+  }
+
+  aggregate(q: AggregateQuery): Promise<SeriesResult[]> {
+    return this.#inner.aggregate(q);
+  }
+
+  latest(q: LatestQuery): Promise<LatestRow[]> {
+    return this.#inner.latest(q);
+  }
+
+  ping(): Promise<boolean> {
+    return this.#inner.ping();
+  }
+
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Request bodies: JSON and text/plain (line protocol) use Fastify's own parsers, bounded by the server's
+ * `bodyLimit`. Here: gzip bodies (the gateway compresses its batches) are inflated before parsing, with
+ * the same limit applied to the inflated size, so a small gzip bomb is refused with 413 instead of
+ * filling memory.
+ */
+import type { IncomingMessage } from "node:http";
+import { Transform } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { FastifyInstance } from "fastify";
+import { ERR } from "../../errors.js";
+import { globalPlugin } from "../global.js";
+
+/** Fastify compares `receivedEncodedLength` with Content-Length once the body is read. */
+type Inflated = Transform & { receivedEncodedLength: number };
+
+export function inflateLimited(source: IncomingMessage | NodeJS.ReadableStream, limit: number): Inflated {
+  const gunzip = createGunzip();
+  let inflated = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      inflated += chunk.length;
+      if (inflated > limit) callback(ERR.BODY_TOO_LARGE(limit));
+      else callback(null, chunk);
+    },
+  }) as Inflated;
+  limiter.receivedEncodedLength = 0;
+  source.on("data", (chunk: Buffer) => {
+    limiter.receivedEncodedLength += chunk.length;
+  });
+  // pipe(), not pipeline(): on failure the request stream must stay open so the 4xx answer can be sent.
+  const release = () => {
+    source.unpipe(gunzip);
+    gunzip.destroy();
+    source.resume(); // discard the rest of the body
+  };
+  gunzip.on("error", (err) => limiter.destroy(ERR.BAD_GZIP(err.message)));
+  limiter.on("error", release);
+  source.pipe(gunzip).pipe(limiter);
+  return limiter;
+}
+
+export default globalPlugin("body", async (app: FastifyInstance) => {
+  app.addHook("preParsing", async (request, _reply, payload) => {
+    const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+    if (encoding === "identity" || encoding === "") return payload;
+    if (encoding !== "gzip" && encoding !== "x-gzip") throw ERR.UNSUPPORTED_ENCODING(encoding);
+    return inflateLimited(payload, app.initialConfig.bodyLimit ?? 1024 * 1024);
+  });
+});

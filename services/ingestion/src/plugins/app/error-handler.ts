@@ -1,0 +1,96 @@
+/**
+ * One error handler for the whole service (fastify/demo's app.ts): every error leaves as
+ * `{ error: { code, message, problems? } }` with a `JISR_ERR_*` code from errors.ts. The full error is
+ * logged with the request; the client gets the catalogue's message, which for 5xx is fixed text that
+ * never carries the underlying error's details.
+ */
+import { problemsOf } from "@jisr/core/errors";
+import { StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { ERR, JisrError } from "../../errors.js";
+import type { ErrorBody } from "../../schemas/write.js";
+import { globalPlugin } from "../global.js";
+
+/** Enough to fix a batch; a sender with 50 000 bad points does not need 50 000 lines back. */
+export const MAX_PROBLEMS = 100;
+
+type AnyError = Partial<FastifyError> & Error & { validationContext?: string };
+
+/** Maps anything thrown by Fastify, a route or the store onto the catalogue. */
+export function toJisrError(err: AnyError, request: FastifyRequest, bodyLimit: number): JisrError {
+  if (err instanceof JisrError) return err;
+  const context = err.validationContext;
+  if (err instanceof z.ZodError && context) {
+    const error = ERR.INVALID_REQUEST(`The ${context}`);
+    error.problems = problemsOf(err, [context]);
+    return error;
+  }
+  if (err instanceof StoreUnavailableError) {
+    const error = ERR.STORE_UNAVAILABLE(err.retryAfterSeconds);
+    error.retryAfterSeconds = err.retryAfterSeconds;
+    return error;
+  }
+  if (err instanceof StoreRejectedError) return ERR.STORE_REJECTED(withoutUrls(err.message));
+  switch (err.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return ERR.BODY_TOO_LARGE(bodyLimit);
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return ERR.UNSUPPORTED_MEDIA_TYPE(request.headers["content-type"] ?? "(none)");
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return ERR.INVALID_JSON("the body is empty");
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+      return ERR.INVALID_JSON("syntax error");
+  }
+  const status = err.statusCode ?? 500;
+  if (err instanceof SyntaxError && status === 400) return ERR.INVALID_JSON(err.message);
+  if (status >= 400 && status < 500) return new JisrError("JISR_ERR_BAD_REQUEST", status, err.message);
+  return ERR.INTERNAL();
+}
+
+/** InfluxDB's reason (e.g. a field type conflict) helps the sender; where our InfluxDB lives does not. */
+function withoutUrls(message: string): string {
+  return message.replace(/\bhttps?:\/\/[^\s"]+/g, "InfluxDB");
+}
+
+export function errorBody(error: JisrError): ErrorBody {
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  const problems = error.problems;
+  if (problems && problems.length > MAX_PROBLEMS) {
+    body.error.message += ` (the first ${MAX_PROBLEMS} of ${problems.length} problems are listed)`;
+    body.error.problems = problems.slice(0, MAX_PROBLEMS);
+  } else if (problems) body.error.problems = problems;
+  return body;
+}
+
+function logError(request: FastifyRequest, err: Error, error: JisrError): void {
+  const context = {
+    err,
+    code: error.code,
+    statusCode: error.statusCode,
+    method: request.method,
+    url: request.url,
+  };
+  if (error.code === ERR.STORE_UNAVAILABLE.code)
+    request.log.warn(context, "Store unavailable; batch refused with 503");
+  else if (error.statusCode >= 500) request.log.error(context, "Unhandled error");
+  else
+    request.log.info(
+      { code: error.code, statusCode: error.statusCode, message: error.message },
+      "Request refused",
+    );
+}
+
+export default globalPlugin("error-handler", async (app: FastifyInstance) => {
+  const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
+  app.setErrorHandler((err: AnyError, request: FastifyRequest, reply: FastifyReply) => {
+    const error = toJisrError(err, request, bodyLimit);
+    logError(request, err, error);
+    if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
+    return reply.code(error.statusCode).send(errorBody(error));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = ERR.NOT_FOUND(request.method, request.url.split("?")[0] ?? "");
+    return reply.code(404).send(errorBody(error));
+  });
+});

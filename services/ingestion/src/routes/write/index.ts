@@ -1,0 +1,52 @@
+/**
+ * POST /write (under /api/v1): a batch of readings, as JSON `{ "points": [...] }` or as InfluxDB line
+ * protocol (text/plain), possibly gzipped. The whole batch is checked before anything is written: one bad
+ * point refuses the batch (400, every problem listed), one point of another institution too (403).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { z } from "zod";
+import { decodeJsonBatch } from "../../batch/json.js";
+import { decodeLineBatch } from "../../batch/line-protocol.js";
+import type { DecodedBatch } from "../../batch/point.js";
+import { ERR } from "../../errors.js";
+import { errorBodySchema, writeQuerySchema } from "../../schemas/write.js";
+
+export interface WriteRouteOptions {
+  maxPoints: number;
+}
+
+function isJson(request: FastifyRequest): boolean {
+  const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  return type === "application/json";
+}
+
+function decode(request: FastifyRequest, maxPoints: number): DecodedBatch {
+  const { precision } = request.query as z.output<typeof writeQuerySchema>;
+  if (isJson(request)) return decodeJsonBatch(request.body, maxPoints);
+  if (typeof request.body !== "string") throw ERR.EMPTY_BATCH();
+  return decodeLineBatch(request.body, precision, maxPoints, Date.now());
+}
+
+const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => {
+  const schema = {
+    querystring: writeQuerySchema,
+    response: { "4xx": errorBodySchema, "5xx": errorBodySchema },
+  };
+  app.post("/write", { schema, onRequest: app.authenticate }, async (request, reply) => {
+    const batch = decode(request, opts.maxPoints);
+    if (batch.total === 0) throw ERR.EMPTY_BATCH();
+    if (batch.bad > 0) {
+      const error = ERR.INVALID_BATCH(batch.bad, batch.total);
+      error.problems = batch.problems;
+      throw error;
+    }
+    const lines = batch.lines;
+    const where = lines ? (i: number) => ({ line: lines[i], path: "tags.institution" }) : undefined;
+    const points = request.claimPoints(batch.points, where);
+    await app.store.write(points);
+    request.log.debug({ points: points.length }, "Batch stored");
+    return reply.code(204).send();
+  });
+};
+
+export default writeRoutes;

@@ -1,0 +1,77 @@
+/**
+ * Reading and writing the tokens file (JSON, see schemas/tokens.ts). Writes go to a temporary file in the
+ * same folder, then rename over the old one, so the running service never reads half a file.
+ */
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { problemsOf, ValidationError } from "@jisr/core/errors";
+import { type TokenEntry, type TokensFile, tokensFileSchema } from "../schemas/tokens.js";
+import { generateToken, hashToken, newTokenId } from "./token.js";
+
+/** Reads and validates the file; throws ValidationError naming every problem, or the fs error. */
+export async function readTokensFile(path: string): Promise<TokensFile> {
+  const text = await readFile(path, "utf8");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`tokens file ${path}`, [{ path: "(root)", message: (err as Error).message }]);
+  }
+  const parsed = tokensFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ValidationError(`tokens file ${path}`, problemsOf(parsed.error));
+  return parsed.data;
+}
+
+/** Replaces the file atomically with mode 0600 (it holds hashes only, but who may write matters). */
+export async function writeTokensFile(path: string, content: TokensFile): Promise<void> {
+  const parsed = tokensFileSchema.safeParse(content);
+  if (!parsed.success) throw new ValidationError(`tokens for ${path}`, problemsOf(parsed.error));
+  const checked = parsed.data;
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
+  const handle = await open(tmp, "wx", 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(checked, null, 2)}\n`, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await chmod(tmp, 0o600); // open()'s mode is masked by the umask
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export interface NewToken {
+  token: string;
+  entry: TokenEntry;
+}
+
+/**
+ * Issues a token for one institution and records its hash, creating the file if missing. The token is
+ * returned once and never stored.
+ */
+export async function addToken(
+  path: string,
+  institution: string,
+  opts: { note?: string; now?: Date } = {},
+): Promise<NewToken> {
+  const current = await readTokensFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return { version: 1 as const, tokens: [] };
+    throw err;
+  });
+  const token = generateToken();
+  const entry: TokenEntry = {
+    id: newTokenId(),
+    institution,
+    sha256: hashToken(token),
+    created: (opts.now ?? new Date()).toISOString(),
+    ...(opts.note === undefined ? {} : { note: opts.note }),
+  };
+  await writeTokensFile(path, { ...current, tokens: [...current.tokens, entry] });
+  return { token, entry };
+}
