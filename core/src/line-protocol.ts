@@ -20,17 +20,37 @@ function escapeControl(s: string): string {
   return s.replace(CONTROL, (c) => `\\${{ "\n": "n", "\r": "r", "\t": "t", "\f": "f", "\v": "v" }[c]}`);
 }
 
+const NEEDS_ESCAPE = /[,= \\\n\r\t\f\v]/;
+
 export function escapeMeasurement(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return escapeControl(s).replace(MEASUREMENT_ESCAPES, (c) => `\\${c}`);
 }
 
 export function escapeKey(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return escapeControl(s).replace(KEY_ESCAPES, (c) => `\\${c}`);
+}
+
+/**
+ * Names and tag values repeat in every batch (a few hundred devices, a few dozen fields), so their
+ * escaped forms are memoised; bounded so a stream of unique values cannot grow it without limit.
+ */
+const escapedKeys = new Map<string, string>();
+const MAX_MEMOISED = 50_000;
+
+function memoKey(s: string): string {
+  let e = escapedKeys.get(s);
+  if (e === undefined) {
+    e = escapeKey(s);
+    if (escapedKeys.size < MAX_MEMOISED) escapedKeys.set(s, e);
+  }
+  return e;
 }
 
 /** String field values: only `"` and `\` are escaped; a line break inside the quotes is legal. */
 export function escapeStringField(s: string): string {
-  return s.replace(/[\\"]/g, (c) => `\\${c}`);
+  return /[\\"]/.test(s) ? s.replace(/[\\"]/g, (c) => `\\${c}`) : s;
 }
 
 function encodeField(v: FieldValue): string {
@@ -54,11 +74,11 @@ export function encodePoint(p: Point, precision: Precision = "ms"): string {
   for (const k of Object.keys(p.tags).sort()) {
     const v = p.tags[k];
     if (v === undefined || v === "") continue;
-    line += `,${escapeKey(k)}=${escapeKey(v)}`;
+    line += `,${memoKey(k)}=${memoKey(v)}`;
   }
   const fields = Object.keys(p.fields)
     .sort()
-    .map((k) => `${escapeKey(k)}=${encodeField(p.fields[k] as FieldValue)}`);
+    .map((k) => `${memoKey(k)}=${encodeField(p.fields[k] as FieldValue)}`);
   if (fields.length === 0) throw new RangeError(`point "${p.measurement}" has no field`);
   return `${line} ${fields.join(",")} ${PRECISION_FROM_MS[precision](p.time)}`;
 }

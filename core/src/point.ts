@@ -133,3 +133,22 @@ export function seriesKey(p: Pick<Point, "measurement" | "tags">): string {
   }
   return key;
 }
+
+/**
+ * Points that passed `pointSchema` and were frozen right after, so a store need not run the same schema
+ * again on the hot path (ingestion validates every point, then the store would). Frozen, so what was
+ * checked is what gets written.
+ */
+const checkedPoints = new WeakSet<Point>();
+
+/** Freezes a point that has just passed `pointSchema` and records it as checked. */
+export function sealCheckedPoint(p: Point): Point {
+  Object.freeze(p.tags);
+  Object.freeze(p.fields);
+  checkedPoints.add(Object.freeze(p));
+  return p;
+}
+
+export function isSealedPoint(p: Point): boolean {
+  return checkedPoints.has(p);
+}

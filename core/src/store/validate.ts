@@ -5,7 +5,15 @@
  */
 import { z } from "zod";
 import { formatProblems, type Problem, problemsOf, ValidationError } from "../errors.js";
-import { measurementName, type Point, pointSchema, tagKey, tagValue, timeMsSchema } from "../point.js";
+import {
+  isSealedPoint,
+  measurementName,
+  type Point,
+  pointSchema,
+  tagKey,
+  tagValue,
+  timeMsSchema,
+} from "../point.js";
 import { type AggregateQuery, type LatestQuery, StoreRejectedError } from "./types.js";
 
 const MAX_PROBLEMS = 20;
@@ -14,6 +22,7 @@ const MAX_PROBLEMS = 20;
 export function validatePoints(points: readonly Point[]): void {
   const problems: Problem[] = [];
   points.forEach((p, i) => {
+    if (isSealedPoint(p) && typeof p.time === "number") return;
     const r = pointSchema.safeParse(p);
     if (!r.success) problems.push(...problemsOf(r.error, ["points", i]));
     // The wire schema also takes ISO strings; a Point carries epoch ms only.

@@ -1,0 +1,134 @@
+/**
+ * Points per second through the ingestion service (JSON and line protocol, batches of 5 000), against
+ * posting the same batches straight to InfluxDB's /write, measured in the same run on the same influxd.
+ * The figure that matters is the ratio: it says what authentication, validation and tenancy cost.
+ *
+ *   npm run bench:ingestion [-- --batches 20 --rounds 3]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { encodePoints } from "@jisr/core/line-protocol";
+import type { Point } from "@jisr/core/point";
+import { InfluxStore } from "@jisr/core/store/influx-store";
+import { addToken, startIngestion } from "@jisr/ingestion";
+import { ensurePackages } from "../test/servers/ensure-packages.js";
+import { startInfluxd } from "../test/servers/influxd.js";
+
+const { values: args } = parseArgs({
+  options: {
+    batches: { type: "string", default: "20" },
+    "batch-size": { type: "string", default: "5000" },
+    rounds: { type: "string", default: "3" },
+  },
+});
+const BATCHES = Number(args.batches);
+const BATCH_SIZE = Number(args["batch-size"]);
+const ROUNDS = Number(args.rounds);
+
+/** Realistic inverter readings: 40 institutions × 3 inverters, 10 fields, one reading every 10 s. */
+function makeBatches(round: number): Point[][] {
+  const start = Date.UTC(2026, 9, 1) + round * 86_400_000;
+  const batches: Point[][] = [];
+  let n = 0;
+  for (let b = 0; b < BATCHES; b++) {
+    const batch: Point[] = [];
+    for (let i = 0; i < BATCH_SIZE; i++, n++) {
+      const device = n % 120;
+      batch.push({
+        measurement: "pv_inverter",
+        tags: { institution: "bench-institution", device: `inv-${device}` },
+        fields: {
+          power_w: 4000 + (n % 997),
+          energy_wh: 1_000_000 + n,
+          ac_current_a: 6.1,
+          ac_voltage_v: 231.4,
+          frequency_hz: 50.01,
+          dc_power_w: 4150.5,
+          dc_voltage_v: 612.3,
+          dc_current_a: 6.78,
+          cabinet_temperature_c: 41.2,
+          state: "MPPT",
+        },
+        time: start + Math.floor(n / 120) * 10_000,
+      });
+    }
+    batches.push(batch);
+  }
+  return batches;
+}
+
+async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
+  const res = await fetch(url, { method: "POST", body, headers });
+  if (res.status !== 204) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+}
+
+async function timed(bodies: string[], send: (body: string) => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (const body of bodies) await send(body);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+async function main(): Promise<void> {
+  ensurePackages();
+  const influx = await startInfluxd();
+  const dir = mkdtempSync(join(tmpdir(), "jisr-bench-"));
+  const tokensFile = join(dir, "tokens.json");
+  const { token } = await addToken(tokensFile, "bench-institution");
+  const store = new InfluxStore({ url: influx.url, database: "bench_ingest" });
+  const direct = new InfluxStore({ url: influx.url, database: "bench_direct" });
+  await direct.init();
+  const ingestion = await startIngestion({ store, tokensFile, host: "127.0.0.1", port: 0, logger: false });
+  const auth = { authorization: `Bearer ${token}` };
+  const modes: Record<string, { encode: (b: Point[]) => string; send: (body: string) => Promise<void> }> = {
+    "InfluxDB /write (baseline)": {
+      encode: (b) => encodePoints(b, "ms"),
+      send: (body) => post(`${influx.url}/write?db=bench_direct&precision=ms`, body, {}),
+    },
+    "ingestion, line protocol": {
+      encode: (b) => encodePoints(b, "ms"),
+      send: (body) =>
+        post(`${ingestion.url}/api/v1/write?precision=ms`, body, { ...auth, "content-type": "text/plain" }),
+    },
+    "ingestion, JSON": {
+      encode: (b) => JSON.stringify({ points: b }),
+      send: (body) => post(`${ingestion.url}/api/v1/write`, body, { ...auth, "content-type": "application/json" }),
+    },
+  };
+  const seconds: Record<string, number[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
+  const points = BATCHES * BATCH_SIZE;
+  process.stderr.write(`influxd ${influx.url}; ${ROUNDS} rounds × ${BATCHES} batches × ${BATCH_SIZE} points\n`);
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      // Round 0 warms up the JIT and influxd's shards; it is not counted.
+      const batches = makeBatches(round);
+      for (const [name, mode] of Object.entries(modes)) {
+        const bodies = batches.map(mode.encode);
+        const s = await timed(bodies, mode.send);
+        if (round > 0) seconds[name]?.push(s);
+        process.stderr.write(`  round ${round} ${name}: ${(points / s).toFixed(0)} points/s\n`);
+      }
+    }
+  } finally {
+    await ingestion.close();
+    await Promise.all([store.close(), direct.close()]);
+    await influx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const baseline = points / median(seconds["InfluxDB /write (baseline)"] ?? []);
+  console.log(`\nIngestion throughput, batches of ${BATCH_SIZE} points, median of ${ROUNDS} rounds (one client):`);
+  console.log("| path | points/s | ratio to InfluxDB /write |");
+  console.log("|---|---:|---:|");
+  for (const name of Object.keys(modes)) {
+    const rate = points / median(seconds[name] ?? []);
+    console.log(`| ${name} | ${rate.toFixed(0)} | ${(rate / baseline).toFixed(2)} |`);
+  }
+}
+
+await main();
