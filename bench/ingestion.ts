@@ -98,12 +98,15 @@ async function main(): Promise<void> {
     },
     "ingestion, JSON": {
       encode: (b) => JSON.stringify({ points: b }),
-      send: (body) => post(`${ingestion.url}/api/v1/write`, body, { ...auth, "content-type": "application/json" }),
+      send: (body) =>
+        post(`${ingestion.url}/api/v1/write`, body, { ...auth, "content-type": "application/json" }),
     },
   };
   const seconds: Record<string, number[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
   const points = BATCHES * BATCH_SIZE;
-  process.stderr.write(`influxd ${influx.url}; ${ROUNDS} rounds × ${BATCHES} batches × ${BATCH_SIZE} points\n`);
+  process.stderr.write(
+    `influxd ${influx.url}; ${ROUNDS} rounds × ${BATCHES} batches × ${BATCH_SIZE} points\n`,
+  );
   try {
     for (let round = 0; round <= ROUNDS; round++) {
       // Round 0 warms up the JIT and influxd's shards; it is not counted.
@@ -122,7 +125,9 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const baseline = points / median(seconds["InfluxDB /write (baseline)"] ?? []);
-  console.log(`\nIngestion throughput, batches of ${BATCH_SIZE} points, median of ${ROUNDS} rounds (one client):`);
+  console.log(
+    `\nIngestion throughput, batches of ${BATCH_SIZE} points, median of ${ROUNDS} rounds (one client):`,
+  );
   console.log("| path | points/s | ratio to InfluxDB /write |");
   console.log("|---|---:|---:|");
   for (const name of Object.keys(modes)) {
