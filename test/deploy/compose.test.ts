@@ -26,19 +26,24 @@ function composeValidator() {
   return ajv.compile(schema);
 }
 
-describe.skipIf(!existsSync(schemaPath))("docker-compose.yml against the official Compose schema (needs ../shared)", () => {
-  it("validates", () => {
-    const validate = composeValidator();
-    const ok = validate(compose);
-    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
-    expect(ok).toBe(true);
-  });
+describe.skipIf(!existsSync(schemaPath))(
+  "docker-compose.yml against the official Compose schema (needs ../shared)",
+  () => {
+    it("validates", () => {
+      const validate = composeValidator();
+      const ok = validate(compose);
+      expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+      expect(ok).toBe(true);
+    });
 
-  it("the schema really rejects a broken file (so the check above can fail)", () => {
-    const validate = composeValidator();
-    expect(validate({ services: { x: { image: "a", restart_policy: "always", ports: "8080" } } })).toBe(false);
-  });
-});
+    it("the schema really rejects a broken file (so the check above can fail)", () => {
+      const validate = composeValidator();
+      expect(validate({ services: { x: { image: "a", restart_policy: "always", ports: "8080" } } })).toBe(
+        false,
+      );
+    });
+  },
+);
 
 describe("docker-compose.yml references", () => {
   it("runs the production shape: InfluxDB, Mosquitto, Grafana, ingestion, a simulator and a gateway", () => {

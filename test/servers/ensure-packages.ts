@@ -42,7 +42,10 @@ function readOrEmpty(path: string): string {
   }
 }
 
-export function ensurePackages(requirements: Requirement[] = TEST_SERVERS, log = (m: string) => process.stderr.write(`${m}\n`)): void {
+export function ensurePackages(
+  requirements: Requirement[] = TEST_SERVERS,
+  log = (m: string) => process.stderr.write(`${m}\n`),
+): void {
   const missing = requirements.filter((r) => !findBinary(r.binary));
   if (missing.length === 0) return;
   const names = missing.map((r) => r.debianPackage);
@@ -53,7 +56,9 @@ export function ensurePackages(requirements: Requirement[] = TEST_SERVERS, log =
         `Install ${missing.length > 1 ? "them" : "it"} (on Debian/Ubuntu: sudo apt-get install ${names.join(" ")}) and run the tests again.`,
     );
   }
-  log(`[test setup] installing Debian packages: ${names.join(" ")} (missing: ${missing.map((r) => r.binary).join(", ")})`);
+  log(
+    `[test setup] installing Debian packages: ${names.join(" ")} (missing: ${missing.map((r) => r.binary).join(", ")})`,
+  );
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"], env });
   const res = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...names], {
@@ -62,7 +67,10 @@ export function ensurePackages(requirements: Requirement[] = TEST_SERVERS, log =
   });
   if (res.status !== 0) throw new Error(`apt-get install ${names.join(" ")} failed (exit ${res.status})`);
   const still = missing.filter((r) => !findBinary(r.binary));
-  if (still.length > 0) throw new Error(`installed ${names.join(" ")} but ${still.map((r) => r.binary).join(", ")} is still not found`);
+  if (still.length > 0)
+    throw new Error(
+      `installed ${names.join(" ")} but ${still.map((r) => r.binary).join(", ")} is still not found`,
+    );
   // Debian starts the packaged services on their default ports; our tests use their own instances.
   for (const service of ["influxdb", "mosquitto"]) {
     spawnSync("systemctl", ["stop", service], { stdio: "ignore" });

@@ -75,10 +75,14 @@ export async function launch(
     exited = true;
   });
   try {
-    await waitFor(async () => {
-      if (exited) throw new Error(`${name} exited during start-up:\n${output}`);
-      return ready(url);
-    }, 30_000, `${name} on ${url}`);
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`${name} exited during start-up:\n${output}`);
+        return ready(url);
+      },
+      30_000,
+      `${name} on ${url}`,
+    );
   } catch (err) {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,41 @@
+/**
+ * `jisr`: the one command-line entry. Each workspace adds its own commands; this file only assembles them,
+ * so `jisr --help` always lists everything the project can do.
+ */
+
+import { registerGatewayReadCommand } from "@jisr/gateway/cli-read";
+import { registerGatewayRunCommand } from "@jisr/gateway/cli-run";
+import { registerIngestCommands } from "@jisr/ingestion/cli";
+import { registerSimCommands } from "@jisr/simulators/cli";
+import { Command } from "commander";
+import { registerDemoCommand } from "./demo-command.js";
+
+export function buildProgram(): Command {
+  const program = new Command("jisr")
+    .description(
+      "Jisr Solar: monitors solar power and solar hot water in social care institutions, and shows what the sun saves them.",
+    )
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Start here:
+  jisr demo                       three simulated institutions, end to end, no server needed
+  jisr gateway read --host 192.168.1.50 --port 502    what does this inverter answer?
+  jisr <command> --help           the options of one command`,
+    );
+  registerDemoCommand(program);
+  registerSimCommands(program);
+  const gateway = program
+    .command("gateway")
+    .description("the edge gateway: read devices, run the polling loop");
+  registerGatewayReadCommand(gateway);
+  registerGatewayRunCommand(gateway);
+  registerIngestCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

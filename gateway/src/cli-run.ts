@@ -1,0 +1,146 @@
+/**
+ * `jisr gateway run` and `jisr gateway check-config`: the gateway process at the edge, and a check of its
+ * config file that starts nothing. A wrong config exits with code 2 and every problem by path.
+ */
+import { ValidationError } from "@jisr/core";
+import type { Command } from "commander";
+import { type Logger, pino } from "pino";
+import { loadGatewayConfig } from "./config/load.js";
+import type { GatewayConfig } from "./config/schema.js";
+import { runGateway } from "./run/gateway.js";
+
+/** Exit codes: 0 fine, 1 failure at run time, 2 the config (or a device in it) is not valid. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_INVALID_CONFIG = 2;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+const RUN_HELP = `
+Reads every device of the config on its own schedule and sends the readings to the ingestion
+service (POST <uplink.url>/api/v1/write). Readings wait in a bounded queue while the server cannot
+be reached. Stop with Ctrl-C or SIGTERM: polling stops and what is queued is sent within 5 s.
+Logs are JSON lines on stdout (pipe them through pino-pretty to read them).
+
+The token comes from uplink.token, uplink.token_file, or the JISR_GATEWAY_TOKEN variable.
+
+Examples:
+  jisr gateway check-config --config /etc/jisr/gateway.yaml
+  JISR_GATEWAY_TOKEN=jisr_... jisr gateway run --config /etc/jisr/gateway.yaml
+  jisr gateway run --config gateway/examples/gateway.yaml --log-level debug
+
+Exit codes: 0 stopped cleanly, 1 failed while running, 2 the config is not valid (nothing started).`;
+
+const CHECK_HELP = `
+Validates the file as "run" would (unknown keys, types, ranges, duplicate devices, the token) and
+prints OK, or every problem by path, e.g. "devices.1.port: must be between 1 and 65535".
+
+Example:
+  jisr gateway check-config --config gateway/examples/gateway.yaml
+
+Exit codes: 0 valid, 2 not valid.`;
+
+export interface CliOutput {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+}
+
+/** Loads the config, or writes its problems to stderr and returns undefined. */
+function loadOrReport(path: string, io: CliIo): GatewayConfig | undefined {
+  try {
+    return loadGatewayConfig(path);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return undefined;
+  }
+}
+
+/** `check-config`: 0 and "OK ..." on stdout, or 2 and every problem on stderr. */
+export function checkGatewayConfigCommand(path: string, io: CliIo): number {
+  const config = loadOrReport(path, io);
+  if (!config) return EXIT_INVALID_CONFIG;
+  const devices = config.devices.map((d) => d.id).join(", ");
+  io.stdout.write(
+    `OK: ${path}: institution "${config.institution}", ${config.devices.length} device(s): ${devices}\n`,
+  );
+  return EXIT_OK;
+}
+
+export interface RunCommandOptions {
+  config: string;
+  logLevel?: string;
+}
+
+/**
+ * `run`: starts the gateway and resolves with the exit code once `stopSignal` resolves (SIGINT/SIGTERM
+ * by default) and the gateway has stopped.
+ */
+export async function runGatewayCommand(
+  options: RunCommandOptions,
+  io: CliIo,
+  stopSignal: () => Promise<string> = waitForSignal,
+): Promise<number> {
+  const level = options.logLevel ?? "info";
+  if (!LOG_LEVELS.includes(level)) {
+    io.stderr.write(`error: --log-level: must be one of ${LOG_LEVELS.join(", ")}\n`);
+    return EXIT_INVALID_CONFIG;
+  }
+  const config = loadOrReport(options.config, io);
+  if (!config) return EXIT_INVALID_CONFIG;
+  const logger: Logger = pino({ level, base: { pid: process.pid } }, io.stdout as pino.DestinationStream);
+  let gateway: Awaited<ReturnType<typeof runGateway>>;
+  try {
+    gateway = await runGateway(config, { logger });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    io.stderr.write(`${err.message}\n`);
+    return EXIT_INVALID_CONFIG;
+  }
+  const signal = await stopSignal();
+  logger.info({ signal }, "Stopping");
+  await gateway.stop();
+  return EXIT_OK;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once (a stuck stop must stay stoppable). */
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const first = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", first);
+      process.off("SIGTERM", first);
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
+      resolve(signal);
+    };
+    process.on("SIGINT", first);
+    process.on("SIGTERM", first);
+  });
+}
+
+const io: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+/** Adds `run` and `check-config` to the `jisr gateway` command. */
+export function registerGatewayRunCommand(gateway: Command): void {
+  gateway
+    .command("run")
+    .description("poll the configured devices and send their readings to the ingestion service")
+    .requiredOption("-c, --config <file>", "gateway config file (YAML), see gateway/examples/gateway.yaml")
+    .option("--log-level <level>", `log level: ${LOG_LEVELS.join(", ")}`, "info")
+    .addHelpText("after", RUN_HELP)
+    .action(async (opts: RunCommandOptions) => {
+      process.exitCode = await runGatewayCommand(opts, io);
+    });
+  gateway
+    .command("check-config")
+    .description("validate a gateway config file and print every problem, without starting anything")
+    .requiredOption("-c, --config <file>", "gateway config file (YAML)")
+    .addHelpText("after", CHECK_HELP)
+    .action((opts: { config: string }) => {
+      process.exitCode = checkGatewayConfigCommand(opts.config, io);
+    });
+}

@@ -1,0 +1,172 @@
+/**
+ * The gateway config file (`jisr gateway run --config gateway.yaml`): ONE strict schema. Every object is
+ * strict because an unknown key is almost always a typo ("intervall") that would otherwise be silently
+ * ignored; every field is described and has a default where one makes sense. Cross-field rules that zod
+ * cannot express per field (duplicate ids, two devices on one address) live in `crossCheckDevices` below.
+ *
+ * Durations are written as strings ("10s") and come out of the schema as milliseconds.
+ */
+import { formatPath, idSchema, type Problem } from "@jisr/core";
+import { z } from "zod";
+import { durationSchema } from "./duration.js";
+
+/** Device profiles the gateway knows. Each has a driver in drivers/index.ts (the registry is typed on this). */
+export const PROFILES = ["sunspec"] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const TOKEN_ENV = "JISR_GATEWAY_TOKEN";
+
+/** A custom message for a wrong value, but "is required" when the key is missing altogether. */
+function orRequired(message: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : message);
+}
+
+/** A strict object whose "unknown key" message lists the keys that are allowed, to make the typo obvious. */
+function strictObject<T extends z.ZodRawShape>(shape: T) {
+  const known = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
+  });
+}
+
+const hostSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(/^[A-Za-z0-9._:-]+$/, "must be a host name or an IP address, e.g. 192.168.1.50");
+
+export const deviceSchema = strictObject({
+  id: idSchema.describe(
+    'Device id, unique in this gateway; becomes the `device` tag of its points, e.g. "inv-1".',
+  ),
+  profile: z
+    .enum(PROFILES, { error: orRequired(`must be one of: ${PROFILES.join(", ")}`) })
+    .describe(
+      'How to read the device. "sunspec": any SunSpec inverter/meter over Modbus TCP (auto-discovered).',
+    ),
+  host: hostSchema.describe("Host name or IP address of the device (or of its Modbus TCP gateway)."),
+  port: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 65535")
+    .max(65_535, "must be between 1 and 65535")
+    .default(502)
+    .describe("Modbus TCP port."),
+  unit: z
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 255")
+    .max(255, "must be between 0 and 255")
+    .default(1)
+    .describe("Modbus unit id (slave id) of the device; behind an RS485 gateway, its bus address."),
+  interval: durationSchema(100, 3_600_000)
+    .prefault("10s")
+    .describe('How often the device is read, e.g. "10s". Each device keeps its own schedule.'),
+  timeout: durationSchema(50, 60_000)
+    .prefault("2s")
+    .describe("How long to wait for one Modbus answer before counting the read as failed."),
+  retries: z
+    .number()
+    .int("must be a whole number")
+    .min(0, "must be between 0 and 5")
+    .max(5, "must be between 0 and 5")
+    .default(1)
+    .describe("How many times a failed read is retried within one poll before the device is marked offline."),
+});
+
+export const uplinkSchema = strictObject({
+  url: z
+    .url({
+      protocol: /^https?$/,
+      error: orRequired("must be an http:// or https:// URL, e.g. https://jisr.example.org"),
+    })
+    .describe("Base URL of the ingestion service; points are posted to <url>/api/v1/write."),
+  token: z
+    .string()
+    .min(1, "must not be empty")
+    .optional()
+    .describe(`Bearer token of this gateway. Prefer token_file or the ${TOKEN_ENV} environment variable.`),
+  token_file: z
+    .string()
+    .min(1, "must not be empty")
+    .optional()
+    .describe("File holding the token (relative paths are relative to the config file)."),
+  batch_max_points: z
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be between 1 and 100000")
+    .max(100_000, "must be between 1 and 100000")
+    .default(5000)
+    .describe("Most points sent in one request."),
+  flush_interval: durationSchema(100, 600_000).prefault("5s").describe("How often queued points are sent."),
+  timeout: durationSchema(1000, 300_000).prefault("30s").describe("How long one upload may take."),
+  max_queued_points: z
+    .number()
+    .int("must be a whole number")
+    .min(1000, "must be between 1000 and 10000000")
+    .max(10_000_000, "must be between 1000 and 10000000")
+    .default(100_000)
+    .describe(
+      "Points kept while the server is unreachable; beyond this the oldest are dropped (and counted).",
+    ),
+});
+
+export const gatewayConfigSchema = strictObject({
+  institution: idSchema.describe('Id of the institution this gateway belongs to, e.g. "ehpad-ben-guerir".'),
+  gateway_id: idSchema
+    .default("gateway")
+    .describe("Name of this gateway, shown in logs and sent to the server."),
+  uplink: uplinkSchema.describe("Where readings are sent."),
+  devices: z
+    .array(deviceSchema)
+    .min(1, "must list at least one device")
+    .describe("Devices this gateway reads."),
+}).describe("Jisr Solar edge gateway configuration");
+
+/** The config file as parsed: durations in ms, defaults filled, token not yet resolved. */
+export type GatewayConfigFile = z.output<typeof gatewayConfigSchema>;
+export type DeviceConfig = z.output<typeof deviceSchema>;
+export type UplinkFileConfig = z.output<typeof uplinkSchema>;
+
+/** The config past the loader: the token is resolved (from token, token_file or the environment). */
+export interface GatewayConfig extends Omit<GatewayConfigFile, "uplink"> {
+  uplink: Omit<UplinkFileConfig, "token" | "token_file"> & { token: string };
+}
+
+/** JSON Schema of the file, for editor completion (what a user writes: durations as strings). */
+export function gatewayConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(gatewayConfigSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+/**
+ * Rules across devices: ids are unique, and no two devices share one Modbus address. `indexOf` maps a
+ * position in `devices` to its index in the file (when only the valid devices are checked).
+ */
+export function crossCheckDevices(
+  devices: DeviceConfig[],
+  indexOf: (i: number) => number = (i) => i,
+): Problem[] {
+  const problems: Problem[] = [];
+  const ids = new Map<string, number>();
+  const addresses = new Map<string, number>();
+  devices.forEach((device, at) => {
+    const i = indexOf(at);
+    const firstWithId = ids.get(device.id);
+    if (firstWithId === undefined) ids.set(device.id, i);
+    else
+      problems.push({
+        path: formatPath(["devices", i, "id"]),
+        message: `"${device.id}" is already the id of devices.${firstWithId}`,
+      });
+    const address = `${device.host.toLowerCase()}:${device.port} unit ${device.unit}`;
+    const firstAtAddress = addresses.get(address);
+    if (firstAtAddress === undefined) addresses.set(address, i);
+    else {
+      problems.push({
+        path: formatPath(["devices", i]),
+        message: `same host, port and unit as devices.${firstAtAddress} (${address}): one device would be read twice`,
+      });
+    }
+  });
+  return problems;
+}

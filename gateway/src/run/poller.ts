@@ -1,0 +1,165 @@
+/**
+ * Polls one device on its own schedule. Slots are fixed from the start instant (start + k × interval), so
+ * delays never accumulate into drift; a poll that overruns its slot skips the missed ones instead of
+ * piling up, so two polls of one device never overlap. A failing device never holds up another: every
+ * device has its own poller.
+ *
+ * Health is recorded here, and the state changes (online → offline with the reason, and back) are
+ * logged once each, not on every failed poll (STYLE.md habit 11).
+ */
+import type { Point } from "@jisr/core";
+import type { Logger } from "pino";
+import { DeviceError, type Driver } from "../drivers/types.js";
+
+export type DeviceState = "starting" | "online" | "offline";
+
+export interface DeviceHealth {
+  id: string;
+  state: DeviceState;
+  /** Why the device is offline (the last error), while it is. */
+  reason?: string;
+  /** When the device entered its current state (epoch ms). */
+  since: number;
+  polls: number;
+  failed_polls: number;
+  last_poll_at?: number;
+  last_success_at?: number;
+  /** Points returned by the last successful poll. */
+  last_points?: number;
+  /** How long the last poll took, ms. */
+  last_poll_ms?: number;
+}
+
+export interface PollerOptions {
+  intervalMs: number;
+  logger: Logger;
+  /** Receives the points of every successful poll. */
+  onPoints: (points: Point[]) => void;
+  /** The gateway's UTC clock (epoch ms); Date.now by default. */
+  clock?: () => number;
+}
+
+export class DevicePoller {
+  readonly #driver: Driver;
+  readonly #o: PollerOptions;
+  readonly #clock: () => number;
+  readonly #health: DeviceHealth;
+  #startAt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(driver: Driver, options: PollerOptions) {
+    this.#driver = driver;
+    this.#o = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#health = { id: driver.id, state: "starting", since: this.#clock(), polls: 0, failed_polls: 0 };
+  }
+
+  health(): DeviceHealth {
+    return { ...this.#health };
+  }
+
+  /** Polls now, then at every slot start + k × interval. */
+  start(): void {
+    this.#startAt = Date.now();
+    this.#run();
+  }
+
+  /**
+   * No more polls; waits for the one in progress, at most `waitMs`. The bound matters: a device that
+   * stopped answering keeps a poll busy for up to timeout × requests × (retries + 1).
+   */
+  async stop(waitMs = Number.POSITIVE_INFINITY): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    const running = this.#running;
+    if (!running) return;
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      if (Number.isFinite(waitMs)) timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([running, gaveUp]);
+    clearTimeout(timer);
+  }
+
+  #run(): void {
+    if (this.#stopped) return;
+    this.#running = this.#pollOnce().finally(() => {
+      this.#running = undefined;
+      this.#scheduleNext();
+    });
+  }
+
+  #scheduleNext(): void {
+    if (this.#stopped) return;
+    const interval = this.#o.intervalMs;
+    const now = Date.now();
+    // The first slot strictly after now: an overrun skips slots rather than polling back to back.
+    const nextAt = this.#startAt + (Math.floor((now - this.#startAt) / interval) + 1) * interval;
+    this.#timer = setTimeout(() => this.#run(), nextAt - now);
+  }
+
+  async #pollOnce(): Promise<void> {
+    const now = this.#clock();
+    const h = this.#health;
+    h.polls++;
+    h.last_poll_at = now;
+    let points: Point[];
+    try {
+      points = await this.#driver.poll(now);
+    } catch (err) {
+      h.failed_polls++;
+      this.#offline(err);
+      return;
+    } finally {
+      h.last_poll_ms = this.#clock() - now;
+    }
+    h.last_success_at = now;
+    h.last_points = points.length;
+    this.#online(points.length);
+    this.#deliver(points);
+  }
+
+  /** A failure to queue is the gateway's problem, not the device's: logged, never counted as offline. */
+  #deliver(points: Point[]): void {
+    try {
+      this.#o.onPoints(points);
+    } catch (err) {
+      this.#o.logger.error(
+        { err, points: points.length },
+        "Could not queue the points of a poll; they are lost",
+      );
+    }
+  }
+
+  #online(points: number): void {
+    const h = this.#health;
+    if (h.state === "online") return;
+    const log = this.#o.logger;
+    if (h.state === "offline")
+      log.info({ offline_ms: this.#clock() - h.since, points }, "Device back online");
+    else log.info({ points }, "Device online");
+    h.state = "online";
+    h.since = this.#clock();
+    h.reason = undefined;
+  }
+
+  #offline(err: unknown): void {
+    const h = this.#health;
+    const reason = err instanceof Error ? err.message : String(err);
+    const kind = err instanceof DeviceError ? err.kind : "unexpected";
+    if (h.state === "offline") {
+      if (reason !== h.reason)
+        this.#o.logger.debug({ kind, reason }, "Device still offline, for another reason");
+      h.reason = reason;
+      return;
+    }
+    // Not a DeviceError means a bug in a driver: log the stack so it can be found.
+    const context = err instanceof DeviceError ? { kind } : { kind, err };
+    this.#o.logger.warn(context, `Device offline: ${reason}`);
+    h.state = "offline";
+    h.since = this.#clock();
+    h.reason = reason;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * For tests: a real HTTP server on loopback that stands in for ingestion's write endpoint. It records
+ * every request (headers, gunzipped JSON body, arrival time) and answers from a script, then 204.
+ */
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+import type { Point } from "@jisr/core";
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  points: Point[];
+  at: number;
+}
+
+export interface ScriptedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RecordingServer {
+  url: string;
+  requests: RecordedRequest[];
+  /** Answers for the next requests, in order; once used up, every request gets 204. */
+  script: ScriptedAnswer[];
+  close(): Promise<void>;
+}
+
+export async function startRecordingServer(script: ScriptedAnswer[] = []): Promise<RecordingServer> {
+  const requests: RecordedRequest[] = [];
+  const state = { script };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const text = req.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString() : raw.toString();
+      const body = JSON.parse(text) as { points: Point[] };
+      requests.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        points: body.points,
+        at: Date.now(),
+      });
+      const answer = state.script.shift() ?? { status: 204 };
+      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+      res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get script() {
+      return state.script;
+    },
+    set script(next: ScriptedAnswer[]) {
+      state.script = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,163 @@
+import type { Point } from "@jisr/core";
+import { pino } from "pino";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MemoryOutbox } from "./memory-outbox.js";
+import { type RecordingServer, startRecordingServer } from "./recording-server.js";
+import { Sender, type SenderOptions } from "./sender.js";
+
+const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
+const point = (n: number): Point => ({
+  measurement: "pv_inverter",
+  tags: { institution: "ehpad-ben-guerir", device: "inv-1" },
+  fields: { power_w: n * 10, state: "MPPT" },
+  time: T0 + n * 1000,
+});
+const points = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => point(from + i));
+
+let server: RecordingServer | undefined;
+let sender: Sender | undefined;
+afterEach(async () => {
+  await sender?.stop(100);
+  await server?.close();
+  sender = undefined;
+  server = undefined;
+});
+
+function makeSender(url: string, outbox: MemoryOutbox, extra: Partial<SenderOptions> = {}): Sender {
+  return new Sender({
+    url,
+    token: "tok-123",
+    gatewayId: "gw-test",
+    batchMaxPoints: 5,
+    flushIntervalMs: 50,
+    timeoutMs: 2000,
+    outbox,
+    logger: pino({ level: "silent" }),
+    retry: { initialMs: 100, maxMs: 1000 },
+    refusedRetry: { initialMs: 200, maxMs: 1000 },
+    random: () => 0,
+    ...extra,
+  });
+}
+
+const delivered = (s: RecordingServer) => s.requests.slice(-1)[0]?.points ?? [];
+
+describe("Sender", () => {
+  it("posts gzipped JSON batches, oldest first, with the bearer token, and acknowledges them", async () => {
+    server = await startRecordingServer();
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 12));
+    sender = makeSender(`${server.url}/`, outbox);
+    await sender.flush();
+
+    expect(server.requests.map((r) => r.points.length)).toEqual([5, 5, 2]);
+    expect(server.requests.flatMap((r) => r.points)).toEqual(points(1, 12));
+    const first = server.requests[0];
+    expect(first?.method).toBe("POST");
+    expect(first?.url).toBe("/api/v1/write");
+    expect(first?.headers).toMatchObject({
+      authorization: "Bearer tok-123",
+      "content-encoding": "gzip",
+      "content-type": "application/json",
+    });
+    expect(outbox.size()).toBe(0);
+    expect(sender.status()).toMatchObject({ delivered_points: 12, delivered_batches: 3, failures: 0 });
+    expect(delivered(server)).toEqual(points(11, 12));
+  });
+
+  it("keeps a batch refused with 503 and sends it once, after Retry-After, in order", async () => {
+    const busy = { error: { code: "JISR_ERR_STORE_UNAVAILABLE", message: "The database is unavailable" } };
+    server = await startRecordingServer([{ status: 503, headers: { "retry-after": "1" }, body: busy }]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 3));
+    sender = makeSender(server.url, outbox);
+    sender.start();
+    await vi.waitFor(() => expect(sender?.status()).toMatchObject({ failures: 1 }), {
+      timeout: 5000,
+      interval: 20,
+    });
+    outbox.enqueue(points(4, 6)); // arrives while backing off
+    expect(server.requests).toHaveLength(1);
+    expect(sender.status().last_error).toBe(
+      "HTTP 503: JISR_ERR_STORE_UNAVAILABLE: The database is unavailable",
+    );
+
+    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 5000, interval: 20 });
+    const [refused, retried] = server.requests;
+    expect(refused?.points).toEqual(points(1, 3));
+    expect(retried?.points).toEqual(points(1, 5));
+    expect((retried?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    // Every point stored exactly once, in enqueue order.
+    expect(server.requests.slice(1).flatMap((r) => r.points)).toEqual(points(1, 6));
+    expect(sender.status()).toMatchObject({ failures: 0, delivered_points: 6 });
+  });
+
+  it("drops a batch the server refuses with 400, counts it, and goes on with the next", async () => {
+    const bad = {
+      error: {
+        code: "JISR_ERR_INVALID_BATCH",
+        message: "1 of 5 point(s) are not valid; nothing was written",
+        problems: [{ index: 2, path: "points.2.fields.power_w", message: "must be a finite number" }],
+      },
+    };
+    server = await startRecordingServer([{ status: 400, body: bad }]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 8));
+    const lines: { msg: string; problems?: unknown[] }[] = [];
+    const logger = pino({ level: "info" }, { write: (s: string) => lines.push(JSON.parse(s)) });
+    sender = makeSender(server.url, outbox, { logger });
+    await sender.flush();
+
+    expect(server.requests.map((r) => r.points)).toEqual([points(1, 5), points(6, 8)]);
+    expect(outbox.size()).toBe(0);
+    expect(sender.status()).toMatchObject({ rejected_points: 5, delivered_points: 3 });
+    const logged = lines.find((l) => l.msg.includes("refused a batch for good"));
+    expect(logged?.msg).toContain("JISR_ERR_INVALID_BATCH");
+    expect(logged?.problems).toEqual(bad.error.problems);
+  });
+
+  it("keeps the data on 401 and retries slowly until the token is accepted", async () => {
+    const unauthorized = { error: { code: "JISR_ERR_UNAUTHORIZED", message: "Missing or unknown token" } };
+    server = await startRecordingServer([{ status: 401, body: unauthorized }]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 2));
+    sender = makeSender(server.url, outbox);
+    await sender.flush();
+    expect(outbox.size()).toBe(2);
+    expect(sender.status().last_error).toContain("HTTP 401");
+    const retryAt = sender.status().retry_at ?? 0;
+    expect(retryAt - Date.now()).toBeGreaterThan(0);
+    await sender.flush(); // still backing off: no request
+    expect(server.requests).toHaveLength(1);
+    sender.start();
+    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 5000, interval: 20 });
+    expect(server.requests.map((r) => r.points)).toEqual([points(1, 2), points(1, 2)]);
+  });
+
+  it("keeps the data while the server cannot be reached, and delivers it on stop once it is back", async () => {
+    server = await startRecordingServer();
+    const url = server.url;
+    await server.close();
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 3));
+    sender = makeSender(url, outbox);
+    await sender.flush();
+    expect(outbox.size()).toBe(3);
+    expect(sender.status().last_error).toMatch(/cannot reach the server \(ECONNREFUSED\)/);
+    server = undefined;
+    await sender.stop(500);
+    expect(outbox.size()).toBe(3);
+  });
+
+  it("halves the batch when the server answers 413", async () => {
+    server = await startRecordingServer([
+      { status: 413, body: { error: { code: "JISR_ERR_TOO_MANY_POINTS", message: "split it" } } },
+    ]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 5));
+    sender = makeSender(server.url, outbox);
+    await sender.flush();
+    expect(server.requests.map((r) => r.points.length)).toEqual([5, 2, 2, 1]);
+    expect(outbox.size()).toBe(0);
+  });
+});
