@@ -78,3 +78,16 @@ describe("docker-compose.yml references", () => {
     expect(volumes).toContain("./dashboards/provisioning:/etc/grafana/provisioning:ro");
   });
 });
+
+describe("the compose stack's gateway config", () => {
+  it("passes the gateway's own config schema", async () => {
+    const { gatewayConfigSchema } = await import("@jisr/gateway/config/schema");
+    const doc = parse(readFileSync(join(root, "deploy/gateway/gateway.compose.yaml"), "utf8"));
+    const result = gatewayConfigSchema.safeParse(doc);
+    expect(result.error?.issues ?? []).toEqual([]);
+    const devices = result.data?.devices ?? [];
+    // The device host is the simulator's service name on the compose network.
+    expect(devices.map((d) => d.host)).toEqual(["inverter-sim"]);
+    expect(compose.services).toHaveProperty("inverter-sim");
+  });
+});
