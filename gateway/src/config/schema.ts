@@ -8,11 +8,10 @@
  */
 import { formatPath, idSchema, type Problem } from "@jisr/core";
 import { z } from "zod";
+import { bufferSchema } from "./buffer-schema.js";
 import { durationSchema } from "./duration.js";
-
-/** Device profiles the gateway knows. Each has a driver in drivers/index.ts (the registry is typed on this). */
-export const PROFILES = ["sunspec"] as const;
-export type Profile = (typeof PROFILES)[number];
+import { mqttSchema } from "./mqtt-schema.js";
+import { serialSchema } from "./serial-schema.js";
 
 export const TOKEN_ENV = "JISR_GATEWAY_TOKEN";
 
@@ -40,11 +39,16 @@ export const deviceSchema = strictObject({
     'Device id, unique in this gateway; becomes the `device` tag of its points, e.g. "inv-1".',
   ),
   profile: z
-    .enum(PROFILES, { error: orRequired(`must be one of: ${PROFILES.join(", ")}`) })
+    .string({ error: orRequired("must be a profile name or a .yaml file") })
+    .min(1, "must not be empty")
     .describe(
-      'How to read the device. "sunspec": any SunSpec inverter/meter over Modbus TCP (auto-discovered).',
+      'How to read the device: "sunspec" (any SunSpec inverter or meter, auto-discovered), a built-in ' +
+        'profile name (e.g. "huawei-sun2000"), or the path of a profile file (relative to this file).',
     ),
-  host: hostSchema.describe("Host name or IP address of the device (or of its Modbus TCP gateway)."),
+  host: hostSchema
+    .optional()
+    .describe("Host name or IP address of the device (or of its Modbus TCP gateway); or give `serial`."),
+  serial: serialSchema.optional(),
   port: z
     .number()
     .int("must be a whole number")
@@ -72,15 +76,33 @@ export const deviceSchema = strictObject({
     .max(5, "must be between 0 and 5")
     .default(1)
     .describe("How many times a failed read is retried within one poll before the device is marked offline."),
+}).superRefine((device, ctx) => {
+  if ((device.host === undefined) === (device.serial === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      message: "give either host (Modbus TCP) or serial (Modbus RTU), not both and not neither",
+      path: device.host === undefined ? ["host"] : ["serial"],
+    });
+  }
 });
 
 export const uplinkSchema = strictObject({
   url: z
     .url({
-      protocol: /^https?$/,
-      error: orRequired("must be an http:// or https:// URL, e.g. https://jisr.example.org"),
+      protocol: /^(https?|mqtts?)$/,
+      error: orRequired(
+        "must be an http(s):// URL (ingestion service) or an mqtt(s):// URL (central broker)",
+      ),
     })
-    .describe("Base URL of the ingestion service; points are posted to <url>/api/v1/write."),
+    .describe(
+      "Base URL of the ingestion service (points are posted to <url>/api/v1/write), or of a central MQTT " +
+        "broker (points are published with QoS 1 on `mqtt_topic`).",
+    ),
+  mqtt_topic: z
+    .string()
+    .min(1, "must not be empty")
+    .optional()
+    .describe("MQTT uplink only: topic of the batches; default jisr/<institution>/<gateway_id>/points."),
   token: z
     .string()
     .min(1, "must not be empty")
@@ -117,11 +139,32 @@ export const gatewayConfigSchema = strictObject({
     .default("gateway")
     .describe("Name of this gateway, shown in logs and sent to the server."),
   uplink: uplinkSchema.describe("Where readings are sent."),
-  devices: z
-    .array(deviceSchema)
-    .min(1, "must list at least one device")
-    .describe("Devices this gateway reads."),
-}).describe("Jisr Solar edge gateway configuration");
+  data_dir: z
+    .string()
+    .min(1, "must not be empty")
+    .default("jisr-data")
+    .describe("Folder of the durable queue and the status file (relative paths: relative to this file)."),
+  buffer: bufferSchema,
+  health: strictObject({
+    interval: durationSchema(1000, 3_600_000)
+      .prefault("60s")
+      .describe("How often the gateway sends its own health (gateway_health readings)."),
+  })
+    .prefault({})
+    .describe("The gateway's own health readings."),
+  devices: z.array(deviceSchema).default([]).describe("Modbus devices this gateway reads."),
+  mqtt: mqttSchema.optional(),
+})
+  .superRefine((config, ctx) => {
+    if (config.devices.length === 0 && (config.mqtt?.devices.length ?? 0) === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must list at least one device (or MQTT device)",
+        path: ["devices"],
+      });
+    }
+  })
+  .describe("Jisr Solar edge gateway configuration");
 
 /** The config file as parsed: durations in ms, defaults filled, token not yet resolved. */
 export type GatewayConfigFile = z.output<typeof gatewayConfigSchema>;
@@ -158,7 +201,9 @@ export function crossCheckDevices(
         path: formatPath(["devices", i, "id"]),
         message: `"${device.id}" is already the id of devices.${firstWithId}`,
       });
-    const address = `${device.host.toLowerCase()}:${device.port} unit ${device.unit}`;
+    const address = device.serial
+      ? `${device.serial.path} unit ${device.unit}`
+      : `${device.host?.toLowerCase()}:${device.port} unit ${device.unit}`;
     const firstAtAddress = addresses.get(address);
     if (firstAtAddress === undefined) addresses.set(address, i);
     else {

@@ -1,18 +1,18 @@
 /**
- * The one driver registry: profile name → driver. Typed on the config's PROFILES, so a profile that the
- * schema accepts but no driver implements does not compile.
+ * The one driver registry: profile name → driver. "sunspec" discovers its register map on the device;
+ * every other profile is a data file read by the generic Modbus driver.
  */
-import type { DeviceConfig, Profile } from "../config/schema.js";
+import type { DeviceConfig } from "../config/schema.js";
 import { SunspecDriver } from "./sunspec/driver.js";
-import type { Driver, DriverContext, DriverFactory } from "./types.js";
-
-export const drivers: Record<Profile, DriverFactory> = {
-  sunspec: (device, context) => new SunspecDriver(device, context),
-};
+import { DeviceError, type Driver, type DriverContext } from "./types.js";
 
 /** A driver for one configured device (constructed only: call init() next). */
 export function createDriver(device: DeviceConfig, context: DriverContext): Driver {
-  return drivers[device.profile](device, context);
+  if (device.profile === "sunspec") return new SunspecDriver(device, context);
+  throw new DeviceError(
+    "config",
+    `device "${device.id}": unknown profile "${device.profile}" (known: sunspec)`,
+  );
 }
 
 export * from "./types.js";

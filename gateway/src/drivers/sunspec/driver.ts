@@ -132,6 +132,8 @@ export class SunspecDriver implements Driver {
   async #connect(): Promise<void> {
     if (this.#closed) throw new DeviceError("transport", `${this.#where}: driver closed`);
     const { host, port, unit, timeout } = this.#device;
+    if (host === undefined)
+      throw new DeviceError("config", `${this.#where}: Modbus RTU is not wired into this driver yet`);
     this.#client = await connectModbusTcp({ host, port, unit, timeoutMs: timeout });
   }
 
