@@ -1,0 +1,23 @@
+/**
+ * The clauses every dashboard query shares. Only InfluxQL that runs on 1.x and on the v1 compatibility of
+ * 2.x and 3.x is used: SELECT with aggregates and selectors, subqueries, GROUP BY time/tags, fill();
+ * no INTO, no SLIMIT/SOFFSET, no tz(), no retention policy in FROM (see README).
+ */
+import { INSTITUTION_FILTER } from "./model.js";
+
+/** `WHERE` with the institution filter, any extra conditions, and Grafana's `$timeFilter` last. */
+export function where(...conditions: string[]): string {
+  return `WHERE ${[INSTITUTION_FILTER, ...conditions, "$timeFilter"].join(" AND ")}`;
+}
+
+/** Results of the analytics job carry only the `institution` tag (docs/analytics-results.md). */
+export const BY_INSTITUTION = 'GROUP BY "institution"';
+
+/** Raw series: one per device of each institution. */
+export const BY_DEVICE = 'GROUP BY "institution", "device"';
+
+/** Time buckets of Grafana's interval, one series per device. */
+export const BY_INTERVAL_DEVICE = 'GROUP BY time($__interval), "institution", "device"';
+
+export const DEVICE_ALIAS = "$tag_institution · $tag_device";
+export const INSTITUTION_ALIAS = "$tag_institution";
