@@ -3,8 +3,11 @@
  * so `jisr --help` always lists everything the project can do.
  */
 
+import { registerProfileCommands } from "@jisr/gateway/cli-profile";
 import { registerGatewayReadCommand } from "@jisr/gateway/cli-read";
 import { registerGatewayRunCommand } from "@jisr/gateway/cli-run";
+import { registerGatewayScanCommand } from "@jisr/gateway/cli-scan";
+import { registerGatewayStatusCommand } from "@jisr/gateway/cli-status";
 import { registerIngestCommands } from "@jisr/ingestion/cli";
 import { registerSimCommands } from "@jisr/simulators/cli";
 import { Command } from "commander";
@@ -31,7 +34,10 @@ Start here:
     .command("gateway")
     .description("the edge gateway: read devices, run the polling loop");
   registerGatewayReadCommand(gateway);
+  registerGatewayScanCommand(gateway);
   registerGatewayRunCommand(gateway);
+  registerGatewayStatusCommand(gateway);
+  registerProfileCommands(program);
   registerIngestCommands(program);
   return program;
 }

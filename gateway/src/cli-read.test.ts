@@ -1,11 +1,13 @@
+import { startSunspecRtuBus } from "@jisr/simulators/rtu/sunspec-rtu";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startPtyPair } from "../../test/servers/socat.js";
 import { registerGatewayReadCommand, runGatewayRead } from "./cli-read.js";
 import { type RegisterServer, startRegisterServer } from "./modbus/register-server.js";
 import { SunspecDeviceSchema } from "./sunspec/decoded-schema.js";
 import { deviceA } from "./sunspec/test-fixtures.js";
 
-/** `jisr gateway read` against real Modbus TCP servers on loopback. */
+/** `jisr gateway read` against real Modbus TCP servers on loopback, and over RTU on a socat pty pair. */
 
 function capture() {
   const out = { stdout: "", stderr: "" };
@@ -80,6 +82,26 @@ describe("jisr gateway read", () => {
     ],
     ["a refused connection", () => opts(1), /^error: cannot connect to 127\.0\.0\.1:1: connection refused/],
     ["a bad option", () => opts(sunspec.port, { port: "abc" }), /^error: --port: /],
+    [
+      "both buses",
+      () => opts(sunspec.port, { serial: "/dev/ttyUSB0" }),
+      /^error: give either --host \(Modbus TCP\) or --serial \(Modbus RTU\), not both\n$/,
+    ],
+    [
+      "a bad parity",
+      () => ({ serial: "/dev/ttyUSB0", unit: "1", timeout: "100", parity: "mark" }),
+      /^error: --parity: /,
+    ],
+    [
+      "a serial port that is not there",
+      () => ({ serial: "/dev/ttyJISR-missing", unit: "1", timeout: "100" }),
+      /^error: cannot open serial port \/dev\/ttyJISR-missing: .*\(is the RS-485 adapter plugged in\? check the path\)\n$/,
+    ],
+    [
+      "an unknown profile",
+      () => opts(sunspec.port, { profile: "no-such-device" }),
+      /^error: --profile: unknown profile "no-such-device"; built-in profiles: .*imt-si-rs485tc/,
+    ],
   ])("fails with one line and exit code 1 on %s", async (_, makeOpts, message) => {
     const { out, io } = capture();
     expect(await runGatewayRead(makeOpts(), io)).toBe(1);
@@ -111,7 +133,71 @@ describe("jisr gateway read", () => {
       code: "commander.helpDisplayed",
     });
     expect(help).toContain("--host <host>");
+    expect(help).toContain("--serial <path>");
+    expect(help).toContain("--profile <name>");
     expect(help).toContain("--json");
     expect(help).toContain("jisr gateway read --host 192.168.1.50");
+    expect(help).toContain("jisr gateway read --serial /dev/ttyUSB0 --baud 9600 --parity even --unit 2");
+  });
+
+  it("reads a SunSpec inverter over Modbus RTU with --serial", async () => {
+    const pty = await startPtyPair();
+    const bus = await startSunspecRtuBus({ path: pty.a, inverters: [{ unit: 2, seed: 5, tickMs: 0 }] });
+    try {
+      const { out, io } = capture();
+      const code = await runGatewayRead(
+        { serial: pty.b, baud: "9600", parity: "none", unit: "2", timeout: "1000" },
+        io,
+      );
+      expect(out.stderr).toBe("");
+      expect(code).toBe(0);
+      const lines = out.stdout.split("\n");
+      expect(lines[0]).toBe(
+        `SunSpec device at ${pty.b} 9600 8N1 unit 2, base register 40000: 3 model(s) decoded`,
+      );
+      expect(lines.some((l) => /^\s+SN\s+JSIM-5-2$/.test(l))).toBe(true);
+    } finally {
+      await bus.close();
+      await pty.stop();
+    }
+  });
+
+  it("reads with a data profile given by --profile, in as few requests as it allows", async () => {
+    // The built-in IMT Si-RS485TC sensor: input registers 0 (irradiance), 7 and 8 (temperatures, int16).
+    const sensor = await startRegisterServer([
+      { table: "input", start: 0, words: [8123, 0, 0, 0, 0, 0, 0, 412, 0xfff1] },
+    ]);
+    try {
+      const { out, io } = capture();
+      expect(await runGatewayRead(opts(sensor.port, { profile: "imt-si-rs485tc" }), io)).toBe(0);
+      const lines = out.stdout.trimEnd().split("\n");
+      expect(lines[0]).toBe(`Profile imt-si-rs485tc at 127.0.0.1:${sensor.port} unit 1: 3 point(s)`);
+      const row = (name: string) =>
+        lines
+          .find((l) => l.trimStart().startsWith(`${name} `))
+          ?.trim()
+          .split(/\s{2,}/);
+      expect(row("irradiance")).toEqual(["irradiance", "812.3", "W/m²"]);
+      expect(row("module_temperature")).toEqual(["module_temperature", "41.2", "°C"]);
+      expect(row("ambient_temperature")).toEqual(["ambient_temperature", "-1.5", "°C"]);
+      expect(sensor.inputReads).toEqual([{ address: 0, length: 9 }]);
+
+      const json = capture();
+      expect(
+        await runGatewayRead(opts(sensor.port, { profile: "imt-si-rs485tc", json: true }), json.io),
+      ).toBe(0);
+      const parsed = JSON.parse(json.out.stdout) as {
+        profile: string;
+        values: Array<{ point: string; value: unknown }>;
+      };
+      expect(parsed.profile).toBe("imt-si-rs485tc");
+      expect(parsed.values.map((v) => [v.point, v.value])).toEqual([
+        ["irradiance", 812.3],
+        ["module_temperature", 41.2],
+        ["ambient_temperature", -1.5],
+      ]);
+    } finally {
+      await sensor.close();
+    }
   });
 });

@@ -1,25 +1,38 @@
+import { ValidationError } from "@jisr/core";
 import type { Command } from "commander";
 import { z } from "zod";
-import { closeModbus, connectModbusTcp, ModbusConnectError } from "./modbus/client.js";
+import { addTargetOptions, optionError, targetOf, targetOptionsShape } from "./modbus/cli-target.js";
+import { ModbusTransportError } from "./modbus/errors.js";
+import { type ManagedLink, openModbusLink } from "./modbus/link.js";
+import { unitReader } from "./modbus/read-registers.js";
+import { describeTarget } from "./modbus/target.js";
+import { type DecodedValue, loadProfile, type Profile, readWithProfile } from "./profiles/index.js";
 import { formatDevice } from "./sunspec/format.js";
 import { readSunspecDevice } from "./sunspec/read-device.js";
 
-/** `jisr gateway read`: what does this SunSpec device answer? */
+/** `jisr gateway read`: what does this device answer, decoded? */
 
 const HELP_AFTER = `
-Finds the "SunS" marker at register 40000, then 0, then 50000, walks the model chain and
-decodes every model it has a register map for (1, 101-103, 111-113, 120, 160, 201-204):
+Without --profile: finds the "SunS" marker at register 40000, then 0, then 50000, walks the model
+chain and decodes every model it has a register map for (1, 101-103, 111-113, 120, 160, 201-204):
 scale factors applied, "not implemented" shown as null, states and events by name.
+With --profile: reads the registers of a data profile (a built-in name, or a .yaml file) and prints
+every point decoded, in as few requests as the profile allows.
 
 Examples:
   jisr gateway read --host 192.168.1.50
-  jisr gateway read --host 192.168.1.50 --port 1502 --unit 3 --timeout 5000 --json`;
+  jisr gateway read --host 192.168.1.50 --port 1502 --unit 3 --timeout 5000 --json
+  jisr gateway read --serial /dev/ttyUSB0 --baud 9600 --parity even --unit 2
+  jisr gateway read --host 192.168.1.60 --unit 1 --profile huawei-sun2000
+  jisr gateway read --serial /dev/ttyUSB0 --unit 4 --profile ./my-heat-meter.yaml
+
+Run \`jisr gateway scan\` first if you do not know the unit id.`;
 
 const OptionsSchema = z.strictObject({
-  host: z.string().min(1, "must not be empty"),
-  port: z.coerce.number().int().min(1).max(65535),
+  ...targetOptionsShape,
   unit: z.coerce.number().int().min(0).max(255),
   timeout: z.coerce.number().int().min(1).max(600_000),
+  profile: z.string().min(1, "must not be empty").optional(),
   json: z.boolean().default(false),
 });
 export type GatewayReadOptions = z.input<typeof OptionsSchema>;
@@ -28,9 +41,53 @@ interface Output {
   write(text: string): unknown;
 }
 
-function optionError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `--${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "invalid"}`;
+function formatValue(v: DecodedValue): string {
+  if (v.value === null) return "null";
+  if (v.flags !== undefined) return v.flags.length === 0 ? "none" : v.flags.join(", ");
+  if (typeof v.value === "string" && v.raw !== undefined) return `${v.value} (${v.raw})`;
+  return String(v.value);
+}
+
+/** One table of the decoded points, for a technician. */
+export function formatProfileReading(
+  profile: Profile,
+  values: readonly DecodedValue[],
+  where: string,
+): string {
+  const rows = values.map((v) => [v.point, formatValue(v), v.unit ?? ""] as const);
+  const w0 = Math.max(0, ...rows.map((r) => r[0].length));
+  const w1 = Math.max(0, ...rows.map((r) => r[1].length));
+  const lines = rows.map(([n, v, u]) => `  ${n.padEnd(w0)}  ${v.padEnd(w1)}  ${u}`.trimEnd());
+  return `Profile ${profile.name} ${where}: ${values.length} point(s)\n${lines.join("\n")}\n`;
+}
+
+async function readAndFormat(
+  link: ManagedLink,
+  o: z.output<typeof OptionsSchema>,
+  where: string,
+  profile: Profile | undefined,
+): Promise<string> {
+  if (profile) {
+    const values = await readWithProfile(link, o.unit, profile, o.timeout);
+    return o.json
+      ? `${JSON.stringify({ profile: profile.name, values }, null, 2)}\n`
+      : formatProfileReading(profile, values, where);
+  }
+  const device = await readSunspecDevice(unitReader(link, o.unit, o.timeout));
+  return o.json ? `${JSON.stringify(device, null, 2)}\n` : formatDevice(device, where);
+}
+
+/** A profile that cannot be loaded, in one line: the first problem, and where to see them all. */
+function profileError(name: string, err: unknown): string {
+  if (!(err instanceof ValidationError)) return `--profile: ${firstLine(err)}`;
+  const [first, ...rest] = err.problems;
+  const where = first?.path && first.path !== "profile" ? `${first.path}: ` : "";
+  const more = rest.length > 0 ? ` (and ${rest.length} more: run "jisr profile check ${name}")` : "";
+  return `--profile: ${where}${first?.message ?? "invalid"}${more}`;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
 }
 
 /** Runs the command and returns its exit code: 0, or 1 with one line on stderr. */
@@ -39,40 +96,51 @@ export async function runGatewayRead(
   io: { stdout: Output; stderr: Output },
 ): Promise<number> {
   const parsed = OptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    io.stderr.write(`error: ${optionError(parsed.error)}\n`);
+  const target = parsed.success ? targetOf(parsed.data) : optionError(parsed.error);
+  if (!parsed.success || typeof target === "string") {
+    io.stderr.write(`error: ${String(target)}\n`);
     return 1;
   }
-  const { host, port, unit, timeout, json } = parsed.data;
-  const where = `${host}:${port} unit ${unit}`;
+  const o = parsed.data;
+  const where = `${describeTarget(target)} unit ${o.unit}`;
+  let profile: Profile | undefined;
   try {
-    const client = await connectModbusTcp({ host, port, unit, timeoutMs: timeout });
+    // Before opening the bus: a misspelt profile name is the technician's to fix, not the device's.
+    profile = o.profile === undefined ? undefined : loadProfile(o.profile);
+  } catch (err) {
+    io.stderr.write(`error: ${profileError(o.profile ?? "", err)}\n`);
+    return 1;
+  }
+  try {
+    const link = await openModbusLink(target, { connectTimeoutMs: o.timeout });
     try {
-      const device = await readSunspecDevice(client);
-      io.stdout.write(json ? `${JSON.stringify(device, null, 2)}\n` : formatDevice(device, `at ${where}`));
+      io.stdout.write(await readAndFormat(link, o, `at ${where}`, profile));
     } finally {
-      await closeModbus(client);
+      await link.close();
     }
     return 0;
   } catch (err) {
-    const message = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    // A connect error already names host and port.
-    io.stderr.write(
-      err instanceof ModbusConnectError ? `error: ${message}\n` : `error: ${where}: ${message}\n`,
-    );
+    // A connect error already names the host or port.
+    const opening = err instanceof ModbusTransportError && /^cannot (connect|open)/.test(err.message);
+    io.stderr.write(opening ? `error: ${firstLine(err)}\n` : `error: ${where}: ${firstLine(err)}\n`);
     return 1;
   }
 }
 
 /** Adds `read` to the `jisr gateway` command. */
 export function registerGatewayReadCommand(gateway: Command): void {
-  gateway
+  const read = gateway
     .command("read")
-    .description("read a SunSpec inverter or meter over Modbus TCP and print its decoded models")
-    .requiredOption("--host <host>", "device IP address or host name")
-    .option("--port <port>", "Modbus TCP port", "502")
+    .description(
+      "read one device over Modbus TCP or RTU and print it decoded: SunSpec models, or a data profile's points",
+    );
+  addTargetOptions(read)
     .option("--unit <id>", "Modbus unit (slave) id", "1")
     .option("--timeout <ms>", "timeout per Modbus request, in milliseconds", "3000")
+    .option(
+      "--profile <name>",
+      "read with this data profile (built-in name or .yaml file) instead of SunSpec",
+    )
     .option("--json", "print the decoded device as JSON instead of tables")
     .addHelpText("after", HELP_AFTER)
     .action(async (opts: GatewayReadOptions) => {

@@ -2,12 +2,14 @@
  * `jisr gateway run` and `jisr gateway check-config`: the gateway process at the edge, and a check of its
  * config file that starts nothing. A wrong config exits with code 2 and every problem by path.
  */
+import { dirname, resolve } from "node:path";
 import { ValidationError } from "@jisr/core";
 import type { Command } from "commander";
 import { type Logger, pino } from "pino";
 import { loadGatewayConfig } from "./config/load.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { runGateway } from "./run/gateway.js";
+import { OutboxError } from "./uplink/outbox.js";
 
 /** Exit codes: 0 fine, 1 failure at run time, 2 the config (or a device in it) is not valid. */
 export const EXIT_OK = 0;
@@ -18,8 +20,13 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 
 const RUN_HELP = `
 Reads every device of the config on its own schedule and sends the readings to the ingestion
-service (POST <uplink.url>/api/v1/write). Readings wait in a bounded queue while the server cannot
-be reached. Stop with Ctrl-C or SIGTERM: polling stops and what is queued is sent within 5 s.
+service (POST <uplink.url>/api/v1/write). Every reading first goes into a queue on disk,
+<data_dir>/outbox.sqlite, and leaves it only once the server has stored it: a dead link, a power
+cut or a restart loses nothing. The queue is bounded by buffer.max_bytes (256 MiB by default);
+when full, the oldest readings are dropped, counted and logged. The gateway also sends its own
+health (gateway_health, device_health) every health.interval, and rewrites <data_dir>/status.json
+every 5 s for "jisr gateway status". Stop with Ctrl-C or SIGTERM: polling stops and what is queued
+is sent within 5 s; the rest waits on disk for the next start.
 Logs are JSON lines on stdout (pipe them through pino-pretty to read them).
 
 The token comes from uplink.token, uplink.token_file, or the JISR_GATEWAY_TOKEN variable.
@@ -28,8 +35,10 @@ Examples:
   jisr gateway check-config --config /etc/jisr/gateway.yaml
   JISR_GATEWAY_TOKEN=jisr_... jisr gateway run --config /etc/jisr/gateway.yaml
   jisr gateway run --config gateway/examples/gateway.yaml --log-level debug
+  jisr gateway status --config /etc/jisr/gateway.yaml     (from another terminal)
 
-Exit codes: 0 stopped cleanly, 1 failed while running, 2 the config is not valid (nothing started).`;
+Exit codes: 0 stopped cleanly, 1 failed while running or could not open its queue (the message
+says what to do), 2 the config is not valid (nothing started).`;
 
 const CHECK_HELP = `
 Validates the file as "run" would (unknown keys, types, ranges, duplicate devices, the token) and
@@ -95,8 +104,12 @@ export async function runGatewayCommand(
   const logger: Logger = pino({ level, base: { pid: process.pid } }, io.stdout as pino.DestinationStream);
   let gateway: Awaited<ReturnType<typeof runGateway>>;
   try {
-    gateway = await runGateway(config, { logger });
+    gateway = await runGateway(config, { logger, baseDir: dirname(resolve(options.config)) });
   } catch (err) {
+    if (err instanceof OutboxError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return EXIT_FAILURE;
+    }
     if (!(err instanceof ValidationError)) throw err;
     io.stderr.write(`${err.message}\n`);
     return EXIT_INVALID_CONFIG;

@@ -1,7 +1,10 @@
 // `jisr sim …`: simulated devices for demos and tests.
+
 import type { Command } from "commander";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { z } from "zod";
+import { registerMqttSimCommand } from "./mqtt/cli.js";
+import { startSunspecRtuBus } from "./rtu/sunspec-rtu.js";
 import { solarNoonUtc } from "./solar/position.js";
 import { startSunspecInverter } from "./sunspec-inverter.js";
 
@@ -16,7 +19,10 @@ function parseStart(text: string): Date {
 }
 
 const cliOptionsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535),
+  port: z.coerce.number().int().min(0).max(65535).optional(),
+  serial: z.string().min(1).optional(),
+  baud: z.coerce.number().int().positive(),
+  parity: z.enum(["none", "even", "odd"]),
   host: z.string().min(1),
   unit: z.coerce.number().int().min(1).max(247),
   kwp: z.coerce.number().positive(),
@@ -33,6 +39,8 @@ function parseCliOptions(raw: unknown) {
     const flag = (p: PropertyKey[]) => `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new Error(parsed.error.issues.map((i) => `${flag(i.path)}: ${i.message}`).join("; "));
   }
+  if ((parsed.data.port === undefined) === (parsed.data.serial === undefined))
+    throw new Error("give either --port (Modbus TCP) or --serial (Modbus RTU)");
   return parsed.data;
 }
 
@@ -49,12 +57,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function runInverter(raw: unknown): Promise<void> {
-  const o = parseCliOptions(raw);
-  const logger = pino({ name: "jisr-sim" }, pino.destination(2));
-  const inverter = await startSunspecInverter({
-    host: o.host,
-    port: o.port,
+/** Starts the inverter on TCP or on a serial port; resolves to what stops it and where it is. */
+async function startInverter(o: ReturnType<typeof parseCliOptions>, logger: Logger) {
+  const sim = {
     unit: o.unit,
     kwp: o.kwp,
     speed: o.speed,
@@ -62,11 +67,28 @@ async function runInverter(raw: unknown): Promise<void> {
     tickMs: o.tickMs,
     clouds: o.clouds,
     start: o.start === undefined ? undefined : parseStart(o.start),
-    logger,
-  });
+  };
+  if (o.serial !== undefined) {
+    const bus = await startSunspecRtuBus({
+      path: o.serial,
+      baud: o.baud,
+      parity: o.parity,
+      inverters: [sim],
+      logger,
+    });
+    return { close: () => bus.close(), where: { serial: o.serial, baud: o.baud, parity: o.parity } };
+  }
+  const inverter = await startSunspecInverter({ ...sim, host: o.host, port: o.port ?? 0, logger });
+  return { close: () => inverter.close(), where: { port: inverter.port } };
+}
+
+async function runInverter(raw: unknown): Promise<void> {
+  const o = parseCliOptions(raw);
+  const logger = pino({ name: "jisr-sim" }, pino.destination(2));
+  const inverter = await startInverter(o, logger);
   const signal = await untilSignal();
   await inverter.close();
-  logger.info({ signal, port: inverter.port }, "simulated SunSpec inverter stopped");
+  logger.info({ signal, ...inverter.where }, "simulated SunSpec inverter stopped");
 }
 
 export function registerSimCommands(program: Command): void {
@@ -77,10 +99,13 @@ export function registerSimCommands(program: Command): void {
     .command("inverter")
     .description(
       "serve a simulated SunSpec three-phase PV inverter (models 1, 103, 160 at register 40000) over Modbus TCP; " +
-        "its power follows the sun at Ben Guerir (30° tilt, facing south)",
+        "or Modbus RTU on a serial port; its power follows the sun at Ben Guerir (30° tilt, facing south)",
     )
-    .requiredOption("--port <port>", "TCP port to listen on (0 picks a free one)")
-    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "Modbus TCP: port to listen on (0 picks a free one)")
+    .option("--serial <path>", "Modbus RTU: serial port to answer on, in place of --port")
+    .option("--baud <rate>", "Modbus RTU: line speed", "9600")
+    .option("--parity <parity>", "Modbus RTU: none, even or odd", "none")
+    .option("--host <address>", "Modbus TCP: address to listen on", "127.0.0.1")
     .option("--unit <id>", "Modbus unit id to answer (1-247)", "1")
     .option("--kwp <kWp>", "DC nameplate of the PV array, kWp (AC rating = kWp / 1.1)", "10")
     .option("--speed <factor>", "sim seconds per wall second (3600 = one hour per second)", "1")
@@ -96,7 +121,13 @@ Examples:
   jisr sim inverter --port 5020 --unit 3 --kwp 30 --start noon --speed 60
   mbpoll -m tcp -p 5020 -a 1 -r 40001 -c 4 127.0.0.1     (mbpoll numbers registers from 1)
 
+Modbus RTU on an RS-485 adapter, or on one end of a pseudo-terminal pair for a test bench:
+  socat -d -d pty,raw,echo=0,link=/tmp/ttyA pty,raw,echo=0,link=/tmp/ttyB &
+  jisr sim inverter --serial /tmp/ttyA --baud 9600 --parity none --unit 2
+  jisr gateway read --serial /tmp/ttyB --baud 9600 --unit 2
+
 Runs until Ctrl-C (SIGINT) or SIGTERM. Logs JSON lines (pino) to stderr.`,
     )
     .action(runInverter);
+  registerMqttSimCommand(sim);
 }

@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from "node:fs";
 
 export interface Requirement {
   /** Binary looked up on PATH (or in /usr/sbin, where Debian puts mosquitto). */
-  binary: string;
+  binary?: string;
+  /** For a package without a binary: a file it installs, by absolute path. */
+  file?: string;
   /** Debian package that ships it. */
   debianPackage: string;
 }
@@ -16,7 +18,29 @@ export const TEST_SERVERS: Requirement[] = [
   { binary: "influxd", debianPackage: "influxdb" },
   { binary: "mosquitto", debianPackage: "mosquitto" },
   { binary: "socat", debianPackage: "socat" },
+  // A Modbus server we did not write (test/servers/pymodbus.ts), and a Modbus client we did not write.
+  { binary: "pymodbus.server", debianPackage: "python3-pymodbus" },
+  // pymodbus 3.0's server imports serial_asyncio even for TCP, and Debian only recommends it. The package
+  // has no binary: its module file, found from /usr/bin (findBinary joins a PATH folder and this name).
+  {
+    file: "/usr/lib/python3/dist-packages/serial_asyncio/__init__.py",
+    debianPackage: "python3-serial-asyncio",
+  },
+  { binary: "mbpoll", debianPackage: "mbpoll" },
+  // PDF reports: text extraction and page images in the report tests.
+  { binary: "pdftotext", debianPackage: "poppler-utils" },
+  // The web page, tested in a real browser driven by playwright-core.
+  { binary: "chromium", debianPackage: "chromium" },
 ];
+
+function present(r: Requirement): boolean {
+  if (r.file !== undefined) return existsSync(r.file);
+  return r.binary !== undefined && findBinary(r.binary) !== undefined;
+}
+
+function label(r: Requirement): string {
+  return r.binary ?? r.file ?? r.debianPackage;
+}
 
 const EXTRA_DIRS = ["/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin"];
 
@@ -46,18 +70,18 @@ export function ensurePackages(
   requirements: Requirement[] = TEST_SERVERS,
   log = (m: string) => process.stderr.write(`${m}\n`),
 ): void {
-  const missing = requirements.filter((r) => !findBinary(r.binary));
+  const missing = requirements.filter((r) => !present(r));
   if (missing.length === 0) return;
   const names = missing.map((r) => r.debianPackage);
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !isDebian()) {
     throw new Error(
-      `The tests need ${missing.map((r) => r.binary).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not installed.\n` +
+      `The tests need ${missing.map(label).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not installed.\n` +
         `Install ${missing.length > 1 ? "them" : "it"} (on Debian/Ubuntu: sudo apt-get install ${names.join(" ")}) and run the tests again.`,
     );
   }
   log(
-    `[test setup] installing Debian packages: ${names.join(" ")} (missing: ${missing.map((r) => r.binary).join(", ")})`,
+    `[test setup] installing Debian packages: ${names.join(" ")} (missing: ${missing.map(label).join(", ")})`,
   );
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update", "-qq"], { stdio: ["ignore", "ignore", "inherit"], env });
@@ -66,11 +90,9 @@ export function ensurePackages(
     env,
   });
   if (res.status !== 0) throw new Error(`apt-get install ${names.join(" ")} failed (exit ${res.status})`);
-  const still = missing.filter((r) => !findBinary(r.binary));
+  const still = missing.filter((r) => !present(r));
   if (still.length > 0)
-    throw new Error(
-      `installed ${names.join(" ")} but ${still.map((r) => r.binary).join(", ")} is still not found`,
-    );
+    throw new Error(`installed ${names.join(" ")} but ${still.map(label).join(", ")} is still not found`);
   // Debian starts the packaged services on their default ports; our tests use their own instances.
   for (const service of ["influxdb", "mosquitto"]) {
     spawnSync("systemctl", ["stop", service], { stdio: "ignore" });

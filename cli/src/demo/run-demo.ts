@@ -86,7 +86,9 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
         logger: opts.logger.child({ component: "simulator", institution: institution.id }),
       });
       cleanups.push(() => inverter.close());
-      const config = parseGatewayConfig(gatewayYaml(institution, ingestion.url, inverter.port, opts.pollMs), {
+      const gatewayDir = join(dir, `gateway-${institution.id}`);
+      const yaml = gatewayYaml(institution, ingestion.url, inverter.port, opts.pollMs, gatewayDir);
+      const config = parseGatewayConfig(yaml, {
         env: { JISR_GATEWAY_TOKEN: tokens.get(institution.id) ?? "" },
         source: `(demo ${institution.id})`,
       });
@@ -112,10 +114,17 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
 }
 
 /** The gateway's configuration, written as a user would write it, and parsed by the same loader. */
-function gatewayYaml(inst: DemoInstitution, url: string, port: number, pollMs: number): string {
+function gatewayYaml(
+  inst: DemoInstitution,
+  url: string,
+  port: number,
+  pollMs: number,
+  dataDir: string,
+): string {
   return `
 institution: ${inst.id}
 gateway_id: gateway-${inst.id}
+data_dir: ${JSON.stringify(dataDir)}
 uplink:
   url: ${url}
   flush_interval: 1s

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValidationError } from "@jisr/core";
 import { describe, expect, it } from "vitest";
@@ -80,9 +80,10 @@ devices:
         "devices.1.port: must be between 1 and 65535",
         "devices.2.profile: is required",
         'devices.2.timeout: must be a duration with a unit: "500ms", "10s", "2m" or "1h"',
+        expect.stringMatching(/^devices\.1\.profile: unknown profile "modbus"; built-in profiles: sunspec, /),
       ]),
     );
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
   });
 
   it("refuses an unknown key, naming it and the keys that exist", () => {
@@ -150,6 +151,45 @@ devices:
     expect(device.interval?.default).toBe("10s");
     expect(device.port?.default).toBe(502);
     for (const [key, field] of Object.entries(device)) expect(field.description, key).toBeTruthy();
+  });
+
+  it("checks each device's profile: a built-in name, or a file relative to the config", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jisr-gw-profiles-"));
+    writeFileSync(join(dir, "broken.yaml"), "protocol: modbus\npoints: []\n");
+    const text = `
+institution: ehpad-ben-guerir
+uplink: { url: "http://127.0.0.1:8080" }
+devices:
+  - { id: inv-1, profile: huawei-sun2000, host: 10.0.0.5 }
+  - { id: inv-2, profile: huawai-sun2000, host: 10.0.0.6 }
+  - { id: meter-1, profile: missing.yaml, host: 10.0.0.7 }
+  - { id: meter-2, profile: broken.yaml, host: 10.0.0.8 }
+`;
+    const problems = problemsOf(text, { baseDir: dir, env });
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^devices\.1\.profile: unknown profile "huawai-sun2000"; built-in profiles: sunspec, .*huawei-sun2000.* \(or give a \.yaml file\)$/,
+      ),
+      `devices.2.profile: cannot read "${join(dir, "missing.yaml")}": no such file`,
+      `devices.3.profile: profile "${join(dir, "broken.yaml")}" is not valid: products: is required`,
+      `devices.3.profile: profile "${join(dir, "broken.yaml")}" is not valid: description: is required`,
+      `devices.3.profile: profile "${join(dir, "broken.yaml")}" is not valid: points: must list at least one point`,
+    ]);
+
+    const sdm = join(
+      dirname(fileURLToPath(import.meta.url)),
+      "../../profiles/modbus/meter/eastron-sdm630.yaml",
+    );
+    writeFileSync(join(dir, "meter.yaml"), `extends: ${JSON.stringify(sdm)}\n`);
+    const good = `
+institution: ehpad-ben-guerir
+uplink: { url: "http://127.0.0.1:8080" }
+devices:
+  - { id: inv-1, profile: huawei-sun2000, host: 10.0.0.5 }
+  - { id: meter-1, profile: meter.yaml, host: 10.0.0.9 }
+`;
+    const ok = parseGatewayConfig(good, { baseDir: dir, env });
+    expect(ok.devices.map((d) => d.profile)).toEqual(["huawei-sun2000", join(dir, "meter.yaml")]);
   });
 
   it("parses and formats durations", () => {

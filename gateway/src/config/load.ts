@@ -7,6 +7,7 @@ import { dirname, resolve } from "node:path";
 import { formatPath, type Problem, ValidationError } from "@jisr/core";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
+import { absoluteProfile, checkDeviceProfiles } from "../profiles/config-check.js";
 import {
   crossCheckDevices,
   type DeviceConfig,
@@ -57,16 +58,25 @@ export function parseGatewayConfig(text: string, options: ParseOptions = {}): Ga
   const problems: Problem[] = parsed.success
     ? crossCheckDevices(parsed.data.devices)
     : [...configProblems(parsed.error), ...crossCheckValidParts(raw)];
+  // Every device's profile is found and checked now, with the other problems, rather than at start-up.
+  problems.push(...checkDeviceProfiles(isRecord(raw) ? raw.devices : undefined, options.baseDir));
   const token = resolveToken(raw, options);
   if (typeof token !== "string") problems.push(...token);
   if (!parsed.success || problems.length > 0 || typeof token !== "string")
     throw new ValidationError(subject, problems);
-  return withToken(parsed.data, token);
+  return withProfilePaths(withToken(parsed.data, token, options.baseDir), options.baseDir);
 }
 
-function withToken(file: GatewayConfigFile, token: string): GatewayConfig {
+/** Profile files are named relative to the config file: made absolute, the gateway may run from anywhere. */
+function withProfilePaths(config: GatewayConfig, baseDir = process.cwd()): GatewayConfig {
+  const devices = config.devices.map((d) => ({ ...d, profile: absoluteProfile(d.profile, baseDir) }));
+  return { ...config, devices };
+}
+
+function withToken(file: GatewayConfigFile, token: string, baseDir = process.cwd()): GatewayConfig {
   const { token: _inline, token_file: _file, ...uplink } = file.uplink;
-  return { ...file, uplink: { ...uplink, token } };
+  // data_dir, like token_file, is relative to the config file: the gateway may be started from anywhere.
+  return { ...file, data_dir: resolve(baseDir, file.data_dir), uplink: { ...uplink, token } };
 }
 
 /** zod's "expected string, received undefined" says less than "is required". */

@@ -12,6 +12,7 @@
 import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
 import type { DeviceConfig } from "../config/schema.js";
+import type { LinkPool } from "../modbus/link-pool.js";
 
 export interface DriverContext {
   institution: string;
@@ -19,6 +20,8 @@ export interface DriverContext {
   logger: Logger;
   /** The gateway's UTC clock in epoch ms (Date.now); a parameter so tests can control time. */
   clock?: () => number;
+  /** Modbus links shared per bus; a process-wide pool when absent. */
+  links?: LinkPool;
 }
 
 export interface Driver {

@@ -1,5 +1,15 @@
 import Modbus from "modbus-serial";
 import { z } from "zod";
+import {
+  ModbusExceptionError,
+  type ModbusFailureKind,
+  ModbusFrameError,
+  ModbusLinkError,
+  ModbusTimeoutError,
+  ModbusTransportError,
+} from "./errors.js";
+
+export type { ModbusFailureKind } from "./errors.js";
 
 /** Connecting to a Modbus TCP device, and telling its failures apart. */
 
@@ -17,9 +27,6 @@ export const ModbusTcpOptionsSchema = z.strictObject({
 });
 export type ModbusTcpOptions = z.input<typeof ModbusTcpOptionsSchema>;
 
-/** What went wrong on the wire: kept apart because only some are worth a retry. */
-export type ModbusFailureKind = "exception" | "timeout" | "connection" | "other";
-
 interface ModbusishError {
   message?: unknown;
   errno?: unknown;
@@ -27,14 +34,16 @@ interface ModbusishError {
   modbusCode?: unknown;
 }
 
-/** Classifies an error thrown by modbus-serial or node:net. */
+const CONNECTION_CODES = ["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE"];
+
+/** Classifies an error thrown by a ModbusLink, modbus-serial or node:net. */
 export function modbusFailureKind(err: unknown): ModbusFailureKind {
+  if (err instanceof ModbusLinkError) return err.kind;
   const e = (typeof err === "object" && err !== null ? err : {}) as ModbusishError;
   if (typeof e.modbusCode === "number") return "exception";
   const code = String(e.errno ?? e.code ?? "");
   if (code === "ETIMEDOUT" || /timed out/i.test(String(e.message))) return "timeout";
-  const connectionCodes = ["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE"];
-  if (connectionCodes.includes(code) || /port not open/i.test(String(e.message))) return "connection";
+  if (CONNECTION_CODES.includes(code) || /port not open/i.test(String(e.message))) return "connection";
   return "other";
 }
 
@@ -42,6 +51,29 @@ export function modbusFailureKind(err: unknown): ModbusFailureKind {
 export function modbusExceptionCode(err: unknown): number | undefined {
   const code = (err as ModbusishError | null)?.modbusCode;
   return typeof code === "number" ? code : undefined;
+}
+
+/** modbus-serial's messages for answers it could not use (client index.js, _onReceive). */
+const FRAME_MESSAGES = /^(CRC error|Data length error|Unexpected data error)/;
+
+/**
+ * Turns a failure of one modbus-serial request into a typed ModbusLinkError. modbus-serial rejects with
+ * plain objects (errno "ETIMEDOUT", "Port Not Open" with errno "ECONNREFUSED", `modbusCode` on exception
+ * responses); everything that is neither an answer nor a timeout means the port or socket is unusable.
+ */
+export function toLinkError(
+  err: unknown,
+  context: { where: string; unit: number; timeoutMs: number },
+): ModbusLinkError {
+  if (err instanceof ModbusLinkError) return err;
+  const options = { where: context.where, unit: context.unit, cause: err };
+  const code = modbusExceptionCode(err);
+  if (code !== undefined) return new ModbusExceptionError(code, options);
+  const kind = modbusFailureKind(err);
+  if (kind === "timeout") return new ModbusTimeoutError(context.timeoutMs, options);
+  const message = String((err as ModbusishError | null)?.message ?? err);
+  if (FRAME_MESSAGES.test(message)) return new ModbusFrameError(`garbled answer: ${message}`, options);
+  return new ModbusTransportError(/port not open/i.test(message) ? "port not open" : message, options);
 }
 
 /** A connection that could not be opened; the message names the host and says what to check. */

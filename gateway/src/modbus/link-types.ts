@@ -12,7 +12,8 @@ export interface ModbusLink {
   readonly where: string;
   /**
    * Reads `count` registers (16-bit words) or bits (0/1) of `table` at `address` from `unit`. At most 125
-   * registers or 2000 bits per call. Rejects on timeout, exception response or a lost connection.
+   * registers or 2000 bits per call. Rejects on timeout, exception response or a lost connection, with a
+   * ModbusLinkError (modbus/errors.ts) whose `kind` says which.
    */
   read(
     unit: number,
@@ -21,5 +22,30 @@ export interface ModbusLink {
     count: number,
     timeoutMs: number,
   ): Promise<number[]>;
+  /**
+   * Opens the socket or serial port now if it is not open, so a caller can report an unreachable bus early;
+   * optional because read() connects by itself. Rejects with a ModbusTransportError.
+   */
+  connect?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Counters of one link since it was created, for health readings, tests and benchmarks. */
+export interface LinkStats {
+  /** Requests sent on the wire. */
+  requests: number;
+  /** Answers with data. */
+  answered: number;
+  exceptions: number;
+  timeouts: number;
+  /** Requests that failed because the socket or port was gone (or went away meanwhile). */
+  transportErrors: number;
+  /** Garbled answers (CRC, length, unexpected unit or function). */
+  frameErrors: number;
+  /** Successful opens of the socket or port, the first included. */
+  connects: number;
+  connectFailures: number;
+  /** Requests on the wire right now, and the most there ever were at once (1 on a serialised link). */
+  inFlight: number;
+  maxInFlight: number;
 }

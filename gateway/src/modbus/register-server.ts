@@ -2,20 +2,25 @@ import { createServer } from "node:net";
 import { ServerTCP } from "modbus-serial";
 
 /**
- * A real Modbus TCP server on loopback serving fixed holding-register banks, for tests of code that
- * reads devices. Registers outside every bank answer "illegal data address", as real devices do.
+ * A real Modbus TCP server on loopback serving fixed register banks (holding, or input with
+ * `table: "input"`), for tests of code that reads devices. Registers outside every bank answer "illegal
+ * data address", as real devices do.
  */
 
 export interface RegisterBank {
   /** Address of the first register. */
   start: number;
   words: readonly number[];
+  /** Holding registers (function code 3) unless "input" (function code 4). */
+  table?: "holding" | "input";
 }
 
 export interface RegisterServer {
   port: number;
   /** Every holding-register read served, in order. */
   reads: Array<{ address: number; length: number }>;
+  /** Every input-register read served, in order. */
+  inputReads: Array<{ address: number; length: number }>;
   close(): Promise<void>;
 }
 
@@ -36,8 +41,16 @@ function freePort(): Promise<number> {
   });
 }
 
-function lookup(banks: readonly RegisterBank[], address: number, length: number): number[] {
-  const bank = banks.find((b) => address >= b.start && address + length <= b.start + b.words.length);
+function lookup(
+  banks: readonly RegisterBank[],
+  address: number,
+  length: number,
+  table: "holding" | "input" = "holding",
+): number[] {
+  const bank = banks.find(
+    (b) =>
+      (b.table ?? "holding") === table && address >= b.start && address + length <= b.start + b.words.length,
+  );
   if (!bank) throw new IllegalAddress(`no registers at ${address}+${length}`);
   return bank.words.slice(address - bank.start, address - bank.start + length);
 }
@@ -59,6 +72,7 @@ export async function startRegisterServer(
   options: { silent?: boolean } = {},
 ): Promise<RegisterServer> {
   const reads: RegisterServer["reads"] = [];
+  const inputReads: RegisterServer["inputReads"] = [];
   const never = () => new Promise<number>(() => {});
   const vector = {
     getHoldingRegister: (address: number) => {
@@ -68,6 +82,14 @@ export async function startRegisterServer(
     getMultipleHoldingRegisters: (address: number, length: number) => {
       reads.push({ address, length });
       return options.silent ? Array.from({ length }, never) : lookup(banks, address, length);
+    },
+    getInputRegister: (address: number) => {
+      inputReads.push({ address, length: 1 });
+      return options.silent ? never() : (lookup(banks, address, 1, "input")[0] ?? 0);
+    },
+    getMultipleInputRegisters: (address: number, length: number) => {
+      inputReads.push({ address, length });
+      return options.silent ? Array.from({ length }, never) : lookup(banks, address, length, "input");
     },
   };
   // The free port is found first and may be taken in between: try a few times.
@@ -80,7 +102,7 @@ export async function startRegisterServer(
           for (const sock of server.socks.keys()) sock.destroy();
           server.close(() => resolve());
         });
-      return { port, reads, close };
+      return { port, reads, inputReads, close };
     } catch (err) {
       if (attempt >= 5) throw err;
     }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -80,6 +80,25 @@ describe("jisr gateway run / check-config", () => {
     const run = jisrGateway(["check-config", "--config", example], { JISR_GATEWAY_TOKEN: "t0ken" });
     expect(await run.exit).toBe(0);
     expect(run.stdout()).toBe(`OK: ${example}: institution "ehpad-ben-guerir", 2 device(s): inv-1, inv-2\n`);
+  });
+
+  it("run refuses to start on a damaged queue file with exit code 1, saying what to do", async () => {
+    const config = writeConfig(`
+institution: ehpad-ben-guerir
+uplink: { url: "http://127.0.0.1:9", token: abc }
+devices:
+  - { id: inv-1, profile: sunspec, host: 127.0.0.1 }
+`);
+    const queue = join(dirname(config), "jisr-data", "outbox.sqlite");
+    mkdirSync(dirname(queue));
+    writeFileSync(queue, "not a database ".repeat(300));
+    const run = jisrGateway(["run", "--config", config]);
+    expect(await run.exit).toBe(1);
+    expect(run.stderr()).toBe(
+      `error: Queue file "${queue}" is damaged (file is not a database): stop the gateway, move "${queue}" and its ` +
+        '"-wal" and "-shm" files aside (e.g. into a folder named "damaged"), and start the gateway again: it ' +
+        "starts with an empty queue; the readings still in the damaged file are not sent\n",
+    );
   });
 
   it("explains itself in --help, with an example", async () => {

@@ -77,6 +77,7 @@ describe("data path: simulator → gateway → ingestion → InfluxDB", () => {
       `
 institution: ${INSTITUTION}
 gateway_id: gw-e2e
+data_dir: ${join(dir, "gateway")}
 uplink: { url: "${ingestion.url}", token: "${token}", flush_interval: 200ms }
 devices:
   - { id: ${DEVICE}, profile: sunspec, host: 127.0.0.1, port: ${sim.port}, unit: 1, interval: 700ms, timeout: 1s }

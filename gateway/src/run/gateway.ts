@@ -1,39 +1,59 @@
 /**
- * The gateway process: one poller per device → the outbox → the sender. Config is already validated
+ * The gateway process: one poller per device → the durable outbox (<data_dir>/outbox.sqlite) → the
+ * sender; beside them the housekeeping (status file, health readings). Config is already validated
  * (config/load.ts); this file only wires the parts together and takes them apart again on stop.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { type Problem, ValidationError } from "@jisr/core";
 import { type Logger, pino } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import { createDriver, type Driver } from "../drivers/index.js";
+import { LinkPool } from "../modbus/link-pool.js";
+import { type MqttDevicesHandle, startMqttDevices } from "../mqtt/source.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
-import type { Outbox } from "../uplink/outbox.js";
-import { Sender, type SenderStatus } from "../uplink/sender.js";
-import { type DeviceHealth, DevicePoller } from "./poller.js";
+import { type Outbox, OutboxError } from "../uplink/outbox.js";
+import { SqliteOutbox } from "../uplink/sqlite-outbox.js";
+import { Housekeeping } from "./housekeeping.js";
+import { MqttHealth } from "./mqtt-health.js";
+import { DevicePoller } from "./poller.js";
+import {
+  type GatewayStatusFile,
+  liveness,
+  OUTBOX_FILE,
+  readStatusFile,
+  STATUS_FORMAT,
+} from "./status-file.js";
+import { createUplink, type Uplink } from "./uplink.js";
 
 /** How long stop() may take in all: short, so a service manager (systemd: 90 s) never has to kill us. */
 const STOP_DEADLINE_MS = 5000;
 /** Of which, at most this long waiting for polls in flight: their points are worth one more upload. */
 const STOP_POLL_WAIT_MS = 2000;
+const STATUS_INTERVAL_MS = 5000;
 
 export interface RunGatewayOptions {
   logger?: Logger;
   /** The gateway's UTC clock (epoch ms); Date.now by default. */
   clock?: () => number;
-  /** Where points wait for upload; a bounded in-memory outbox by default. */
-  outbox?: Outbox;
+  /**
+   * Where points wait for upload: by default the durable queue <data_dir>/outbox.sqlite. "memory" asks
+   * for a bounded in-memory queue (lost on restart: for tests and throw-away runs); an Outbox is used
+   * as given (and not closed by the gateway).
+   */
+  outbox?: Outbox | "memory";
   /** Upper bound of stop(), ms (5 s by default). */
   stopDeadlineMs?: number;
+  /** How often <data_dir>/status.json is rewritten, ms (5 s by default). */
+  statusIntervalMs?: number;
+  /** Backoff of uploads after a failure that may pass by itself (tests shorten it). */
+  uplinkRetry?: { initialMs: number; maxMs: number };
+  /** The config file's folder: relative MQTT profile paths are resolved from it (working folder by default). */
+  baseDir?: string;
 }
 
-export interface GatewayStatus {
-  institution: string;
-  gateway_id: string;
-  started_at: number;
-  devices: DeviceHealth[];
-  outbox: { queued: number; dropped?: number };
-  uplink: SenderStatus;
-}
+/** What the gateway knows about itself: the content of the status file. */
+export type GatewayStatus = GatewayStatusFile;
 
 export interface GatewayHandle {
   /** Stops polling, closes the devices and sends what it can within a short deadline. Idempotent. */
@@ -43,7 +63,8 @@ export interface GatewayHandle {
 
 /**
  * Starts the gateway. Throws ValidationError (nothing left running) when a driver finds a device
- * configuration it cannot work with; a device that is merely unreachable does not stop the start.
+ * configuration it cannot work with, and OutboxError when the queue cannot be opened (the message says
+ * what to do); a device that is merely unreachable does not stop the start.
  */
 export async function runGateway(
   config: GatewayConfig,
@@ -52,26 +73,42 @@ export async function runGateway(
   const root = (options.logger ?? pino()).child({ gateway: config.gateway_id });
   const log = root.child({ component: "gateway" });
   const clock = options.clock ?? Date.now;
+  const queue = openOutbox(config, options, root.child({ component: "outbox" }), clock);
+  const { outbox } = queue;
+  // One pool per gateway: devices on one RS-485 line or behind one TCP-to-RTU converter share one link,
+  // which sends their requests one at a time.
+  const links = new LinkPool({ clock, logger: root.child({ component: "modbus" }) });
   const drivers = config.devices.map((device) =>
     createDriver(device, {
       institution: config.institution,
       logger: root.child({ component: "driver", device: device.id }),
       clock,
+      links,
     }),
   );
-  await initDrivers(drivers);
+  try {
+    await initDrivers(drivers);
+  } catch (err) {
+    await links.closeAll();
+    queue.close();
+    throw err;
+  }
+  const startedAt = clock();
+  const mqttHealth = new MqttHealth(startedAt);
+  let mqtt: MqttDevicesHandle | undefined;
+  try {
+    mqtt = config.mqtt && (await startMqtt(config, options, root, clock, mqttHealth, outbox));
+  } catch (err) {
+    await Promise.all(drivers.map((d) => d.close()));
+    await links.closeAll();
+    queue.close();
+    throw err;
+  }
 
-  const outbox =
-    options.outbox ?? new MemoryOutbox(config.uplink.max_queued_points, root.child({ component: "outbox" }));
-  const sender = new Sender({
-    url: config.uplink.url,
-    token: config.uplink.token,
-    gatewayId: config.gateway_id,
-    batchMaxPoints: config.uplink.batch_max_points,
-    flushIntervalMs: config.uplink.flush_interval,
-    timeoutMs: config.uplink.timeout,
+  const uplink = createUplink(config, {
     outbox,
     logger: root.child({ component: "uplink" }),
+    ...(options.uplinkRetry && { retry: options.uplinkRetry }),
   });
   const pollers = drivers.map(
     (driver, i) =>
@@ -82,11 +119,31 @@ export async function runGateway(
         clock,
       }),
   );
-  sender.start();
+  const parts: Parts = { config, options, startedAt, pollers, mqtt, mqttHealth, queue, uplink, clock };
+  const snapshot = () => statusOf(parts);
+  let final: GatewayStatus | undefined;
+  const status = (): GatewayStatus => final ?? snapshot();
+  const housekeeping = new Housekeeping({
+    dataDir: config.data_dir,
+    statusIntervalMs: options.statusIntervalMs ?? STATUS_INTERVAL_MS,
+    healthIntervalMs: config.health.interval,
+    outbox,
+    snapshot,
+    clock,
+    logger: root.child({ component: "housekeeping" }),
+  });
+  uplink.start();
   for (const poller of pollers) poller.start();
-  const startedAt = clock();
+  housekeeping.start();
   log.info(
-    { institution: config.institution, devices: drivers.map((d) => d.id), uplink: config.uplink.url },
+    {
+      institution: config.institution,
+      devices: drivers.map((d) => d.id),
+      mqtt_devices: config.mqtt?.devices.map((d) => d.id) ?? [],
+      uplink: withoutCredentials(config.uplink.url),
+      queue: queue.describe.path ?? "memory",
+      queued: outbox.size(),
+    },
     "Gateway started",
   );
 
@@ -94,25 +151,154 @@ export async function runGateway(
   const stop = async () => {
     const deadline = Date.now() + (options.stopDeadlineMs ?? STOP_DEADLINE_MS);
     const pollWait = Math.min(STOP_POLL_WAIT_MS, (deadline - Date.now()) / 2);
-    await Promise.all(pollers.map((p) => p.stop(pollWait)));
+    housekeeping.stop();
+    await Promise.all([...pollers.map((p) => p.stop(pollWait)), mqtt?.stop()]);
     await Promise.all(drivers.map((d) => d.close()));
-    await sender.stop(Math.max(deadline - Date.now(), 0));
+    await links.closeAll();
+    await uplink.stop(Math.max(deadline - Date.now(), 0));
+    housekeeping.writeStatus(clock());
     log.info({ unsent_points: outbox.size() }, "Gateway stopped");
+    // What status() answers from now on: the queue is closed.
+    final = { ...snapshot(), stopped_at: clock() };
+    queue.close();
   };
   return {
     stop: () => {
       stopping ??= stop();
       return stopping;
     },
-    status: () => ({
-      institution: config.institution,
-      gateway_id: config.gateway_id,
-      started_at: startedAt,
-      devices: pollers.map((p) => p.health()),
-      outbox: { queued: outbox.size(), ...(outbox instanceof MemoryOutbox && { dropped: outbox.dropped }) },
-      uplink: sender.status(),
-    }),
+    status,
   };
+}
+
+interface Parts {
+  config: GatewayConfig;
+  options: RunGatewayOptions;
+  startedAt: number;
+  pollers: DevicePoller[];
+  mqtt: MqttDevicesHandle | undefined;
+  mqttHealth: MqttHealth;
+  queue: OpenedOutbox;
+  uplink: Uplink;
+  clock: () => number;
+}
+
+/** The gateway's state now: what status() answers and the status file holds. */
+function statusOf(p: Parts): GatewayStatus {
+  const now = p.clock();
+  const broker = p.mqtt?.status();
+  return {
+    format: STATUS_FORMAT,
+    institution: p.config.institution,
+    gateway_id: p.config.gateway_id,
+    pid: process.pid,
+    started_at: p.startedAt,
+    written_at: now,
+    status_interval_ms: p.options.statusIntervalMs ?? STATUS_INTERVAL_MS,
+    devices: [
+      ...p.pollers.map((poller) => poller.health()),
+      ...(broker ? p.mqttHealth.devices(broker, now) : []),
+    ],
+    ...(broker && {
+      mqtt: {
+        broker: withoutCredentials(broker.broker),
+        embedded: broker.embedded,
+        connected: broker.connected,
+        ...(broker.last_error !== undefined && { last_error: broker.last_error }),
+      },
+    }),
+    queue: { ...p.queue.describe, ...p.queue.outbox.stats() },
+    uplink: { url: withoutCredentials(p.config.uplink.url), ...p.uplink.status() },
+  };
+}
+
+/** MQTT devices push their readings into the same queue as the polled ones. */
+function startMqtt(
+  config: GatewayConfig,
+  options: RunGatewayOptions,
+  root: Logger,
+  clock: () => number,
+  health: MqttHealth,
+  outbox: Outbox,
+): Promise<MqttDevicesHandle> | undefined {
+  if (!config.mqtt) return undefined;
+  return startMqttDevices(config.mqtt, {
+    institution: config.institution,
+    logger: root.child({ component: "mqtt" }),
+    onPoints: (points) => {
+      outbox.enqueue(points);
+      health.record(points);
+    },
+    clock,
+    ...(options.baseDir !== undefined && { baseDir: options.baseDir }),
+  });
+}
+
+interface OpenedOutbox {
+  outbox: Outbox;
+  describe: Pick<GatewayStatus["queue"], "kind" | "path" | "max_bytes">;
+  close(): void;
+}
+
+/** The durable queue in data_dir unless the caller asked otherwise; refuses a data_dir in use. */
+function openOutbox(
+  config: GatewayConfig,
+  options: RunGatewayOptions,
+  logger: Logger,
+  clock: () => number,
+): OpenedOutbox {
+  refuseIfInUse(config.data_dir, clock());
+  makeDataDir(config.data_dir);
+  if (options.outbox !== undefined) {
+    const outbox =
+      options.outbox === "memory"
+        ? new MemoryOutbox(config.uplink.max_queued_points, logger, clock)
+        : options.outbox;
+    const describe: OpenedOutbox["describe"] =
+      outbox instanceof SqliteOutbox ? { kind: "sqlite", path: outbox.path } : { kind: "memory" };
+    return { outbox, describe, close: () => {} };
+  }
+  const path = join(config.data_dir, OUTBOX_FILE);
+  const outbox = SqliteOutbox.open({ path, maxBytes: config.buffer.max_bytes, logger, clock });
+  return {
+    outbox,
+    describe: { kind: "sqlite", path, max_bytes: config.buffer.max_bytes },
+    close: () => outbox.close(),
+  };
+}
+
+function makeDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new OutboxError(
+      `Cannot create data_dir "${dir}" (${(err as Error).message}): fix data_dir in the config, or the folder's owner`,
+      { cause: err },
+    );
+  }
+}
+
+/** Two gateways on one data_dir would send each other's queue and overwrite each other's status. */
+function refuseIfInUse(dataDir: string, now: number): void {
+  const previous = readStatusFile(dataDir);
+  if (previous.kind !== "ok" || previous.status.pid === process.pid) return;
+  if (!liveness(previous.status, now).running) return;
+  throw new OutboxError(
+    `Another gateway (pid ${previous.status.pid}, "${previous.status.gateway_id}") is running with data_dir ` +
+      `"${dataDir}": stop it first, or give this one its own data_dir`,
+  );
+}
+
+/** The uplink URL as shown in logs and the status file: never a user name or password. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = "";
+    u.password = "";
+    return u.toString().replace(/\/$/, "");
+  } catch {
+    return url;
+  }
 }
 
 /** Runs every driver's init at once; permanent problems from any of them refuse the start. */

@@ -130,12 +130,9 @@ describe("DevicePoller", () => {
     await healthyDriver.init();
     await healthyDriver.poll(Date.now()); // discovery done, so every point below carries its slot time
     // The hung device's first poll waits 3 × 2 s (one timeout per SunSpec base address it tries).
-    const hung = startPoller(
-      new SunspecDriver(device("hung", hungPort, { timeout: 2000 }), ctx),
-      200,
-      logger,
-      () => {},
-    );
+    const hungDriver = new SunspecDriver(device("hung", hungPort, { timeout: 2000 }), ctx);
+    await hungDriver.init();
+    const hung = startPoller(hungDriver, 200, logger, () => {});
     const healthy = startPoller(healthyDriver, 200, logger, (points) => {
       good.push(points[0]?.time ?? 0);
     });

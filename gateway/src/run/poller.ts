@@ -7,11 +7,21 @@
  * Health is recorded here, and the state changes (online → offline with the reason, and back) are
  * logged once each, not on every failed poll (STYLE.md habit 11).
  */
-import type { Point } from "@jisr/core";
+import type { FieldValue, Point } from "@jisr/core";
 import type { Logger } from "pino";
 import { DeviceError, type Driver } from "../drivers/types.js";
 
 export type DeviceState = "starting" | "online" | "offline";
+
+/** One point of the last successful poll, for `jisr gateway status` (institution and device tags left out). */
+export interface LastValues {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+}
+
+/** Enough to recognise a device's readings on site, bounded so the status file stays small. */
+const LAST_VALUES_MAX_POINTS = 8;
 
 export interface DeviceHealth {
   id: string;
@@ -28,6 +38,11 @@ export interface DeviceHealth {
   last_points?: number;
   /** How long the last poll took, ms. */
   last_poll_ms?: number;
+  /** The last failure, kept after the device came back (`reason` is only set while offline). */
+  last_error?: string;
+  last_error_at?: number;
+  /** The points of the last successful poll. */
+  last_values?: LastValues[];
 }
 
 export interface PollerOptions {
@@ -48,6 +63,8 @@ export class DevicePoller {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
+  #lostSince: number | undefined;
+  #lostPolls = 0;
 
   constructor(driver: Driver, options: PollerOptions) {
     this.#driver = driver;
@@ -110,6 +127,8 @@ export class DevicePoller {
       points = await this.#driver.poll(now);
     } catch (err) {
       h.failed_polls++;
+      h.last_error = err instanceof Error ? err.message : String(err);
+      h.last_error_at = now;
       this.#offline(err);
       return;
     } finally {
@@ -117,19 +136,34 @@ export class DevicePoller {
     }
     h.last_success_at = now;
     h.last_points = points.length;
+    h.last_values = summarise(points);
     this.#online(points.length);
-    this.#deliver(points);
+    // Logged once the points are queued (durably, with the SQLite outbox), never before.
+    const queued = this.#deliver(points);
+    if (queued && this.#o.logger.isLevelEnabled("debug"))
+      this.#o.logger.debug(polledContext(now, points, h), "Polled");
   }
 
   /** A failure to queue is the gateway's problem, not the device's: logged, never counted as offline. */
-  #deliver(points: Point[]): void {
+  #deliver(points: Point[]): boolean {
     try {
       this.#o.onPoints(points);
+      if (this.#lostSince !== undefined)
+        this.#o.logger.info({ lost_polls: this.#lostPolls }, "Queueing the points of polls again");
+      this.#lostSince = undefined;
+      return true;
     } catch (err) {
-      this.#o.logger.error(
-        { err, points: points.length },
-        "Could not queue the points of a poll; they are lost",
-      );
+      // Once per episode: a broken queue fails every poll the same way until someone fixes it.
+      if (this.#lostSince === undefined) {
+        this.#o.logger.error(
+          { err, points: points.length },
+          "Could not queue the points of a poll; they are lost until the queue works again",
+        );
+        this.#lostSince = this.#clock();
+        this.#lostPolls = 0;
+      }
+      this.#lostPolls++;
+      return false;
     }
   }
 
@@ -162,4 +196,20 @@ export class DevicePoller {
     h.since = this.#clock();
     h.reason = reason;
   }
+}
+
+/**
+ * `stamped_at`: the distinct timestamps the points carry (a driver may restamp them, e.g. after a
+ * discovery), which is how they can be found downstream.
+ */
+function polledContext(now: number, points: Point[], h: DeviceHealth) {
+  const stamped = [...new Set(points.map((p) => p.time))];
+  return { poll_at: now, stamped_at: stamped, points: points.length, poll_ms: h.last_poll_ms };
+}
+
+export function summarise(points: readonly Point[]): LastValues[] {
+  return points.slice(0, LAST_VALUES_MAX_POINTS).map((p) => {
+    const { institution: _i, device: _d, ...tags } = p.tags;
+    return { measurement: p.measurement, tags, fields: p.fields };
+  });
 }

@@ -1,24 +1,34 @@
 /**
- * A bounded outbox in memory: survives a server outage, not a gateway restart (the durable SQLite outbox
- * will). When full it drops the oldest points, as Fluent Bit's storage.total_limit_size does: recent
+ * A bounded outbox in memory: survives a server outage, not a gateway restart (sqlite-outbox.ts does, and
+ * is what the gateway uses; this one is for tests and for runs that ask for it). When full it drops the oldest points, as Fluent Bit's storage.total_limit_size does: recent
  * readings are worth more to a technician than old ones.
  */
 import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
-import type { Outbox, OutboxEntry } from "./outbox.js";
+import type { Outbox, OutboxEntry, OutboxStats } from "./outbox.js";
+
+interface Queued {
+  point: Point;
+  queuedAt: number;
+  bytes: number;
+}
 
 export class MemoryOutbox implements Outbox {
   // A Map keeps insertion order, so the oldest entry is always first and deletes are O(1).
-  readonly #entries = new Map<number, Point>();
+  readonly #entries = new Map<number, Queued>();
   readonly #maxPoints: number;
   readonly #logger: Logger | undefined;
   #nextId = 1;
   #dropped = 0;
+  #bytes = 0;
   #overflowing = false;
 
-  constructor(maxPoints: number, logger?: Logger) {
+  readonly #clock: () => number;
+
+  constructor(maxPoints: number, logger?: Logger, clock: () => number = Date.now) {
     this.#maxPoints = maxPoints;
     this.#logger = logger;
+    this.#clock = clock;
   }
 
   /** Points dropped because the outbox was full, since start. */
@@ -27,15 +37,19 @@ export class MemoryOutbox implements Outbox {
   }
 
   enqueue(points: readonly Point[]): void {
+    const queuedAt = this.#clock();
     for (const point of points) {
       if (this.#entries.size >= this.#maxPoints) this.#dropOldest();
-      this.#entries.set(this.#nextId++, point);
+      // The size of its JSON: what the point costs on the wire, a fair stand-in for its size in memory.
+      const bytes = JSON.stringify(point).length;
+      this.#entries.set(this.#nextId++, { point, queuedAt, bytes });
+      this.#bytes += bytes;
     }
   }
 
   peek(max: number): OutboxEntry[] {
     const out: OutboxEntry[] = [];
-    for (const [id, point] of this.#entries) {
+    for (const [id, { point }] of this.#entries) {
       if (out.length >= max) break;
       out.push({ id, point });
     }
@@ -43,7 +57,7 @@ export class MemoryOutbox implements Outbox {
   }
 
   ack(ids: readonly number[]): void {
-    for (const id of ids) this.#entries.delete(id);
+    for (const id of ids) this.#delete(id);
     if (this.#overflowing && this.#entries.size < this.#maxPoints) {
       this.#overflowing = false;
       this.#logger?.info({ dropped_total: this.#dropped, size: this.#entries.size }, "Outbox has room again");
@@ -54,10 +68,27 @@ export class MemoryOutbox implements Outbox {
     return this.#entries.size;
   }
 
+  stats(): OutboxStats {
+    const oldest = this.#entries.values().next();
+    return {
+      points: this.#entries.size,
+      bytes: this.#bytes,
+      ...(!oldest.done && { oldest_queued_at: oldest.value.queuedAt }),
+      dropped_total: this.#dropped,
+    };
+  }
+
+  #delete(id: number): void {
+    const entry = this.#entries.get(id);
+    if (!entry) return;
+    this.#entries.delete(id);
+    this.#bytes -= entry.bytes;
+  }
+
   #dropOldest(): void {
     const oldest = this.#entries.keys().next();
     if (oldest.done) return;
-    this.#entries.delete(oldest.value);
+    this.#delete(oldest.value);
     this.#dropped++;
     if (!this.#overflowing) {
       // Logged once per episode, not per dropped point; the running count is in the gateway status.

@@ -57,5 +57,33 @@ export function outboxContract(name: string, make: (maxPoints: number) => Outbox
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
       expect(new Set(ids).size).toBe(3);
     });
+
+    it("never reuses an id, even after the queue ran empty", () => {
+      const outbox = make(100);
+      outbox.enqueue([point(1), point(2)]);
+      const before = outbox.peek(10).map((e) => e.id);
+      outbox.ack(before);
+      outbox.enqueue([point(3)]);
+      const [after] = outbox.peek(10);
+      expect(after?.id).toBeGreaterThan(Math.max(...before));
+      outbox.ack(before); // a late acknowledgement of the old ids leaves the new point alone
+      expect(powers(outbox.peek(10))).toEqual([3]);
+    });
+
+    it("reports its depth, bytes, oldest queued instant and dropped total", () => {
+      const outbox = make(3);
+      expect(outbox.stats()).toEqual({ points: 0, bytes: 0, dropped_total: 0 });
+      const before = Date.now();
+      outbox.enqueue([point(1), point(2)]);
+      const two = outbox.stats();
+      expect(two).toMatchObject({ points: 2, dropped_total: 0 });
+      expect(two.bytes).toBeGreaterThanOrEqual(2 * JSON.stringify(point(1)).length);
+      expect(two.oldest_queued_at).toBeGreaterThanOrEqual(before);
+      expect(two.oldest_queued_at).toBeLessThanOrEqual(Date.now());
+      outbox.enqueue([point(3), point(4), point(5)]);
+      expect(outbox.stats()).toMatchObject({ points: 3, dropped_total: 2 });
+      outbox.ack(outbox.peek(10).map((e) => e.id));
+      expect(outbox.stats()).toEqual({ points: 0, bytes: 0, dropped_total: 2 });
+    });
   });
 }

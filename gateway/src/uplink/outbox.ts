@@ -1,6 +1,6 @@
 /**
  * Where points wait between a poll and a successful upload. Kept deliberately small, so the in-memory
- * outbox can be swapped for a durable SQLite one (better-sqlite3, synchronous) without touching callers.
+ * outbox and the durable SQLite one (sqlite-outbox.ts) are interchangeable without touching callers.
  * Delivery is at-least-once: entries leave only when acknowledged.
  */
 import type { Point } from "@jisr/core";
@@ -11,6 +11,21 @@ export interface OutboxEntry {
   readonly point: Point;
 }
 
+/** What the queue holds now: the figures of the gateway's health readings and of `jisr gateway status`. */
+export interface OutboxStats {
+  /** Points waiting for upload. */
+  points: number;
+  /** Their size on disk (or in memory), approximately, in bytes. */
+  bytes: number;
+  /** When the oldest waiting point was queued (epoch ms); absent when the queue is empty. */
+  oldest_queued_at?: number;
+  /**
+   * Points dropped because the queue was full, over the queue's whole life (persisted when durable). A
+   * point dropped while its batch was already on the wire may arrive all the same: an upper bound of loss.
+   */
+  dropped_total: number;
+}
+
 export interface Outbox {
   /** Appends points in order. When full, the implementation drops the OLDEST points (and counts them). */
   enqueue(points: readonly Point[]): void;
@@ -19,4 +34,13 @@ export interface Outbox {
   /** Removes entries that were delivered or dropped for good. Ids no longer present are ignored. */
   ack(ids: readonly number[]): void;
   size(): number;
+  stats(): OutboxStats;
+}
+
+/**
+ * A failure of the queue itself (damaged file, disk full, no permission), as opposed to a failure of the
+ * network. Its message says what the technician should do.
+ */
+export class OutboxError extends Error {
+  override name = "OutboxError";
 }

@@ -2,6 +2,7 @@ import type { Point } from "@jisr/core";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryOutbox } from "./memory-outbox.js";
+import { type Outbox, OutboxError } from "./outbox.js";
 import { type RecordingServer, startRecordingServer } from "./recording-server.js";
 import { Sender, type SenderOptions } from "./sender.js";
 
@@ -23,7 +24,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-function makeSender(url: string, outbox: MemoryOutbox, extra: Partial<SenderOptions> = {}): Sender {
+function makeSender(url: string, outbox: Outbox, extra: Partial<SenderOptions> = {}): Sender {
   return new Sender({
     url,
     token: "tok-123",
@@ -89,7 +90,37 @@ describe("Sender", () => {
     expect((retried?.at ?? 0) - (refused?.at ?? 0)).toBeGreaterThanOrEqual(950);
     // Every point stored exactly once, in enqueue order.
     expect(server.requests.slice(1).flatMap((r) => r.points)).toEqual(points(1, 6));
-    expect(sender.status()).toMatchObject({ failures: 0, delivered_points: 6 });
+    // The run of failures is over; the total since start remains, for the health readings.
+    expect(sender.status()).toMatchObject({ failures: 0, failures_total: 1, delivered_points: 6 });
+  });
+
+  it("survives a queue that fails to read: records the error, backs off, and delivers once it works", async () => {
+    server = await startRecordingServer();
+    const inner = new MemoryOutbox(1000);
+    inner.enqueue(points(1, 2));
+    let broken = true;
+    const outbox: Outbox = {
+      enqueue: (p) => inner.enqueue(p),
+      ack: (ids) => inner.ack(ids),
+      size: () => inner.size(),
+      stats: () => inner.stats(),
+      peek: (max) => {
+        if (broken)
+          throw new OutboxError('Disk error while trying to read the queue in "/x": check the disk');
+        return inner.peek(max);
+      },
+    };
+    sender = makeSender(server.url, outbox);
+    await sender.flush(); // resolves: the error is the queue's, not a crash of the sender
+    expect(sender.status()).toMatchObject({ failures: 1, failures_total: 1 });
+    expect(sender.status().last_error).toBe(
+      'Disk error while trying to read the queue in "/x": check the disk',
+    );
+    expect(server.requests).toHaveLength(0);
+    broken = false;
+    sender.start();
+    await vi.waitFor(() => expect(inner.size()).toBe(0), { timeout: 5000, interval: 20 });
+    expect(server.requests.flatMap((r) => r.points)).toEqual(points(1, 2));
   });
 
   it("drops a batch the server refuses with 400, counts it, and goes on with the next", async () => {

@@ -34,6 +34,8 @@ export interface SenderStatus {
   rejected_points: number;
   /** Consecutive failed uploads (0 when the last one worked). */
   failures: number;
+  /** Failed uploads since start (network, 5xx, 429, refusals): the health reading uplink_failures_total. */
+  failures_total: number;
   last_delivery_at?: number;
   last_error?: string;
   /** When the next upload may be tried, while backing off. */
@@ -51,6 +53,7 @@ export class Sender {
     delivered_batches: 0,
     rejected_points: 0,
     failures: 0,
+    failures_total: 0,
   };
   #batchSize: number;
   #timer: NodeJS.Timeout | undefined;
@@ -77,9 +80,11 @@ export class Sender {
   flush(): Promise<void> {
     if (this.#draining !== undefined) return this.#draining;
     if (this.#status.retry_at !== undefined && Date.now() < this.#status.retry_at) return Promise.resolve();
-    this.#draining = this.#drain(this.#stopping.signal).finally(() => {
-      this.#draining = undefined;
-    });
+    this.#draining = this.#drain(this.#stopping.signal)
+      .catch((err: unknown) => this.#queueFailed(err))
+      .finally(() => {
+        this.#draining = undefined;
+      });
     return this.#draining;
   }
 
@@ -153,9 +158,28 @@ export class Sender {
     );
   }
 
+  /**
+   * The queue itself failed (damaged file, disk error): nothing the network can fix, but the next attempt
+   * may work (a full disk gets room). Logged once per kind of error, retried slowly.
+   */
+  #queueFailed(err: unknown): void {
+    const s = this.#status;
+    const message = err instanceof Error ? err.message : String(err);
+    s.failures++;
+    s.failures_total++;
+    s.last_error = message;
+    const policy = this.#o.refusedRetry ?? { initialMs: 30_000, maxMs: 600_000 };
+    const delay = backoffDelay(s.failures, { ...policy, random: this.#o.random ?? Math.random });
+    s.retry_at = Date.now() + delay;
+    if (this.#lastFailureKind === `queue:${message}`) return;
+    this.#lastFailureKind = `queue:${message}`;
+    this.#log.error({ err, retry_in_ms: delay }, `Cannot read the queue: ${message}`);
+  }
+
   #failed(outcome: Failure): void {
     const s = this.#status;
     s.failures++;
+    s.failures_total++;
     s.last_error = outcome.status ? `HTTP ${outcome.status}: ${outcome.message}` : outcome.message;
     const refused = outcome.kind === "refused";
     const policy = refused

@@ -9,8 +9,9 @@ import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
 import { createInfluxStore } from "./influx.js";
+import { addMqttOptions, MQTT_HELP, mqttServerOptions } from "./mqtt/cli-options.js";
 import { type IngestOptions, ingestOptionsSchema } from "./schemas/cli.js";
-import { type IngestionServer, startIngestion } from "./server.js";
+import { type IngestionServer, type IngestionServerOptions, startIngestion } from "./server.js";
 import { addToken, readTokensFile } from "./tokens/file.js";
 
 /** Where commands write; the process streams unless a test passes its own. */
@@ -37,9 +38,11 @@ function tokensOption(): Option {
 }
 
 function registerIngest(program: Command): void {
-  program
+  const ingest = program
     .command("ingest")
-    .description("run the ingestion service: authenticated HTTP writes of readings into InfluxDB")
+    .description(
+      "run the ingestion service: authenticated HTTP (and optionally MQTT) writes of readings into InfluxDB",
+    )
     .addOption(
       new Option("--port <port>", "TCP port to listen on (0: any free port)")
         .env("JISR_INGEST_PORT")
@@ -79,7 +82,8 @@ function registerIngest(program: Command): void {
         .env("JISR_INGEST_MAX_POINTS")
         .default(String(DEFAULT_MAX_POINTS)),
     )
-    .addOption(new Option("--log-level <level>", "pino log level").env("JISR_LOG_LEVEL").default("info"))
+    .addOption(new Option("--log-level <level>", "pino log level").env("JISR_LOG_LEVEL").default("info"));
+  addMqttOptions(ingest)
     .addHelpText(
       "after",
       `
@@ -92,18 +96,21 @@ Examples:
     JISR_TOKENS_FILE=/etc/jisr/tokens.json jisr ingest --port 8080 --host 0.0.0.0
 
 Endpoints: POST /api/v1/write (JSON or line protocol, gzip allowed), GET /healthz, GET /readyz.
-The tokens file is re-read when it changes: new tokens work without a restart.`,
+The tokens file is re-read when it changes: new tokens work without a restart.
+${MQTT_HELP}`,
     )
     .action(async (raw: Record<string, unknown>, command: Command) => {
       const parsed = ingestOptionsSchema.safeParse(raw);
       if (!parsed.success) command.error(`invalid options:\n${formatProblems(problemsOf(parsed.error))}`);
-      await runIngest(parsed.data as IngestOptions).catch((err: Error) =>
+      const mqtt = mqttServerOptions(raw, parsed.data.port);
+      if (!mqtt.ok) command.error(`invalid options:\n${formatProblems(mqtt.problems)}`);
+      await runIngest(parsed.data as IngestOptions, mqtt.options).catch((err: Error) =>
         command.error(`jisr ingest: ${err.message}`),
       );
     });
 }
 
-async function runIngest(o: IngestOptions): Promise<void> {
+async function runIngest(o: IngestOptions, mqtt: IngestionServerOptions["mqtt"]): Promise<void> {
   const logger = pino({ name: "jisr-ingestion", level: o.logLevel });
   const store: Store = createInfluxStore({ ...o, logger });
   let server: IngestionServer;
@@ -116,6 +123,7 @@ async function runIngest(o: IngestOptions): Promise<void> {
       logger,
       host: o.host,
       port: o.port,
+      ...(mqtt && { mqtt }),
     });
   } catch (err) {
     await store.close();

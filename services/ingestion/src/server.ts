@@ -6,18 +6,23 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { type AppOptions, buildApp } from "./app.js";
+import { type AppOptions, buildApp, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
 import { InitOnUseStore } from "./init-on-use.js";
+import { type MqttIngest, type MqttIngestOptions, startMqttIngest } from "./mqtt/consumer.js";
 
 export interface IngestionServerOptions extends AppOptions {
   host: string;
   /** 0 picks a free port; the chosen one is in `url`. */
   port: number;
+  /** Also take batches from an MQTT broker (src/mqtt/README.md); same store, tokens and limits. */
+  mqtt?: Pick<MqttIngestOptions, "url" | "topic" | "group" | "clientId" | "username" | "password" | "retry">;
 }
 
 export interface IngestionServer {
   url: string;
   app: FastifyInstance;
+  /** The MQTT consumer, when `mqtt` was given. */
+  mqtt?: MqttIngest;
   /** Stops listening and closes the app; the store belongs to the caller, which closes it. */
   close(): Promise<void>;
 }
@@ -46,5 +51,25 @@ export async function startIngestion(opts: IngestionServerOptions): Promise<Inge
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   log.info({ url, store: store.kind }, "Ingestion listening");
-  return { url, app, close: () => app.close() };
+  const limits = {
+    maxPoints: opts.maxPoints ?? DEFAULT_MAX_POINTS,
+    maxBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+  };
+  const mqtt = opts.mqtt
+    ? await startMqttIngest({ ...opts.mqtt, store, tokensFile: opts.tokensFile, limits, logger }).catch(
+        async (err: unknown) => {
+          await app.close();
+          throw err;
+        },
+      )
+    : undefined;
+  return {
+    url,
+    app,
+    ...(mqtt && { mqtt }),
+    close: async () => {
+      await mqtt?.stop();
+      await app.close();
+    },
+  };
 }

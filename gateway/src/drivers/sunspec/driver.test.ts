@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../../../test/servers/free-port.js";
 import type { DeviceConfig } from "../../config/schema.js";
+import { LinkPool } from "../../modbus/link-pool.js";
 import { createDriver } from "../index.js";
 import { type ModbusTcpProxy, startModbusTcpProxy } from "../testing/modbus-tcp-proxy.js";
 import { DeviceError } from "../types.js";
@@ -16,6 +17,7 @@ let sim: SunspecInverterHandle;
 let proxy: ModbusTcpProxy;
 let clockMs: number;
 let driver: SunspecDriver | undefined;
+let links: LinkPool;
 
 beforeEach(async () => {
   sim = await startSunspecInverter({
@@ -27,11 +29,14 @@ beforeEach(async () => {
   });
   proxy = await startModbusTcpProxy({ host: "127.0.0.1", port: sim.port });
   clockMs = T0;
+  // The links' reconnect backoff runs on the same clock as the driver's.
+  links = new LinkPool({ clock: () => clockMs });
 });
 
 afterEach(async () => {
   await driver?.close();
   driver = undefined;
+  await links.closeAll();
   await proxy.close();
   await sim.close();
 });
@@ -48,7 +53,12 @@ function makeDriver(overrides: Partial<DeviceConfig> = {}): SunspecDriver {
     retries: 0,
     ...overrides,
   };
-  driver = new SunspecDriver(device, { institution: "ehpad-ben-guerir", logger, clock: () => clockMs });
+  driver = new SunspecDriver(device, {
+    institution: "ehpad-ben-guerir",
+    logger,
+    clock: () => clockMs,
+    links,
+  });
   return driver;
 }
 

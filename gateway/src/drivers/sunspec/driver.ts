@@ -1,14 +1,19 @@
 /**
- * The SunSpec driver: any SunSpec inverter or meter over Modbus TCP. The register maps are data
- * (gateway/profiles/sunspec/*.yaml); this file only decides when to connect, discover and read.
+ * The SunSpec driver: any SunSpec inverter or meter over Modbus TCP, Modbus RTU, or RTU behind a TCP
+ * converter. The register maps are data (gateway/profiles/sunspec/*.yaml); this file only decides when to
+ * discover and read. The wire is the ModbusLink's business: devices on one bus share one link from the
+ * pool, which serialises requests where the bus needs it and recreates lost connections.
  *
  * Discovery runs once and its model list is cached; each poll then reads the model bodies and maps them
- * to points. A lost connection is destroyed and recreated with backoff (modbus-serial cannot reopen a
- * client after "Port Not Open"); a changed model chain triggers a new discovery.
+ * to points. After a poll fails for good on a lost connection or silence, the device rests for a backoff
+ * (so a dead unit on a shared RS-485 line costs the others little bus time), then rediscovers.
  */
 import type { Point } from "@jisr/core";
 import type { DeviceConfig } from "../../config/schema.js";
-import { closeModbus, connectModbusTcp } from "../../modbus/client.js";
+import { LinkConfigError } from "../../modbus/errors.js";
+import { type LinkPool, type PooledLink, sharedLinkPool } from "../../modbus/link-pool.js";
+import { unitReader } from "../../modbus/read-registers.js";
+import { describeTarget, type LinkTarget } from "../../modbus/target.js";
 import { backoffDelay } from "../../run/backoff.js";
 import {
   defaultModels,
@@ -21,143 +26,129 @@ import { DeviceError, type Driver, type DriverContext } from "../types.js";
 import { classifyFailure } from "./classify.js";
 import { readDiscoveredModels } from "./read-models.js";
 
-/** Reconnect delays: quick at first (a blip), at most a minute apart so a device comes back on its own soon. */
+/** Rest after a failed poll: quick at first (a blip), at most a minute apart so a device comes back soon. */
 const RECONNECT = { initialMs: 1000, maxMs: 60_000 };
 
-type ModbusClient = Awaited<ReturnType<typeof connectModbusTcp>>;
+/** The driver context, with the pool of shared links (the process-wide pool when absent). */
+export interface ModbusDriverContext extends DriverContext {
+  links?: LinkPool;
+}
+
+/** The bus of a configured device: its serial line, or its TCP host and port. */
+export function deviceTarget(device: DeviceConfig): LinkTarget {
+  return device.serial ? { serial: device.serial } : { host: device.host ?? "", port: device.port };
+}
 
 export class SunspecDriver implements Driver {
   readonly id: string;
   readonly #device: DeviceConfig;
-  readonly #ctx: DriverContext;
+  readonly #ctx: ModbusDriverContext;
   readonly #clock: () => number;
   readonly #where: string;
   #registry: ModelRegistry | undefined;
-  #client: ModbusClient | undefined;
+  #link: PooledLink | undefined;
   #discovery: SunspecDiscovery | undefined;
   #lastError: DeviceError | undefined;
-  #reconnectAt = 0;
-  #connectFailures = 0;
+  #resumeAt = 0;
+  #failures = 0;
   #closed = false;
 
-  constructor(device: DeviceConfig, context: DriverContext) {
+  constructor(device: DeviceConfig, context: ModbusDriverContext) {
     this.id = device.id;
     this.#device = device;
     this.#ctx = context;
     this.#clock = context.clock ?? Date.now;
-    this.#where = `device "${device.id}" at ${device.host}:${device.port} unit ${device.unit}`;
+    this.#where = `device "${device.id}" at ${describeTarget(deviceTarget(device))} unit ${device.unit}`;
   }
 
   /**
-   * Loads the register maps (a broken map is a permanent error), then tries a first connection, bounded by
-   * the device timeout. Discovery waits for the first poll: a device that accepts connections but never
-   * answers would otherwise hold up the start of every other device for timeout × 3 base addresses.
+   * Loads the register maps and takes the bus's link (both failures are permanent: a broken map, or a serial
+   * port shared with different line settings), then tries to open it, bounded by its connect timeout.
+   * Discovery waits for the first poll: a device that never answers would otherwise hold up the start of
+   * every other device for timeout × 3 base addresses.
    */
   async init(): Promise<Error[]> {
     try {
       this.#registry = defaultModels();
+      this.#link = (this.#ctx.links ?? sharedLinkPool()).acquire(
+        deviceTarget(this.#device),
+        this.#device.unit,
+      );
     } catch (err) {
-      return [err instanceof Error ? err : new Error(String(err))];
+      const message = err instanceof Error ? err.message : String(err);
+      if (err instanceof LinkConfigError)
+        return [new DeviceError("config", `device "${this.id}": ${message}`)];
+      return [err instanceof Error ? err : new Error(message)];
     }
     try {
-      await this.#connect();
+      await this.#link.connect();
     } catch (err) {
       // Not an init error: the device may simply be off. The first poll reports it, and retries.
-      await this.#handle(classifyFailure(err, this.#where), true);
+      this.#handle(classifyFailure(err, this.#where), true);
     }
     return [];
   }
 
   async poll(now: number): Promise<Point[]> {
-    if (!this.#client && this.#lastError && this.#clock() < this.#reconnectAt) throw this.#lastError;
+    if (this.#lastError && this.#clock() < this.#resumeAt) throw this.#lastError;
     for (let attempt = 0; ; attempt++) {
       try {
         const points = await this.#readOnce(attempt === 0 ? now : undefined);
-        this.#connectFailures = 0;
+        this.#failures = 0;
         this.#lastError = undefined;
         return points;
       } catch (err) {
         const error = classifyFailure(err, this.#where);
         const last = attempt >= this.#device.retries || !error.retryable;
-        await this.#handle(error, last);
+        this.#handle(error, last);
         if (last) throw error;
         this.#ctx.logger.debug({ attempt: attempt + 1, err: error.message }, "Read failed; retrying");
       }
     }
   }
 
-  /**
-   * Destroys the connection. A poll still in flight then never settles (modbus-serial drops pending
-   * requests on destroy without rejecting them): callers stop waiting for polls before closing.
-   */
+  /** Releases the link (closed when no other device on the bus holds it). A poll in flight then fails. */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#disconnect();
+    const link = this.#link;
+    this.#link = undefined;
+    await link?.close();
   }
 
   /**
-   * One read. Points carry `now` (the scheduler's clock at the read) unless a connection or a discovery
-   * had to happen first: then the clock is read again just before the models are, so the timestamp stays
-   * the instant the values were read.
+   * One read. Points carry `now` (the scheduler's clock at the read) unless a discovery had to happen
+   * first: then the clock is read again just before the models are, so the timestamp stays the instant the
+   * values were read.
    */
   async #readOnce(now: number | undefined): Promise<Point[]> {
-    const { client, discovery, fresh } = await this.#prepare();
-    const registry = this.#registry ?? defaultModels();
-    const time = fresh || now === undefined ? this.#clock() : now;
-    const device = await readDiscoveredModels(client, discovery, registry);
-    return sunspecToPoints(device, { institution: this.#ctx.institution, device: this.id, time }, registry);
-  }
-
-  /** Connects and discovers if needed. `fresh` says whether either happened now. */
-  async #prepare(): Promise<{ client: ModbusClient; discovery: SunspecDiscovery; fresh: boolean }> {
+    if (this.#closed || !this.#link) throw new DeviceError("transport", `${this.#where}: driver closed`);
+    const reader = unitReader(this.#link, this.#device.unit, this.#device.timeout);
     let fresh = false;
-    // The peer closed the socket since the last poll: modbus-serial cannot reopen it, recreate it.
-    if (this.#client && !this.#client.isOpen) await this.#disconnect();
-    if (!this.#client) {
-      await this.#connect();
-      fresh = true;
-    }
-    const client = this.#client as ModbusClient;
     if (!this.#discovery) {
-      this.#discovery = await discoverSunspec(client);
+      this.#discovery = await discoverSunspec(reader);
       this.#ctx.logger.debug(
         { base: this.#discovery.base, models: this.#discovery.models.map((m) => m.id) },
         "Discovered SunSpec models",
       );
       fresh = true;
     }
-    return { client, discovery: this.#discovery, fresh };
+    const registry = this.#registry ?? defaultModels();
+    const time = fresh || now === undefined ? this.#clock() : now;
+    const device = await readDiscoveredModels(reader, this.#discovery, registry);
+    return sunspecToPoints(device, { institution: this.#ctx.institution, device: this.id, time }, registry);
   }
 
-  async #connect(): Promise<void> {
-    if (this.#closed) throw new DeviceError("transport", `${this.#where}: driver closed`);
-    const { host, port, unit, timeout } = this.#device;
-    if (host === undefined)
-      throw new DeviceError("config", `${this.#where}: Modbus RTU is not wired into this driver yet`);
-    this.#client = await connectModbusTcp({ host, port, unit, timeoutMs: timeout });
-  }
-
-  /** What a failure means for the connection and the cached discovery. `final`: no retry in this poll. */
-  async #handle(error: DeviceError, final: boolean): Promise<void> {
+  /**
+   * What a failure means for the cached discovery and the rest. `final`: no retry in this poll. After a
+   * lost connection or silence the device may have restarted with another model chain: discover again.
+   */
+  #handle(error: DeviceError, final: boolean): void {
     const lost = error.kind === "transport" || error.kind === "timeout";
-    // A closed socket cannot be reused at all; modbus-serial lets a request on a socket closed by the peer
-    // run into its timeout, so ask the client too. A timed-out request may still be answered later and
-    // confuse the next one: after the last retry, start clean.
-    const closed = this.#client !== undefined && !this.#client.isOpen;
-    if (error.kind === "transport" || closed || (lost && final)) await this.#disconnect();
+    if (error.kind === "device" || error.kind === "transport" || (lost && final)) this.#discovery = undefined;
     if (lost && final) {
-      this.#connectFailures++;
-      this.#reconnectAt = this.#clock() + backoffDelay(this.#connectFailures, RECONNECT);
-    } else if (error.kind === "device") {
-      this.#discovery = undefined;
+      this.#failures++;
+      this.#resumeAt = this.#clock() + backoffDelay(this.#failures, RECONNECT);
     }
     if (final) this.#lastError = error;
-  }
-
-  async #disconnect(): Promise<void> {
-    const client = this.#client;
-    this.#client = undefined;
-    this.#discovery = undefined;
-    if (client) await closeModbus(client);
   }
 }

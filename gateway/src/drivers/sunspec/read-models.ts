@@ -3,8 +3,7 @@
  * chain) costs one request per model header, so the driver does it once and then only reads the model
  * bodies on every poll; sunspec/read-device.ts does both in one go, which suits a one-off read.
  */
-import type { HoldingRegisterReader } from "../../modbus/read-registers.js";
-import { readHoldingRange } from "../../modbus/read-registers.js";
+import { type HoldingRegisterReader, readHoldingRange } from "../../modbus/read-registers.js";
 import {
   type DecodedModel,
   decodeModel,

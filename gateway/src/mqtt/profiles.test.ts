@@ -1,0 +1,281 @@
+/**
+ * Every shipped MQTT profile, end to end on a real Mosquitto: a payload as the device publishes it (from
+ * the vendor's documentation) goes in, and the exact readings come out.
+ */
+import type { MqttClient } from "mqtt";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { mqttUrl } from "../../../test/servers/context.js";
+import { builtInMqttProfileNames, loadMqttProfile } from "./profile-load.js";
+import {
+  type Collecting,
+  publishAll,
+  publisher,
+  rows,
+  startCollecting,
+  uniquePrefix,
+} from "./testing/harness.js";
+
+/** 29 Nov 2026 11:00 UTC = 12:00 in Ben Guerir (Africa/Casablanca, UTC+1 outside Ramadan). */
+const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
+const institution = "ehpad-ben-guerir";
+
+let source: Collecting | undefined;
+let pub: MqttClient | undefined;
+afterEach(async () => {
+  await source?.handle.stop();
+  await pub?.endAsync();
+  source = undefined;
+  pub = undefined;
+});
+
+async function run(devices: object[], messages: Array<[string, string | object]>, clock: () => number) {
+  source = await startCollecting({ url: mqttUrl(), devices }, { clock });
+  await source.subscribed();
+  pub = await publisher(mqttUrl());
+  await publishAll(pub, messages);
+  const s = source;
+  const received = () => {
+    const status = s.handle.status();
+    return status.devices.reduce((n, d) => n + d.messages, status.unmatched_messages);
+  };
+  await vi.waitFor(() => expect(received()).toBe(messages.length), { timeout: 5000, interval: 20 });
+  return s;
+}
+
+describe("shipped MQTT profiles", () => {
+  it("all parse and pass the profile checks", () => {
+    const names = builtInMqttProfileNames();
+    expect(names).toEqual(["opendtu", "shelly-gen2", "tasmota"]);
+    for (const name of names) expect(loadMqttProfile(name).spec.protocol).toBe("mqtt");
+  });
+
+  it("shelly-gen2: a Plus 1PM's switch:0 status, metering a micro-inverter, is one pv_inverter reading", async () => {
+    const topic = `${uniquePrefix()}/shellyplus1pm-a8032ab1c2d4`;
+    const status = {
+      id: 0,
+      source: "init",
+      output: true,
+      apower: 412.3,
+      voltage: 231.8,
+      freq: 50.02,
+      current: 1.794,
+      pf: 0.99,
+      aenergy: { total: 152340.125, by_minute: [6843.2, 6871.4, 6855.0], minute_ts: 1795950000 },
+      ret_aenergy: { total: 12.5, by_minute: [0, 0, 0], minute_ts: 1795950000 },
+      temperature: { tC: 41.3, tF: 106.3 },
+    };
+    const s = await run(
+      [{ id: "micro-inv-1", profile: "shelly-gen2", topic, role: "pv_inverter" }],
+      [[`${topic}/status/switch:0`, status]],
+      () => T0,
+    );
+    expect(s.points).toEqual([
+      {
+        measurement: "pv_inverter",
+        tags: { institution, device: "micro-inv-1" },
+        fields: {
+          power_w: 412.3,
+          ac_voltage_v: 231.8,
+          ac_current_a: 1.794,
+          frequency_hz: 50.02,
+          power_factor_pct: 99,
+          energy_wh: 152340.125,
+          meter_temperature_c: 41.3,
+          relay_on: true,
+        },
+        time: T0,
+      },
+    ]);
+  });
+
+  it("shelly-gen2: a Pro 3EM's em:0 and emdata:0 are grid_meter readings (voltage_v the phase mean)", async () => {
+    const topic = `${uniquePrefix()}/shellypro3em-c8f09e8a1b2c`;
+    const em = {
+      id: 0,
+      a_current: 4.029,
+      a_voltage: 236.1,
+      a_act_power: 951.2,
+      a_aprt_power: 951.9,
+      a_pf: 1,
+      a_freq: 50,
+      b_current: 4.027,
+      b_voltage: 236.201,
+      b_act_power: -951.1,
+      b_aprt_power: 951.8,
+      b_pf: 1,
+      b_freq: 50,
+      c_current: 3.03,
+      c_voltage: 236.402,
+      c_act_power: 715.4,
+      c_aprt_power: 715.9,
+      c_pf: 1,
+      c_freq: 50,
+      n_current: null,
+      total_current: 11.086,
+      total_act_power: 715.5,
+      total_aprt_power: 2619.6,
+      user_calibrated_phase: [],
+    };
+    const emdata = {
+      id: 0,
+      a_total_act_energy: 2776.2,
+      a_total_act_ret_energy: 0,
+      b_total_act_energy: 1005.36,
+      b_total_act_ret_energy: 2765.2,
+      c_total_act_energy: 1997.5,
+      c_total_act_ret_energy: 0,
+      total_act: 5779.06,
+      total_act_ret: 2765.2,
+    };
+    let now = T0;
+    const s = await run(
+      [{ id: "grid", profile: "shelly-gen2", topic }],
+      [
+        [`${topic}/status/em:0`, em],
+        [`${topic}/status/emdata:0`, emdata],
+      ],
+      () => now++,
+    );
+    const tags = { institution, device: "grid" };
+    expect(s.points).toEqual([
+      {
+        measurement: "grid_meter",
+        tags,
+        fields: {
+          power_w: 715.5,
+          apparent_power_va: 2619.6,
+          current_a: 11.086,
+          voltage_v: 236.234333333333,
+          frequency_hz: 50,
+          power_l1_w: 951.2,
+          power_l2_w: -951.1,
+          power_l3_w: 715.4,
+          voltage_l1_v: 236.1,
+          voltage_l2_v: 236.201,
+          voltage_l3_v: 236.402,
+          current_l1_a: 4.029,
+          current_l2_a: 4.027,
+          current_l3_a: 3.03,
+        },
+        time: T0,
+      },
+      {
+        measurement: "grid_meter",
+        tags,
+        fields: { energy_import_wh: 5779.06, energy_export_wh: 2765.2 },
+        time: T0 + 1,
+      },
+    ]);
+  });
+
+  it("tasmota: tele/<topic>/SENSOR is stamped with the device's local time, read in its time zone", async () => {
+    const prefix = uniquePrefix();
+    const sensor = (time: string) => ({
+      Time: time,
+      ENERGY: {
+        TotalStartTime: "2025-03-14T09:12:33",
+        Total: 1234.567,
+        Yesterday: 5.432,
+        Today: 2.345,
+        Period: 3,
+        Power: 815,
+        ApparentPower: 830,
+        ReactivePower: 157,
+        Factor: 0.98,
+        Voltage: 231,
+        Current: 3.592,
+      },
+    });
+    const s = await run(
+      [
+        { id: "boiler-plug", profile: "tasmota", topic: `${prefix}_plug`, time_zone: "Africa/Casablanca" },
+        { id: "pump-plug", profile: "tasmota", topic: `${prefix}_pump` },
+      ],
+      [
+        [`tele/${prefix}_plug/SENSOR`, sensor("2026-11-29T12:00:00")],
+        [`tele/${prefix}_pump/SENSOR`, sensor("2026-11-29T12:00:00")],
+      ],
+      () => T0 + 2500,
+    );
+    const fields = {
+      power_w: 815,
+      apparent_power_va: 830,
+      reactive_power_var: 157,
+      power_factor_pct: 98,
+      voltage_v: 231,
+      current_a: 3.592,
+      energy_import_wh: 1234567,
+      energy_today_wh: 2345,
+    };
+    expect(s.points).toEqual([
+      // 12:00 in Ben Guerir is 11:00 UTC: the payload's time, not the receive time.
+      { measurement: "grid_meter", tags: { institution, device: "boiler-plug" }, fields, time: T0 },
+      // No time zone configured: the local time cannot be trusted, the receive time is used.
+      { measurement: "grid_meter", tags: { institution, device: "pump-plug" }, fields, time: T0 + 2500 },
+    ]);
+  });
+
+  it("opendtu: one value per topic; one poll makes one pv_inverter row and one pv_string row per input", async () => {
+    const base = `${uniquePrefix()}/solar`;
+    const inv = `${base}/116180400123`;
+    let now = T0 + 200;
+    const s = await run(
+      [{ id: "hm-1500", profile: "opendtu", topic: inv }],
+      [
+        [`${inv}/0/power`, "412.5"],
+        [`${inv}/0/powerdc`, "431.2"],
+        [`${inv}/0/yieldtotal`, "1234.567"],
+        [`${inv}/0/yieldday`, "1830"],
+        [`${inv}/0/voltage`, "231.4"],
+        [`${inv}/0/current`, "1.78"],
+        [`${inv}/0/frequency`, "50.01"],
+        [`${inv}/0/powerfactor`, "0.999"],
+        [`${inv}/0/temperature`, "38.6"],
+        [`${inv}/0/efficiency`, "95.662"],
+        [`${inv}/status/reachable`, "1"],
+        [`${inv}/status/producing`, "1"],
+        [`${inv}/1/power`, "216.1"],
+        [`${inv}/1/voltage`, "33.1"],
+        [`${inv}/1/current`, "6.53"],
+        [`${inv}/1/yieldtotal`, "617.3"],
+        [`${inv}/2/power`, "215.1"],
+        [`${inv}/2/irradiation`, "47.8"],
+      ],
+      () => (now += 10),
+    );
+    expect(s.points).toHaveLength(18);
+    expect(rows(s.points)).toEqual([
+      {
+        measurement: "pv_inverter",
+        tags: { institution, device: "hm-1500" },
+        fields: {
+          power_w: 412.5,
+          dc_power_w: 431.2,
+          energy_wh: 1234567,
+          energy_today_wh: 1830,
+          ac_voltage_v: 231.4,
+          ac_current_a: 1.78,
+          frequency_hz: 50.01,
+          power_factor_pct: 99.9,
+          heatsink_temperature_c: 38.6,
+          efficiency_pct: 95.662,
+          reachable: true,
+          producing: true,
+        },
+        time: T0,
+      },
+      {
+        measurement: "pv_string",
+        tags: { institution, device: "hm-1500", string: "1" },
+        fields: { dc_power_w: 216.1, dc_voltage_v: 33.1, dc_current_a: 6.53, energy_wh: 617300 },
+        time: T0,
+      },
+      {
+        measurement: "pv_string",
+        tags: { institution, device: "hm-1500", string: "2" },
+        fields: { dc_power_w: 215.1, irradiation_pct: 47.8 },
+        time: T0,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * MQTT devices as a source of readings: subscribes (QoS 1) to every configured device's topics on one
+ * broker (the site's, or the gateway's embedded one), maps each message through the device's profile and
+ * hands the points to `onPoints`. Devices push, so there is no polling: a device that stops publishing
+ * shows as an old `last_message_at`. A bad payload is counted and logged with its topic (rate-limited),
+ * never thrown; a lost connection is retried with backoff, forever.
+ */
+import { randomBytes } from "node:crypto";
+import type { Point } from "@jisr/core";
+import mqtt, { type IConnackPacket, type MqttClient } from "mqtt";
+import type { Logger } from "pino";
+import type { MqttConfig } from "../config/mqtt-schema.js";
+import type { BackoffOptions } from "../run/backoff.js";
+import { type MqttDevice, resolveMqttDevices, routeMessage } from "./devices.js";
+import { type EmbeddedBroker, startEmbeddedBroker } from "./embedded-broker.js";
+import { mapMessage } from "./map-message.js";
+import { RateLimitedWarn } from "./rate-limited-log.js";
+import { type ConnectionWatch, reconnectWithBackoff } from "./reconnect.js";
+import { minimalFilters } from "./topic-pattern.js";
+
+export interface MqttDevicesOptions {
+  institution: string;
+  /** The component logger (e.g. root.child({ component: "mqtt" })); devices get a child each. */
+  logger: Logger;
+  /** Called with the readings of each message (synchronously, in arrival order). */
+  onPoints: (points: Point[]) => void;
+  /** The gateway's UTC clock (epoch ms); Date.now by default. */
+  clock?: () => number;
+  /** Folder relative profile paths are resolved from (the config file's); the working directory by default. */
+  baseDir?: string;
+  /** Reconnect backoff; 1 s doubling up to 60 s by default. */
+  reconnect?: BackoffOptions;
+  /** Least time between two bad-payload warnings of one device; 60 s by default. */
+  warnIntervalMs?: number;
+}
+
+export interface MqttDeviceStatus {
+  id: string;
+  profile: string;
+  role: string;
+  topic: string;
+  messages: number;
+  points: number;
+  bad_payloads: number;
+  /** Payload times ignored because they were further than max_clock_skew from the gateway's clock. */
+  clock_skew: number;
+  /** Retained messages (old values the broker kept, sent on subscribe) left out. */
+  retained_skipped: number;
+  last_message_at?: number;
+  last_bad_payload?: { topic: string; message: string; at: number };
+}
+
+export interface MqttDevicesStatus {
+  broker: string;
+  embedded: boolean;
+  connected: boolean;
+  /** The broker acknowledged the subscriptions on the current connection: messages are flowing. */
+  subscribed: boolean;
+  /** Times the connection was lost after having been up. */
+  connection_drops: number;
+  last_error?: string;
+  subscriptions: string[];
+  /** Messages on a subscribed topic that no profile pattern matched (e.g. OpenDTU's other topics). */
+  unmatched_messages: number;
+  devices: MqttDeviceStatus[];
+}
+
+export interface MqttDevicesHandle {
+  /** Unsubscribes, disconnects and closes the embedded broker, if any. Idempotent. */
+  stop(): Promise<void>;
+  status(): MqttDevicesStatus;
+}
+
+const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 60_000 };
+
+/**
+ * Starts the MQTT devices. Throws ValidationError (nothing left running) when a device's profile cannot
+ * be loaded or does not allow its role; a broker that cannot be reached does not stop the start.
+ */
+export async function startMqttDevices(
+  config: MqttConfig,
+  options: MqttDevicesOptions,
+): Promise<MqttDevicesHandle> {
+  const devices = resolveMqttDevices(config, options.baseDir);
+  const log = options.logger;
+  const embedded = config.embedded ? await startEmbeddedBroker(config.embedded, log) : undefined;
+  const url = embedded?.url ?? config.url ?? "";
+  const filters = minimalFilters(devices.flatMap((d) => d.topics.map((t) => t.compiled.filter)));
+  const client = connect(url, config, options.institution);
+  const state = new SourceState(devices, config, options);
+  const watch = reconnectWithBackoff(client, options.reconnect ?? DEFAULT_BACKOFF, {
+    onUp: () => log.info({ broker: url }, "MQTT broker connected"),
+    onDown: (reason, failures, retryInMs) => {
+      const context = { broker: url, reason, retry_in_ms: retryInMs };
+      if (failures === 1) log.warn(context, `MQTT broker not reachable (${reason}); retrying`);
+      else log.debug(context, "MQTT broker still not reachable");
+    },
+  });
+  const sub = { acked: false };
+  client.on("connect", (connack: IConnackPacket) => {
+    sub.acked = connack.sessionPresent === true;
+    if (!sub.acked) subscribe(client, filters, log, () => (sub.acked = true));
+  });
+  client.on("message", (topic, payload, packet) => state.handle(topic, payload, packet.retain));
+  log.info(
+    { broker: url, devices: devices.map((d) => d.config.id), subscriptions: filters },
+    "MQTT devices started",
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () => {
+      stopping ??= stopSource(client, watch, embedded);
+      return stopping;
+    },
+    status: () => ({
+      ...state.status(url, embedded !== undefined, watch, filters),
+      connected: client.connected,
+      subscribed: client.connected && sub.acked,
+    }),
+  };
+}
+
+function connect(url: string, config: MqttConfig, institution: string): MqttClient {
+  // A configured client id means a persistent session; a random one must not leave sessions behind.
+  const persistent = config.client_id !== undefined;
+  return mqtt.connect(url, {
+    protocolVersion: 4, // 3.1.1: what device brokers and the embedded aedes speak
+    clientId: config.client_id ?? `jisr-${institution}-${randomBytes(4).toString("hex")}`.slice(0, 64),
+    clean: !persistent,
+    username: config.username,
+    password: config.password,
+    keepalive: 30,
+    connectTimeout: 10_000,
+    reconnectPeriod: 0, // reconnectWithBackoff owns reconnection
+    resubscribe: false, // subscribed on every connect without a session (see startMqttDevices)
+  });
+}
+
+function subscribe(client: MqttClient, filters: string[], log: Logger, onAck: () => void): void {
+  client.subscribe(filters, { qos: 1 }, (err, granted) => {
+    if (err) {
+      log.error({ err: err.message, filters }, "MQTT subscribe failed; readings will not arrive");
+      return;
+    }
+    onAck();
+    const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+    if (refused.length > 0)
+      log.error({ refused }, "Broker refused some subscriptions: check the broker's ACL for this user");
+  });
+}
+
+async function stopSource(
+  client: MqttClient,
+  watch: ConnectionWatch,
+  embedded?: EmbeddedBroker,
+): Promise<void> {
+  watch.stop();
+  // A graceful DISCONNECT, but a broker that is gone must not hold the gateway's stop.
+  await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, 1000).unref())]);
+  if (!client.disconnected) await client.endAsync(true);
+  await embedded?.close();
+}
+
+/** Counters per device, and what to do with each message. */
+class SourceState {
+  readonly #devices: readonly MqttDevice[];
+  readonly #stats = new Map<string, MqttDeviceStatus>();
+  readonly #options: MqttDevicesOptions;
+  readonly #maxSkewMs: number;
+  readonly #warn: RateLimitedWarn;
+  #unmatched = 0;
+
+  constructor(devices: readonly MqttDevice[], config: MqttConfig, options: MqttDevicesOptions) {
+    this.#devices = devices;
+    this.#options = options;
+    this.#maxSkewMs = config.max_clock_skew;
+    this.#warn = new RateLimitedWarn(options.logger, options.warnIntervalMs ?? 60_000, options.clock);
+    for (const d of devices) {
+      this.#stats.set(d.config.id, {
+        id: d.config.id,
+        profile: d.profile.name,
+        role: d.role,
+        topic: d.config.topic,
+        messages: 0,
+        points: 0,
+        bad_payloads: 0,
+        clock_skew: 0,
+        retained_skipped: 0,
+      });
+    }
+  }
+
+  handle(topic: string, payload: Buffer, retained: boolean): void {
+    const route = routeMessage(this.#devices, topic);
+    if (!route) {
+      this.#unmatched++;
+      return;
+    }
+    const { device } = route;
+    const stats = this.#stats.get(device.config.id) as MqttDeviceStatus;
+    if (retained) {
+      // A retained message is the last value the broker kept, of unknown age (OpenDTU retains by
+      // default): stamped with the receive time it would be a reading that never happened.
+      stats.retained_skipped++;
+      return;
+    }
+    const receivedAt = (this.#options.clock ?? Date.now)();
+    stats.messages++;
+    stats.last_message_at = receivedAt;
+    const result = mapMessage(device, route.topic, route.captures, payload, {
+      institution: this.#options.institution,
+      receivedAt,
+      maxClockSkewMs: this.#maxSkewMs,
+    });
+    if (result.kind === "bad") {
+      stats.bad_payloads++;
+      stats.last_bad_payload = { topic, message: result.message, at: receivedAt };
+      this.#warn.warn(
+        `bad:${device.config.id}`,
+        { device: device.config.id, topic, bad_payloads: stats.bad_payloads },
+        `Bad payload from device "${device.config.id}" on ${topic}: ${result.message}; ignored`,
+      );
+      return;
+    }
+    if (result.clockSkew) this.#skewed(device, stats, topic);
+    if (result.points.length === 0) return;
+    stats.points += result.points.length;
+    this.#deliver(device, result.points);
+  }
+
+  #skewed(device: MqttDevice, stats: MqttDeviceStatus, topic: string): void {
+    stats.clock_skew++;
+    this.#warn.warn(
+      `skew:${device.config.id}`,
+      { device: device.config.id, topic, clock_skew: stats.clock_skew },
+      `Device "${device.config.id}" sends a time far from the gateway's clock: set its clock (NTP) or time zone; using the receive time`,
+    );
+  }
+
+  #deliver(device: MqttDevice, points: Point[]): void {
+    try {
+      this.#options.onPoints(points);
+    } catch (err) {
+      // The outbox refusing points is the gateway's problem, not the device's: log, keep receiving.
+      this.#options.logger.error({ err, device: device.config.id }, "Could not queue MQTT readings");
+    }
+  }
+
+  status(
+    broker: string,
+    embedded: boolean,
+    watch: ConnectionWatch,
+    subscriptions: string[],
+  ): Omit<MqttDevicesStatus, "connected" | "subscribed"> {
+    return {
+      broker,
+      embedded,
+      connection_drops: watch.drops,
+      ...(watch.lastError !== undefined && { last_error: watch.lastError }),
+      subscriptions,
+      unmatched_messages: this.#unmatched,
+      devices: [...this.#stats.values()].map((s) => ({
+        ...s,
+        ...(s.last_bad_payload && { last_bad_payload: { ...s.last_bad_payload } }),
+      })),
+    };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The gateway config names a profile per device: check them when the config is loaded, so an unknown
+ * name or a broken file is reported with the other config problems, by path, before anything starts.
+ */
+import { isAbsolute, resolve } from "node:path";
+import type { Problem } from "@jisr/core";
+import { BUILTIN_PROFILES_DIR, builtinProfileFile, inspectProfileFile, unknownName } from "./load.js";
+
+/** Profiles that need no file: the SunSpec driver discovers its register map on the device. */
+const CODE_PROFILES = new Set(["sunspec"]);
+
+function isPath(profile: string): boolean {
+  return /\.ya?ml$/i.test(profile);
+}
+
+function check(profile: string, baseDir: string, builtins: string): Problem[] {
+  if (CODE_PROFILES.has(profile)) return [];
+  if (!isPath(profile)) {
+    return builtinProfileFile(profile, builtins)
+      ? []
+      : [{ path: "", message: unknownName(profile, builtins).message }];
+  }
+  const file = resolve(baseDir, profile);
+  const found = inspectProfileFile(file, profile, builtins);
+  return found.errors.map((p) =>
+    p.path === "(file)"
+      ? { path: "", message: p.message }
+      : { path: "", message: `profile "${file}" is not valid: ${p.path}: ${p.message}` },
+  );
+}
+
+/**
+ * Problems of the `profile` of each device in a raw (not yet validated) device list, at
+ * `devices.<i>.profile`. Relative paths are relative to `baseDir`, the config file's folder.
+ */
+export function checkDeviceProfiles(
+  devices: unknown,
+  baseDir = process.cwd(),
+  builtins = BUILTIN_PROFILES_DIR,
+): Problem[] {
+  if (!Array.isArray(devices)) return [];
+  return devices.flatMap((d, i) => {
+    const profile = typeof d === "object" && d !== null ? (d as { profile?: unknown }).profile : undefined;
+    if (typeof profile !== "string" || profile.length === 0) return [];
+    return check(profile, baseDir, builtins).map((p) => ({ ...p, path: `devices.${i}.profile` }));
+  });
+}
+
+/** A profile path made absolute (against the config's folder), so the driver finds it from any cwd. */
+export function absoluteProfile(profile: string, baseDir = process.cwd()): string {
+  return isPath(profile) && !isAbsolute(profile) ? resolve(baseDir, profile) : profile;
+}

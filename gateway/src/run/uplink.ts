@@ -1,0 +1,46 @@
+/**
+ * The gateway's uplink: HTTP to the ingestion service (sender.ts), or MQTT to a central broker
+ * (mqtt-sender.ts) when uplink.url is mqtt(s)://. Both take points from the same outbox, oldest first,
+ * and let them go only on the other side's acknowledgement (HTTP 2xx, MQTT PUBACK).
+ */
+import type { Logger } from "pino";
+import type { GatewayConfig } from "../config/schema.js";
+import { isMqttUrl, MqttSender, type MqttSenderStatus } from "../uplink/mqtt-sender.js";
+import type { Outbox } from "../uplink/outbox.js";
+import { Sender, type SenderStatus } from "../uplink/sender.js";
+
+export interface Uplink {
+  start(): void;
+  flush(): Promise<void>;
+  stop(deadlineMs: number): Promise<void>;
+  status(): SenderStatus | MqttSenderStatus;
+}
+
+export interface UplinkOptions {
+  outbox: Outbox;
+  logger: Logger;
+  /** Backoff after a failure that may pass by itself (tests shorten it). */
+  retry?: { initialMs: number; maxMs: number };
+}
+
+export function createUplink(config: GatewayConfig, o: UplinkOptions): Uplink {
+  const { uplink } = config;
+  const common = {
+    url: uplink.url,
+    token: uplink.token,
+    gatewayId: config.gateway_id,
+    batchMaxPoints: uplink.batch_max_points,
+    flushIntervalMs: uplink.flush_interval,
+    timeoutMs: uplink.timeout,
+    outbox: o.outbox,
+    logger: o.logger,
+  };
+  if (isMqttUrl(uplink.url))
+    return new MqttSender({
+      ...common,
+      institution: config.institution,
+      ...(uplink.mqtt_topic !== undefined && { topic: uplink.mqtt_topic }),
+      ...(o.retry && { reconnect: o.retry }),
+    });
+  return new Sender({ ...common, ...(o.retry && { retry: o.retry }) });
+}

@@ -1,0 +1,99 @@
+/**
+ * The MQTT options of `jisr ingest` (each may also come from an environment variable), kept here so the
+ * command's own options stay as they were. Without --mqtt-url the service takes HTTP only.
+ */
+import { hostname } from "node:os";
+import { type Problem, problemsOf } from "@jisr/core/errors";
+import { type Command, Option } from "commander";
+import { z } from "zod";
+import type { IngestionServerOptions } from "../server.js";
+import { DEFAULT_BATCH_TOPIC, parseBatchTopicFilter } from "./topic.js";
+
+export const DEFAULT_SHARE_GROUP = "jisr-ingest";
+
+export const mqttCliSchema = z.object({
+  mqttUrl: z
+    .url({ protocol: /^mqtts?$/, message: "must be an mqtt:// or mqtts:// URL, e.g. mqtt://127.0.0.1:1883" })
+    .optional(),
+  mqttTopic: z.string().superRefine((t, ctx) => {
+    try {
+      parseBatchTopicFilter(t);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  }),
+  mqttGroup: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, "must be letters, digits, _ or - (empty: no shared subscription)"),
+  mqttClientId: z.string().min(1).max(64).optional(),
+  mqttUsername: z.string().min(1).optional(),
+  mqttPassword: z.string().optional(),
+});
+
+export function addMqttOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--mqtt-url <url>", "also take batches from this MQTT 5 broker (mqtt:// or mqtts://)").env(
+        "JISR_MQTT_URL",
+      ),
+    )
+    .addOption(
+      new Option("--mqtt-topic <filter>", "batch topics: two + levels, the institution then the gateway")
+        .env("JISR_MQTT_TOPIC")
+        .default(DEFAULT_BATCH_TOPIC),
+    )
+    .addOption(
+      new Option(
+        "--mqtt-group <name>",
+        'shared-subscription group ($share/<name>/...); "" for a plain subscription',
+      )
+        .env("JISR_MQTT_GROUP")
+        .default(DEFAULT_SHARE_GROUP),
+    )
+    .addOption(
+      new Option(
+        "--mqtt-client-id <id>",
+        "MQTT client id, stable and unique per instance (default jisr-ingest-<host>-<port>)",
+      ).env("JISR_MQTT_CLIENT_ID"),
+    )
+    .addOption(new Option("--mqtt-username <user>", "broker user of this service").env("JISR_MQTT_USERNAME"))
+    .addOption(
+      new Option("--mqtt-password <password>", "broker password (prefer the variable)").env(
+        "JISR_MQTT_PASSWORD",
+      ),
+    );
+}
+
+export const MQTT_HELP = `
+MQTT (optional): with --mqtt-url, batches published by gateways on jisr/<institution>/<gateway>/points
+(QoS 1, MQTT 5 user property "authorization: Bearer <token>") are checked like HTTP writes and stored;
+the token must belong to the topic's institution. Several instances share the load through the
+shared subscription $share/jisr-ingest/jisr/+/+/points.
+  jisr ingest --port 8080 --influx-url http://127.0.0.1:8086 --tokens tokens.json --mqtt-url mqtt://broker:1883`;
+
+/** The `mqtt` option of startIngestion, or every problem of the MQTT options. */
+export function mqttServerOptions(
+  raw: Record<string, unknown>,
+  httpPort: number,
+): { ok: true; options: IngestionServerOptions["mqtt"] } | { ok: false; problems: Problem[] } {
+  const parsed = mqttCliSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const o = parsed.data;
+  if (o.mqttUrl === undefined) return { ok: true, options: undefined };
+  return {
+    ok: true,
+    options: {
+      url: o.mqttUrl,
+      topic: o.mqttTopic,
+      group: o.mqttGroup,
+      clientId: o.mqttClientId ?? defaultClientId(httpPort),
+      ...(o.mqttUsername !== undefined && { username: o.mqttUsername }),
+      ...(o.mqttPassword !== undefined && { password: o.mqttPassword }),
+    },
+  };
+}
+
+/** Stable across restarts (the broker keeps the session and its queue), unique per instance on a host. */
+export function defaultClientId(httpPort: number): string {
+  return `jisr-ingest-${hostname()}-${httpPort}`.slice(0, 64);
+}

@@ -1,0 +1,186 @@
+/**
+ * The MQTT consumer against the shared Mosquitto and a real influxd: what is stored, what is refused, and
+ * that a batch is held (not acknowledged, not lost) while InfluxDB is away.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Point } from "@jisr/core/point";
+import { InfluxStore } from "@jisr/core/store/influx-store";
+import mqtt, { type MqttClient } from "mqtt";
+import { pino } from "pino";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { influxUrl, mqttUrl, uniqueDatabase } from "../../../../test/servers/context.js";
+import { InitOnUseStore } from "../init-on-use.js";
+import { addToken } from "../tokens/file.js";
+import { type MqttIngest, type MqttIngestOptions, startMqttIngest } from "./consumer.js";
+import { startTcpProxy } from "./testing/tcp-proxy.js";
+
+const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
+const A = "ehpad-ben-guerir";
+const B = "foyer-sidi-bennour";
+const wire = (n: number, extra: Partial<Point> = {}) => ({
+  measurement: "pv_inverter",
+  tags: { device: "inv-1" },
+  fields: { power_w: 100 + n },
+  time: T0 + n * 1000,
+  ...extra,
+});
+
+let tokensFile: string;
+let tokenA: string;
+let tokenB: string;
+beforeAll(async () => {
+  tokensFile = join(mkdtempSync(join(tmpdir(), "jisr-mqtt-ingest-")), "tokens.json");
+  tokenA = (await addToken(tokensFile, A)).token;
+  tokenB = (await addToken(tokensFile, B)).token;
+});
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function influx(url = influxUrl()) {
+  const database = uniqueDatabase("mqtt");
+  const store = new InfluxStore({ url, database });
+  const check = new InfluxStore({ url: influxUrl(), database });
+  cleanups.push(
+    () => store.close(),
+    () => check.close(),
+  );
+  const stored = async () =>
+    (
+      await check.latest({
+        measurement: "pv_inverter",
+        groupBy: ["institution", "device"],
+        now: T0 + 3_600_000,
+      })
+    ).map((r) => ({ tags: r.tags, power_w: r.fields.power_w }));
+  return { store: new InitOnUseStore(store), stored, check };
+}
+
+async function consumer(prefix: string, store: InitOnUseStore, extra: Partial<MqttIngestOptions> = {}) {
+  const c = await startMqttIngest({
+    url: mqttUrl(),
+    topic: `${prefix}/+/+/points`,
+    group: prefix,
+    clientId: `ingest-${prefix}-${Math.random().toString(16).slice(2, 8)}`,
+    store,
+    tokensFile,
+    limits: { maxPoints: 1000, maxBytes: 1024 * 1024 },
+    logger: pino({ level: "silent" }),
+    retry: { initialMs: 100, maxMs: 500 },
+    ...extra,
+  });
+  cleanups.push(() => c.stop());
+  await vi.waitFor(() => expect(c.status().connected).toBe(true), { timeout: 10_000, interval: 20 });
+  return c;
+}
+
+async function gateway(): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(mqttUrl(), { protocolVersion: 5, reconnectPeriod: 0 });
+  cleanups.push(() => client.endAsync(true));
+  return client;
+}
+
+function publish(client: MqttClient, topic: string, body: unknown, token?: string, gzip = true) {
+  const json = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+  return client.publishAsync(topic, gzip ? gzipSync(json) : json, {
+    qos: 1,
+    properties: token === undefined ? {} : { userProperties: { authorization: `Bearer ${token}` } },
+  });
+}
+
+const prefix = () => `jisr-ingest-test-${Math.random().toString(16).slice(2, 10)}`;
+const until = (check: () => void | Promise<void>, timeout = 15_000) =>
+  vi.waitFor(check, { timeout, interval: 50 });
+const done = (c: MqttIngest) => {
+  const s = c.status();
+  return s.stored_batches + Object.values(s.refused_batches).reduce((a, b) => a + b, 0);
+};
+
+describe("MQTT ingestion", () => {
+  it("stores a batch whose token belongs to the topic's institution, and refuses the others for good", async () => {
+    const p = prefix();
+    const db = await influx();
+    const c = await consumer(p, db.store);
+    await until(() => expect(c.status().subscription).toBe(`$share/${p}/${p}/+/+/points`));
+    const gw = await gateway();
+    const topicA = `${p}/${A}/gw-1/points`;
+    await publish(gw, topicA, { points: [wire(1)] }); // no token
+    await publish(gw, topicA, { points: [wire(2)] }, tokenB); // another institution's token
+    await publish(gw, topicA, { points: [wire(3, { tags: { device: "inv-1", institution: B } })] }, tokenA);
+    await publish(gw, topicA, { points: [wire(4, { fields: { "Power W": 1 } })] }, tokenA);
+    await publish(gw, topicA, "{not json", tokenA, false);
+    await publish(
+      gw,
+      topicA,
+      { points: [wire(5), { ...wire(6), tags: { device: "inv-2" } }] },
+      tokenA,
+      false,
+    );
+    await until(() => expect(done(c)).toBe(6));
+
+    expect(c.status()).toMatchObject({
+      stored_batches: 1,
+      stored_points: 2,
+      refused_batches: {
+        JISR_ERR_UNAUTHORIZED: 1,
+        JISR_ERR_FORBIDDEN_INSTITUTION: 2,
+        JISR_ERR_INVALID_BATCH: 1,
+        JISR_ERR_INVALID_JSON: 1,
+      },
+    });
+    expect(await db.stored()).toEqual([
+      { tags: { institution: A, device: "inv-1" }, power_w: 105 },
+      { tags: { institution: A, device: "inv-2" }, power_w: 106 },
+    ]);
+  });
+
+  it("shares the load between instances of one group: each batch is stored once", async () => {
+    const p = prefix();
+    const db = await influx();
+    const [one, two] = [await consumer(p, db.store), await consumer(p, db.store)];
+    const gw = await gateway();
+    for (let n = 0; n < 10; n++) {
+      await publish(
+        gw,
+        `${p}/${A}/gw-1/points`,
+        { points: [wire(n, { tags: { device: `inv-${n}` } })] },
+        tokenA,
+      );
+    }
+    await until(() => expect(one.status().stored_batches + two.status().stored_batches).toBe(10));
+    expect(one.status().stored_batches).toBeGreaterThan(0);
+    expect(two.status().stored_batches).toBeGreaterThan(0);
+    expect(await db.stored()).toHaveLength(10);
+  });
+
+  it("holds a batch while InfluxDB is away, keeps the connection, and stores everything once it is back", async () => {
+    const p = prefix();
+    const target = new URL(influxUrl());
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    cleanups.push(() => proxy.close());
+    const db = await influx(proxy.url);
+    await db.store.init();
+    const c = await consumer(p, db.store, { keepaliveSeconds: 1 });
+    await proxy.pause();
+    const gw = await gateway();
+    await publish(gw, `${p}/${A}/gw-1/points`, { points: [wire(1)] }, tokenA);
+    await publish(gw, `${p}/${A}/gw-1/points`, { points: [wire(2, { tags: { device: "inv-2" } })] }, tokenA);
+    await until(() => expect(c.status().holding).toBe(true));
+    // Longer than 1.5 keepalives: the held message must not cost the connection.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(c.status()).toMatchObject({ connected: true, connections: 1, stored_batches: 0, holding: true });
+
+    await proxy.resume();
+    await until(() => expect(c.status().stored_batches).toBe(2));
+    expect(c.status()).toMatchObject({ holding: false, connections: 1, refused_batches: {} });
+    expect(await db.stored()).toEqual([
+      { tags: { institution: A, device: "inv-1" }, power_w: 101 },
+      { tags: { institution: A, device: "inv-2" }, power_w: 102 },
+    ]);
+  });
+});
