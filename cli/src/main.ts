@@ -3,6 +3,7 @@
  * so `jisr --help` always lists everything the project can do.
  */
 
+import { registerAnalyticsCommands } from "@jisr/analytics/cli";
 import { registerProfileCommands } from "@jisr/gateway/cli-profile";
 import { registerGatewayReadCommand } from "@jisr/gateway/cli-read";
 import { registerGatewayRunCommand } from "@jisr/gateway/cli-run";
@@ -39,6 +40,7 @@ Start here:
   registerGatewayStatusCommand(gateway);
   registerProfileCommands(program);
   registerIngestCommands(program);
+  registerAnalyticsCommands(program);
   return program;
 }
 

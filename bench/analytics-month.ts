@@ -1,0 +1,262 @@
+/**
+ * Speed of the analytics, next to the size of the data it reads:
+ * 1. a month of one-minute readings of N institutions (40 by default) written to SQLite and to InfluxDB,
+ *    then the job computing and storing that month's results on each;
+ * 2. a year of the Grafana dashboards' queries (dashboards/grafana/*.json, the queries as Grafana sends
+ *    them for "last 12 months" and every institution) against InfluxDB holding a year of daily results and
+ *    a year of hourly rollups, plus the month of raw data; then the same with the raw-series panels
+ *    pointed at the rollup retention policy `rp_1h`.
+ *
+ *   npx tsx bench/analytics-month.ts [--institutions 40] [--month 2026-11] [--skip-sqlite]
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { InfluxClient } from "@jisr/core/influx/client";
+import { encodePoints } from "@jisr/core/line-protocol";
+import type { Point } from "@jisr/core/point";
+import { InfluxStore } from "@jisr/core/store/influx-store";
+import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import type { Store } from "@jisr/core/store/types";
+import { addDays, addMonths, daysBetween, HOUR_MS, localDay, localMonth } from "@jisr/core/time/local-time";
+import { pino } from "pino";
+import { interpolate } from "../dashboards/src/interpolate.js";
+import { backfillDownsampling } from "../services/analytics/src/downsampling/backfill.js";
+import { loadDownsampling } from "../services/analytics/src/downsampling/config.js";
+import { setupDownsampling } from "../services/analytics/src/downsampling/setup.js";
+import { runAnalytics } from "../services/analytics/src/jobs/run.js";
+import { ensurePackages } from "../test/servers/ensure-packages.js";
+import { startInfluxd } from "../test/servers/influxd.js";
+import {
+  benchInstitutions,
+  institutionId,
+  rawChunks,
+  yearOfResults,
+  yearOfRollups,
+} from "./analytics-data.js";
+
+const { values: args } = parseArgs({
+  options: {
+    institutions: { type: "string", default: "40" },
+    month: { type: "string", default: "2026-11" },
+    "skip-sqlite": { type: "boolean", default: false },
+  },
+});
+const N = Number(args.institutions);
+const MONTH = args.month as string;
+const TZ = "Africa/Casablanca";
+const logger = pino({ level: "silent" });
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+interface RawSize {
+  points: number;
+  bytes: number;
+  writeMs: number;
+}
+
+/** Writes the month's raw readings (with 3 h of context on both sides), counting points and line-protocol bytes. */
+async function writeRaw(store: Store): Promise<RawSize> {
+  const month = localMonth(MONTH, TZ);
+  const size: RawSize = { points: 0, bytes: 0, writeMs: 0 };
+  for (let i = 0; i < N; i++) {
+    for (const chunk of rawChunks(i, month.from - 3 * HOUR_MS, month.to + 3 * HOUR_MS)) {
+      size.points += chunk.length;
+      size.bytes += Buffer.byteLength(encodePoints(chunk, "ms"));
+      const started = performance.now();
+      await store.write(chunk);
+      size.writeMs += performance.now() - started;
+    }
+    process.stderr.write(`\r  raw data: ${i + 1}/${N} institutions`);
+  }
+  process.stderr.write("\n");
+  return size;
+}
+
+async function monthJob(store: Store) {
+  const month = localMonth(MONTH, TZ);
+  const last = addDays(`${addMonths(MONTH, 1)}-01`, -1);
+  return time(() =>
+    runAnalytics({
+      store,
+      institutions: benchInstitutions(N),
+      from: `${MONTH}-01`,
+      to: last,
+      logger,
+      now: month.to + HOUR_MS,
+    }),
+  );
+}
+
+/** Every InfluxQL query of every dashboard file, by dashboard. */
+function dashboardQueries(): Map<string, string[]> {
+  const dir = new URL("../dashboards/grafana/", import.meta.url);
+  const out = new Map<string, string[]>();
+  const walk = (node: unknown, into: string[]) => {
+    if (Array.isArray(node)) for (const n of node) walk(n, into);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (Array.isArray(o.targets))
+        for (const t of o.targets) if (typeof t?.query === "string") into.push(t.query);
+      for (const [k, v] of Object.entries(o)) if (k !== "targets") walk(v, into);
+    }
+  };
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const queries: string[] = [];
+    walk(JSON.parse(readFileSync(new URL(file, dir), "utf8")), queries);
+    out.set(file.replace(/\.json$/, ""), queries);
+  }
+  return out;
+}
+
+async function runDashboards(
+  client: InfluxClient,
+  from: number,
+  to: number,
+  rollup: boolean,
+  institutions: string[],
+) {
+  const rows: Array<{
+    dashboard: string;
+    queries: number;
+    totalMs: number;
+    slowestMs: number;
+    slowest: string;
+  }> = [];
+  for (const [dashboard, queries] of dashboardQueries()) {
+    let totalMs = 0;
+    let slowestMs = 0;
+    let slowest = "";
+    for (const raw of queries) {
+      let q = interpolate(raw, {
+        from,
+        to,
+        intervalMs: 6 * HOUR_MS,
+        variables: { institution: institutions, silence_minutes: ["15"] },
+        multi: new Set(["institution"]),
+      });
+      if (rollup) q = q.replace(/FROM "(pv_inverter|grid_meter|hot_water)"/g, 'FROM "rp_1h"."$1"');
+      const [, ms] = await time(() => client.query(q));
+      totalMs += ms;
+      if (ms > slowestMs) [slowestMs, slowest] = [ms, raw];
+    }
+    rows.push({ dashboard, queries: queries.length, totalMs, slowestMs, slowest });
+  }
+  return rows;
+}
+
+/** A year before the month's end of daily results (the month itself comes from the job) and of rollups. */
+async function writeYear(client: InfluxClient, store: InfluxStore) {
+  const yearFrom = localDay(`${addMonths(MONTH, -11)}-01`, TZ).from;
+  const monthFrom = localMonth(MONTH, TZ).from;
+  const days = daysBetween(`${addMonths(MONTH, -11)}-01`, addDays(`${MONTH}-01`, -1)).map(
+    (d) => localDay(d, TZ).from,
+  );
+  const results = yearOfResults(N, days);
+  await store.write(results);
+  const hours = Math.round((localMonth(MONTH, TZ).to - yearFrom) / HOUR_MS);
+  let rollupPoints = 0;
+  let rollupBytes = 0;
+  for (let i = 0; i < N; i++) {
+    const points: Point[] = yearOfRollups(i, yearFrom, hours);
+    for (let k = 0; k < points.length; k += 5000) {
+      const body = encodePoints(points.slice(k, k + 5000), "ms");
+      rollupBytes += Buffer.byteLength(body);
+      // Bench only: writes straight into the rollup policy, as the continuous queries would have.
+      const res = await fetch(`${client.url}/write?db=${client.database}&rp=rp_1h&precision=ms`, {
+        method: "POST",
+        body,
+      });
+      if (res.status !== 204) throw new Error(`rollup write: ${res.status} ${await res.text()}`);
+    }
+    rollupPoints += points.length;
+  }
+  return {
+    yearFrom,
+    monthFrom,
+    results: { points: results.length, bytes: Buffer.byteLength(encodePoints(results, "ms")) },
+    rollups: { points: rollupPoints, bytes: rollupBytes },
+  };
+}
+
+async function main(): Promise<void> {
+  ensurePackages();
+  const dir = mkdtempSync(join(tmpdir(), "jisr-bench-analytics-"));
+  const influxd = await startInfluxd();
+  const lines: string[] = [];
+  try {
+    lines.push(
+      `\nA month (${MONTH}) of one-minute readings, ${N} institutions (PV inverter, grid meter, water heater each):`,
+    );
+    lines.push(
+      "| store | raw points | raw size (line protocol) | write raw | compute + store the month | result points |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    const stores: Array<[string, Store]> = [];
+    if (!args["skip-sqlite"])
+      stores.push(["SQLite (file)", new SqliteStore({ path: join(dir, "bench.sqlite"), logger })]);
+    const client = new InfluxClient({
+      url: influxd.url,
+      database: "bench_analytics",
+      logger,
+      timeoutMs: 120_000,
+    });
+    const influx = new InfluxStore(client);
+    stores.push(["InfluxDB 1.6.7", influx]);
+    for (const [name, store] of stores) {
+      process.stderr.write(`${name}\n`);
+      await store.init();
+      const raw = await writeRaw(store);
+      const [report, ms] = await monthJob(store);
+      lines.push(
+        `| ${name} | ${raw.points.toLocaleString("en")} | ${mb(raw.bytes)} | ${seconds(raw.writeMs)} | ${seconds(ms)} | ${report.points} |`,
+      );
+    }
+
+    process.stderr.write("Downsampling and a year of dashboards\n");
+    await setupDownsampling({ client, config: loadDownsampling(), logger });
+    const month = localMonth(MONTH, TZ);
+    const [, backfillMs] = await time(() =>
+      backfillDownsampling({ client, config: loadDownsampling(), from: month.from, to: month.to, logger }),
+    );
+    const year = await writeYear(client, influx);
+    lines.push(
+      "",
+      `Downsampling the month into rp_1h by hand (SELECT ... INTO, ${N} institutions): ${seconds(backfillMs)}`,
+      `A year of data for the dashboards: daily results ${year.results.points.toLocaleString("en")} points (${mb(year.results.bytes)}); hourly rollups ${year.rollups.points.toLocaleString("en")} points (${mb(year.rollups.bytes)}); raw one-minute data for the last month only (above).`,
+      "",
+      "A year of the dashboards' queries (last 12 months, $__interval 6h), run one after the other:",
+      "| dashboard | institutions | queries | raw panels on | total | slowest query | which |",
+      "|---|---|---:|---|---:|---:|---|",
+    );
+    const all = Array.from({ length: N }, (_, i) => institutionId(i));
+    for (const [scope, institutions] of [
+      [`all ${N}`, all],
+      ["one", all.slice(0, 1)],
+    ] as const) {
+      for (const rollup of [false, true]) {
+        for (const r of await runDashboards(client, year.yearFrom, month.to - 1, rollup, [...institutions])) {
+          const which = `\`${r.slowest.slice(0, 70).replaceAll("|", "\\|")}…\``;
+          const on = rollup ? "rp_1h (a year)" : "raw (one month)";
+          lines.push(
+            `| ${r.dashboard} | ${scope} | ${r.queries} | ${on} | ${r.totalMs.toFixed(0)} ms | ${r.slowestMs.toFixed(0)} ms | ${which} |`,
+          );
+        }
+      }
+    }
+    for (const [, store] of stores) await store.close();
+  } finally {
+    await influxd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(lines.join("\n"));
+}
+
+await main();

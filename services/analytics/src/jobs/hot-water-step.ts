@@ -1,0 +1,186 @@
+/**
+ * Hot water in the job: read each solar water heater's series through the Store, hand them to the
+ * hot-water helpers (hot-water/daily.ts, monthly.ts), and price an electric backup's avoided kWh through
+ * the bill, as the PV savings are: the hot-water saving of a month to date is
+ * bill(import + avoided backup kWh) − bill(import), the solar heat's value on top of what was really
+ * imported. The avoided kWh of a day are spread evenly over its hours (a time-of-use tariff then sees an
+ * average day; bracket tariffs only see the month's total).
+ */
+import type { Store } from "@jisr/core/store/types";
+import { HOUR_MS, type LocalPeriod, localDay } from "@jisr/core/time/local-time";
+import type { Logger } from "pino";
+import type { Institution } from "../config/load.js";
+import { type HotWaterDaily, hotWaterDaily } from "../hot-water/daily.js";
+import { type HotWaterMonthly, monthlyFromDays } from "../hot-water/monthly.js";
+import type { HotWaterSettings } from "../hot-water/settings-schema.js";
+import type { HeatMeterFields, HotWaterFields, HotWaterReadings, Sample } from "../hot-water/types.js";
+import { bill } from "../tariff/bill.js";
+import { centimes, mad } from "../tariff/money.js";
+import type { HourlyKwh } from "../tariff/types.js";
+import { COUNTER_BUCKET_MS, type MeteredEnergy, sumWh } from "./metered.js";
+import { readCounterWindow, readMinutes, type SeriesSource } from "./read-series.js";
+
+/** Longest a reading holds (settings.sampleHoldMinutes ≤ 180): read that much before the window. */
+const CONTEXT_MS = 3 * HOUR_MS;
+
+type HotWaterField = keyof HotWaterFields;
+type HeatMeterField = keyof HeatMeterFields;
+
+/** The fields hot-water/daily.ts reads with these settings: nothing else is queried. */
+function neededFields(settings: HotWaterSettings, hasMeter: boolean) {
+  const temperatures = new Set<HotWaterField>([
+    settings.outletField,
+    settings.hygiene.field ?? settings.outletField,
+  ]);
+  temperatures.add("mixed_outlet_temperature_c");
+  const counters = new Set<HotWaterField>();
+  const switches = new Set<HotWaterField>();
+  const meter = new Set<HeatMeterField>();
+  const source = settings.solarHeat.source;
+  if (source === "auto" || source === "controller") counters.add("heat_energy_wh");
+  if (hasMeter && (source === "auto" || source === "heat_meter")) meter.add("energy_wh");
+  if (hasMeter && (source === "auto" || source === "flow")) {
+    for (const f of ["flow_l_per_h", "supply_temperature_c", "return_temperature_c"] as const) meter.add(f);
+  }
+  const backup = settings.backup;
+  if (backup.kind === "butane" || backup.method !== "metered") switches.add("backup_heater_on");
+  if (backup.kind === "electric" && backup.method !== "rated") counters.add("backup_energy_wh");
+  return { temperatures, counters, switches, meter };
+}
+
+/** The readings of every water heater of the institution over [from, to), with context on both sides. */
+export async function readHotWater(
+  store: Store,
+  inst: Institution,
+  from: number,
+  to: number,
+  horizonMs: number,
+  log: Logger,
+): Promise<HotWaterReadings[]> {
+  const hw = inst.hotWater;
+  if (!hw) return [];
+  const meters = Object.values(hw.heatMeters);
+  const need = neededFields(hw.settings, meters.length > 0);
+  const src = (measurement: string, field: string, devices: readonly string[]): SeriesSource => ({
+    institution: inst.id,
+    measurement,
+    field,
+    devices,
+  });
+  const [a, b] = [from - CONTEXT_MS, to + CONTEXT_MS];
+  const window = { contextMs: CONTEXT_MS, horizonMs, bucketMs: COUNTER_BUCKET_MS };
+  const hot = new Map<HotWaterField, Map<string, Sample[]>>();
+  for (const f of need.temperatures)
+    hot.set(f, await readMinutes(store, src("hot_water", f, hw.devices), a, b, "mean"));
+  for (const f of need.switches)
+    hot.set(f, await readNumericOrSkip(store, src("hot_water", f, hw.devices), a, b, log));
+  for (const f of need.counters)
+    hot.set(f, await readCounterWindow(store, src("hot_water", f, hw.devices), from, to, window));
+  const heat = new Map<HeatMeterField, Map<string, Sample[]>>();
+  for (const f of need.meter) {
+    const source = src("heat_meter", f, meters);
+    heat.set(
+      f,
+      f === "energy_wh"
+        ? await readCounterWindow(store, source, from, to, window)
+        : await readMinutes(store, source, a, b, "mean"),
+    );
+  }
+  return hw.devices.map((device) => {
+    const hotWater: HotWaterFields = {};
+    for (const [f, byDevice] of hot) {
+      const series = byDevice.get(device);
+      if (series) hotWater[f] = series;
+    }
+    const readings: HotWaterReadings = { device, hotWater };
+    const meter = hw.heatMeters[device];
+    if (meter) {
+      const heatMeter: HeatMeterFields = {};
+      for (const [f, byDevice] of heat) {
+        const series = byDevice.get(meter);
+        if (series) heatMeter[f] = series;
+      }
+      readings.heatMeter = heatMeter;
+    }
+    return readings;
+  });
+}
+
+/**
+ * On/off fields as numbers (0/1, `max` per minute). The Store aggregates numeric fields only, so a gateway
+ * writing booleans makes them unreadable here: logged once per run, and the minutes stay unknown.
+ */
+async function readNumericOrSkip(store: Store, src: SeriesSource, from: number, to: number, log: Logger) {
+  try {
+    return await readMinutes(store, src, from, to, "max");
+  } catch (err) {
+    log.debug({ err, field: src.field }, "Switch field is not numeric: write it as 0/1 to use it");
+    return new Map<string, Sample[]>();
+  }
+}
+
+/**
+ * The hot-water days of a month up to `days` (in order, from the 1st) and the month from them: the first
+ * `cached.length` days as computed before, the others from `readings`. Electric backup savings are priced
+ * here through the bill (see the file comment); butane is priced by the helper.
+ */
+export function hotWaterMonth(
+  inst: Institution,
+  readings: HotWaterReadings[],
+  month: LocalPeriod,
+  days: readonly string[],
+  cached: readonly HotWaterDaily[],
+  metered: MeteredEnergy,
+  timeZone: string,
+): { daily: HotWaterDaily[]; monthly: HotWaterMonthly } | undefined {
+  const hw = inst.hotWater;
+  if (!hw) return undefined;
+  const daily = [
+    ...cached,
+    ...days.slice(cached.length).map((day) => hotWaterDaily(readings, hw.settings, day, timeZone)),
+  ];
+  if (hw.settings.backup.kind === "electric") priceElectricBackup(inst, daily, month, metered, timeZone);
+  return { daily, monthly: monthlyFromDays(month.label, daily, timeZone) };
+}
+
+function priceElectricBackup(
+  inst: Institution,
+  daily: HotWaterDaily[],
+  month: LocalPeriod,
+  metered: MeteredEnergy,
+  timeZone: string,
+): void {
+  const avoided: HourlyKwh[] = [];
+  let before = 0;
+  for (const d of daily) {
+    const day = localDay(d.day, timeZone);
+    const wh = d.fields.backup_avoided_wh;
+    if (wh !== undefined) {
+      const hours = Math.round((day.to - day.from) / HOUR_MS);
+      for (let h = 0; h < hours; h++) avoided.push({ start: day.from + h * HOUR_MS, kwh: wh / 1000 / hours });
+    }
+    const imports = importHours(metered, month.from, day.to);
+    if (!imports || wh === undefined) continue;
+    const mtd =
+      centimes(bill(addHours(imports, avoided), inst.tariff, month.label).total.ttc) -
+      centimes(bill(imports, inst.tariff, month.label).total.ttc);
+    d.fields.savings_mad = mad(mtd - before);
+    before = mtd;
+  }
+}
+
+function importHours(m: MeteredEnergy, from: number, to: number): HourlyKwh[] | undefined {
+  if (!m.import || sumWh(m.import, m, from, to) === undefined) return undefined;
+  const out: HourlyKwh[] = [];
+  for (let t = from; t < to; t += HOUR_MS) {
+    const h = Math.round((t - m.from) / HOUR_MS);
+    out.push({ start: t, kwh: (m.import.energy.wh[h] ?? 0) / 1000 });
+  }
+  return out;
+}
+
+function addHours(a: readonly HourlyKwh[], b: readonly HourlyKwh[]): HourlyKwh[] {
+  const sums = new Map<number, number>();
+  for (const s of [...a, ...b]) sums.set(s.start, (sums.get(s.start) ?? 0) + s.kwh);
+  return [...sums].map(([start, kwh]) => ({ start, kwh }));
+}
