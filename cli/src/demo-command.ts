@@ -74,7 +74,7 @@ async function runDemoCommand(o: z.infer<typeof optionsSchema>): Promise<void> {
     logger,
     ...(o.dataDir ? { dataDir: o.dataDir } : {}),
   });
-  const startedAt = Date.now();
+  const startedAt = demo.simNow();
   out(`Jisr Solar demo: ${demo.sites.length} simulated institutions, sun clock ×${o.speed}`);
   out(`  ingestion service  ${demo.ingestionUrl}/api/v1/write   (health: ${demo.ingestionUrl}/readyz)`);
   out(`  embedded store     ${demo.storePath}`);
@@ -87,7 +87,7 @@ async function runDemoCommand(o: z.infer<typeof optionsSchema>): Promise<void> {
 
   let stopping = false;
   const print = async () => {
-    const rows = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt);
+    const rows = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt, demo.simNow());
     out(`sun clock ${formatLocal(demo.simNow(), TZ)} (${TZ})   wall clock ${formatLocal(Date.now(), TZ)}`);
     out(`${formatSnapshot(rows)}\n`);
   };

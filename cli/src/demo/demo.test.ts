@@ -13,7 +13,6 @@ describe("jisr demo", () => {
   let startedAt: number;
 
   beforeAll(async () => {
-    startedAt = Date.now();
     demo = await startDemo({
       speed: 60,
       // Local noon in Ben Guerir on the June solstice: every inverter produces.
@@ -22,6 +21,7 @@ describe("jisr demo", () => {
       pollMs: 300,
       logger: pino({ level: "silent" }),
     });
+    startedAt = demo.simNow();
   });
   afterAll(async () => {
     await demo?.stop();
@@ -30,18 +30,19 @@ describe("jisr demo", () => {
   it("stores readings of every institution, as their inverters served them", async () => {
     await vi.waitFor(
       async () => {
-        const rows = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt);
+        const rows = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt, demo.simNow());
         for (const row of rows) expect(row.readings, row.id).toBeGreaterThanOrEqual(3);
       },
       { timeout: 20_000, interval: 250 },
     );
-    const rows = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt);
+    const rows = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt, demo.simNow());
     expect(rows.map((r) => r.id)).toEqual(DEMO_INSTITUTIONS.map((i) => i.id));
     for (const [i, row] of rows.entries()) {
       const site = demo.sites[i];
       if (!site || row.lastReadingAt === null || row.powerW === null)
         throw new Error(`no reading for ${row.id}`);
-      const served = site.inverter.servedAt(row.lastReadingAt);
+      // Readings are stamped on the sun clock: find what the inverter served at that sun instant.
+      const served = site.inverter.servedAt(demo.wallOf(row.lastReadingAt));
       expect(served, `${row.id}: simulator history at the reading`).toBeDefined();
       // The stored value is the served one, to the scale factor's precision.
       expect(Math.abs(row.powerW - (served?.values.W ?? Number.NaN))).toBeLessThanOrEqual(10);
@@ -55,10 +56,10 @@ describe("jisr demo", () => {
   });
 
   it("accumulates energy over time", async () => {
-    const before = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt);
+    const before = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt, demo.simNow());
     await vi.waitFor(
       async () => {
-        const after = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt);
+        const after = await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt, demo.simNow());
         for (const [i, row] of after.entries()) {
           expect(row.energySinceStartWh ?? 0).toBeGreaterThan(before[i]?.energySinceStartWh ?? 0);
         }

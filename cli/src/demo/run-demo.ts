@@ -7,12 +7,21 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadInstitutions } from "@jisr/analytics/config/load";
+import { type AnalyticsScheduler, startAnalyticsScheduler } from "@jisr/analytics/jobs/scheduler";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";
 import { parseGatewayConfig } from "@jisr/gateway/config/load";
 import { type GatewayHandle, runGateway } from "@jisr/gateway/run/gateway";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
+import { createSimClock, type SimClock } from "@jisr/simulators/clock";
+import {
+  gridMeterGenerator,
+  type ProfileDeviceHandle,
+  startProfileDevice,
+} from "@jisr/simulators/profile-device/index";
 import type { Logger } from "pino";
 import { DEMO_INSTITUTIONS, type DemoInstitution } from "./institutions.js";
 
@@ -34,16 +43,30 @@ export interface DemoOptions {
 export interface DemoSite {
   institution: DemoInstitution;
   inverter: SunspecInverterHandle;
+  gridMeter: ProfileDeviceHandle;
+  waterHeater: ProfileDeviceHandle;
   gateway: GatewayHandle;
 }
+
+/** The institutions file of the analytics job: tariffs, devices, hot-water settings of the demo sites. */
+export const DEMO_INSTITUTIONS_FILE = fileURLToPath(
+  new URL("../../../services/analytics/examples/institutions.yaml", import.meta.url),
+);
 
 export interface DemoHandle {
   ingestionUrl: string;
   storePath: string;
   store: Store;
   sites: DemoSite[];
-  /** Sim clock of the first inverter (all share the same start and speed). */
+  /**
+   * The sun clock. Gateways stamp readings with it and the analytics job counts days on it, so a demo day
+   * of data passes in 24 minutes at speed 60 (the printed "sun clock" says so).
+   */
+  clock: SimClock;
   simNow(): number;
+  /** The wall instant at which the sun clock showed `simMs`. */
+  wallOf(simMs: number): number;
+  analytics: AnalyticsScheduler;
   stop(): Promise<void>;
 }
 
@@ -74,37 +97,57 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       logger: opts.logger.child({ component: "ingestion" }),
     });
     cleanups.push(() => ingestion.close());
+    const clock = createSimClock({ start: new Date(opts.simStart), speed: opts.speed });
     const sites: DemoSite[] = [];
     for (const [i, institution] of institutions.entries()) {
-      const inverter = await startSunspecInverter({
-        port: 0,
-        unit: 1,
-        kwp: institution.kwp,
-        speed: opts.speed,
-        start: new Date(opts.simStart),
-        seed: i + 1,
-        logger: opts.logger.child({ component: "simulator", institution: institution.id }),
-      });
+      const simLog = opts.logger.child({ component: "simulator", institution: institution.id });
+      const sim = { speed: opts.speed, start: new Date(clock.now()), seed: i + 1, logger: simLog };
+      const inverter = await startSunspecInverter({ port: 0, unit: 1, kwp: institution.kwp, ...sim });
       cleanups.push(() => inverter.close());
+      const gridMeter = await startProfileDevice({
+        profile: "eastron-sdm630",
+        generator: gridMeterGenerator(institution.kwp, i + 1),
+        ...sim,
+      });
+      cleanups.push(() => gridMeter.close());
+      const waterHeater = await startProfileDevice({
+        profile: "generic-solar-controller",
+        generator: "solar-water-heater",
+        ...sim,
+      });
+      cleanups.push(() => waterHeater.close());
+      const ports = { inverter: inverter.port, grid: gridMeter.port, swh: waterHeater.port };
       const gatewayDir = join(dir, `gateway-${institution.id}`);
-      const yaml = gatewayYaml(institution, ingestion.url, inverter.port, opts.pollMs, gatewayDir);
+      const yaml = gatewayYaml(institution, ingestion.url, ports, opts.pollMs, gatewayDir);
       const config = parseGatewayConfig(yaml, {
         env: { JISR_GATEWAY_TOKEN: tokens.get(institution.id) ?? "" },
         source: `(demo ${institution.id})`,
       });
       const gateway = await runGateway(config, {
         logger: opts.logger.child({ institution: institution.id }),
+        clock: clock.now,
       });
       cleanups.push(() => gateway.stop());
-      sites.push({ institution, inverter, gateway });
+      sites.push({ institution, inverter, gridMeter, waterHeater, gateway });
     }
-    const first = sites[0]?.inverter;
+    const analytics = startAnalyticsScheduler({
+      store,
+      institutions: loadInstitutions(DEMO_INSTITUTIONS_FILE),
+      logger: opts.logger.child({ component: "analytics" }),
+      everyMs: 15_000,
+      windowDays: 2,
+      now: clock.now,
+    });
+    cleanups.push(() => analytics.stop());
     return {
       ingestionUrl: ingestion.url,
       storePath,
       store,
       sites,
-      simNow: () => first?.state.simAt ?? opts.simStart,
+      clock,
+      simNow: clock.now,
+      wallOf: (simMs) => clock.wallStart + (simMs - clock.simStart) / clock.speed,
+      analytics,
       stop,
     };
   } catch (err) {
@@ -117,7 +160,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
 function gatewayYaml(
   inst: DemoInstitution,
   url: string,
-  port: number,
+  ports: { inverter: number; grid: number; swh: number },
   pollMs: number,
   dataDir: string,
 ): string {
@@ -132,8 +175,17 @@ devices:
   - id: inverter-1
     profile: sunspec
     host: 127.0.0.1
-    port: ${port}
-    unit: 1
+    port: ${ports.inverter}
+    interval: ${pollMs}ms
+  - id: grid-meter-1
+    profile: eastron-sdm630
+    host: 127.0.0.1
+    port: ${ports.grid}
+    interval: ${pollMs}ms
+  - id: swh-1
+    profile: generic-solar-controller
+    host: 127.0.0.1
+    port: ${ports.swh}
     interval: ${pollMs}ms
 `;
 }

@@ -19,6 +19,12 @@ export interface InstitutionSnapshot {
   /** Readings stored since the demo started. */
   readings: number;
   lastReadingAt: number | null;
+  /** This month's electricity savings so far (the analytics job's savings_monthly), MAD. */
+  savingsMonthMad: number | null;
+  /** Today's hot-water availability (hot_water_daily), %. */
+  hotWaterAvailabilityPct: number | null;
+  /** Latest tank top temperature, °C. */
+  tankTopC: number | null;
 }
 
 export async function takeSnapshot(
@@ -28,6 +34,17 @@ export async function takeSnapshot(
   now = Date.now(),
 ): Promise<InstitutionSnapshot[]> {
   const latest = await store.latest({ measurement: "pv_inverter", groupBy: ["institution"], now: now + 1 });
+  const latestOf = (measurement: string) =>
+    store.latest({ measurement, groupBy: ["institution"], now: now + 1, lookbackMs: 32 * 86_400_000 });
+  const [savings, hotWater, tanks] = await Promise.all([
+    latestOf("savings_monthly"),
+    latestOf("hot_water_daily"),
+    latestOf("hot_water"),
+  ]);
+  const numberIn = (rows: typeof latest, id: string, field: string) => {
+    const v = rows.find((r) => r.tags.institution === id)?.fields[field];
+    return typeof v === "number" ? v : null;
+  };
   const window = { measurement: "pv_inverter", from: since, to: now + 1, everyMs: now + 1 - since };
   const [firstEnergy, counts] = await Promise.all([
     store.aggregate({ ...window, field: "energy_wh", fn: "first", groupBy: ["institution"] }),
@@ -51,6 +68,9 @@ export async function takeSnapshot(
       state: typeof row?.fields.state === "string" ? row.fields.state : null,
       readings: countOf(inst.id),
       lastReadingAt: row?.time ?? null,
+      savingsMonthMad: numberIn(savings, inst.id, "savings_mad"),
+      hotWaterAvailabilityPct: numberIn(hotWater, inst.id, "availability_pct"),
+      tankTopC: numberIn(tanks, inst.id, "tank_top_temperature_c"),
     };
   });
 }
@@ -59,20 +79,32 @@ const dash = "—";
 
 /** A fixed-width table for a terminal. */
 export function formatSnapshot(rows: InstitutionSnapshot[]): string {
-  const header = ["institution", "PV", "power now", "energy since start", "lifetime", "state", "readings"];
+  const header = [
+    "institution",
+    "PV",
+    "power now",
+    "energy since start",
+    "state",
+    "saved this month",
+    "tank",
+    "hot water today",
+    "readings",
+  ];
   const body = rows.map((r) => [
     r.id,
     `${r.kwp} kWp`,
     r.powerW === null ? dash : `${(r.powerW / 1000).toFixed(2)} kW`,
     r.energySinceStartWh === null ? dash : `${(r.energySinceStartWh / 1000).toFixed(2)} kWh`,
-    r.lifetimeWh === null ? dash : `${(r.lifetimeWh / 1000).toFixed(1)} kWh`,
     r.state ?? dash,
+    r.savingsMonthMad === null ? dash : `${r.savingsMonthMad.toFixed(2)} MAD`,
+    r.tankTopC === null ? dash : `${r.tankTopC.toFixed(1)} °C`,
+    r.hotWaterAvailabilityPct === null ? dash : `${r.hotWaterAvailabilityPct.toFixed(0)} %`,
     String(r.readings),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells
-      .map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join("  ");
   return [line(header), ...body.map(line)].join("\n");
 }
