@@ -1,0 +1,309 @@
+/**
+ * End to end: a simulated institution (SunSpec inverters on real Modbus TCP, read by the gateway's own
+ * driver into the SQLite store) watched by the running alerting service, which delivers to a real
+ * webhook (node:http) and a real SMTP server (smtp-server) on loopback. Faults are injected into the
+ * simulators; each must raise exactly one alert within the expected time, reach both receivers, and
+ * resolve once cleared. A healthy fleet over a simulated week must raise none.
+ *
+ * Time: the test fakes Date only (timers and sockets stay real) and moves it step by step, so the
+ * simulators, the driver's timestamps, the store and the service all share the simulated clock.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { type ParsedMail, simpleParser } from "mailparser";
+import { pino } from "pino";
+import { SMTPServer } from "smtp-server";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { parseAlertingConfig } from "./config/load.js";
+import type { Alert } from "./engine/types.js";
+import { type AlertingService, startAlerting } from "./service.js";
+import { SimSite } from "./testing/sim-site.js";
+
+const MIN = 60_000;
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const logger = pino({ level: "silent" });
+
+interface Hook {
+  key: string;
+  body: {
+    institution: { id: string };
+    alerts: Array<{ id: string; kind: string; rule: string; device: string }>;
+  };
+}
+
+const hooks: Hook[] = [];
+const mails: ParsedMail[] = [];
+let webhook: Server;
+let smtp: SMTPServer;
+let webhookUrl: string;
+let smtpPort: number;
+
+beforeAll(async () => {
+  webhook = createServer((req, res) => {
+    let text = "";
+    req.on("data", (c: Buffer) => {
+      text += c.toString("utf8");
+    });
+    req.on("end", () => {
+      hooks.push({ key: String(req.headers["idempotency-key"]), body: JSON.parse(text) as Hook["body"] });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
+  webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
+  smtp = new SMTPServer({
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          mails.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  smtpPort = (smtp.server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => webhook.close(resolve));
+  await new Promise<void>((resolve) => smtp.close(resolve));
+});
+
+/** A running institution: store, simulated site, alerting service; time starts at `start`. */
+interface Bed {
+  dir: string;
+  store: SqliteStore;
+  site: SimSite;
+  service: AlertingService;
+  /** Steps the site every `stepMs` up to `until`, evaluating every `evalEveryMs`; returns alerts opened. */
+  run(until: number, o?: { stepMs?: number; evalEveryMs?: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INSTITUTION = "foyer-sim";
+
+function configText(dir: string, inverters: string): string {
+  return `
+state_file: ${join(dir, "alerting.sqlite")}
+institutions:
+  - id: ${INSTITUTION}
+    name: Foyer simulé de Ben Guerir
+    names: { ar: دار الرعاية التجريبية }
+    site:
+      gateways: [gw-1]
+      inverters: ${inverters}
+recipients:
+  - { id: tech-fr, name: Salma, language: fr, institutions: ["*"], channels: { email: salma@example.ma, webhook: "${webhookUrl}" } }
+  - { id: tech-ar, name: Ahmed, language: ar, institutions: [${INSTITUTION}], channels: { email: ahmed@example.ma } }
+timings:
+  default: { for: "10m" }
+  rules:
+    inverter_fault: { for: "2m", keep_firing_for: "10m" }
+    device_silent: { for: "0s" }
+    site_silent: { for: "0s" }
+delivery:
+  backoff_initial: "1s"
+  smtp: { host: 127.0.0.1, port: ${smtpPort}, from: "Jisr <alertes@jisr.example>" }
+`;
+}
+
+async function startBed(start: number, inverters: Array<[string, number, number]>): Promise<Bed> {
+  vi.setSystemTime(start);
+  const dir = mkdtempSync(join(tmpdir(), "jisr-alerting-e2e-"));
+  // In memory: the readings are not what is under test, and a file would fsync at every step.
+  const store = new SqliteStore({ path: ":memory:", logger });
+  await store.init();
+  const site = new SimSite(INSTITUTION, store);
+  for (const [id, kwp, seed] of inverters) await site.addInverter(id, kwp, seed);
+  const yamlInverters = `{ ${inverters.map(([id, kwp]) => `${id}: { kwp: ${kwp}, inputs: { "1": ${kwp * 0.55}, "2": ${kwp * 0.45} } }`).join(", ")} }`;
+  const config = parseAlertingConfig(configText(dir, yamlInverters));
+  const service = await startAlerting({ store, config, logger, api: false, timers: false });
+  let lastEval = Number.NEGATIVE_INFINITY;
+  let lastStep = Number.NEGATIVE_INFINITY;
+  return {
+    dir,
+    store,
+    site,
+    service,
+    async run(until, o = {}) {
+      const stepMs = o.stepMs ?? MIN;
+      const evalEveryMs = o.evalEveryMs ?? 5 * MIN;
+      for (let t = Math.max(Date.now(), lastStep + stepMs); t <= until; t += stepMs) {
+        vi.setSystemTime(t);
+        await site.step(t);
+        lastStep = t;
+        if (t - lastEval >= evalEveryMs) {
+          await service.evaluateNow();
+          lastEval = t;
+        }
+      }
+    },
+    async close() {
+      await service.stop();
+      await site.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const fired = (alerts: Alert[]) => alerts.filter((a) => a.firingSince !== null);
+
+describe("end to end", () => {
+  let bed: Bed | undefined;
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+  afterEach(async () => {
+    await bed?.close();
+    bed = undefined;
+    hooks.length = 0;
+    mails.length = 0;
+  });
+
+  /** "rule:device" of every alert delivered with this kind, in delivery order. */
+  const told = (kind: string) =>
+    hooks.flatMap((h) => h.body.alerts.filter((a) => a.kind === kind).map((a) => `${a.rule}:${a.device}`));
+  const subjects = () => mails.map((m) => m.subject ?? "").sort();
+  /** 10 June 2026 (clear summer day), UTC; local time is UTC+1. */
+  const D = (h: number, m = 0) => Date.UTC(2026, 5, 10, h, m);
+
+  it("an inverter trip raises one alert, told by webhook and e-mail, resolved once cleared", {
+    timeout: 120_000,
+  }, async () => {
+    bed = await startBed(D(8), [["inv-1", 10, 1]]);
+    await bed.run(D(9));
+    expect(bed.service.alerts.listAlerts()).toEqual([]);
+
+    bed.site.inverter("inv-1").setFault({ trip: true });
+    await bed.run(D(9, 45));
+    const fault = bed.service.alerts.listAlerts().find((a) => a.rule === "inverter_fault");
+    expect(fault?.state).toBe("firing");
+    expect((fault?.firingSince ?? Infinity) - D(9)).toBeLessThanOrEqual(10 * MIN);
+    // The inverter also produces nothing: that alert exists, but the fault inhibits it (one fault, one message).
+    expect(told("firing")).toEqual(["inverter_fault:inv-1"]);
+    expect(
+      fired(bed.service.alerts.listAlerts()).every(
+        (a) => a.rule === "inverter_fault" || a.notifiedAt === null,
+      ),
+    ).toBe(true);
+    expect(hooks[0]?.key).toMatch(/\.tech-fr\.webhook$/);
+    expect(subjects()).toEqual([
+      "[Critique] Alerte à Foyer simulé de Ben Guerir",
+      "[حرج] تنبيه في دار الرعاية التجريبية",
+    ]);
+    expect(mails.find((m) => m.subject?.startsWith("[Critique]"))?.text).toContain(
+      "Nouvelle alerte · Critique : L'onduleur inv-1 est en défaut (état FAULT)",
+    );
+
+    bed.site.inverter("inv-1").setFault({ trip: false });
+    await bed.run(D(10, 15));
+    const after = bed.service.alerts.getAlert(fault?.id ?? "");
+    expect(after?.state).toBe("resolved");
+    // keep_firing_for 10 min, then the next evaluation.
+    expect((after?.resolvedAt ?? Infinity) - D(9, 45)).toBeLessThanOrEqual(20 * MIN);
+    expect(told("resolved")).toEqual(["inverter_fault:inv-1"]);
+    expect(told("firing")).toEqual(["inverter_fault:inv-1"]);
+    expect(bed.service.alerts.listAlerts({ state: "open" })).toEqual([]);
+    expect(mails).toHaveLength(4);
+  });
+
+  it("a failed string raises one alert on its inverter, resolved once repaired", {
+    timeout: 120_000,
+  }, async () => {
+    bed = await startBed(D(8), [["inv-1", 10, 1]]);
+    await bed.run(D(9), { stepMs: 2 * MIN });
+    bed.site.inverter("inv-1").setFault({ stringFailure: 1 });
+    await bed.run(D(11, 30), { stepMs: 2 * MIN });
+    const [alert] = fired(bed.service.alerts.listAlerts());
+    expect(alert).toMatchObject({
+      rule: "pv_input_mismatch",
+      device: "inv-1",
+      state: "firing",
+      severity: "major",
+    });
+    expect(told("firing")).toEqual(["pv_input_mismatch:inv-1"]);
+    // While the median of the day's buckets moves from healthy to failed, it may first read "degraded"
+    // (minor), then "failed" (major): the same alert, told again when it gets worse.
+    expect(told("escalated").length).toBeLessThanOrEqual(1);
+    expect(subjects()).toContain("[Majeure] Alerte à Foyer simulé de Ben Guerir");
+    expect(subjects()).toContain("[كبير] تنبيه في دار الرعاية التجريبية");
+
+    bed.site.inverter("inv-1").setFault({ stringFailure: null });
+    await bed.run(D(15), { stepMs: 2 * MIN });
+    expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
+    expect(told("resolved")).toEqual(["pv_input_mismatch:inv-1"]);
+    expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+  });
+
+  it("a healthy fleet over a simulated week raises no alert", { timeout: 300_000 }, async () => {
+    const start = Date.UTC(2026, 5, 1, 0, 0);
+    bed = await startBed(start, [
+      ["inv-1", 10, 1],
+      ["inv-2", 6, 2],
+    ]);
+    await bed.run(start + 7 * DAY, { stepMs: 10 * MIN, evalEveryMs: 4 * HOUR });
+    expect(bed.service.alerts.listAlerts()).toEqual([]);
+    expect(hooks).toEqual([]);
+    expect(mails).toEqual([]);
+  });
+
+  it("slow soiling raises one cleaning recommendation, resolved after the modules are cleaned", {
+    timeout: 300_000,
+  }, async () => {
+    const start = Date.UTC(2026, 4, 1, 0, 0);
+    bed = await startBed(start, [["inv-1", 10, 1]]);
+    const day = async (n: number, soilingPct: number) => {
+      bed?.site.inverter("inv-1").setFault({ soilingPct });
+      await bed?.run(start + (n + 1) * DAY - 15 * MIN, { stepMs: 15 * MIN, evalEveryMs: DAY });
+    };
+    // Dust settles at 0.6 % a day (Ben Guerir loses 13-15 % a year uncleaned, DOMAIN.md 5.1).
+    let n = 0;
+    for (; n < 14; n++) await day(n, 0.6 * n);
+    const [alert] = fired(bed.service.alerts.listAlerts());
+    expect(alert).toMatchObject({ rule: "pv_soiling", device: "inv-1", state: "firing" });
+    expect(told("firing")).toEqual(["pv_soiling:inv-1"]);
+    const mail = mails.find((m) => m.subject?.startsWith("["))?.text ?? "";
+    expect(mail).toMatch(
+      /Les modules de l'onduleur inv-1 sont sales : \d+ % de perte, environ \d+ MAD par mois/,
+    );
+    expect(mail).toContain("Action conseillée : Nettoyez les modules");
+
+    // Cleaned: the ratio jumps back; the rule judges again once it has enough clear days since.
+    for (; n < 22; n++) await day(n, 0);
+    expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
+    expect(told("resolved")).toEqual(["pv_soiling:inv-1"]);
+    expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+  });
+
+  it("a cut cable raises one 'device silent' alert, resolved when the inverter answers again", {
+    timeout: 120_000,
+  }, async () => {
+    bed = await startBed(D(8), [["inv-1", 10, 1]]);
+    await bed.run(D(10));
+    await bed.site.disconnect("inv-1");
+    await bed.run(D(11));
+    const [alert] = fired(bed.service.alerts.listAlerts());
+    expect(alert).toMatchObject({ rule: "device_silent", device: "inv-1", state: "firing" });
+    // after_min (30) of silence, then the next evaluation.
+    expect((alert?.firingSince ?? Infinity) - D(10)).toBeLessThanOrEqual(40 * MIN);
+    expect(told("firing")).toEqual(["device_silent:inv-1"]);
+
+    await bed.site.reconnect("inv-1");
+    await bed.run(D(11, 30));
+    expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
+    expect(told("resolved")).toEqual(["device_silent:inv-1"]);
+    expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+  });
+});
