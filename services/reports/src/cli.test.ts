@@ -1,0 +1,196 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Alert } from "@jisr/alerting/engine/types";
+import { AlertStore } from "@jisr/alerting/store/alert-store";
+import type { Point } from "@jisr/core/point";
+import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { Command } from "commander";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerReportCommands } from "./cli.js";
+
+const NOW = Date.UTC(2026, 10, 15);
+const OCT = localMonth("2026-10", MOROCCO_TZ).from;
+let dir: string;
+let sqlite: string;
+let alerts: string;
+
+/** Runs `jisr ...args` (the demo's institutions file by default); resolves with stdout. */
+async function jisr(...args: string[]): Promise<string> {
+  let out = "";
+  let err = "";
+  const program = new Command("jisr")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  registerReportCommands(program, {
+    io: { stdout: { write: (s: string) => (out += s) } },
+    now: () => NOW,
+    logger: pino({ level: "silent" }),
+  });
+  try {
+    await program.parseAsync(["node", "jisr", ...args]);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${err}`);
+  }
+  return out;
+}
+
+const monthly = (measurement: string, institution: string, fields: Record<string, number>): Point => ({
+  measurement,
+  tags: { institution },
+  fields,
+  time: OCT,
+});
+
+function alert(id: string, institution: string, firingSince: number, resolvedAt: number | null): Alert {
+  return {
+    id,
+    fingerprint: id,
+    rule: "inverter_fault",
+    institution,
+    device: "inverter-1",
+    subject: "",
+    state: resolvedAt === null ? "firing" : "resolved",
+    severity: "major",
+    activeSince: firingSince,
+    firingSince,
+    resolvedAt,
+    clearSince: null,
+    lastSeenAt: firingSince,
+    evidence: {},
+    summary: { key: "inverter_fault.fault_state", params: {} },
+    action: { key: "read_inverter_display_and_restart", params: {} },
+    ack: null,
+    notifiedAt: null,
+    lastNotifiedAt: null,
+    notifiedSeverity: null,
+    notifyCount: 0,
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "jisr-report-cli-"));
+  sqlite = join(dir, "store.sqlite");
+  const store = new SqliteStore({ path: sqlite, logger: pino({ level: "silent" }) });
+  await store.init();
+  await store.write([
+    monthly("savings_monthly", "foyer-ben-guerir", {
+      savings_mad: 812.45,
+      export_income_mad: 0,
+      completeness: 1,
+    }),
+    monthly("energy_monthly", "foyer-ben-guerir", {
+      pv_energy_wh: 1_500_000,
+      self_consumed_wh: 1_200_000,
+      completeness: 1,
+    }),
+    monthly("savings_monthly", "maison-enfants-skhour", { savings_mad: 400.05, completeness: 0.6 }),
+  ]);
+  await store.close();
+  alerts = join(dir, "alerting.sqlite");
+  const state = new AlertStore(alerts);
+  const oct5 = Date.UTC(2026, 9, 5, 8);
+  state.commit({
+    upserts: [
+      alert("alt_1", "foyer-ben-guerir", oct5, oct5 + 3 * 3_600_000),
+      alert("alt_2", "foyer-ben-guerir", oct5, null),
+    ],
+    drops: [],
+    notifications: [],
+    deliveries: [],
+  });
+  state.close();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("jisr report", () => {
+  it("writes the programme's CSV where --out says, and prints the path", async () => {
+    const out = join(dir, "october.csv");
+    const printed = await jisr(
+      "report",
+      "--period",
+      "2026-10",
+      "--format",
+      "csv",
+      "--sqlite",
+      sqlite,
+      "--out",
+      out,
+    );
+    expect(printed).toBe(`${out}\n`);
+    const lines = readFileSync(out, "utf8").split("\r\n");
+    expect(lines[1]).toMatch(
+      /^2026-10;foyer-ben-guerir;Foyer pour personnes âgées, Ben Guerir;812,45;812,45;;0,00;;1500,0;1200,0;80,0;/,
+    );
+    expect(lines[2]).toMatch(
+      /^2026-10;maison-enfants-skhour;Maison d'enfants, Skhour Rehamna;400,05;400,05;/,
+    );
+    expect(lines.find((l) => l.includes(";Total;"))).toMatch(/^2026-10;;Total;1212,50;1212,50;/);
+  });
+
+  it("counts alerts from the alerting service's state file", async () => {
+    const out = join(dir, "alerts.csv");
+    await jisr(
+      "report",
+      "--period",
+      "2026-10",
+      "--format",
+      "csv",
+      "--lang",
+      "en",
+      "--sqlite",
+      sqlite,
+      "--alerts",
+      alerts,
+      "--out",
+      out,
+    );
+    const [header, foyer] = readFileSync(out, "utf8").split("\r\n");
+    const columns = (header as string).split(",");
+    const cells = (foyer as string).split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+    expect(cells[columns.indexOf("Alerts raised")]).toBe("2");
+    expect(cells[columns.indexOf("Mean time to resolve (h)")]).toBe("3.0");
+  });
+
+  it("names the file after the period, institution and language by default", async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const printed = await jisr(
+        "report",
+        "--period",
+        "2026-10",
+        "--institution",
+        "foyer-ben-guerir",
+        "--lang",
+        "ar",
+        "--sqlite",
+        sqlite,
+      );
+      expect(printed).toBe(`${join(dir, "jisr-report-2026-10-foyer-ben-guerir-ar.pdf")}\n`);
+      expect(readFileSync(printed.trim()).subarray(0, 5).toString()).toBe("%PDF-");
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("says what is wrong", async () => {
+    await expect(jisr("report", "--period", "2026-13", "--sqlite", sqlite)).rejects.toThrow(
+      /invalid options:\n {2}- period: must be a month \(2026-10\), a quarter \(2026-Q4\) or a year \(2026\)/,
+    );
+    await expect(
+      jisr("report", "--period", "2026-10", "--institution", "nowhere", "--sqlite", sqlite),
+    ).rejects.toThrow(
+      /jisr report: No institution "nowhere" in the institutions file; known: foyer-ben-guerir, maison-enfants-skhour/,
+    );
+    await expect(
+      jisr("report", "--period", "2026-10", "--sqlite", sqlite, "--alerts", join(dir, "missing.sqlite")),
+    ).rejects.toThrow(/no alert state file at/);
+    await expect(
+      jisr("report", "--period", "2026-10", "--format", "docx", "--sqlite", sqlite),
+    ).rejects.toThrow(/Allowed choices are pdf, xlsx, csv/);
+  });
+});

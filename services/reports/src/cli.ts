@@ -1,0 +1,117 @@
+/**
+ * `jisr report`: builds a report from the analytics job's results and writes it as a PDF, XLSX or CSV
+ * file. The store and institutions options are those of `jisr savings` (@jisr/analytics), so one set of
+ * flags and environment variables serves both. The path written goes to stdout, logs to stderr.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { AlertStore } from "@jisr/alerting/store/alert-store";
+import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics/cli";
+import { loadInstitutions } from "@jisr/analytics/config/load";
+import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
+import { formatProblems, problemsOf } from "@jisr/core/errors";
+import { type Command, Option } from "commander";
+import { type Logger, pino } from "pino";
+import { z } from "zod";
+import { LANGUAGES } from "./i18n/types.js";
+import { buildReport, DEFAULT_COMPLETENESS_THRESHOLD } from "./model/build.js";
+import { isPeriod } from "./period.js";
+import { REPORT_FORMATS, renderReport, reportFileName } from "./render/index.js";
+
+export interface CliIo {
+  stdout: { write(s: string): unknown };
+}
+
+export interface ReportCliOptions {
+  io?: CliIo;
+  /** "Now" (tests); default Date.now(). */
+  now?: () => number;
+  logger?: Logger;
+}
+
+const optionsSchema = z.object({
+  period: z.string().refine(isPeriod, "must be a month (2026-10), a quarter (2026-Q4) or a year (2026)"),
+  institution: z.string().min(1).optional(),
+  format: z.enum(REPORT_FORMATS),
+  lang: z.enum(LANGUAGES),
+  out: z.string().min(1).optional(),
+  institutions: z.string().min(1),
+  alerts: z.string().min(1).optional(),
+  completenessThreshold: z.coerce.number().min(0).max(1),
+});
+
+export function registerReportCommands(program: Command, options: ReportCliOptions = {}): void {
+  const io = options.io ?? { stdout: process.stdout };
+  const now = options.now ?? Date.now;
+  const command = program
+    .command("report")
+    .description("savings report of the programme or one institution for a month, quarter or year")
+    .requiredOption("--period <period>", "2026-10 (month), 2026-Q4 (quarter) or 2026 (year), local time")
+    .option("--institution <id>", "one institution (default: the whole programme)")
+    .addOption(new Option("--format <format>", "file format").choices(REPORT_FORMATS).default("pdf"))
+    .addOption(new Option("--lang <lang>", "language").choices(LANGUAGES).default("fr"))
+    .option(
+      "--out <file>",
+      "file to write (default: jisr-report-<period>-<institution|programme>-<lang>.<format>)",
+    )
+    .addOption(
+      new Option("--institutions <file>", "institutions file (YAML)")
+        .env("JISR_INSTITUTIONS_FILE")
+        .default(DEFAULT_INSTITUTIONS_FILE),
+    )
+    .addOption(
+      new Option(
+        "--alerts <file>",
+        "alert state file of the alerting service (its state_file), for alert counts",
+      ).env("JISR_ALERTS_STATE"),
+    )
+    .addOption(
+      new Option(
+        "--completeness-threshold <share>",
+        "flag data completeness below this share (0..1)",
+      ).default(String(DEFAULT_COMPLETENESS_THRESHOLD)),
+    );
+  addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
+    const o = parse(optionsSchema, raw, cmd);
+    const storeOptions = parse(storeOptionsSchema, raw, cmd);
+    const log = (options.logger ?? pino({ name: "jisr-report" }, pino.destination(2))).child({
+      component: "report",
+    });
+    if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr report: no alert state file at ${o.alerts}`);
+    const institutions = loadInstitutions(o.institutions);
+    const store = openStore(storeOptions, log);
+    const alerts = o.alerts ? new AlertStore(o.alerts) : undefined;
+    try {
+      await store.init();
+      const report = await buildReport({
+        store,
+        period: o.period,
+        institutions,
+        now: now(),
+        completenessThreshold: o.completenessThreshold,
+        ...(o.institution ? { institution: o.institution } : {}),
+        ...(alerts ? { alerts } : {}),
+      });
+      const body = await renderReport(report, o.format, o.lang);
+      const file = resolve(o.out ?? reportFileName(o.period, o.institution, o.lang, o.format));
+      writeFileSync(file, body);
+      log.info(
+        { file, bytes: body.length, period: o.period, format: o.format, lang: o.lang },
+        "Report written",
+      );
+      io.stdout.write(`${file}\n`);
+    } catch (err) {
+      cmd.error(`jisr report: ${(err as Error).message}`);
+    } finally {
+      alerts?.close();
+      await store.close();
+    }
+  });
+}
+
+/** Parses `raw` with `schema` or ends the command with every problem listed. */
+function parse<T extends z.ZodType>(schema: T, raw: unknown, command: Command): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) command.error(`invalid options:\n${formatProblems(problemsOf(parsed.error))}`);
+  return parsed.data as z.output<T>;
+}

@@ -1,0 +1,51 @@
+/**
+ * CSV: one row per institution and the programme's total, for a spreadsheet. UTF-8 with a byte-order
+ * mark (without it Excel reads UTF-8 as the system's code page and mangles Arabic and accents), CRLF line
+ * ends (RFC 4180). French and Arabic use a decimal comma, so their fields are separated by ";" as Excel
+ * expects in those locales; English uses "." and ",". Numbers are plain (no grouping, fixed decimals)
+ * so they stay numbers; percentages are 0..100; an empty cell is a figure that could not be computed.
+ */
+import { plainNumber } from "../i18n/format.js";
+import type { Catalogue } from "../i18n/types.js";
+import type { Report } from "../model/types.js";
+import { hasAlerts, headerOf, rowsOf } from "./content.js";
+import { displayValue, metricsFor } from "./metrics.js";
+
+export const BOM = "\uFEFF";
+
+export function csvSeparator(c: Catalogue): ";" | "," {
+  return c.decimal === "," ? ";" : ",";
+}
+
+export function renderCsv(report: Report, c: Catalogue): Buffer {
+  const sep = csvSeparator(c);
+  const metrics = metricsFor(hasAlerts(report));
+  const header = [
+    c.labels.period,
+    c.labels.id,
+    c.labels.institution,
+    ...metrics.map((m) => headerOf(m, c)),
+    c.labels.warning,
+  ];
+  const lines = [header];
+  for (const row of rowsOf(report, c)) {
+    const cells = metrics.map((m) => {
+      const v = m.value(row.figures, row.alerts);
+      return v === undefined ? "" : plainNumber(displayValue(m, v), m.decimals, c);
+    });
+    lines.push([
+      report.period.label,
+      row.id,
+      row.name,
+      ...cells,
+      row.lowCompleteness ? c.labels.incomplete : "",
+    ]);
+  }
+  const text = lines.map((cells) => cells.map((cell) => quote(cell, sep)).join(sep)).join("\r\n");
+  return Buffer.from(`${BOM}${text}\r\n`, "utf8");
+}
+
+/** RFC 4180: a field holding the separator, a quote or a line break is quoted, its quotes doubled. */
+function quote(field: string, sep: string): string {
+  return field.includes(sep) || /["\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
