@@ -14,6 +14,7 @@ const optionsSchema = z.object({
   speed: z.coerce.number().positive("must be a positive number").max(3600, "must be at most 3600"),
   start: z.string().regex(/^(now|\d{1,2}:\d{2})$/, 'must be "now" or a local time of day, HH:MM'),
   port: z.coerce.number().int().min(0).max(65_535),
+  webPort: z.coerce.number().int().min(0).max(65_535),
   every: z.coerce.number().positive("must be a positive number of seconds"),
   poll: z.coerce.number().positive("must be a positive number of seconds"),
   duration: z.coerce.number().min(0),
@@ -31,6 +32,7 @@ export function registerDemoCommand(program: Command): void {
     .option("--speed <n>", "sun clock speed: 60 = one sun hour per minute", "60")
     .option("--start <HH:MM|now>", `sun clock start, local time (${TZ}) today`, "09:00")
     .option("--port <port>", "port of the ingestion service (0 = any free port)", "0")
+    .option("--web-port <port>", "port of the web page (0 = any free port)", "0")
     .option("--every <seconds>", "print the table this often", "5")
     .option("--poll <seconds>", "how often each gateway reads its inverter", "2")
     .option("--duration <seconds>", "stop after this long (0 = run until Ctrl-C)", "0")
@@ -70,6 +72,7 @@ async function runDemoCommand(o: z.infer<typeof optionsSchema>): Promise<void> {
     speed: o.speed,
     simStart,
     port: o.port,
+    webPort: o.webPort,
     pollMs: Math.round(o.poll * 1000),
     logger,
     ...(o.dataDir ? { dataDir: o.dataDir } : {}),
@@ -78,6 +81,8 @@ async function runDemoCommand(o: z.infer<typeof optionsSchema>): Promise<void> {
   out(`Jisr Solar demo: ${demo.sites.length} simulated institutions, sun clock ×${o.speed}`);
   out(`  ingestion service  ${demo.ingestionUrl}/api/v1/write   (health: ${demo.ingestionUrl}/readyz)`);
   out(`  embedded store     ${demo.storePath}`);
+  out(`  web page           ${demo.web.url}   log in as:`);
+  for (const u of demo.users) out(`      ${u.id.padEnd(18)} password ${u.password.padEnd(18)} (${u.role})`);
   for (const site of demo.sites) {
     out(
       `  ${site.institution.id.padEnd(32)} inverter ${site.institution.kwp} kWp on Modbus TCP 127.0.0.1:${site.inverter.port}`,

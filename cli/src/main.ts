@@ -3,6 +3,7 @@
  * so `jisr --help` always lists everything the project can do.
  */
 
+import { registerAlertingCommands } from "@jisr/alerting/cli";
 import { registerAnalyticsCommands } from "@jisr/analytics/cli";
 import { registerProfileCommands } from "@jisr/gateway/cli-profile";
 import { registerGatewayReadCommand } from "@jisr/gateway/cli-read";
@@ -10,7 +11,9 @@ import { registerGatewayRunCommand } from "@jisr/gateway/cli-run";
 import { registerGatewayScanCommand } from "@jisr/gateway/cli-scan";
 import { registerGatewayStatusCommand } from "@jisr/gateway/cli-status";
 import { registerIngestCommands } from "@jisr/ingestion/cli";
+import { registerReportCommands } from "@jisr/reports/cli";
 import { registerSimCommands } from "@jisr/simulators/cli";
+import { registerWebCommands } from "@jisr/web/cli";
 import { Command } from "commander";
 import { registerDemoCommand } from "./demo-command.js";
 
@@ -41,6 +44,9 @@ Start here:
   registerProfileCommands(program);
   registerIngestCommands(program);
   registerAnalyticsCommands(program);
+  registerAlertingCommands(program);
+  registerReportCommands(program);
+  registerWebCommands(program);
   return program;
 }
 

@@ -19,7 +19,15 @@ export interface RunningServer {
   output(): string;
 }
 
-export async function startInfluxd(): Promise<RunningServer> {
+export interface InfluxdOptions {
+  /**
+   * Turn on authentication (`[http] auth-enabled`): every query then needs a user, except the very first
+   * `CREATE USER ... WITH ALL PRIVILEGES` (the admin). For tests of users and grants.
+   */
+  auth?: boolean;
+}
+
+export async function startInfluxd(options: InfluxdOptions = {}): Promise<RunningServer> {
   const bin = findBinary("influxd");
   if (!bin) throw new Error("influxd is not installed (Debian package: influxdb)");
   const dir = mkdtempSync(join(tmpdir(), "jisr-influxd-"));
@@ -38,6 +46,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
   max-body-size = 0
+  auth-enabled = ${options.auth === true}
 [monitor]
   store-enabled = false
 [continuous_queries]

@@ -22,6 +22,7 @@ import {
   type ProfileDeviceHandle,
   startProfileDevice,
 } from "@jisr/simulators/profile-device/index";
+import { addUser, startWeb, type WebServer } from "@jisr/web";
 import type { Logger } from "pino";
 import { DEMO_INSTITUTIONS, type DemoInstitution } from "./institutions.js";
 
@@ -32,6 +33,8 @@ export interface DemoOptions {
   simStart: number;
   /** Ingestion port; 0 picks a free one. */
   port: number;
+  /** Port of the web page; 0 picks a free one. */
+  webPort?: number;
   /** Keep the store and tokens here; default a temporary folder removed on stop. */
   dataDir?: string;
   /** How often each gateway polls its inverter, ms. */
@@ -67,6 +70,9 @@ export interface DemoHandle {
   /** The wall instant at which the sun clock showed `simMs`. */
   wallOf(simMs: number): number;
   analytics: AnalyticsScheduler;
+  /** The web page for people, and who may log in to it. */
+  web: WebServer;
+  users: ReadonlyArray<{ id: string; role: string; password: string }>;
   stop(): Promise<void>;
 }
 
@@ -130,16 +136,36 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       cleanups.push(() => gateway.stop());
       sites.push({ institution, inverter, gridMeter, waterHeater, gateway });
     }
+    const institutionsConfig = loadInstitutions(DEMO_INSTITUTIONS_FILE);
     const analytics = startAnalyticsScheduler({
       store,
-      institutions: loadInstitutions(DEMO_INSTITUTIONS_FILE),
+      institutions: institutionsConfig,
       logger: opts.logger.child({ component: "analytics" }),
       everyMs: 15_000,
       windowDays: 2,
       now: clock.now,
     });
     cleanups.push(() => analytics.stop());
+    const usersFile = join(dir, "users.yaml");
+    for (const { institutions, ...user } of DEMO_USERS) {
+      await addUser(
+        usersFile,
+        { ...user, ...(institutions && { institutions: [...institutions] }) },
+        { replace: true },
+      );
+    }
+    const web = await startWeb({
+      store,
+      institutions: institutionsConfig,
+      usersFile,
+      clock: clock.now,
+      port: opts.webPort ?? 0,
+      secureCookies: false,
+    });
+    cleanups.push(() => web.close());
     return {
+      web,
+      users: DEMO_USERS,
       ingestionUrl: ingestion.url,
       storePath,
       store,
@@ -155,6 +181,31 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
     throw err;
   }
 }
+
+/** Who may log in to the demo's web page: one user per role. Demo passwords, printed at start. */
+const DEMO_USERS: ReadonlyArray<{
+  id: string;
+  name: string;
+  role: "ministry" | "manager" | "technician";
+  institutions?: readonly string[];
+  password: string;
+}> = [
+  { id: "ministere", name: "Ministère (démo)", role: "ministry", password: "demo-ministere" },
+  {
+    id: "directrice-foyer",
+    name: "Directrice du foyer (démo)",
+    role: "manager",
+    institutions: ["foyer-ben-guerir"],
+    password: "demo-directrice",
+  },
+  {
+    id: "technicien",
+    name: "Technicien (démo)",
+    role: "technician",
+    institutions: DEMO_INSTITUTIONS.map((i) => i.id),
+    password: "demo-technicien",
+  },
+];
 
 /** The gateway's configuration, written as a user would write it, and parsed by the same loader. */
 function gatewayYaml(

@@ -1,0 +1,124 @@
+/**
+ * The page: who is logged in, the navigation, the language switch, and which view shows (from the
+ * address's #fragment, so the back button and bookmarks work without any server-side routing).
+ */
+import { api, whenLoggedOut } from "./api.js";
+import { h, mount } from "./dom.js";
+import { language, savedLanguage, setLanguage, t } from "./i18n.js";
+import { alertsView } from "./views/alerts.js";
+import { showError } from "./views/common.js";
+import { institutionView } from "./views/institution.js";
+import { loginView } from "./views/login.js";
+import { programmeView } from "./views/programme.js";
+import { reportsView } from "./views/reports.js";
+
+const state = { me: null, redraw: null };
+const main = document.getElementById("main");
+const nav = document.querySelector(".nav");
+const who = document.querySelector(".who");
+
+function route() {
+  const [, page = "", id = ""] = location.hash.split("/");
+  return { page, id: decodeURIComponent(id) };
+}
+
+function home(me) {
+  return me.can.programme ? "#/programme" : `#/institution/${me.institutions[0]?.id ?? ""}`;
+}
+
+function renderChrome() {
+  const me = state.me;
+  nav.hidden = !me;
+  who.hidden = !me;
+  if (!me) return;
+  const { page } = route();
+  const link = (href, key, name) =>
+    h(
+      "a",
+      { href, "data-testid": `nav-${name}`, "aria-current": page === name ? "page" : undefined },
+      t(key),
+    );
+  mount(
+    nav,
+    me.can.programme ? link("#/programme", "nav.programme", "programme") : null,
+    link(
+      `#/institution/${route().page === "institution" ? route().id : (me.institutions[0]?.id ?? "")}`,
+      "nav.institution",
+      "institution",
+    ),
+    link("#/alerts", "nav.alerts", "alerts"),
+    link("#/reports", "nav.reports", "reports"),
+  );
+  mount(
+    who,
+    h("span", { class: "who-name", "data-testid": "who-name" }, me.name),
+    h("button", { type: "button", class: "link", "data-testid": "logout", onclick: logout }, t("logout")),
+  );
+}
+
+async function logout() {
+  await api.logout().catch(() => {});
+  state.me = null;
+  location.hash = "";
+  await render();
+}
+
+async function render() {
+  state.redraw = null;
+  renderChrome();
+  if (!state.me) {
+    loginView(main, { onLogin });
+    return;
+  }
+  const ctx = { me: state.me, onResize: (fn) => (state.redraw = fn) };
+  const r = route();
+  try {
+    if (r.page === "programme" && state.me.can.programme) await programmeView(main, ctx);
+    else if (r.page === "institution" && r.id) await institutionView(main, ctx, r.id);
+    else if (r.page === "alerts") await alertsView(main, ctx);
+    else if (r.page === "reports") reportsView(main, ctx);
+    else location.replace(home(state.me));
+  } catch (err) {
+    if (state.me) showError(main, err);
+  }
+  main.dataset.ready = `${r.page}:${language()}`;
+}
+
+async function onLogin(me) {
+  state.me = me;
+  setLanguage(savedLanguage() ?? me.language);
+  if (!location.hash || location.hash === "#/") location.hash = home(me);
+  else await render();
+}
+
+function debounce(fn, ms) {
+  let timer;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+}
+
+async function start() {
+  whenLoggedOut(() => {
+    state.me = null;
+    void render();
+  });
+  for (const b of document.querySelectorAll("[data-lang]")) {
+    b.addEventListener("click", () => {
+      setLanguage(b.dataset.lang, true);
+      void render();
+    });
+  }
+  window.addEventListener("hashchange", () => void render());
+  window.addEventListener(
+    "resize",
+    debounce(() => state.redraw?.(), 150),
+  );
+  setLanguage(savedLanguage() ?? (navigator.language ?? "fr").slice(0, 2));
+  state.me = await api.me().catch(() => null);
+  if (state.me) setLanguage(savedLanguage() ?? state.me.language);
+  await render();
+}
+
+void start();

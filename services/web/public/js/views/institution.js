@@ -1,0 +1,224 @@
+/**
+ * One institution: the headline figures a facility manager asks for (power now, energy, savings this
+ * month, tanks against the service temperature, hot water), then three charts (power today, savings per
+ * day, tank temperature today), and a chooser when the user sees several institutions.
+ */
+import { api } from "../api.js";
+import { barChart, lineChart } from "../charts.js";
+import { h, mount } from "../dom.js";
+import * as fmt from "../format.js";
+import { language, t } from "../i18n.js";
+import { card, nameOf, panel } from "./common.js";
+
+function chooser(me, current) {
+  if (me.institutions.length < 2) return null;
+  const select = h(
+    "select",
+    { "data-testid": "institution-select", "aria-label": t("institution.choose") },
+    me.institutions.map((i) =>
+      h("option", { value: i.id, selected: i.id === current }, nameOf(i, language())),
+    ),
+  );
+  select.addEventListener("change", () => {
+    location.hash = `#/institution/${encodeURIComponent(select.value)}`;
+  });
+  return h("label", { class: "chooser" }, h("span", {}, t("institution.choose")), select);
+}
+
+function tankCard(s) {
+  const threshold = s.tank.threshold_c;
+  const devices = s.tank.devices;
+  const cold = devices.some((d) => d.below_threshold);
+  return h(
+    "section",
+    { class: `card${cold ? " tone-bad" : devices.length ? " tone-good" : ""}`, "data-testid": "tank" },
+    h("h3", { class: "card-label" }, t("kpi.tank")),
+    devices.length === 0
+      ? h("p", { class: "card-value" }, t("kpi.noData"))
+      : h(
+          "ul",
+          { class: "tanks" },
+          devices.map((d) =>
+            h(
+              "li",
+              {
+                "data-testid": `tank-${d.device}`,
+                "data-value": d.temperature_c,
+                "data-below": String(d.below_threshold),
+              },
+              h("span", { class: "tank-name" }, d.device),
+              h("span", { class: "tank-temp" }, fmt.celsius(d.temperature_c)),
+              h(
+                "span",
+                { class: `chip ${d.below_threshold ? "bad" : "good"}` },
+                t(d.below_threshold ? "kpi.below" : "kpi.ok"),
+              ),
+            ),
+          ),
+        ),
+    threshold === null
+      ? null
+      : h("p", { class: "card-note" }, t("kpi.threshold", { t: fmt.celsius(threshold) })),
+  );
+}
+
+function cards(s) {
+  const tone = (pct) => (pct === null ? undefined : pct >= 95 ? "good" : pct >= 80 ? "warn" : "bad");
+  const hygiene = s.hot_water.hygiene_ok_today;
+  return h(
+    "div",
+    { class: "cards" },
+    card({
+      id: "power-now",
+      label: t("kpi.powerNow"),
+      text: fmt.power(s.power_now_w),
+      value: s.power_now_w,
+      note: s.power_at_local ? t("kpi.at", { t: s.power_at_local }) : undefined,
+    }),
+    card({
+      id: "energy-today",
+      label: t("kpi.energyToday"),
+      text: fmt.kwh(s.energy_today_kwh),
+      value: s.energy_today_kwh,
+      note: s.energy_today_source === "counters" ? t("kpi.fromCounters") : undefined,
+    }),
+    card({
+      id: "savings-month",
+      label: t("kpi.savingsMonth"),
+      text: fmt.mad(s.savings_month_mad),
+      value: s.savings_month_mad,
+      tone: s.savings_month_mad > 0 ? "good" : undefined,
+      note: t("kpi.savingsSplit", {
+        e: fmt.mad(s.savings_month_electricity_mad),
+        h: fmt.mad(s.savings_month_hot_water_mad),
+      }),
+    }),
+    card({
+      id: "energy-month",
+      label: t("kpi.energyMonth"),
+      text: fmt.kwh(s.energy_month_kwh),
+      value: s.energy_month_kwh,
+      note:
+        s.completeness_month === null
+          ? undefined
+          : t("kpi.completeness", { p: fmt.pct(s.completeness_month * 100, 0) }),
+    }),
+    tankCard(s),
+    card({
+      id: "availability",
+      label: t("kpi.availabilityMonth"),
+      text: fmt.pct(s.hot_water.availability_month_pct),
+      value: s.hot_water.availability_month_pct,
+      tone: tone(s.hot_water.availability_month_pct),
+      note: [
+        t("kpi.availabilityTodayValue", { p: fmt.pct(s.hot_water.availability_today_pct) }),
+        hygiene === null ? "" : ` · ${t(hygiene ? "kpi.hygieneOk" : "kpi.hygieneFail")}`,
+      ].join(""),
+    }),
+    s.open_alerts === null
+      ? null
+      : h(
+          "a",
+          { href: "#/alerts", class: "card-link" },
+          card({
+            id: "open-alerts",
+            label: t("kpi.openAlerts"),
+            text: fmt.plain(s.open_alerts),
+            value: s.open_alerts,
+            tone: s.open_alerts > 0 ? "bad" : "good",
+          }),
+        ),
+  );
+}
+
+function charts(s, boxes) {
+  const from = Date.parse(s.day.from);
+  const to = Date.parse(s.day.to);
+  const xTicks = s.day.ticks.map((k) => ({ t: Date.parse(k.time), label: k.label }));
+  const point = (time, y) => ({ t: Date.parse(time), y });
+  mount(
+    boxes.power,
+    lineChart(boxes.power, {
+      label: t("chart.powerToday"),
+      from,
+      to,
+      area: true,
+      xTicks,
+      yLabel: (v) => fmt.powerAxis(v),
+      series: [
+        {
+          label: t("kpi.powerNow"),
+          className: "s-pv",
+          points: s.series.power_today.map((p) => point(p.time, p.w)),
+        },
+      ],
+    }),
+  );
+  const [year, month] = s.month.split("-").map(Number);
+  mount(
+    boxes.savings,
+    barChart(boxes.savings, {
+      label: t("chart.savingsMonth"),
+      count: new Date(Date.UTC(year, month, 0)).getUTCDate(),
+      yLabel: (v) => fmt.plain(v),
+      parts: [
+        { label: t("chart.electricity"), className: "b-elec" },
+        { label: t("chart.hotWater"), className: "b-hot" },
+      ],
+      days: s.series.savings_month.map((d) => ({
+        day: Number(d.day.slice(8, 10)),
+        values: [d.electricity_mad ?? 0, d.hot_water_mad ?? 0],
+      })),
+    }),
+  );
+  mount(
+    boxes.tank,
+    lineChart(boxes.tank, {
+      label: t("chart.tankToday"),
+      from,
+      to,
+      yMin: 20,
+      xTicks,
+      yLabel: (v) => `${fmt.plain(v)}°`,
+      threshold:
+        s.tank.threshold_c === null ? undefined : { value: s.tank.threshold_c, label: t("chart.threshold") },
+      series: s.series.tank_today.map((d, i) => ({
+        label: d.device,
+        className: `s-tank-${i % 3}`,
+        points: d.points.map((p) => point(p.time, p.c)),
+      })),
+    }),
+  );
+}
+
+export async function institutionView(main, ctx, id) {
+  const s = await api.summary(id);
+  const lang = language();
+  const boxes = {
+    power: h("div", { class: "chart", "data-testid": "chart-power" }),
+    savings: h("div", { class: "chart", "data-testid": "chart-savings" }),
+    tank: h("div", { class: "chart", "data-testid": "chart-tank" }),
+  };
+  const hasHotWater = s.institution.has_hot_water;
+  mount(
+    main,
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", { "data-testid": "institution-name" }, nameOf(s.institution, lang)),
+      h("p", { class: "muted" }, s.institution.commune),
+      chooser(ctx.me, id),
+    ),
+    cards(s),
+    h(
+      "div",
+      { class: "charts" },
+      panel(t("chart.powerToday"), "panel-power", boxes.power),
+      panel(t("chart.savingsMonth"), "panel-savings", boxes.savings),
+      hasHotWater ? panel(t("chart.tankToday"), "panel-tank", boxes.tank) : null,
+    ),
+  );
+  const draw = () => charts(s, boxes);
+  draw();
+  ctx.onResize(draw);
+}

@@ -1,0 +1,89 @@
+/**
+ * `jisr web serve`: the web page and its API over the readings store (InfluxDB or the demo's SQLite file),
+ * the institutions file, the users file and, when alerting runs beside, its alert state file.
+ */
+import { existsSync } from "node:fs";
+import { AlertStore } from "@jisr/alerting/store/alert-store";
+import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
+import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
+import { type Command, Option } from "commander";
+import { pino } from "pino";
+import { z } from "zod";
+import { startWeb } from "../server.js";
+import { type CliIo, group, parseOptions, type WebCliOptions } from "./common.js";
+
+const schema = z.object({
+  institutions: z.string().min(1),
+  users: z.string().min(1),
+  alerts: z.string().min(1).optional(),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  secureCookies: z.enum(["auto", "yes", "no"]),
+  trustProxy: z.boolean().default(false),
+  logLevel: z.string(),
+});
+
+export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOptions): void {
+  const command = group(program, "web", "the web page for people: programme, institutions, alerts, reports")
+    .command("serve")
+    .description("serve the web page and its API until stopped")
+    .addOption(
+      new Option("--institutions <file>", "institutions file (YAML)")
+        .env("JISR_INSTITUTIONS_FILE")
+        .default(DEFAULT_INSTITUTIONS_FILE),
+    )
+    .addOption(
+      new Option("--users <file>", "users file (YAML): `jisr user add`")
+        .env("JISR_USERS_FILE")
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option("--alerts <file>", "alert state file of the alerting service").env("JISR_ALERTS_STATE"),
+    )
+    .addOption(new Option("--host <host>", "address to listen on").env("JISR_WEB_HOST").default("127.0.0.1"))
+    .addOption(new Option("--port <port>", "port (0: any free one)").env("JISR_WEB_PORT").default("8090"))
+    .addOption(
+      new Option(
+        "--secure-cookies <when>",
+        "mark the session cookie Secure (https); auto: yes unless listening on loopback without --trust-proxy",
+      )
+        .choices(["auto", "yes", "no"])
+        .env("JISR_WEB_SECURE_COOKIES")
+        .default("auto"),
+    )
+    .option("--trust-proxy", "behind a reverse proxy: take the client address from X-Forwarded-For")
+    .addOption(
+      new Option("--log-level <level>", "pino log level (stderr)").env("JISR_LOG_LEVEL").default("info"),
+    );
+  addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
+    const o = parseOptions(schema, raw, cmd);
+    const storeOptions = parseOptions(storeOptionsSchema, raw, cmd);
+    if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr web serve: no alert state file at ${o.alerts}`);
+    const log = pino({ name: "jisr-web", level: o.logLevel }, pino.destination(2));
+    const institutions = loadInstitutions(o.institutions);
+    const store = openStore(storeOptions, log.child({ component: "store" }));
+    const alerts = o.alerts ? new AlertStore(o.alerts) : undefined;
+    const server = await startWeb({
+      store,
+      institutions,
+      usersFile: o.users,
+      ...(alerts ? { alerts } : {}),
+      host: o.host,
+      port: o.port,
+      ...(o.secureCookies === "auto" ? {} : { secureCookies: o.secureCookies === "yes" }),
+      trustProxy: o.trustProxy,
+      logger: log,
+    });
+    io.stdout.write(`Jisr web page: ${server.url}\n`);
+    opts.onStarted?.(server);
+    if (opts.waitForSignal === false) return;
+    const signal = await new Promise<NodeJS.Signals>((r) => {
+      process.once("SIGINT", r);
+      process.once("SIGTERM", r);
+    });
+    log.info({ signal }, "Stopping");
+    await server.close();
+    alerts?.close();
+    await store.close();
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * What the web page needs to know about each institution, taken from the institutions file once
+ * (services/analytics/src/config/): names in three languages, and how its hot water is judged (which
+ * tank field is the outlet, the service temperature the tank is compared with).
+ */
+import type { InstitutionsConfig } from "@jisr/analytics";
+import type { Names } from "../schemas/common.js";
+
+export interface WebInstitution {
+  id: string;
+  name: Names;
+  commune: string;
+  /** Outlet temperature at or above this means hot water is available, °C. */
+  serviceTemperatureC: number | null;
+  /** `hot_water` field read as the tank (outlet) temperature. */
+  tankField: string | null;
+  hasPv: boolean;
+  hasHotWater: boolean;
+}
+
+export class Directory {
+  readonly timeZone: string;
+  readonly all: readonly WebInstitution[];
+  readonly #byId: Map<string, WebInstitution>;
+
+  constructor(config: InstitutionsConfig) {
+    this.timeZone = config.timeZone;
+    this.all = config.institutions.map((i) => ({
+      id: i.id,
+      name: { fr: i.name.fr, ar: i.name.ar, en: i.name.en ?? i.name.fr },
+      commune: i.location.commune,
+      serviceTemperatureC: i.hotWater?.settings.serviceTemperatureC ?? null,
+      tankField: i.hotWater?.settings.outletField ?? null,
+      hasPv: i.pv !== undefined,
+      hasHotWater: i.hotWater !== undefined,
+    }));
+    this.#byId = new Map(this.all.map((i) => [i.id, i]));
+  }
+
+  get(id: string): WebInstitution | undefined {
+    return this.#byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+
+  ids(): Set<string> {
+    return new Set(this.#byId.keys());
+  }
+}

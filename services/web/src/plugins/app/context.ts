@@ -1,0 +1,36 @@
+/**
+ * What the routes read from, decorated once: the readings Store, the institutions, the alert state (when
+ * alerting runs beside), the reports, the users and sessions, and the clock (the demo's simulated time,
+ * or the tests').
+ */
+import type { AlertStore } from "@jisr/alerting/store/alert-store";
+import type { Store } from "@jisr/core/store/types";
+import type { FastifyInstance } from "fastify";
+import type { SessionStore } from "../../auth/sessions.js";
+import type { Directory } from "../../data/directory.js";
+import type { ReportsPort } from "../../reports/port.js";
+import type { UsersRegistry } from "../../users/registry.js";
+import { globalPlugin } from "../global.js";
+
+export interface WebContext {
+  store: Store;
+  directory: Directory;
+  /** The alert state file of the alerting service, when it runs beside. */
+  alerts: AlertStore | undefined;
+  reports: ReportsPort | undefined;
+  users: UsersRegistry;
+  sessions: SessionStore;
+  clock: () => number;
+  /** Send the session cookie with Secure (behind https). */
+  secureCookies: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    web: WebContext;
+  }
+}
+
+export default globalPlugin<{ context: WebContext }>("context", async (app: FastifyInstance, opts) => {
+  app.decorate("web", opts.context);
+});
