@@ -3,26 +3,11 @@
  * of fastify-type-provider-zod's two compilers, in a few lines. A failed validation reaches the error
  * handler as the ZodError itself, with `validationContext` set by Fastify.
  */
+import { zodSerializer, zodValidator } from "@jisr/core/zod-route";
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { globalPlugin } from "../global.js";
 
-function asZod(schema: unknown, where: string): z.ZodType {
-  if (schema instanceof z.ZodType) return schema;
-  throw new TypeError(`${where}: route schemas must be zod schemas`);
-}
-
 export default globalPlugin("zod-compilers", async (app: FastifyInstance) => {
-  app.setValidatorCompiler(({ schema, method, url }) => {
-    const zod = asZod(schema, `${method} ${url}`);
-    return (data: unknown) => {
-      const result = zod.safeParse(data);
-      return result.success ? { value: result.data } : { error: result.error };
-    };
-  });
-  app.setSerializerCompiler(({ schema, method, url }) => {
-    const zod = asZod(schema, `${method} ${url}`);
-    // Parsing before stringifying keeps the answer exactly to the declared shape.
-    return (data: unknown) => JSON.stringify(zod.parse(data));
-  });
+  app.setValidatorCompiler(({ schema, method, url }) => zodValidator(schema, `${method} ${url}`));
+  app.setSerializerCompiler(({ schema, method, url }) => zodSerializer(schema, `${method} ${url}`));
 });
