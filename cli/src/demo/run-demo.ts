@@ -8,6 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseAlertingConfig } from "@jisr/alerting/config/load";
+import { type AlertingService, startAlerting } from "@jisr/alerting/service";
 import { loadInstitutions } from "@jisr/analytics/config/load";
 import { type AnalyticsScheduler, startAnalyticsScheduler } from "@jisr/analytics/jobs/scheduler";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
@@ -70,6 +72,8 @@ export interface DemoHandle {
   /** The wall instant at which the sun clock showed `simMs`. */
   wallOf(simMs: number): number;
   analytics: AnalyticsScheduler;
+  /** The alert rules watching the simulated sites (no recipients: the page shows the alerts). */
+  alerting: AlertingService;
   /** The web page for people, and who may log in to it. */
   web: WebServer;
   users: ReadonlyArray<{ id: string; role: string; password: string }>;
@@ -146,6 +150,14 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       now: clock.now,
     });
     cleanups.push(() => analytics.stop());
+    const alerting = await startAlerting({
+      store,
+      config: parseAlertingConfig(alertingYaml(institutions), { source: "(demo)", baseDir: dir }),
+      logger: opts.logger.child({ component: "alerting" }),
+      clock: clock.now,
+      api: false,
+    });
+    cleanups.push(() => alerting.stop());
     const usersFile = join(dir, "users.yaml");
     for (const { institutions, ...user } of DEMO_USERS) {
       await addUser(
@@ -158,12 +170,14 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       store,
       institutions: institutionsConfig,
       usersFile,
+      alerts: alerting.alerts,
       clock: clock.now,
       port: opts.webPort ?? 0,
       secureCookies: false,
     });
     cleanups.push(() => web.close());
     return {
+      alerting,
       web,
       users: DEMO_USERS,
       ingestionUrl: ingestion.url,
@@ -206,6 +220,26 @@ const DEMO_USERS: ReadonlyArray<{
     password: "demo-technicien",
   },
 ];
+
+/** The alerting configuration of the demo sites, parsed by the same loader as a user's file. */
+function alertingYaml(institutions: readonly DemoInstitution[]): string {
+  const sites = institutions.map(
+    (inst) => `
+  - id: ${inst.id}
+    name: ${JSON.stringify(inst.name)}
+    site:
+      gateways: [gateway-${inst.id}]
+      inverters:
+        inverter-1: { kwp: ${inst.kwp} }
+      solar_water_heaters:
+        swh-1: {}`,
+  );
+  return `state_file: alerting.sqlite
+evaluation_interval: 30s
+institutions:${sites.join("")}
+recipients: []
+`;
+}
 
 /** The gateway's configuration, written as a user would write it, and parsed by the same loader. */
 function gatewayYaml(
