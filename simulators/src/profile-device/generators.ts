@@ -50,6 +50,14 @@ function tankRunner(design: SolarWaterHeaterDesign) {
   };
 }
 
+/**
+ * The inlet sensor sits on the cold pipe near the tank: mains temperature, pulled a little towards the
+ * air around it. A real one never reads one exact value for hours (a constant would look stuck).
+ */
+function inletC(s: SolarWaterHeaterState, design: SolarWaterHeaterDesign): number {
+  return round1(design.coldWaterC + 0.2 * (s.ambientC - design.coldWaterC));
+}
+
 /** The Jisr solar-water-heater controller layout (generic-solar-controller.yaml), from the tank model. */
 export function solarWaterHeaterGenerator(design = defaultSolarWaterHeater()): ValueGenerator {
   const run = tankRunner(design);
@@ -60,7 +68,7 @@ export function solarWaterHeaterGenerator(design = defaultSolarWaterHeater()): V
         collector_temperature_c: round1(s.collectorC),
         tank_bottom_temperature_c: round1(s.tankBottomC),
         tank_top_temperature_c: round1(s.tankTopC),
-        cold_water_temperature_c: design.coldWaterC,
+        cold_water_temperature_c: inletC(s, design),
         pump_on: s.pumpOn,
         pump_speed_pct: pumpSpeedPct(s, design),
         flow_l_per_h: Math.round(s.flowLPerH),

@@ -51,8 +51,9 @@ export function defaultSolarWaterHeater(cloudSeed: number | null = 1): SolarWate
     deltaOffK: 4,
     tankMaxC: 60,
     backupW: 3000,
-    backupOnBelowC: 42,
-    backupOffAboveC: 50,
+    // Above the 45 °C service temperature with margin: a healthy tank must never run cold at a draw.
+    backupOnBelowC: 47,
+    backupOffAboveC: 55,
     coldWaterC: 18,
     roomC: 20,
     // Showers 6-9, kitchen at noon, evening washing 18-21 (legal time UTC+1 on average).

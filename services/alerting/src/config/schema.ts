@@ -173,7 +173,8 @@ const inhibitRuleSchema = z
 
 /**
  * One fault, one message: the cause inhibits its symptoms on the same device (an inverter in FAULT also
- * produces nothing; a device that stopped answering is not judged by the other rules anyway).
+ * produces nothing; a solar pump that moves no heat also stagnates the collector and leaves the backup
+ * doing the work; a device that stopped answering is not judged by the other rules anyway).
  */
 export const DEFAULT_INHIBIT_RULES = [
   {
@@ -184,6 +185,12 @@ export const DEFAULT_INHIBIT_RULES = [
   {
     source: ["pv_zero_production"],
     target: ["pv_underperformance", "pv_input_mismatch", "pv_soiling"],
+    equal: ["institution", "device"],
+  },
+  // A stopped solar pump also lets the collector stagnate and leaves the backup doing all the work.
+  {
+    source: ["swh_no_heat_gain"],
+    target: ["swh_overheating", "swh_backup_only"],
     equal: ["institution", "device"],
   },
   { source: ["site_silent"], target: ["device_silent", "gateway_backlog"], equal: ["institution"] },
