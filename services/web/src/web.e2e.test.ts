@@ -51,7 +51,7 @@ describe("the ministry", () => {
     await shoot(page, "ministry-programme-fr");
 
     await page.getByTestId(`row-${FOYER}`).getByRole("link").click();
-    await drawn(page, "institution", "fr");
+    await drawn(page, "institution", "fr", FOYER);
     expect(await value("power-now")).toBe(String(EXPECTED.foyer.powerNowW));
     expect(await value("savings-month")).toBe(String(EXPECTED.foyer.savingsMonthMad));
     expect(await value("energy-today")).toBe(String(EXPECTED.foyer.energyTodayKwh));
@@ -98,7 +98,7 @@ describe("a technician", () => {
     await drawn(page, "institution", "en");
     expect(await page.getByTestId("institution-select").locator("option").allTextContents()).toHaveLength(2);
     await page.getByTestId("institution-select").selectOption(CENTRE);
-    await drawn(page, "institution", "en");
+    await drawn(page, "institution", "en", CENTRE);
     expect(await page.getByTestId("institution-name").textContent()).toBe(
       "Centre pour personnes handicapées, Sidi Bou Othmane",
     );

@@ -63,7 +63,13 @@ async function logout() {
   await render();
 }
 
+// Renders overlap when the hash changes during a slow fetch; only the latest one may say it is done,
+// so a test (or a screen reader's live region) never sees an older view announced as the new one.
+let renderSeq = 0;
+
 async function render() {
+  const mine = ++renderSeq;
+  delete main.dataset.ready;
   state.redraw = null;
   renderChrome();
   if (!state.me) {
@@ -81,6 +87,8 @@ async function render() {
   } catch (err) {
     if (state.me) showError(main, err);
   }
+  if (mine !== renderSeq) return;
+  main.dataset.id = r.id ?? "";
   main.dataset.ready = `${r.page}:${language()}`;
 }
 

@@ -84,9 +84,14 @@ export async function logIn(page: Page, url: string, role: keyof typeof USERS): 
   await page.locator("main[data-ready]").waitFor();
 }
 
-/** Waits until `view` has drawn in `lang` (app.js sets main[data-ready] after each render). */
-export async function drawn(page: Page, view: string, lang: string): Promise<void> {
-  await page.locator(`main[data-ready="${view}:${lang}"]`).waitFor();
+/**
+ * Waits until `view` has drawn in `lang` (app.js sets main[data-ready] after each render), and, given
+ * `id`, that it is that institution's view: right after a selection the previous institution's view
+ * is still on screen, drawn, until the hash change reaches the page.
+ */
+export async function drawn(page: Page, view: string, lang: string, id?: string): Promise<void> {
+  const which = id === undefined ? "" : `[data-id="${id}"]`;
+  await page.locator(`main[data-ready="${view}:${lang}"]${which}`).waitFor();
 }
 
 export async function shoot(page: Page, name: string): Promise<string> {
