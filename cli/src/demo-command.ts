@@ -15,6 +15,7 @@ const optionsSchema = z.object({
   start: z.string().regex(/^(now|\d{1,2}:\d{2})$/, 'must be "now" or a local time of day, HH:MM'),
   port: z.coerce.number().int().min(0).max(65_535),
   webPort: z.coerce.number().int().min(0).max(65_535),
+  controlPort: z.coerce.number().int().min(0).max(65_535),
   every: z.coerce.number().positive("must be a positive number of seconds"),
   poll: z.coerce.number().positive("must be a positive number of seconds"),
   duration: z.coerce.number().min(0),
@@ -33,6 +34,7 @@ export function registerDemoCommand(program: Command): void {
     .option("--start <HH:MM|now>", `sun clock start, local time (${TZ}) today`, "09:00")
     .option("--port <port>", "port of the ingestion service (0 = any free port)", "0")
     .option("--web-port <port>", "port of the web page (0 = any free port)", "0")
+    .option("--control-port <port>", "port of the fault control API, loopback (0 = any free port)", "0")
     .option("--every <seconds>", "print the table this often", "5")
     .option("--poll <seconds>", "how often each gateway reads its inverter", "2")
     .option("--duration <seconds>", "stop after this long (0 = run until Ctrl-C)", "0")
@@ -73,6 +75,7 @@ async function runDemoCommand(o: z.infer<typeof optionsSchema>): Promise<void> {
     simStart,
     port: o.port,
     webPort: o.webPort,
+    controlPort: o.controlPort,
     pollMs: Math.round(o.poll * 1000),
     logger,
     ...(o.dataDir ? { dataDir: o.dataDir } : {}),
@@ -88,6 +91,11 @@ async function runDemoCommand(o: z.infer<typeof optionsSchema>): Promise<void> {
       `  ${site.institution.id.padEnd(32)} inverter ${site.institution.kwp} kWp on Modbus TCP 127.0.0.1:${site.inverter.port}`,
     );
   }
+  const example = `${demo.sites[0]?.institution.id ?? "INSTITUTION"}/inverter-1`;
+  out(`  fault control      ${demo.control.url}   break a device, watch the alert on the page:`);
+  out(`      npx jisr sim fault --control ${demo.control.url} ${example} trip`);
+  out(`      npx jisr sim fault --control ${demo.control.url} ${example} --clear`);
+  out(`      npx jisr sim fault --control ${demo.control.url}            (every device and its faults)`);
   out("Press Ctrl-C to stop.\n");
 
   let stopping = false;

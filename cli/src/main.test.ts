@@ -32,6 +32,15 @@ describe("jisr", () => {
     expect(res.stderr).toMatch(/unknown command 'frobnicate'/);
   });
 
+  it("reports a failed command in one line, without a stack trace, and exits 1", () => {
+    const res = jisr(["sim", "fault", "--control", "http://127.0.0.1:9", "inverter", "fire"]);
+    expect({ status: res.status, stderr: res.stderr }).toEqual({
+      status: 1,
+      stderr:
+        'jisr: unknown fault "fire"; known: trip, string-failure, soiling, pump-failure, stuck-sensor, comm-loss\n',
+    });
+  });
+
   it("demo refuses a bad option by name", () => {
     const res = jisr(["demo", "--start", "noonish"]);
     expect(res.status).toBe(2);

@@ -50,6 +50,17 @@ Start here:
   return program;
 }
 
+/**
+ * Runs one command. A command that fails prints one line naming what went wrong, not a stack trace
+ * (JISR_DEBUG=1 shows the stack), and exits 1.
+ */
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`jisr: ${message}\n`);
+    if (process.env.JISR_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -3,20 +3,13 @@
 import type { Command } from "commander";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
+import { collect, faultsOnCommand, parseStart, untilSignal } from "./cli-common.js";
+import { registerFaultCommand } from "./control/fault-command.js";
+import { FAULT_TEXT_HELP, inverterTarget, parseFaultText } from "./control/faults.js";
+import { registerDeviceSimCommand } from "./device-cli.js";
 import { registerMqttSimCommand } from "./mqtt/cli.js";
 import { startSunspecRtuBus } from "./rtu/sunspec-rtu.js";
-import { solarNoonUtc } from "./solar/position.js";
 import { startSunspecInverter } from "./sunspec-inverter.js";
-
-const BEN_GUERIR_LON = -7.95;
-
-/** `--start`: an ISO 8601 instant, or "noon" for today's solar noon at Ben Guerir. */
-function parseStart(text: string): Date {
-  if (text === "noon") return new Date(solarNoonUtc(Date.now(), BEN_GUERIR_LON));
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Error(`--start: "${text}" is not an ISO 8601 date-time or "noon"`);
-  return d;
-}
 
 const cliOptionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).optional(),
@@ -31,6 +24,8 @@ const cliOptionsSchema = z.object({
   tickMs: z.coerce.number().int().min(1),
   start: z.string().optional(),
   clouds: z.boolean(),
+  controlPort: z.coerce.number().int().min(0).max(65535).optional(),
+  fault: z.array(z.string()).default([]),
 });
 
 function parseCliOptions(raw: unknown) {
@@ -41,20 +36,10 @@ function parseCliOptions(raw: unknown) {
   }
   if ((parsed.data.port === undefined) === (parsed.data.serial === undefined))
     throw new Error("give either --port (Modbus TCP) or --serial (Modbus RTU)");
+  if (parsed.data.serial !== undefined && (parsed.data.controlPort !== undefined || parsed.data.fault.length))
+    throw new Error("--control-port and --fault work with --port (Modbus TCP), not --serial");
+  for (const f of parsed.data.fault) parseFaultText(f); // fail before anything listens
   return parsed.data;
-}
-
-/** Resolves when SIGINT or SIGTERM arrives. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const done = (sig: NodeJS.Signals) => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve(sig);
-    };
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
 }
 
 /** Starts the inverter on TCP or on a serial port; resolves to what stops it and where it is. */
@@ -79,7 +64,19 @@ async function startInverter(o: ReturnType<typeof parseCliOptions>, logger: Logg
     return { close: () => bus.close(), where: { serial: o.serial, baud: o.baud, parity: o.parity } };
   }
   const inverter = await startSunspecInverter({ ...sim, host: o.host, port: o.port ?? 0, logger });
-  return { close: () => inverter.close(), where: { port: inverter.port } };
+  const control = await faultsOnCommand(inverterTarget("inverter", inverter), o, logger).catch(
+    async (err: unknown) => {
+      await inverter.close();
+      throw err;
+    },
+  );
+  return {
+    close: async () => {
+      await control?.close();
+      await inverter.close();
+    },
+    where: { port: inverter.port, ...(control && { control: control.url }) },
+  };
 }
 
 async function runInverter(raw: unknown): Promise<void> {
@@ -113,6 +110,11 @@ export function registerSimCommands(program: Command): void {
     .option("--start <when>", 'sim instant at startup: ISO 8601 (e.g. 2026-06-21T12:30:00Z) or "noon"')
     .option("--tick-ms <ms>", "how often the registers are updated, wall milliseconds", "1000")
     .option("--no-clouds", "clear sky all day (no seeded cloud noise)")
+    .option("--fault <fault>", "start with this fault (repeatable; list below)", collect)
+    .option(
+      "--control-port <port>",
+      "serve the fault control API (device id: inverter) on this loopback port; 0 picks one",
+    )
     .addHelpText(
       "after",
       `
@@ -126,8 +128,16 @@ Modbus RTU on an RS-485 adapter, or on one end of a pseudo-terminal pair for a t
   jisr sim inverter --serial /tmp/ttyA --baud 9600 --parity none --unit 2
   jisr gateway read --serial /tmp/ttyB --baud 9600 --unit 2
 
+Faults, at start or on command while it runs (Modbus TCP only):
+  jisr sim inverter --port 5020 --fault soiling=30 --control-port 5099
+  jisr sim fault --control http://127.0.0.1:5099 inverter trip
+  jisr sim fault --control http://127.0.0.1:5099 inverter --clear
+${FAULT_TEXT_HELP.replace(/^/gm, "  ")}
+
 Runs until Ctrl-C (SIGINT) or SIGTERM. Logs JSON lines (pino) to stderr.`,
     )
     .action(runInverter);
+  registerDeviceSimCommand(sim);
   registerMqttSimCommand(sim);
+  registerFaultCommand(sim);
 }

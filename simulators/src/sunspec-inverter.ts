@@ -10,7 +10,7 @@ import {
   SimulatedInverter,
 } from "./inverter/simulated-inverter.js";
 import type { InverterFaults } from "./inverter/values.js";
-import { startModbusServer } from "./modbus-server.js";
+import { type ModbusServerHandle, startModbusServer } from "./modbus-server.js";
 
 export const sunspecInverterOptionsSchema = z
   .object({
@@ -46,6 +46,12 @@ export interface SunspecInverterHandle {
   /** Merge faults into the current ones and apply them at once; `{ trip: false }` clears a trip. */
   setFault(patch: FaultPatch): void;
   readonly faults: Readonly<InverterFaults>;
+  /**
+   * Communication loss and back: offline closes the Modbus server and every open connection (a cut
+   * cable); online serves the same inverter, counters intact, on the same port again.
+   */
+  setOnline(online: boolean): Promise<void>;
+  readonly online: boolean;
   /** The simulator itself (clock, design, register bank) for tests that need more. */
   inverter: SimulatedInverter;
   close(): Promise<void>;
@@ -65,17 +71,20 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
   const logger = o.logger ?? pino({ level: "silent" });
   const inverter = new SimulatedInverter({ ...o, logger });
   inverter.tick();
-  const server = await startModbusServer(inverter, {
-    host: o.host,
-    port: o.port,
-    unit: o.unit,
-    logger: logger.child({ component: "sim-modbus-server", unit: o.unit }),
-  });
+  const serve = (port: number) =>
+    startModbusServer(inverter, {
+      host: o.host,
+      port,
+      unit: o.unit,
+      logger: logger.child({ component: "sim-modbus-server", unit: o.unit }),
+    });
+  let server: ModbusServerHandle | null = await serve(o.port);
+  const port = server.port;
   const timer = o.tickMs > 0 ? setInterval(() => inverter.tick(), o.tickMs) : null;
   logger.child({ component: "sim-inverter", unit: o.unit }).info(
     {
       host: o.host,
-      port: server.port,
+      port,
       kwp: o.kwp,
       speed: o.speed,
       seed: o.seed,
@@ -85,7 +94,7 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
   );
   let closed = false;
   return {
-    port: server.port,
+    port,
     unit: o.unit,
     get state() {
       return inverter.state;
@@ -97,12 +106,26 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
     get faults() {
       return inverter.faults;
     },
+    async setOnline(online) {
+      if (closed || online === (server !== null)) return;
+      if (online) server = await serve(port);
+      else {
+        const s = server;
+        server = null;
+        await s?.close();
+      }
+      logger.child({ component: "sim-inverter", unit: o.unit }).info({ port, online }, "link changed");
+    },
+    get online() {
+      return server !== null;
+    },
     inverter,
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await server.close();
+      await server?.close();
+      server = null;
     },
   };
 }

@@ -2,6 +2,8 @@
  * The embedded default, run for real: simulated inverters over Modbus TCP, gateways, the ingestion
  * service over HTTP and the SQLite store. What the demo shows must be what the simulators served.
  */
+
+import { controlRequest } from "@jisr/simulators/control/control-server";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_INSTITUTIONS } from "./institutions.js";
@@ -66,5 +68,24 @@ describe("jisr demo", () => {
       },
       { timeout: 20_000, interval: 250 },
     );
+  });
+
+  it("takes a fault on command, and the store shows it until it is cleared", async () => {
+    const site = DEMO_INSTITUTIONS[1]?.id as string;
+    const stateOf = async () =>
+      (await takeSnapshot(demo.store, DEMO_INSTITUTIONS, startedAt, demo.simNow())).find((r) => r.id === site)
+        ?.state;
+    const devices = (await controlRequest(demo.control.url, "GET", "devices")) as Array<{ id: string }>;
+    expect(devices.map((d) => d.id)).toEqual(
+      DEMO_INSTITUTIONS.flatMap((i) => [`${i.id}/inverter-1`, `${i.id}/grid-meter-1`, `${i.id}/swh-1`]),
+    );
+    await controlRequest(demo.control.url, "POST", `devices/${site}%2Finverter-1/faults`, { fault: "trip" });
+    // Through the gateway, the ingestion service and the store: the tripped inverter's state arrives.
+    await vi.waitFor(async () => expect(await stateOf()).toBe("FAULT"), { timeout: 20_000, interval: 250 });
+    await controlRequest(demo.control.url, "DELETE", `devices/${site}%2Finverter-1/faults`);
+    await vi.waitFor(async () => expect(await stateOf()).not.toBe("FAULT"), {
+      timeout: 20_000,
+      interval: 250,
+    });
   });
 });

@@ -19,6 +19,8 @@ import { type GatewayHandle, runGateway } from "@jisr/gateway/run/gateway";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { createSimClock, type SimClock } from "@jisr/simulators/clock";
+import { type ControlServer, startControlServer } from "@jisr/simulators/control/control-server";
+import { inverterTarget, profileDeviceTarget } from "@jisr/simulators/control/faults";
 import {
   gridMeterGenerator,
   type ProfileDeviceHandle,
@@ -37,6 +39,8 @@ export interface DemoOptions {
   port: number;
   /** Port of the web page; 0 picks a free one. */
   webPort?: number;
+  /** Port of the fault control API (loopback); 0 (the default) picks a free one. */
+  controlPort?: number;
   /** Keep the store and tokens here; default a temporary folder removed on stop. */
   dataDir?: string;
   /** How often each gateway polls its inverter, ms. */
@@ -77,6 +81,11 @@ export interface DemoHandle {
   /** The web page for people, and who may log in to it. */
   web: WebServer;
   users: ReadonlyArray<{ id: string; role: string; password: string }>;
+  /**
+   * Breaks and repairs the simulated devices on command (`jisr sim fault --control URL`), so a technician
+   * can watch an alert rise and resolve. Device ids are `institution/device`, as the gateways name them.
+   */
+  control: ControlServer;
   stop(): Promise<void>;
 }
 
@@ -140,6 +149,16 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       cleanups.push(() => gateway.stop());
       sites.push({ institution, inverter, gridMeter, waterHeater, gateway });
     }
+    const control = await startControlServer({
+      targets: sites.flatMap((site) => [
+        inverterTarget(`${site.institution.id}/inverter-1`, site.inverter),
+        profileDeviceTarget(`${site.institution.id}/grid-meter-1`, site.gridMeter),
+        profileDeviceTarget(`${site.institution.id}/swh-1`, site.waterHeater),
+      ]),
+      port: opts.controlPort ?? 0,
+      logger: opts.logger,
+    });
+    cleanups.push(() => control.close());
     const institutionsConfig = loadInstitutions(DEMO_INSTITUTIONS_FILE);
     const analytics = startAnalyticsScheduler({
       store,
@@ -178,6 +197,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
     cleanups.push(() => web.close());
     return {
       alerting,
+      control,
       web,
       users: DEMO_USERS,
       ingestionUrl: ingestion.url,

@@ -7,7 +7,7 @@ import { createSimClock, type SimClock } from "../clock.js";
 import { entryAt, RingBuffer } from "../history.js";
 import { type DeviceFaults, type GeneratorName, namedGenerator, type ValueGenerator } from "./generators.js";
 import { ProfileImage } from "./image.js";
-import { type ServedRequest, startImageServer } from "./server.js";
+import { type ImageServer, type ServedRequest, startImageServer } from "./server.js";
 
 export interface ProfileDeviceOptions {
   /** A loaded profile, a built-in profile name, or a .yaml path. */
@@ -59,6 +59,12 @@ export interface ProfileDeviceHandle {
   /** Merges faults in: `{ pumpFailure: true }`, `{ stuck: ["tank_top_temperature_c"] }`. */
   setFault(patch: DeviceFaults): void;
   readonly faults: Readonly<DeviceFaults>;
+  /**
+   * Communication loss and back: offline closes the Modbus server and its connections (a cut cable);
+   * online serves the same device again on the same port.
+   */
+  setOnline(online: boolean): Promise<void>;
+  readonly online: boolean;
   /** Every read request received, oldest first. */
   requests: ServedRequest[];
   close(): Promise<void>;
@@ -101,21 +107,17 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
   tick();
   if (!generator) snapshot();
 
-  const server = await startImageServer(image, {
-    host: opts.host ?? "127.0.0.1",
-    port: opts.port ?? 0,
-    unit,
-    logger,
-  });
+  const requests: ServedRequest[] = [];
+  const serve = (port: number) =>
+    startImageServer(image, { host: opts.host ?? "127.0.0.1", port, unit, logger, requests });
+  let server: ImageServer | null = await serve(opts.port ?? 0);
+  const port = server.port;
   const tickMs = opts.tickMs ?? 1000;
   const timer = generator && tickMs > 0 ? setInterval(tick, tickMs) : undefined;
-  logger.info(
-    { port: server.port, profile: profile.name, speed: clock.speed },
-    "simulated profile device listening",
-  );
+  logger.info({ port, profile: profile.name, speed: clock.speed }, "simulated profile device listening");
   let closed = false;
   return {
-    port: server.port,
+    port,
     unit,
     profile,
     clock,
@@ -133,12 +135,26 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
     get faults() {
       return faults;
     },
-    requests: server.requests,
+    async setOnline(online) {
+      if (closed || online === (server !== null)) return;
+      if (online) server = await serve(port);
+      else {
+        const s = server;
+        server = null;
+        await s?.close();
+      }
+      logger.info({ port, online }, "link changed");
+    },
+    get online() {
+      return server !== null;
+    },
+    requests,
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await server.close();
+      await server?.close();
+      server = null;
     },
   };
 }

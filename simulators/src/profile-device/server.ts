@@ -112,9 +112,16 @@ const PORT_RETRIES = 5;
 /** Serves `source` for one unit on host:port; port 0 picks a free one (retrying if it is taken meanwhile). */
 export async function startImageServer(
   source: ImageSource,
-  opts: { host: string; port: number; unit: number; logger: Logger },
+  opts: {
+    host: string;
+    port: number;
+    unit: number;
+    logger: Logger;
+    /** Where to record requests; a device served again after a link loss keeps one list. */
+    requests?: ServedRequest[];
+  },
 ): Promise<ImageServer> {
-  const requests: ServedRequest[] = [];
+  const requests: ServedRequest[] = opts.requests ?? [];
   for (let attempt = 1; ; attempt++) {
     const port = opts.port === 0 ? await freePort(opts.host) : opts.port;
     try {
