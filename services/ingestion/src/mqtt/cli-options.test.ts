@@ -16,13 +16,13 @@ describe("jisr ingest MQTT options", () => {
     expect(mqttServerOptions(parseArgs([]), 8080)).toEqual({ ok: true, options: undefined });
   });
 
-  it("defaults to the shared subscription of jisr/+/+/points and a client id per host and port", () => {
+  it("defaults to a plain subscription of jisr/+/+/points and a client id per host and port", () => {
     expect(mqttServerOptions(parseArgs(["--mqtt-url", "mqtt://broker:1883"]), 8080)).toEqual({
       ok: true,
       options: {
         url: "mqtt://broker:1883",
         topic: "jisr/+/+/points",
-        group: "jisr-ingest",
+        group: "",
         clientId: `jisr-ingest-${hostname()}-8080`.slice(0, 64),
       },
     });

@@ -9,7 +9,13 @@ import { z } from "zod";
 import type { IngestionServerOptions } from "../server.js";
 import { DEFAULT_BATCH_TOPIC, parseBatchTopicFilter } from "./topic.js";
 
-export const DEFAULT_SHARE_GROUP = "jisr-ingest";
+/**
+ * No shared subscription by default. MQTT 5 defines that a broker queues for a plain subscription's
+ * persistent session while its client is away; what a broker does with a shared subscription while no
+ * member is connected is left to it (eclipse-mosquitto/mosquitto#2662 reports messages lost). One
+ * instance needs no sharing; several opt in with --mqtt-group (see README).
+ */
+export const DEFAULT_SHARE_GROUP = "";
 
 export const mqttCliSchema = z.object({
   mqttUrl: z
@@ -45,7 +51,8 @@ export function addMqttOptions(command: Command): Command {
     .addOption(
       new Option(
         "--mqtt-group <name>",
-        'shared-subscription group ($share/<name>/...); "" for a plain subscription',
+        'shared-subscription group ($share/<name>/...) for several instances; default "": one instance, ' +
+          "a plain subscription the broker queues for while it is away",
       )
         .env("JISR_MQTT_GROUP")
         .default(DEFAULT_SHARE_GROUP),

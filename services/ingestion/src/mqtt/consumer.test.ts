@@ -183,4 +183,25 @@ describe("MQTT ingestion", () => {
       { tags: { institution: A, device: "inv-2" }, power_w: 102 },
     ]);
   });
+
+  it("with a plain subscription (the default), stores what gateways sent while it was stopped", async () => {
+    const p = prefix();
+    const db = await influx();
+    const clientId = `ingest-${p}`;
+    const first = await consumer(p, db.store, { group: "", clientId });
+    expect(first.status().subscription).toBe(`${p}/+/+/points`);
+    await first.stop();
+    const gw = await gateway();
+    for (let n = 1; n <= 3; n++)
+      await publish(
+        gw,
+        `${p}/${A}/gw-1/points`,
+        { points: [wire(n, { tags: { device: `inv-${n}` } })] },
+        tokenA,
+      );
+    // The same client id again: the broker hands over what it queued for the persistent session.
+    const again = await consumer(p, db.store, { group: "", clientId });
+    await until(() => expect(again.status().stored_batches).toBe(3));
+    expect((await db.stored()).map((r) => r.tags.device)).toEqual(["inv-1", "inv-2", "inv-3"]);
+  });
 });
