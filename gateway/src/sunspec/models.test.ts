@@ -1,11 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type LaidOutPoint, loadModelFile, loadSunspecModels, ModelMapError } from "./models.js";
 
 /** The official SunSpec model definitions; present in the shared workspace and CI, not in a clone. */
-const OFFICIAL_DIR = "/work/shared/reference/sunspec-models";
+// The shared reference folder sits beside the repository (../shared), where CI puts it.
+const OFFICIAL_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../../shared/reference/sunspec-models",
+);
 const REQUIRED_IDS = [1, 101, 102, 103, 111, 112, 113, 120, 160, 201, 202, 203, 204];
 
 interface OfficialPoint {
@@ -89,7 +94,7 @@ describe("our SunSpec register maps", () => {
 });
 
 describe.skipIf(!existsSync(OFFICIAL_DIR))(
-  "our maps match the official SunSpec JSON (skipped: /work/shared/reference/sunspec-models absent, as in a user's clone)",
+  "our maps match the official SunSpec JSON (skipped: ../shared/reference/sunspec-models absent, as in a user's clone)",
   () => {
     const registry = loadSunspecModels();
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   DCEVT_BIT,
@@ -13,7 +14,11 @@ import {
   repeatSize,
 } from "./models.js";
 
-const OFFICIAL_DIR = "/work/shared/reference/sunspec-models";
+// The shared reference folder sits beside the repository (../shared), where CI puts it.
+const OFFICIAL_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../../../../shared/reference/sunspec-models",
+);
 
 interface OfficialPoint {
   name: string;
@@ -71,7 +76,7 @@ describe("our SunSpec layouts", () => {
 });
 
 describe.skipIf(!existsSync(OFFICIAL_DIR))(
-  "our SunSpec layouts vs the official definitions (skipped: /work/shared/reference absent outside CI)",
+  "our SunSpec layouts vs the official definitions (skipped: ../shared/reference absent outside CI)",
   () => {
     const cases: [number, ModelDef][] = [
       [1, MODEL_COMMON],
