@@ -66,15 +66,21 @@ function readOrEmpty(path: string): string {
   }
 }
 
+/** Whether this machine lets us install packages; a parameter so the refusal can be tested as root. */
+export interface InstallHost {
+  isRoot: boolean;
+  isDebian: boolean;
+}
+
 export function ensurePackages(
   requirements: Requirement[] = TEST_SERVERS,
-  log = (m: string) => process.stderr.write(`${m}\n`),
+  log: (m: string) => void = (m) => process.stderr.write(`${m}\n`),
+  host: InstallHost = { isRoot: process.getuid?.() === 0, isDebian: isDebian() },
 ): void {
   const missing = requirements.filter((r) => !present(r));
   if (missing.length === 0) return;
   const names = missing.map((r) => r.debianPackage);
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !isDebian()) {
+  if (!host.isRoot || !host.isDebian) {
     throw new Error(
       `The tests need ${missing.map(label).join(", ")}, which ${missing.length > 1 ? "are" : "is"} not installed.\n` +
         `Install ${missing.length > 1 ? "them" : "it"} (on Debian/Ubuntu: sudo apt-get install ${names.join(" ")}) and run the tests again.`,
