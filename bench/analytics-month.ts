@@ -19,7 +19,16 @@ import type { Point } from "@jisr/core/point";
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";
-import { addDays, addMonths, daysBetween, HOUR_MS, localDay, localMonth } from "@jisr/core/time/local-time";
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  HOUR_MS,
+  localDay,
+  localDayOf,
+  localMonth,
+  localMonthOf,
+} from "@jisr/core/time/local-time";
 import { pino } from "pino";
 import { interpolate } from "../dashboards/src/interpolate.js";
 import { backfillDownsampling } from "../services/analytics/src/downsampling/backfill.js";
@@ -95,25 +104,48 @@ async function monthJob(store: Store) {
   );
 }
 
-/** Every InfluxQL query of every dashboard file, by dashboard. */
-function dashboardQueries(): Map<string, string[]> {
+interface PanelQuery {
+  query: string;
+  /** The panel's relative range (`now/d`, `now/M`, `15m`), which Grafana uses instead of the dashboard's. */
+  timeFrom?: string;
+}
+
+/** Every InfluxQL query of every dashboard file, by dashboard, with its panel's range override. */
+function dashboardQueries(): Map<string, PanelQuery[]> {
   const dir = new URL("../dashboards/grafana/", import.meta.url);
-  const out = new Map<string, string[]>();
-  const walk = (node: unknown, into: string[]) => {
+  const out = new Map<string, PanelQuery[]>();
+  const walk = (node: unknown, into: PanelQuery[]) => {
     if (Array.isArray(node)) for (const n of node) walk(n, into);
     else if (node && typeof node === "object") {
       const o = node as Record<string, unknown>;
+      const timeFrom = typeof o.timeFrom === "string" ? o.timeFrom : undefined;
       if (Array.isArray(o.targets))
-        for (const t of o.targets) if (typeof t?.query === "string") into.push(t.query);
+        for (const t of o.targets) if (typeof t?.query === "string") into.push({ query: t.query, timeFrom });
       for (const [k, v] of Object.entries(o)) if (k !== "targets") walk(v, into);
     }
   };
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
-    const queries: string[] = [];
+    const queries: PanelQuery[] = [];
     walk(JSON.parse(readFileSync(new URL(file, dir), "utf8")), queries);
     out.set(file.replace(/\.json$/, ""), queries);
   }
   return out;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: HOUR_MS, d: 24 * HOUR_MS };
+
+/**
+ * The range Grafana queries a panel over: the dashboard's, or the panel's `timeFrom` ending at `to`
+ * (`now/d` and `now/M` start at the local midnight and first of the month, in the dashboard's zone).
+ * Without this a "today" panel would be timed over a whole year, which no user ever asks for.
+ */
+function panelRange(timeFrom: string | undefined, from: number, to: number): [number, number] {
+  if (timeFrom === undefined) return [from, to];
+  if (timeFrom === "now/d") return [localDay(localDayOf(to, TZ), TZ).from, to];
+  if (timeFrom === "now/M") return [localMonth(localMonthOf(to, TZ), TZ).from, to];
+  const m = /^(\d+)([smhd])$/.exec(timeFrom);
+  if (!m) throw new Error(`bench: unknown panel timeFrom "${timeFrom}"`);
+  return [Math.max(from, to - Number(m[1]) * (UNIT_MS[m[2] as string] as number)), to];
 }
 
 async function runDashboards(
@@ -134,10 +166,11 @@ async function runDashboards(
     let totalMs = 0;
     let slowestMs = 0;
     let slowest = "";
-    for (const raw of queries) {
+    for (const { query: raw, timeFrom } of queries) {
+      const [panelFrom, panelTo] = panelRange(timeFrom, from, to);
       let q = interpolate(raw, {
-        from,
-        to,
+        from: panelFrom,
+        to: panelTo,
         intervalMs: 6 * HOUR_MS,
         variables: { institution: institutions, silence_minutes: ["15"] },
         multi: new Set(["institution"]),
@@ -232,7 +265,7 @@ async function main(): Promise<void> {
       `Downsampling the month into rp_1h by hand (SELECT ... INTO, ${N} institutions): ${seconds(backfillMs)}`,
       `A year of data for the dashboards: daily results ${year.results.points.toLocaleString("en")} points (${mb(year.results.bytes)}); hourly rollups ${year.rollups.points.toLocaleString("en")} points (${mb(year.rollups.bytes)}); raw one-minute data for the last month only (above).`,
       "",
-      "A year of the dashboards' queries (last 12 months, $__interval 6h), run one after the other:",
+      "A year of the dashboards' queries (last 12 months, $__interval 6h; panels with their own range, such as today or this month, over that range as Grafana does), run one after the other:",
       "| dashboard | institutions | queries | raw panels on | total | slowest query | which |",
       "|---|---|---:|---|---:|---:|---|",
     );
