@@ -1,4 +1,4 @@
-# One image for every Jisr process (ingestion, gateway, simulators): `jisr <command>`.
+# One image for every Jisr process (ingestion, gateway, simulators, analytics, alerting, web): `jisr <command>`.
 FROM node:20-bookworm-slim
 # better-sqlite3 and serialport compile from source when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
@@ -10,6 +10,10 @@ COPY cli/package.json cli/
 COPY gateway/package.json gateway/
 COPY simulators/package.json simulators/
 COPY services/ingestion/package.json services/ingestion/
+COPY services/analytics/package.json services/analytics/
+COPY services/alerting/package.json services/alerting/
+COPY services/reports/package.json services/reports/
+COPY services/web/package.json services/web/
 COPY dashboards/package.json dashboards/
 RUN npm ci --no-audit --no-fund
 COPY . .

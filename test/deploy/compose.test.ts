@@ -2,7 +2,7 @@
  * docker-compose.yml cannot be run here (no Docker engine), so it is checked the way `docker compose config`
  * would: against the official Compose JSON schema, plus the references a schema cannot see.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
@@ -46,9 +46,50 @@ describe.skipIf(!existsSync(schemaPath))(
 );
 
 describe("docker-compose.yml references", () => {
-  it("runs the production shape: InfluxDB, Mosquitto, Grafana, ingestion, a simulator and a gateway", () => {
+  it("runs the production shape: storage, broker, Grafana, ingestion, simulators, a gateway, the services", () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(["influxdb", "mosquitto", "grafana", "ingestion", "inverter-sim", "gateway"]),
+      expect.arrayContaining([
+        "influxdb",
+        "mosquitto",
+        "grafana",
+        "ingestion",
+        "inverter-sim",
+        "grid-meter-sim",
+        "swh-sim",
+        "gateway",
+        "analytics",
+        "alerting",
+        "web",
+      ]),
+    );
+  });
+
+  it("every jisr command a service runs exists, with the options it is given", async () => {
+    const { buildProgram } = await import("../../cli/src/main.js");
+    const program = buildProgram();
+    const checked: string[] = [];
+    for (const [name, svc] of Object.entries(compose.services)) {
+      // Services built from our image run `jisr <command>` unless they replace the entry point.
+      if (svc.build === undefined || svc.entrypoint !== undefined || !Array.isArray(svc.command)) continue;
+      const args = svc.command as string[];
+      let command = program;
+      const words: string[] = [];
+      for (const word of args) {
+        if (word.startsWith("-")) break;
+        const sub = command.commands.find((c) => c.name() === word);
+        if (!sub) break;
+        command = sub;
+        words.push(word);
+      }
+      expect(words.length, `${name}: "${args.join(" ")}" names a jisr command`).toBeGreaterThan(0);
+      expect(command.commands, `${name}: "${words.join(" ")}" is a command, not a group`).toEqual([]);
+      const known = new Set(command.options.flatMap((o) => [o.long, o.short]).filter(Boolean));
+      for (const flag of args.filter((a) => a.startsWith("--")))
+        expect(known.has(flag), `${name}: jisr ${words.join(" ")} has no option ${flag}`).toBe(true);
+      checked.push(name);
+    }
+    expect(checked).toEqual(
+      expect.arrayContaining(["ingestion", "gateway", "analytics", "alerting", "web", "swh-sim"]),
     );
   });
 
@@ -68,14 +109,87 @@ describe("docker-compose.yml references", () => {
   it("builds from the Dockerfile at the root, whose entry point is the jisr CLI", () => {
     const dockerfile = readFileSync(join(root, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "cli\/bin\/jisr.js"\]/);
-    for (const copied of dockerfile.matchAll(/^COPY (\S+\/package\.json)/gm)) {
-      expect(existsSync(join(root, copied[1] as string)), copied[1]).toBe(true);
-    }
+    const copied = [...dockerfile.matchAll(/^COPY (\S+\/package\.json)/gm)].map((m) => m[1] as string);
+    for (const file of copied) expect(existsSync(join(root, file)), file).toBe(true);
+    // `npm ci` runs before the sources are copied: it must see every workspace, or their dependencies
+    // are missing from the image.
+    const { workspaces } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      workspaces: string[];
+    };
+    const expected = workspaces.flatMap((w) =>
+      w.endsWith("/*")
+        ? readdirSync(join(root, w.slice(0, -2)))
+            .map((d) => `${w.slice(0, -1)}${d}/package.json`)
+            .filter((f) => existsSync(join(root, f)))
+        : [`${w}/package.json`],
+    );
+    expect([...copied].sort()).toEqual(expected.sort());
   });
 
   it("Grafana gets the provisioning folder from dashboards/", () => {
     const volumes = compose.services.grafana?.volumes as string[];
     expect(volumes).toContain("./dashboards/provisioning:/etc/grafana/provisioning:ro");
+  });
+});
+
+describe("the compose stack's configuration files", () => {
+  const gatewayDoc = () =>
+    parse(readFileSync(join(root, "deploy/gateway/gateway.compose.yaml"), "utf8")) as {
+      institution: string;
+      gateway_id: string;
+      devices: Array<{ id: string; host: string; port: number }>;
+    };
+
+  it("each device the gateway reads is a simulator service listening on that port", () => {
+    for (const device of gatewayDoc().devices) {
+      const command = (compose.services[device.host]?.command as string[] | undefined) ?? [];
+      expect(command, `${device.id}: service ${device.host}`).toContain("--port");
+      expect(command[command.indexOf("--port") + 1], `${device.id}: port`).toBe(String(device.port));
+    }
+  });
+
+  it("the analytics' institutions file loads and describes the gateway's institution and devices", async () => {
+    const { loadInstitutions } = await import("@jisr/analytics/config/load");
+    const file = join(root, "deploy/analytics/institutions.yaml");
+    const path = compose.services.analytics?.environment as Record<string, string>;
+    expect(path.JISR_INSTITUTIONS_FILE).toBe("/app/deploy/analytics/institutions.yaml");
+    const { institutions } = loadInstitutions(file);
+    const gw = gatewayDoc();
+    expect(institutions.map((i) => i.id)).toEqual([gw.institution]);
+    const [inst] = institutions;
+    const ids = gw.devices.map((d) => d.id);
+    expect([
+      ...(inst?.pv?.inverters ?? []),
+      inst?.gridMeter?.device,
+      ...(inst?.hotWater?.devices ?? []),
+    ]).toEqual(ids);
+  });
+
+  it("the alerting config loads and watches the gateway and every device it reads", async () => {
+    const { loadAlertingConfig } = await import("@jisr/alerting/config/load");
+    const file = join(root, "deploy/alerting/alerting.yaml");
+    expect(() => loadAlertingConfig(file)).not.toThrow();
+    const doc = parse(readFileSync(file, "utf8")) as {
+      institutions: Array<{
+        id: string;
+        site: {
+          gateways: string[];
+          devices: string[];
+          inverters: Record<string, unknown>;
+          solar_water_heaters: Record<string, unknown>;
+        };
+      }>;
+    };
+    const gw = gatewayDoc();
+    const [inst] = doc.institutions;
+    expect(inst?.id).toBe(gw.institution);
+    expect(inst?.site.gateways).toEqual([gw.gateway_id]);
+    const watched = [
+      ...Object.keys(inst?.site.inverters ?? {}),
+      ...(inst?.site.devices ?? []),
+      ...Object.keys(inst?.site.solar_water_heaters ?? {}),
+    ];
+    expect(watched.sort()).toEqual(gw.devices.map((d) => d.id).sort());
   });
 });
 
@@ -86,8 +200,8 @@ describe("the compose stack's gateway config", () => {
     const result = gatewayConfigSchema.safeParse(doc);
     expect(result.error?.issues ?? []).toEqual([]);
     const devices = result.data?.devices ?? [];
-    // The device host is the simulator's service name on the compose network.
-    expect(devices.map((d) => d.host)).toEqual(["inverter-sim"]);
-    expect(compose.services).toHaveProperty("inverter-sim");
+    // Each device host is a simulator's service name on the compose network.
+    expect(devices.map((d) => d.host)).toEqual(["inverter-sim", "grid-meter-sim", "swh-sim"]);
+    for (const d of devices) expect(compose.services).toHaveProperty(d.host ?? "(no host)");
   });
 });
