@@ -19,6 +19,7 @@ export {
 export { ILLEGAL_DATA_ADDRESS, ModbusServerException, ProfileImage } from "./image.js";
 export type { ServedRequest } from "./server.js";
 export {
+  butaneBackedSolarWaterHeater,
   defaultSolarWaterHeater,
   type SolarWaterHeaterDesign,
   type SolarWaterHeaterFaults,

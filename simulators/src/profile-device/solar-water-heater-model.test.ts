@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  butaneBackedSolarWaterHeater,
   defaultSolarWaterHeater,
   initialState,
   type SolarWaterHeaterFaults,
@@ -66,6 +67,25 @@ describe("solar water heater model at Ben Guerir", () => {
     run(s, night + 60_000, night + 5 * H);
     expect(s.tankTopC).toBeGreaterThan(design.backupOnBelowC);
     expect(s.backupWh).toBeGreaterThan(0);
+  });
+
+  it("heats a cold tank at the burner's power on a butane backup, and stops it once warm", () => {
+    const night = Date.UTC(2026, 0, 15, 1);
+    const heated = (d: typeof design) => {
+      const s = { ...initialState(), tankTopC: 20, tankBottomC: 18 };
+      for (let t = night + 30_000; t <= night + H; t += 30_000) step(s, t, 30, d, {});
+      return s;
+    };
+    // 3 kW cannot warm the top half (250 L) from 20 °C to 55 °C in an hour: on all hour, 3 kWh.
+    const electric = heated(design);
+    expect(electric.backupOn).toBe(true);
+    expect(electric.backupWh).toBeCloseTo(3000, 0);
+    // 20 kW can: 250 L × 35 K × 1.163 Wh/(L·K) ≈ 10.2 kWh, about half an hour, then it switches off.
+    const butane = heated(butaneBackedSolarWaterHeater(20, null));
+    expect(butane.backupOn).toBe(false);
+    expect(butane.tankTopC).toBeGreaterThan(design.backupOffAboveC);
+    expect(butane.backupWh).toBeGreaterThan(10_000);
+    expect(butane.backupWh).toBeLessThan(10_800);
   });
 
   it("with a failed pump: the relay is on, nothing flows, no heat is counted and the collector overheats", () => {

@@ -1,5 +1,5 @@
 // A solar water heater (CES) under the Ben Guerir sun: a flat-plate collector, a pumped loop, a
-// two-node stratified tank, hot-water draws by hour and an electric backup element. Plausible physics
+// two-node stratified tank, hot-water draws by hour and a backup (electric element or butane burner). Plausible physics
 // for tests and the demo, not a design tool. Time steps come from the caller; every function is pure
 // except `step`, which advances the state it is given.
 import { defaultPvSystem, pvOperatingPoint } from "../solar/pv-system.js";
@@ -24,7 +24,12 @@ export interface SolarWaterHeaterDesign {
   deltaOnK: number;
   deltaOffK: number;
   tankMaxC: number;
-  /** Electric backup: element power, and the top temperatures that switch it on and off. */
+  /**
+   * What heats the tank when the sun does not: an electric element, or a butane burner (many care
+   * institutions, DOMAIN.md 2). Both are a relay heating the tank top; only their power differs.
+   */
+  backupKind: "electric" | "butane";
+  /** Useful heat output of the element or burner (a burner's plate value), W; the on/off temperatures. */
   backupW: number;
   backupOnBelowC: number;
   backupOffAboveC: number;
@@ -50,6 +55,7 @@ export function defaultSolarWaterHeater(cloudSeed: number | null = 1): SolarWate
     deltaOnK: 6,
     deltaOffK: 4,
     tankMaxC: 60,
+    backupKind: "electric",
     backupW: 3000,
     // Above the 45 °C service temperature with margin: a healthy tank must never run cold at a draw.
     backupOnBelowC: 47,
@@ -62,6 +68,14 @@ export function defaultSolarWaterHeater(cloudSeed: number | null = 1): SolarWate
     ],
     cloudSeed,
   };
+}
+
+/** The same heater with a butane burner of `burnerKw` useful heat output as its backup. */
+export function butaneBackedSolarWaterHeater(
+  burnerKw: number,
+  cloudSeed: number | null = 1,
+): SolarWaterHeaterDesign {
+  return { ...defaultSolarWaterHeater(cloudSeed), backupKind: "butane", backupW: burnerKw * 1000 };
 }
 
 export type ControllerState = "AUTO" | "ANTIFREEZE" | "TANK_MAX_TEMPERATURE" | "COLLECTOR_EMERGENCY_OFF";
