@@ -32,7 +32,7 @@ const INSTITUTION = "foyer-sim";
 const HEATER = "swh-1";
 
 interface Hook {
-  body: { alerts: Array<{ kind: string; rule: string; device: string }> };
+  body: { alerts: Array<{ id: string; kind: string; rule: string; device: string }> };
 }
 
 const hooks: Hook[] = [];
@@ -148,6 +148,11 @@ async function startBed(start: number): Promise<Bed> {
 const fired = (alerts: Alert[]) => alerts.filter((a) => a.firingSince !== null);
 const notified = (alerts: Alert[]) => alerts.filter((a) => a.notifiedAt !== null);
 
+/** The renderer's subjectResolved for one alert, in French (the one recipient's language). */
+const RESOLVED_SUBJECT = "Résolue : alerte à Foyer simulé de Ben Guerir";
+/** Ids of the alerts a mail tells about: each block of it ends with its reference, "Alerte : alt_…". */
+const alertIdsIn = (m: ParsedMail) => [...new Set(m.text?.match(/\balt_[0-9a-f]{16}\b/g) ?? [])];
+
 describe("end to end, solar hot water", () => {
   let bed: Bed | undefined;
   beforeAll(() => {
@@ -168,6 +173,32 @@ describe("end to end, solar hot water", () => {
     hooks.flatMap((h) => h.body.alerts.filter((a) => a.kind === kind).map((a) => `${a.rule}:${a.device}`));
   /** 10 June 2026 (clear summer day), UTC; local time is UTC+1. */
   const D = (day: number, h: number, m = 0) => Date.UTC(2026, 5, day, h, m);
+  /** Kinds of the webhook items about this one alert, in delivery order. */
+  const toldOf = (id: string) =>
+    hooks.flatMap((h) => h.body.alerts.filter((a) => a.id === id).map((a) => a.kind));
+  /**
+   * Once the fault is cleared (`at` = how many webhook calls and mails had arrived by then): the resolution
+   * of exactly this alert reached the webhook once and the mailbox once, none earlier.
+   */
+  const expectResolutionTold = (
+    alert: Alert | undefined,
+    severityText: string,
+    at: { hooks: number; mails: number },
+  ) => {
+    const id = alert?.id ?? "no alert";
+    const resolvedIds = (hs: Hook[]) =>
+      hs.flatMap((h) => h.body.alerts.filter((a) => a.kind === "resolved").map((a) => a.id));
+    expect(resolvedIds(hooks.slice(0, at.hooks))).toEqual([]);
+    expect(resolvedIds(hooks.slice(at.hooks))).toEqual([id]);
+    expect(mails.slice(0, at.mails).filter((m) => m.subject === RESOLVED_SUBJECT)).toEqual([]);
+    const resolutions = mails.slice(at.mails).filter((m) => m.subject === RESOLVED_SUBJECT);
+    expect(resolutions).toHaveLength(1);
+    expect(alertIdsIn(resolutions[0] as ParsedMail)).toEqual([id]);
+    const text = resolutions[0]?.text ?? "";
+    expect(text).toContain(`Résolue · ${severityText} : `);
+    expect(text).toMatch(/Résolue le : .+ \(Durée : .+\)/);
+    expect(text).toContain(`Alerte : ${id}`);
+  };
 
   it("a failed solar pump raises one alert (no heat gain), told by webhook and e-mail, resolved once repaired", {
     timeout: 120_000,
@@ -192,7 +223,23 @@ describe("end to end, solar hot water", () => {
     expect(new Set(mails.map((m) => m.subject))).toEqual(
       new Set(["[Majeure] Alerte à Foyer simulé de Ben Guerir"]),
     );
+    // Every mail so far tells of this alert alone (the inhibited overheating is in none): the first as new,
+    // any other as a reminder; the pump runs with no flow, and the action sends someone to the pump.
+    expect(mails.every((m) => alertIdsIn(m).join() === alert?.id)).toBe(true);
+    const headings = mails.map((m) => m.text?.split("\n")[0] ?? "");
+    expect(headings[0]).toMatch(
+      /^Nouvelle alerte · Majeure : Chauffe-eau solaire swh-1 : pompe en marche depuis \d+ min mais pas de débit \(capteur \d+ K au-dessus du ballon\)$/,
+    );
+    expect(
+      headings.slice(1).every((h) => h.startsWith("Toujours active · Majeure : Chauffe-eau solaire swh-1 :")),
+    ).toBe(true);
+    expect(mails[0]?.text).toContain("Où : Foyer simulé de Ben Guerir, appareil swh-1");
+    expect(mails[0]?.text).toContain(
+      "Action conseillée : Vérifiez la pompe solaire, les vannes et l'air dans la boucle solaire",
+    );
+    expect(toldOf(alert?.id ?? "").filter((k) => k !== "repeat")).toEqual(["firing"]);
 
+    const cleared = { hooks: hooks.length, mails: mails.length };
     bed.site.heater.setFault({ pumpFailure: false });
     await bed.run(D(11, 17));
     const after = bed.service.alerts.getAlert(alert?.id ?? "");
@@ -202,6 +249,8 @@ describe("end to end, solar hot water", () => {
     expect(told("resolved")).toEqual([`swh_no_heat_gain:${HEATER}`]);
     expect(told("firing")).toEqual([`swh_no_heat_gain:${HEATER}`]);
     expect(bed.service.alerts.listAlerts({ state: "open" })).toEqual([]);
+    expect(toldOf(alert?.id ?? "").filter((k) => k !== "repeat")).toEqual(["firing", "resolved"]);
+    expectResolutionTold(alert, "Majeure", cleared);
   });
 
   it("a stuck collector sensor raises one alert, resolved once the sensor reads again", {
@@ -222,12 +271,25 @@ describe("end to end, solar hot water", () => {
     expect(fired(all)).toHaveLength(1);
     expect(told("firing")).toEqual([`swh_sensor_fault:${HEATER}`]);
     expect(mails.length).toBeGreaterThan(0);
+    // By e-mail too, about this alert alone (the repeat interval, 4 h, may have told it again since).
+    expect(mails.every((m) => alertIdsIn(m).join() === alert?.id)).toBe(true);
+    expect(new Set(mails.map((m) => m.subject))).toEqual(
+      new Set(["[Mineure] Alerte à Foyer simulé de Ben Guerir"]),
+    );
+    expect(mails[0]?.text).toMatch(
+      /^Nouvelle alerte · Mineure : La sonde collector_temperature_c de swh-1 est bloquée sur une valeur$/m,
+    );
+    expect(mails[0]?.text).toContain("Où : Foyer simulé de Ben Guerir, appareil swh-1");
+    expect(toldOf(alert?.id ?? "").filter((k) => k !== "repeat")).toEqual(["firing"]);
 
+    const cleared = { hooks: hooks.length, mails: mails.length };
     bed.site.heater.setFault({ stuck: [] });
     await bed.run(D(10, 17));
     expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
     expect(told("resolved")).toEqual([`swh_sensor_fault:${HEATER}`]);
     expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+    expect(toldOf(alert?.id ?? "").filter((k) => k !== "repeat")).toEqual(["firing", "resolved"]);
+    expectResolutionTold(alert, "Mineure", cleared);
   });
 
   it("a healthy heater over a simulated week raises no alert", { timeout: 200_000 }, async () => {

@@ -157,6 +157,18 @@ async function startBed(start: number, inverters: Array<[string, number, number]
 
 const fired = (alerts: Alert[]) => alerts.filter((a) => a.firingSince !== null);
 
+/** Subjects of a resolution mail to each recipient (fr, ar): the renderer's subjectResolved for one alert. */
+const RESOLVED_SUBJECTS = [
+  "Résolue : alerte à Foyer simulé de Ben Guerir",
+  "تم الحل: تنبيه في دار الرعاية التجريبية",
+];
+const isResolution = (m: ParsedMail) => RESOLVED_SUBJECTS.includes(m.subject ?? "");
+/** Ids of the alerts a mail tells about: each block of it ends with its reference, "Alerte : alt_…". */
+const alertIdsIn = (m: ParsedMail) => [...new Set(m.text?.match(/\balt_[0-9a-f]{16}\b/g) ?? [])];
+/** The French mails about exactly this alert (and no other). */
+const frMailsOf = (id: string) =>
+  mails.filter((m) => m.subject?.includes("Foyer simulé") && alertIdsIn(m).join() === id);
+
 describe("end to end", () => {
   let bed: Bed | undefined;
   beforeAll(() => {
@@ -176,6 +188,32 @@ describe("end to end", () => {
   const told = (kind: string) =>
     hooks.flatMap((h) => h.body.alerts.filter((a) => a.kind === kind).map((a) => `${a.rule}:${a.device}`));
   const subjects = () => mails.map((m) => m.subject ?? "").sort();
+  /** Kinds of the webhook items about this one alert, in delivery order. */
+  const toldOf = (id: string) =>
+    hooks.flatMap((h) => h.body.alerts.filter((a) => a.id === id).map((a) => a.kind));
+  /**
+   * Once the fault is cleared (`at` = how many webhook calls and mails had arrived by then): the resolution
+   * of exactly this alert reached the webhook once, and both recipients by e-mail once each, none earlier.
+   */
+  const expectResolutionTold = (
+    alert: Alert | undefined,
+    severityText: string,
+    at: { hooks: number; mails: number },
+  ) => {
+    const id = alert?.id ?? "no alert";
+    const resolvedIds = (hs: Hook[]) =>
+      hs.flatMap((h) => h.body.alerts.filter((a) => a.kind === "resolved").map((a) => a.id));
+    expect(resolvedIds(hooks.slice(0, at.hooks))).toEqual([]);
+    expect(resolvedIds(hooks.slice(at.hooks))).toEqual([id]);
+    expect(mails.slice(0, at.mails).filter(isResolution)).toEqual([]);
+    const resolutions = mails.slice(at.mails).filter(isResolution);
+    expect(resolutions.map((m) => m.subject).sort()).toEqual([...RESOLVED_SUBJECTS].sort());
+    for (const m of resolutions) expect(alertIdsIn(m)).toEqual([id]);
+    const fr = resolutions.find((m) => m.subject?.startsWith("Résolue"))?.text ?? "";
+    expect(fr).toContain(`Résolue · ${severityText} : `);
+    expect(fr).toMatch(/Résolue le : .+ \(Durée : .+\)/);
+    expect(fr).toContain(`Alerte : ${id}`);
+  };
   /** 10 June 2026 (clear summer day), UTC; local time is UTC+1. */
   const D = (h: number, m = 0) => Date.UTC(2026, 5, 10, h, m);
 
@@ -207,6 +245,7 @@ describe("end to end", () => {
       "Nouvelle alerte · Critique : L'onduleur inv-1 est en défaut (état FAULT)",
     );
 
+    const cleared = { hooks: hooks.length, mails: mails.length };
     bed.site.inverter("inv-1").setFault({ trip: false });
     await bed.run(D(10, 15));
     const after = bed.service.alerts.getAlert(fault?.id ?? "");
@@ -217,6 +256,7 @@ describe("end to end", () => {
     expect(told("firing")).toEqual(["inverter_fault:inv-1"]);
     expect(bed.service.alerts.listAlerts({ state: "open" })).toEqual([]);
     expect(mails).toHaveLength(4);
+    expectResolutionTold(fault, "Critique", cleared);
   });
 
   it("a failed string raises one alert on its inverter, resolved once repaired", {
@@ -239,12 +279,22 @@ describe("end to end", () => {
     expect(told("escalated").length).toBeLessThanOrEqual(1);
     expect(subjects()).toContain("[Majeure] Alerte à Foyer simulé de Ben Guerir");
     expect(subjects()).toContain("[كبير] تنبيه في دار الرعاية التجريبية");
+    // Buckets of 15 min (bucket_min) aligned on `now − 24 h`, not on the hour: the healthy hour before the
+    // fault touches at most 5 of them, the last straddling 9:00. The input's median ratio falls below 70 %
+    // (degraded_below_pct) once as many buckets after that one hold failed readings: by 9:00 + 15 + 5 × 15
+    // = 90 min. Seen at the next evaluation (2-min steps, one every 6 min), then pending for `for` (10 min),
+    // which ends at the second evaluation after (12 min): 90 + 6 + 12 = 108 min.
+    expect((alert?.firingSince ?? Infinity) - D(9)).toBeLessThanOrEqual(108 * MIN);
 
+    const cleared = { hooks: hooks.length, mails: mails.length };
     bed.site.inverter("inv-1").setFault({ stringFailure: null });
     await bed.run(D(15), { stepMs: 2 * MIN });
     expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
     expect(told("resolved")).toEqual(["pv_input_mismatch:inv-1"]);
     expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+    // On the way back the median passes through "degraded" as on the way in: the alert was last judged
+    // minor, and its resolution says so.
+    expectResolutionTold(alert, "Mineure", cleared);
   });
 
   it("a healthy fleet over a simulated week raises no alert", { timeout: 300_000 }, async () => {
@@ -279,12 +329,19 @@ describe("end to end", () => {
       /Les modules de l'onduleur inv-1 sont sales : \d+ % de perte, environ \d+ MAD par mois/,
     );
     expect(mail).toContain("Action conseillée : Nettoyez les modules");
+    // The loss reaches min_loss_pct (5 %) at 0.6 %/day on day ⌈5 / 0.6⌉ = 9. The rule judges complete
+    // local days, at the daily evaluation (00:00 UTC, 01:00 local) after day 9: start + 10 d. `for`
+    // (10 min) already holds then: the condition counts from the cleaning day (the rule's `since`).
+    expect((alert?.firingSince ?? Infinity) - start).toBeLessThanOrEqual(10 * DAY);
 
     // Cleaned: the ratio jumps back; the rule judges again once it has enough clear days since.
+    const cleared = { hooks: hooks.length, mails: mails.length };
     for (; n < 22; n++) await day(n, 0);
     expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
     expect(told("resolved")).toEqual(["pv_soiling:inv-1"]);
     expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+    // Minor all along: the loss never reaches major_loss_pct (15 %) before the cleaning (0.6 × 13 = 7.8 %).
+    expectResolutionTold(alert, "Mineure", cleared);
   });
 
   it("a cut cable raises one 'device silent' alert, resolved when the inverter answers again", {
@@ -299,11 +356,25 @@ describe("end to end", () => {
     // after_min (30) of silence, then the next evaluation.
     expect((alert?.firingSince ?? Infinity) - D(10)).toBeLessThanOrEqual(40 * MIN);
     expect(told("firing")).toEqual(["device_silent:inv-1"]);
+    expect(toldOf(alert?.id ?? "")).toEqual(["firing"]);
+    // Both recipients by e-mail, once each, about this alert only: it fired at most an hour ago, and the
+    // repeat interval (4 h by default) cannot have told it again yet.
+    expect(mails.every((m) => alertIdsIn(m).join() === alert?.id)).toBe(true);
+    expect(subjects()).toEqual([
+      "[Majeure] Alerte à Foyer simulé de Ben Guerir",
+      "[كبير] تنبيه في دار الرعاية التجريبية",
+    ]);
+    expect(frMailsOf(alert?.id ?? "")[0]?.text).toMatch(
+      /^Nouvelle alerte · Majeure : L'appareil inv-1 ne répond plus depuis \d+ min \(sa passerelle, elle, répond\)$/m,
+    );
 
+    const cleared = { hooks: hooks.length, mails: mails.length };
     await bed.site.reconnect("inv-1");
     await bed.run(D(11, 30));
     expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
     expect(told("resolved")).toEqual(["device_silent:inv-1"]);
     expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
+    expect(toldOf(alert?.id ?? "")).toEqual(["firing", "resolved"]);
+    expectResolutionTold(alert, "Majeure", cleared);
   });
 });
