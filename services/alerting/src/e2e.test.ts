@@ -292,9 +292,9 @@ describe("end to end", () => {
     expect(bed.service.alerts.getAlert(alert?.id ?? "")?.state).toBe("resolved");
     expect(told("resolved")).toEqual(["pv_input_mismatch:inv-1"]);
     expect(fired(bed.service.alerts.listAlerts())).toHaveLength(1);
-    // On the way back the median passes through "degraded" as on the way in: the alert was last judged
-    // minor, and its resolution says so.
-    expectResolutionTold(alert, "Mineure", cleared);
+    // On the way back the median passes through "degraded" (minor), but people were told of a failed
+    // string (major): the resolution is told at that severity.
+    expectResolutionTold(alert, "Majeure", cleared);
   });
 
   it("a healthy fleet over a simulated week raises no alert", { timeout: 300_000 }, async () => {

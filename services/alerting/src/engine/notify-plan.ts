@@ -51,13 +51,20 @@ function kindOf(alert: Alert, now: number, timing: RuleTiming): NotificationKind
   return undefined;
 }
 
+/** The worse of two severities. */
+function worst(a: Alert["severity"], b: Alert["severity"] | null): Alert["severity"] {
+  return b !== null && SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
+}
+
 function markNotified(alert: Alert, kind: NotificationKind, now: number): Alert {
   if (kind === "resolved") return { ...alert, lastNotifiedAt: now, notifyCount: alert.notifyCount + 1 };
   return {
     ...alert,
     notifiedAt: alert.notifiedAt ?? now,
     lastNotifiedAt: now,
-    notifiedSeverity: alert.severity,
+    // The worst severity people were told: a fault that eases (failed → degraded) is not an escalation
+    // when it worsens again, and its resolution is told at the severity it was known by.
+    notifiedSeverity: worst(alert.severity, alert.notifiedSeverity),
     notifyCount: alert.notifyCount + 1,
   };
 }
@@ -80,7 +87,10 @@ export function planNotifications(input: PlanInput): Plan {
     const marked = markNotified(alert, kind, input.now);
     notified.push(marked);
     const items = groups.get(alert.institution) ?? [];
-    items.push({ kind, alert: marked });
+    // "Resolved" is told at the severity people knew, not the milder one a fault may pass on its way out.
+    const shown =
+      kind === "resolved" ? { ...marked, severity: worst(marked.severity, marked.notifiedSeverity) } : marked;
+    items.push({ kind, alert: shown });
     groups.set(alert.institution, items);
   }
   const notifications = [...groups.entries()]

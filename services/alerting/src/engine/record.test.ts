@@ -120,6 +120,24 @@ describe("notifications", () => {
     expect(run(T0 + 3 * MIN, [condition({ severity: "critical" })]).notifications).toEqual([]);
   });
 
+  it("a fault that eases and worsens again is not told twice, and its resolution has the severity told", () => {
+    useTiming({ forMs: 0, repeatIntervalMs: 4 * HOUR });
+    expect(told(run(T0, [condition({ severity: "major" })]))).toEqual({
+      "ehpad-ben-guerir": ["firing:inv-1"],
+    });
+    run(T0 + HOUR, [condition({ severity: "minor" })]);
+    // The reminder while minor does not lower what people were told.
+    expect(told(run(T0 + 4 * HOUR, [condition({ severity: "minor" })]))).toEqual({
+      "ehpad-ben-guerir": ["repeat:inv-1"],
+    });
+    expect(run(T0 + 5 * HOUR, [condition({ severity: "major" })]).notifications).toEqual([]);
+    run(T0 + 6 * HOUR, [condition({ severity: "minor" })]);
+    const resolved = run(T0 + 7 * HOUR, [condition({ severity: "minor", active: false })]);
+    expect(resolved.notifications.flatMap((n) => n.items.map((i) => [i.kind, i.alert.severity]))).toEqual([
+      ["resolved", "major"],
+    ]);
+  });
+
   it("tells of a resolution once, and only when the firing was told", () => {
     useTiming({ forMs: 0 });
     run(T0, [condition()]);
