@@ -19,5 +19,13 @@ export const BY_DEVICE = 'GROUP BY "institution", "device"';
 /** Time buckets of Grafana's interval, one series per device. */
 export const BY_INTERVAL_DEVICE = 'GROUP BY time($__interval), "institution", "device"';
 
+/**
+ * Hot-water availability over a period, from hot_water_daily: available minutes over minutes with data.
+ * Not the mean of the daily percentages, which would weigh a day with one measured minute like a full
+ * one (docs/analytics-results.md: percentages are recomputed from sums, never averaged).
+ */
+export const AVAILABILITY =
+  'sum("available_minutes") / (sum("available_minutes") + sum("unavailable_minutes")) * 100';
+
 export const DEVICE_ALIAS = "$tag_institution · $tag_device";
 export const INSTITUTION_ALIAS = "$tag_institution";

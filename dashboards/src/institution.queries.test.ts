@@ -77,11 +77,11 @@ const TOTALS: Record<string, Row[][]> = {
       { institution: A, sum: 16 },
     ],
   ],
-  // B (60 + 70) / 2, A (100 + 80 + 90) / 3
   "Eau chaude disponible ce mois": [
     [
-      { institution: B, mean: 65 },
-      { institution: A, mean: 90 },
+      // Available over measured minutes this month: B 399 / 630, A 1118 / 1240.
+      { institution: B, disponibilite_pct: 63.333333 },
+      { institution: A, disponibilite_pct: 90.16129 },
     ],
   ],
   // Last reading of the last hour: A tank-1 at 13:40 (47), not the 12:00 reading (60).

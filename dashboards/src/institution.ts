@@ -6,6 +6,7 @@
  */
 
 import {
+  AVAILABILITY,
   BY_DEVICE,
   BY_INSTITUTION,
   BY_INTERVAL_DEVICE,
@@ -127,7 +128,7 @@ function headline() {
     }),
     stat({
       title: "Eau chaude disponible ce mois",
-      description: `Part des créneaux de puisage où l'eau sortait du ballon à ${SERVICE_TEMPERATURE_C} °C ou plus (moyenne des jours du mois).`,
+      description: `Part des créneaux de puisage où l'eau sortait du ballon à ${SERVICE_TEMPERATURE_C} °C ou plus ce mois : minutes disponibles sur minutes mesurées, minutes sans mesure exclues.`,
       unit: "percent",
       decimals: 1,
       thresholds: AVAILABILITY_STEPS,
@@ -135,7 +136,7 @@ function headline() {
       ...size,
       queries: [
         {
-          query: `SELECT mean("availability_pct") FROM "hot_water_daily" ${where()} ${BY_INSTITUTION}`,
+          query: `SELECT ${AVAILABILITY} AS "disponibilite_pct" FROM "hot_water_daily" ${where()} ${BY_INSTITUTION}`,
           alias: INSTITUTION_ALIAS,
         },
       ],

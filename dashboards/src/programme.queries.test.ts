@@ -44,8 +44,10 @@ const JUNE_ALL: Record<string, Row[][]> = {
   "Énergie autoconsommée": [[{ sum: 126.8 }]],
   // 28 + 29.4 + 26.6 + 14 + 7 ; 2 + 1.8 + 1.5 + 1 + 0.7
   "CO₂ évité": [[{ sum: 105 }], [{ sum: 7 }]],
-  // (100 + 80 + 90 + 60 + 70) / 5: the unknown day counts neither as available nor as not.
-  "Disponibilité de l'eau chaude": [[{ mean: 80 }]],
+  // Minutes, not the mean of the days' percentages (which would be 80):
+  // (420 + 320 + 378 + 252 + 147) / (1517 + 0 + 80 + 42 + 168 + 63) = 1517 / 1870. The unknown day
+  // counts neither as available nor as not.
+  "Disponibilité de l'eau chaude": [[{ disponibilite_pct: 81.122995 }]],
   "Économies par établissement": [
     [
       { institution: B, electricite: 12.5 },
@@ -79,8 +81,9 @@ const JUNE_ALL: Record<string, Row[][]> = {
       },
     ],
     [
-      { institution: B, disponibilite_pct: 65, economies_eau_chaude_mad: 5, completude_min: 0.5 },
-      { institution: A, disponibilite_pct: 90, economies_eau_chaude_mad: 16, completude_min: 0 },
+      // B: 399 / 630 minutes; A: 1118 / 1240.
+      { institution: B, disponibilite_pct: 63.333333, economies_eau_chaude_mad: 5, completude_min: 0.5 },
+      { institution: A, disponibilite_pct: 90.16129, economies_eau_chaude_mad: 16, completude_min: 0 },
     ],
   ],
 };
@@ -128,7 +131,9 @@ describe("programme dashboard queries on influxd", () => {
   it("one institution: only its figures", async () => {
     const onlyA = options(RANGES.june, [A]);
     expect(values(await run("Économies d'électricité", onlyA))).toEqual([[{ sum: 31.5 }]]);
-    expect(values(await run("Disponibilité de l'eau chaude", onlyA))).toEqual([[{ mean: 90 }]]);
+    expect(values(await run("Disponibilité de l'eau chaude", onlyA))).toEqual([
+      [{ disponibilite_pct: 90.16129 }],
+    ]);
     const [savings] = await run("Économies par établissement", onlyA);
     expect(savings).toEqual([expect.objectContaining({ institution: A, electricite: 31.5 })]);
   });
@@ -144,6 +149,6 @@ describe("programme dashboard queries on influxd", () => {
     const may = options(RANGES.may, ALL);
     expect(values(await run("Économies d'électricité", may))).toEqual([[{ sum: 12 }]]);
     expect(values(await run("Énergie produite", may))).toEqual([[{ sum: 50 }]]);
-    expect(values(await run("Disponibilité de l'eau chaude", may))).toEqual([[{ mean: 50 }]]);
+    expect(values(await run("Disponibilité de l'eau chaude", may))).toEqual([[{ disponibilite_pct: 50 }]]);
   });
 });

@@ -4,7 +4,7 @@
  * never raw series, so a year stays fast. The month is chosen with the time picker ("this month" by default).
  */
 
-import { BY_INSTITUTION, INSTITUTION_ALIAS, where } from "./influxql.js";
+import { AVAILABILITY, BY_INSTITUTION, INSTITUTION_ALIAS, where } from "./influxql.js";
 import { dashboard, institutionVariable } from "./layout.js";
 import type { Dashboard } from "./model.js";
 import { barchart, gauge, mergeAndName, stat, table, timeseries } from "./panels.js";
@@ -79,7 +79,7 @@ function byInstitution() {
     gauge({
       title: "Disponibilité de l'eau chaude",
       description:
-        "Part des créneaux de puisage (6 h-9 h, 18 h-22 h) où l'eau sortait du ballon à 45 °C ou plus : moyenne des jours, minutes sans mesure exclues.",
+        "Part des créneaux de puisage (6 h-9 h, 18 h-22 h) où l'eau sortait du ballon à 45 °C ou plus : minutes disponibles sur minutes mesurées de la période, minutes sans mesure exclues.",
       unit: "percent",
       decimals: 1,
       min: 0,
@@ -87,7 +87,11 @@ function byInstitution() {
       thresholds: AVAILABILITY_STEPS,
       w: 6,
       h: 8,
-      queries: [{ query: `SELECT mean("availability_pct") FROM "hot_water_daily" ${where()}` }],
+      queries: [
+        {
+          query: `SELECT ${AVAILABILITY} AS "disponibilite_pct" FROM "hot_water_daily" ${where()}`,
+        },
+      ],
     }),
     barchart(
       {
@@ -165,7 +169,7 @@ function sites() {
     `sum("self_consumed_wh") / sum("pv_energy_wh") * 100 AS "autoconsommation_pct", ` +
     `sum("co2_avoided_kg") AS "co2_kg" FROM "energy_daily" ${where()} ${BY_INSTITUTION}`;
   const hotWater =
-    `SELECT mean("availability_pct") AS "disponibilite_pct", sum("savings_mad") AS "economies_eau_chaude_mad", ` +
+    `SELECT ${AVAILABILITY} AS "disponibilite_pct", sum("savings_mad") AS "economies_eau_chaude_mad", ` +
     `min("completeness") AS "completude_min" FROM "hot_water_daily" ${where()} ${BY_INSTITUTION}`;
   return table({
     title: "Établissements",
