@@ -39,6 +39,11 @@ export interface WebAppOptions {
   reports?: ReportsPort;
   /** Epoch ms; Date.now by default (the demo passes its simulated clock). */
   clock?: () => number;
+  /**
+   * Clock of sessions and login limits; `clock` by default. The demo passes Date.now: its sun clock runs
+   * 60 times faster, and people must not be logged out after two minutes idle.
+   */
+  securityClock?: () => number;
   /** Mark the session cookie Secure (https). Default true; false only for plain http on localhost. */
   secureCookies?: boolean;
   /** Trust X-Forwarded-For from a reverse proxy (for the per-address login limit). Default false. */
@@ -65,6 +70,7 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
     ...(log ? { loggerInstance: log } : { logger: false }),
   }) as unknown as FastifyInstance;
   const clock = opts.clock ?? Date.now;
+  const securityClock = opts.securityClock ?? clock;
   const directory = new Directory(opts.institutions);
   const users = new UsersRegistry({
     path: opts.usersFile,
@@ -90,8 +96,13 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
       alerts: opts.alerts,
       reports: opts.reports,
       users,
-      sessions: new SessionStore({ clock, ttlMs: opts.sessionTtlMs, idleMs: opts.sessionIdleMs }),
+      sessions: new SessionStore({
+        clock: securityClock,
+        ttlMs: opts.sessionTtlMs,
+        idleMs: opts.sessionIdleMs,
+      }),
       clock,
+      securityClock,
       secureCookies: opts.secureCookies ?? true,
     },
   });

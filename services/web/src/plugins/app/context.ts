@@ -21,6 +21,8 @@ export interface WebContext {
   users: UsersRegistry;
   sessions: SessionStore;
   clock: () => number;
+  /** Clock of sessions and login limits (wall time in the demo, whose data clock runs fast). */
+  securityClock: () => number;
   /** Send the session cookie with Secure (behind https). */
   secureCookies: boolean;
 }

@@ -58,7 +58,7 @@ function refuse(verdict: Verdict): void {
 
 const sessionRoutes: FastifyPluginAsync<{ limits?: LoginLimits }> = async (app, opts) => {
   const limits = opts.limits ?? DEFAULT_LOGIN_LIMITS;
-  const clock = app.web.clock;
+  const clock = app.web.securityClock;
   const perUser = new RateLimiter({ capacity: limits.perUser, refillMs: limits.perUserRefillMs, clock });
   const perIp = new RateLimiter({ capacity: limits.perIp, refillMs: limits.perIpRefillMs, clock });
 

@@ -120,6 +120,17 @@ describe("sessions", () => {
     expect((await b.get("/api/v1/me", { cookie: busy })).statusCode).toBe(401);
   });
 
+  it("times sessions on the security clock when one is given, not on the data clock (the demo's sun clock)", async () => {
+    let wall = Date.parse("2026-11-20T10:00:00Z");
+    const b = await webBed({ overrides: { securityClock: () => wall } });
+    bed = b;
+    const cookie = await b.login("manager");
+    b.now += 3 * 3_600_000; // the data clock runs ahead, as the demo's sun clock does
+    expect((await b.get("/api/v1/me", { cookie })).statusCode).toBe(200);
+    wall += 2 * 3_600_000; // two idle hours of wall time end it
+    expect((await b.get("/api/v1/me", { cookie })).statusCode).toBe(401);
+  });
+
   it("refuses a cookie-authenticated change coming from another origin", async () => {
     bed = await webBed();
     const cookie = await bed.login("ministry");
