@@ -157,6 +157,10 @@ describe("jisr demo: the web page", () => {
       });
       expect(open[0]?.evidence.state?.value).toBe("FAULT");
       expect(open[0]?.text?.summary).toContain("inverter-1");
+      // Every simulated device answers and every gateway reports: nothing anywhere is silent (a gateway
+      // health interval on the wall clock, or a meter the rules do not read, once made them look so).
+      const silent = (await alerts("state=open", cookie)).filter((a) => a.rule.endsWith("_silent"));
+      expect(silent.map((a) => `${a.rule}:${a.institution}/${a.device}`)).toEqual([]);
       // The institution's page counts what the alert list shows.
       const listed = await alerts(`institution=${site}&state=open`, cookie);
       const s = await read(summarySchema, `api/v1/institutions/${site}/summary`, cookie);

@@ -22,8 +22,10 @@ import { createSimClock, type SimClock } from "@jisr/simulators/clock";
 import { type ControlServer, startControlServer } from "@jisr/simulators/control/control-server";
 import { inverterTarget, profileDeviceTarget } from "@jisr/simulators/control/faults";
 import {
+  butaneBackedSolarWaterHeater,
   gridMeterGenerator,
   type ProfileDeviceHandle,
+  solarWaterHeaterGenerator,
   startProfileDevice,
 } from "@jisr/simulators/profile-device/index";
 import { addUser, startWeb, type WebServer } from "@jisr/web";
@@ -131,13 +133,15 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       cleanups.push(() => gridMeter.close());
       const waterHeater = await startProfileDevice({
         profile: "generic-solar-controller",
-        generator: "solar-water-heater",
+        generator: institution.backup
+          ? solarWaterHeaterGenerator(butaneBackedSolarWaterHeater(institution.backup.burnerKw, i + 1))
+          : "solar-water-heater",
         ...sim,
       });
       cleanups.push(() => waterHeater.close());
       const ports = { inverter: inverter.port, grid: gridMeter.port, swh: waterHeater.port };
       const gatewayDir = join(dir, `gateway-${institution.id}`);
-      const yaml = gatewayYaml(institution, ingestion.url, ports, opts.pollMs, gatewayDir);
+      const yaml = gatewayYaml(institution, ingestion.url, ports, opts.pollMs, gatewayDir, opts.speed);
       const config = parseGatewayConfig(yaml, {
         env: { JISR_GATEWAY_TOKEN: tokens.get(institution.id) ?? "" },
         source: `(demo ${institution.id})`,
@@ -191,6 +195,8 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       usersFile,
       alerts: alerting.alerts,
       clock: clock.now,
+      // Sessions and login limits on the wall clock: the sun clock runs `speed` times faster.
+      securityClock: Date.now,
       port: opts.webPort ?? 0,
       secureCookies: false,
     });
@@ -268,11 +274,17 @@ function gatewayYaml(
   ports: { inverter: number; grid: number; swh: number },
   pollMs: number,
   dataDir: string,
+  speed: number,
 ): string {
+  // Health every sun minute, as a real gateway reports every wall minute: the alert rules judge silence
+  // on the sun clock, and at speed 60 a wall-minute report would look like an hour of silence.
+  const healthMs = Math.max(1000, Math.round(60_000 / speed));
   return `
 institution: ${inst.id}
 gateway_id: gateway-${inst.id}
 data_dir: ${JSON.stringify(dataDir)}
+health:
+  interval: ${healthMs}ms
 uplink:
   url: ${url}
   flush_interval: 1s
