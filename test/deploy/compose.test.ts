@@ -89,7 +89,15 @@ describe("docker-compose.yml references", () => {
       checked.push(name);
     }
     expect(checked).toEqual(
-      expect.arrayContaining(["ingestion", "gateway", "analytics", "alerting", "web", "swh-sim"]),
+      expect.arrayContaining([
+        "ingestion",
+        "gateway",
+        "analytics",
+        "alerting",
+        "web",
+        "swh-sim",
+        "influx-setup",
+      ]),
     );
   });
 
@@ -124,6 +132,38 @@ describe("docker-compose.yml references", () => {
         : [`${w}/package.json`],
     );
     expect([...copied].sort()).toEqual(expected.sort());
+  });
+
+  it("with InfluxDB authentication on, every client of InfluxDB logs in, and only the setup as admin", () => {
+    const env = (name: string) => (compose.services[name]?.environment ?? {}) as Record<string, string>;
+    const influx = env("influxdb");
+    expect(influx.INFLUXDB_HTTP_AUTH_ENABLED).toBe("true");
+    const clients = Object.keys(compose.services).filter((n) => env(n).JISR_INFLUX_URL !== undefined);
+    expect(clients).toEqual(
+      expect.arrayContaining(["ingestion", "analytics", "alerting", "web", "grafana", "influx-setup"]),
+    );
+    for (const name of clients) {
+      const e = env(name);
+      const user = e.JISR_INFLUX_USERNAME ?? e.JISR_INFLUX_READ_USER;
+      const password = e.JISR_INFLUX_PASSWORD ?? e.JISR_INFLUX_READ_PASSWORD;
+      // The user and password each client sends are ones the image creates on its first start.
+      const created: Record<string, string | undefined> = {
+        [influx.INFLUXDB_ADMIN_USER as string]: influx.INFLUXDB_ADMIN_PASSWORD,
+        [influx.INFLUXDB_USER as string]: influx.INFLUXDB_USER_PASSWORD,
+        [influx.INFLUXDB_READ_USER as string]: influx.INFLUXDB_READ_USER_PASSWORD,
+      };
+      expect(user, `${name}: InfluxDB user`).toBeDefined();
+      expect(created[user as string], `${name}: password of ${user}`).toBe(password);
+      expect(user === influx.INFLUXDB_ADMIN_USER, `${name} is admin`).toBe(name === "influx-setup");
+    }
+    expect(env("grafana").JISR_INFLUX_READ_USER).toBe(influx.INFLUXDB_READ_USER);
+    const provisioning = parse(
+      readFileSync(join(root, "dashboards/provisioning/datasources/influxdb.yaml"), "utf8"),
+    ) as { datasources: Array<{ user?: string; secureJsonData?: { password?: string } }> };
+    // Grafana fills ${VAR} from its environment: the datasource logs in as the read-only user.
+    const [datasource] = provisioning.datasources;
+    expect(datasource?.user).toBe("$" + "{JISR_INFLUX_READ_USER}");
+    expect(datasource?.secureJsonData?.password).toBe("$" + "{JISR_INFLUX_READ_PASSWORD}");
   });
 
   it("Grafana gets the provisioning folder from dashboards/", () => {
