@@ -93,11 +93,12 @@ async function faultCommand(...args: string[]): Promise<string> {
 async function controlUp(url: string): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    try {
-      if ((await fetch(`${url}/devices`)).ok) return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
+    const answer = await fetch(`${url}/devices`).then(
+      (res) => (res.ok ? "up" : `HTTP ${res.status}`),
+      (err: Error) => err.message,
+    );
+    if (answer === "up") return;
+    if (Date.now() > deadline) throw new Error(`no fault control at ${url}: ${answer}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

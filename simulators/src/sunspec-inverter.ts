@@ -93,6 +93,7 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
     "simulated SunSpec inverter listening",
   );
   let closed = false;
+  let linkChange: Promise<void> = Promise.resolve();
   return {
     port,
     unit: o.unit,
@@ -106,15 +107,28 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
     get faults() {
       return inverter.faults;
     },
-    async setOnline(online) {
-      if (closed || online === (server !== null)) return;
-      if (online) server = await serve(port);
-      else {
-        const s = server;
-        server = null;
-        await s?.close();
-      }
-      logger.child({ component: "sim-inverter", unit: o.unit }).info({ port, online }, "link changed");
+    setOnline(online) {
+      // One change at a time: two "back online" calls would both bind the port; and a server started
+      // while close() ran would outlive it.
+      linkChange = linkChange
+        .catch(() => undefined)
+        .then(async () => {
+          if (closed || online === (server !== null)) return;
+          if (online) {
+            const started = await serve(port);
+            if (closed) {
+              await started.close();
+              return;
+            }
+            server = started;
+          } else {
+            const s = server;
+            server = null;
+            await s?.close();
+          }
+          logger.child({ component: "sim-inverter", unit: o.unit }).info({ port, online }, "link changed");
+        });
+      return linkChange;
     },
     get online() {
       return server !== null;
@@ -124,6 +138,7 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      await linkChange.catch(() => undefined);
       await server?.close();
       server = null;
     },

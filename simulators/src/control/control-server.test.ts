@@ -2,6 +2,7 @@
  * Faults on command, over the wire: a simulated inverter and solar water heater on real Modbus TCP
  * sockets, broken and repaired through the control API, and read back with the gateway's own readers.
  */
+import { request } from "node:http";
 import { readSunspecDevice } from "@jisr/gateway/sunspec/read-device";
 import Modbus from "modbus-serial";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +18,8 @@ type Client = InstanceType<typeof ModbusRTU>;
 let inverter: SunspecInverterHandle;
 let heater: ProfileDeviceHandle;
 let control: ControlServer;
+/** The heater's wall clock, moved by the test: its sun clock then moves the same on any machine. */
+let heaterWall = 0;
 
 beforeAll(async () => {
   // Midsummer noon, clear sky: the inverter produces and the solar loop pump runs.
@@ -28,6 +31,7 @@ beforeAll(async () => {
     tickMs: 0,
     speed: 3600, // an hour of tank per wall second: a live sensor moves between two reads
     start,
+    wallNow: () => heaterWall,
   });
   control = await startControlServer({
     targets: [inverterTarget("site/inverter-1", inverter), profileDeviceTarget("site/swh-1", heater)],
@@ -64,7 +68,7 @@ async function readInverter() {
 
 /** Tank top (input register 2, 0.1 °C), pump relay (coil 0) and loop flow (input register 5, L/h). */
 async function readHeater(): Promise<{ tankTopC: number; pumpOn: boolean; flowLh: number }> {
-  await new Promise((resolve) => setTimeout(resolve, 300)); // 18 sim minutes
+  heaterWall += 300; // 18 sun minutes
   heater.tick();
   const c = await connect(heater.port);
   try {
@@ -74,6 +78,22 @@ async function readHeater(): Promise<{ tankTopC: number; pumpOn: boolean; flowLh
   } finally {
     await closeClient(c);
   }
+}
+
+/** GET /devices with a chosen Host header (fetch will not send one of our choosing). */
+function getWithHost(host: string): Promise<number | undefined> {
+  const url = new URL(control.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { hostname: url.hostname, port: url.port, path: "/devices", headers: { host } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 const post = (id: string, body: unknown) =>
@@ -155,6 +175,8 @@ describe("the fault control API", () => {
     expect(new Set(frozen).size).toBe(1);
     await clear("site/swh-1");
     expect(heater.faults.stuck).toEqual([]);
+    // Unstuck, it serves the tank as it is now, which moved on while the sensor was frozen.
+    expect((await readHeater()).tankTopC).not.toBe(frozen[0]);
   });
 
   it("refuses what it cannot do, naming why", async () => {
@@ -171,11 +193,26 @@ describe("the fault control API", () => {
     await expect(post("site/inverter-9", { fault: "trip" })).rejects.toThrow(
       /^404: no device "site\/inverter-9"; devices: site\/inverter-1, site\/swh-1/,
     );
-    const res = await fetch(`${control.url}/devices/site%2Finverter-1/faults`, { method: "POST", body: "{" });
+    const res = await fetch(`${control.url}/devices/site%2Finverter-1/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
     expect({ status: res.status, body: await res.json() }).toEqual({
       status: 400,
       body: { error: "body is not JSON" },
     });
+    const raw = (init: RequestInit & { headers?: Record<string, string> }, path = "site%2Finverter-1") =>
+      fetch(`${control.url}/devices/${path}/faults`, { method: "POST", body: '{"fault":"trip"}', ...init });
+    // What a web page on this machine could send: a form's text/plain, an Origin, another host name.
+    expect((await raw({ headers: { "content-type": "text/plain" } })).status).toBe(415);
+    const fromPage = await raw({
+      headers: { "content-type": "application/json", origin: "http://evil.example" },
+    });
+    expect(fromPage.status).toBe(403);
+    expect(await getWithHost("rebound.example.com")).toBe(403); // DNS rebinding: a page's own host name
+    expect(await getWithHost(new URL(control.url).host)).toBe(200);
+    expect((await raw({ headers: { "content-type": "application/json" } }, "%E0%A4%A")).status).toBe(400);
     // Nothing refused changed anything.
     expect(inverter.faults).toEqual({ trip: false, stringFailure: null, soilingPct: 0 });
     expect(heater.faults).toMatchObject({ pumpFailure: false, stuck: [] });

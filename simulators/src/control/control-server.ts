@@ -6,7 +6,10 @@
  *   POST   /devices/:id/faults      {"fault":"trip"} | {"fault":"soiling","percent":30} | ...
  *   DELETE /devices/:id/faults      every fault cleared, the link back up
  *
- * It listens on loopback by default: it is a test bench's switchboard, with no authentication.
+ * It listens on loopback by default: it is a test bench's switchboard, with no authentication. So that a
+ * web page open on the same machine cannot drive it either, it refuses requests a browser makes (with an
+ * Origin header, or under another host name: DNS rebinding) and bodies that are not JSON (a cross-site
+ * form can post text/plain without asking first).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -53,21 +56,42 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** The Host header names this server: a loopback name, or the address it was told to listen on. */
+function hostAllowed(host: string | undefined, listening: string): boolean {
+  if (host === undefined) return true; // HTTP/1.0 clients send none; a browser always does
+  const name = host.replace(/:\d+$/, "");
+  return LOOPBACK_NAMES.has(name) || name === listening || name === `[${listening}]`;
+}
+
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, `device id "${raw}" is not valid percent-encoding`);
+  }
+}
+
 function describe(t: FaultTarget) {
   return { id: t.id, kind: t.kind, supports: t.supports, faults: t.faults() };
 }
 
 export async function startControlServer(opts: ControlServerOptions): Promise<ControlServer> {
   const log = (opts.logger ?? pino({ level: "silent" })).child({ component: "sim-control" });
+  const host = opts.host ?? "127.0.0.1";
   const targets = new Map(opts.targets.map((t) => [t.id, t]));
   if (targets.size !== opts.targets.length) throw new Error("control server: two devices share an id");
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.headers.origin !== undefined)
+      throw new HttpError(403, "requests from a web page are refused; use jisr sim fault or curl");
+    if (!hostAllowed(req.headers.host, host))
+      throw new HttpError(403, `host "${req.headers.host ?? ""}" refused; use the address it listens on`);
     const path = new URL(req.url ?? "/", "http://x").pathname;
     if (path === "/devices" && req.method === "GET") return [...targets.values()].map(describe);
     const m = /^\/devices\/([^/]+)\/faults$/.exec(path);
     if (!m) throw new HttpError(404, `no route ${req.method} ${path}; try GET /devices`);
-    const id = decodeURIComponent(m[1] as string);
+    const id = decodeId(m[1] as string);
     const target = targets.get(id);
     if (!target) throw new HttpError(404, `no device "${id}"; devices: ${[...targets.keys()].join(", ")}`);
     if (req.method === "DELETE") {
@@ -79,6 +103,8 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       res.setHeader("allow", "POST, DELETE");
       throw new HttpError(405, `${req.method} not allowed on ${path}`);
     }
+    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json") throw new HttpError(415, "send the fault as application/json");
     const parsed = faultRequestSchema.safeParse(await readJson(req));
     if (!parsed.success)
       throw new HttpError(
@@ -109,7 +135,6 @@ export async function startControlServer(opts: ControlServerOptions): Promise<Co
       },
     );
   });
-  const host = opts.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, host, resolve);

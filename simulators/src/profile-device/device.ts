@@ -116,6 +116,7 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
   const timer = generator && tickMs > 0 ? setInterval(tick, tickMs) : undefined;
   logger.info({ port, profile: profile.name, speed: clock.speed }, "simulated profile device listening");
   let closed = false;
+  let linkChange: Promise<void> = Promise.resolve();
   return {
     port,
     unit,
@@ -135,15 +136,28 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
     get faults() {
       return faults;
     },
-    async setOnline(online) {
-      if (closed || online === (server !== null)) return;
-      if (online) server = await serve(port);
-      else {
-        const s = server;
-        server = null;
-        await s?.close();
-      }
-      logger.info({ port, online }, "link changed");
+    setOnline(online) {
+      // One change at a time: two "back online" calls would both bind the port; and a server started
+      // while close() ran would outlive it.
+      linkChange = linkChange
+        .catch(() => undefined)
+        .then(async () => {
+          if (closed || online === (server !== null)) return;
+          if (online) {
+            const started = await serve(port);
+            if (closed) {
+              await started.close();
+              return;
+            }
+            server = started;
+          } else {
+            const s = server;
+            server = null;
+            await s?.close();
+          }
+          logger.info({ port, online }, "link changed");
+        });
+      return linkChange;
     },
     get online() {
       return server !== null;
@@ -153,6 +167,7 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      await linkChange.catch(() => undefined);
       await server?.close();
       server = null;
     },
