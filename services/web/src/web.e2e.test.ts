@@ -119,6 +119,32 @@ describe("a technician", () => {
   });
 });
 
+describe("moving on before a slow answer arrives", () => {
+  it("keeps the view the user moved to, not the one whose data came late", async () => {
+    const page = await bed.page();
+    await logIn(page, url(), "technician");
+    await drawn(page, "institution", "en");
+    await page.evaluate(`location.hash = "#/institution/${CENTRE}"`);
+    await drawn(page, "institution", "en", CENTRE);
+    // The foyer's figures take 1.5 s; meanwhile the technician goes back to the centre.
+    let released = false;
+    await page.route(`**/api/v1/institutions/${FOYER}/summary`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      released = true;
+      await route.continue();
+    });
+    await page.evaluate(`location.hash = "#/institution/${FOYER}"`);
+    await page.evaluate(`location.hash = "#/institution/${CENTRE}"`);
+    await drawn(page, "institution", "en", CENTRE);
+    await expect.poll(() => released, { timeout: 5000 }).toBe(true);
+    await page.waitForTimeout(300); // the late answer has been handled by now
+    expect(await page.getByTestId("institution-name").textContent()).toBe(
+      "Centre pour personnes handicapées, Sidi Bou Othmane",
+    );
+    expect(await page.locator("main").getAttribute("data-id")).toBe(CENTRE);
+  });
+});
+
 describe("the language switch", () => {
   it("turns the layout right to left in Arabic and back", async () => {
     const page = await bed.page();

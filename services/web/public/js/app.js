@@ -76,7 +76,15 @@ async function render() {
     loginView(main, { onLogin });
     return;
   }
-  const ctx = { me: state.me, onResize: (fn) => (state.redraw = fn) };
+  // `current` tells a view whose data arrived after the user moved on not to draw over the new view.
+  const current = () => mine === renderSeq;
+  const ctx = {
+    me: state.me,
+    current,
+    onResize: (fn) => {
+      if (current()) state.redraw = fn;
+    },
+  };
   const r = route();
   try {
     if (r.page === "programme" && state.me.can.programme) await programmeView(main, ctx);
@@ -85,7 +93,7 @@ async function render() {
     else if (r.page === "reports") reportsView(main, ctx);
     else location.replace(home(state.me));
   } catch (err) {
-    if (state.me) showError(main, err);
+    if (state.me && current()) showError(main, err);
   }
   if (mine !== renderSeq) return;
   main.dataset.id = r.id ?? "";

@@ -61,6 +61,7 @@ export async function alertsView(main, ctx) {
   const names = new Map(ctx.me.institutions.map((i) => [i.id, nameOf(i, lang)]));
   const refresh = () => alertsView(main, ctx).catch((err) => showError(main, err));
   const list = await api.alerts({ lang, ...(showAll ? {} : { state: "open" }) });
+  if (!ctx.current()) return;
   const toggle = (all, key) =>
     h(
       "button",

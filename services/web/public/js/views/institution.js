@@ -193,6 +193,7 @@ function charts(s, boxes) {
 
 export async function institutionView(main, ctx, id) {
   const s = await api.summary(id);
+  if (!ctx.current()) return;
   const lang = language();
   const boxes = {
     power: h("div", { class: "chart", "data-testid": "chart-power" }),

@@ -102,8 +102,9 @@ function table(p, lang) {
   );
 }
 
-export async function programmeView(main) {
+export async function programmeView(main, ctx) {
   const p = await api.programme();
+  if (!ctx.current()) return;
   const lang = language();
   const ranked = [...p.institutions].sort(
     (a, b) => (b.savings_month_mad ?? -1) - (a.savings_month_mad ?? -1),
