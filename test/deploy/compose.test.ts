@@ -101,6 +101,19 @@ describe("docker-compose.yml references", () => {
     );
   });
 
+  it("a service waited for as healthy has a healthcheck; one waited for as completed runs once", () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      const deps = (svc.depends_on ?? {}) as Record<string, { condition?: string }>;
+      for (const [dep, { condition }] of Object.entries(deps)) {
+        const target = compose.services[dep] ?? {};
+        if (condition === "service_healthy")
+          expect(target.healthcheck, `${name} waits for ${dep} to be healthy`).toBeDefined();
+        if (condition === "service_completed_successfully")
+          expect(["no", "on-failure"], `${name} waits for ${dep} to complete`).toContain(target.restart);
+      }
+    }
+  });
+
   it("every depends_on names a service, every named volume is declared", () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const dep of Object.keys((svc.depends_on as Record<string, unknown>) ?? {})) {

@@ -74,8 +74,9 @@ export function addMqttOptions(command: Command): Command {
 export const MQTT_HELP = `
 MQTT (optional): with --mqtt-url, batches published by gateways on jisr/<institution>/<gateway>/points
 (QoS 1, MQTT 5 user property "authorization: Bearer <token>") are checked like HTTP writes and stored;
-the token must belong to the topic's institution. Several instances share the load through the
-shared subscription $share/jisr-ingest/jisr/+/+/points.
+the token must belong to the topic's institution. One instance takes a plain subscription, which the
+broker queues for while it is away; several share the load with --mqtt-group jisr-ingest
+($share/jisr-ingest/jisr/+/+/points; see services/ingestion/src/mqtt/README.md for the broker's part).
   jisr ingest --port 8080 --influx-url http://127.0.0.1:8086 --tokens tokens.json --mqtt-url mqtt://broker:1883`;
 
 /** The `mqtt` option of startIngestion, or every problem of the MQTT options. */
