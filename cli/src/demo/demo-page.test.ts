@@ -20,7 +20,7 @@ const IDS = DEMO_INSTITUTIONS.map((i) => i.id);
 const FOYER = "foyer-ben-guerir";
 // Availability is a number only once a demand window holds data: the evening window opens at 18:00 local.
 const SIM_START = Date.UTC(2026, 5, 21, 17, 0);
-// The analytics job runs every 15 s wall and the alert rules every 30 s wall: room for a few passes each.
+// The analytics job runs every 15 s wall and the alert rules every 5 s wall: room for a few passes each.
 const WAIT = { timeout: 90_000, interval: 1_000 };
 // Service temperatures of institutions.yaml (the Maison d'enfants takes the default).
 const SERVICE_C: Record<string, number> = {
@@ -197,9 +197,23 @@ describe("jisr demo: the web page", () => {
     }
     expect(await refused("api/v1/programme/summary", cookie)).toBe("JISR_ERR_FORBIDDEN_ROLE");
 
-    // Other institutions do have alerts (the technician sees them); the manager's list holds none of them.
-    const technician = await login("technician");
-    expect((await alerts("", technician.cookie)).filter((a) => a.institution !== FOYER)).not.toEqual([]);
-    expect((await alerts("", cookie)).filter((a) => a.institution !== FOYER)).toEqual([]);
-  });
+    // Another institution has an alert (its inverter trips here, so this test stands alone): the
+    // technician sees it, the manager's list holds none of it.
+    const other = IDS.find((id) => id !== FOYER) as string;
+    const faultUrl = `${demo.control.url}/devices/${encodeURIComponent(`${other}/inverter-1`)}/faults`;
+    const json = { "content-type": "application/json" };
+    expect((await fetch(faultUrl, { method: "POST", headers: json, body: '{"fault":"trip"}' })).status).toBe(
+      200,
+    );
+    try {
+      const technician = await login("technician");
+      await vi.waitFor(async () => {
+        const seen = await alerts(`institution=${other}&state=open`, technician.cookie);
+        expect(seen.map((a) => a.rule)).toContain("inverter_fault");
+      }, WAIT);
+      expect((await alerts("", cookie)).filter((a) => a.institution !== FOYER)).toEqual([]);
+    } finally {
+      await fetch(faultUrl, { method: "DELETE" });
+    }
+  }, 120_000);
 });

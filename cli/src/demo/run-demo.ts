@@ -175,7 +175,10 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
     cleanups.push(() => analytics.stop());
     const alerting = await startAlerting({
       store,
-      config: parseAlertingConfig(alertingYaml(institutions), { source: "(demo)", baseDir: dir }),
+      config: parseAlertingConfig(alertingYaml(institutions, opts.speed, opts.pollMs), {
+        source: "(demo)",
+        baseDir: dir,
+      }),
       logger: opts.logger.child({ component: "alerting" }),
       clock: clock.now,
       api: false,
@@ -248,7 +251,7 @@ const DEMO_USERS: ReadonlyArray<{
 ];
 
 /** The alerting configuration of the demo sites, parsed by the same loader as a user's file. */
-function alertingYaml(institutions: readonly DemoInstitution[]): string {
+function alertingYaml(institutions: readonly DemoInstitution[], speed: number, pollMs: number): string {
   const sites = institutions.map(
     (inst) => `
   - id: ${inst.id}
@@ -260,12 +263,29 @@ function alertingYaml(institutions: readonly DemoInstitution[]): string {
       solar_water_heaters:
         swh-1: {}`,
   );
+  // The silence rules count sun minutes; a faster sun makes each health beat and each poll longer in sun
+  // time, so their thresholds grow with it: 15 missed beats, as on a real site (capped at a day).
+  const sunMinutes = (wallMs: number) => (wallMs * speed) / 60_000;
+  const silentAfter = (beatWallMs: number, floorMin: number) =>
+    Math.min(24 * 60, Math.max(floorMin, Math.ceil(15 * sunMinutes(beatWallMs))));
   // Every 5 wall seconds (5 sun minutes at speed 60): an injected fault shows on the page within seconds.
   return `state_file: alerting.sqlite
 evaluation_interval: 5s
+rules:
+  site_silent: { after_min: ${silentAfter(healthIntervalMs(speed), 15)} }
+  device_silent: { after_min: ${silentAfter(pollMs, 30)} }
 institutions:${sites.join("")}
 recipients: []
 `;
+}
+
+/**
+ * Health every sun minute, as a real gateway reports every wall minute: the alert rules judge silence on
+ * the sun clock, and at speed 60 a wall-minute report would look like an hour of silence. Not under a
+ * second of wall time, the gateway's minimum.
+ */
+function healthIntervalMs(speed: number): number {
+  return Math.max(1000, Math.round(60_000 / speed));
 }
 
 /** The gateway's configuration, written as a user would write it, and parsed by the same loader. */
@@ -277,9 +297,7 @@ function gatewayYaml(
   dataDir: string,
   speed: number,
 ): string {
-  // Health every sun minute, as a real gateway reports every wall minute: the alert rules judge silence
-  // on the sun clock, and at speed 60 a wall-minute report would look like an hour of silence.
-  const healthMs = Math.max(1000, Math.round(60_000 / speed));
+  const healthMs = healthIntervalMs(speed);
   return `
 institution: ${inst.id}
 gateway_id: gateway-${inst.id}
