@@ -14,6 +14,9 @@ const influxDatasource = z.strictObject({
   type: z.literal("influxdb"),
   access: z.literal("proxy"),
   url: z.string().min(1),
+  /** InfluxDB 1.x user (Grafana's `user` key for InfluxQL); its password goes in secureJsonData. */
+  user: z.string().optional(),
+  secureJsonData: z.strictObject({ password: z.string() }).optional(),
   isDefault: z.boolean().optional(),
   jsonData: z.strictObject({
     /** InfluxQL, the language every InfluxDB generation answers on /query. */
