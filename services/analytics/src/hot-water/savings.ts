@@ -2,8 +2,9 @@
  * What the solar heat saved (DOMAIN.md §2.3, D): had there been no sun, the backup would have supplied
  * the same heat, so it avoided Q_solar / η_backup of backup energy. Butane is priced here, at the bottle
  * price in force on the day, with the state subsidy avoided reported apart. Electric backup is NOT priced
- * here: the kWh avoided go to the savings job, which prices them through the bill counterfactual
- * (progressive and selective brackets make a flat kWh price wrong).
+ * here: the kWh avoided go to the savings job, which prices them through the bill counterfactual, after
+ * the PV's self-consumption (jobs/hot-water-step.ts; progressive and selective brackets make a flat kWh
+ * price wrong, and make two savings priced against the same bill not add up).
  */
 import { type BackupSettings, bottlePriceOn } from "./backup-schema.js";
 

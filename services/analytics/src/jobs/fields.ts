@@ -14,7 +14,8 @@ import {
   type MeteredCounter,
   type MeteredEnergy,
   meteredCompleteness,
-  selfConsumedWh,
+  selfConsumption,
+  selfKnownAt,
   sumWh,
 } from "./metered.js";
 
@@ -30,17 +31,19 @@ export function energyFields(m: MeteredEnergy, from: number, to: number, co2KgPe
   const pv = sumWh(m.pv, m, from, to);
   const imported = sumWh(m.import, m, from, to);
   const exported = sumWh(m.export, m, from, to);
-  const self = selfConsumedWh(m, from, to);
+  // Over the hours where PV and export are both known only, so that a month is the sum of its days and
+  // a grid meter's outage does not turn the PV of its hours into self-consumption.
+  const self = selfConsumption(m, from, to);
   const fields: Fields = { completeness: round(meteredCompleteness(m, from, to), 4) };
   if (pv !== undefined) fields.pv_energy_wh = round(pv, 1);
   if (imported !== undefined) fields.import_wh = round(imported, 1);
   if (exported !== undefined) fields.export_wh = round(exported, 1);
-  if (self !== undefined && exported !== undefined) {
-    fields.self_consumed_wh = round(self, 1);
-    if (pv !== undefined && pv > 0) fields.self_consumption_pct = round((self / pv) * 100, 2);
+  if (self !== undefined) {
+    fields.self_consumed_wh = round(self.selfWh, 1);
+    if (self.pvWh > 0) fields.self_consumption_pct = round((self.selfWh / self.pvWh) * 100, 2);
     // Every PV kWh, used on site or exported, is a kWh the grid did not generate.
-    fields.co2_avoided_kg = round(((self + exported) / 1000) * co2KgPerKwh, 3);
-    if (imported !== undefined) fields.consumption_wh = round(imported + self, 1);
+    fields.co2_avoided_kg = round(((self.selfWh + self.exportWh) / 1000) * co2KgPerKwh, 3);
+    if (self.consumptionWh !== undefined) fields.consumption_wh = round(self.consumptionWh, 1);
   } else if (pv !== undefined && m.export === undefined) {
     // No grid meter: PV energy is still known, and avoids the same CO2 whether used or exported.
     fields.co2_avoided_kg = round((pv / 1000) * co2KgPerKwh, 3);
@@ -48,16 +51,29 @@ export function energyFields(m: MeteredEnergy, from: number, to: number, co2KgPe
   return fields;
 }
 
-function hourlyKwh(c: MeteredCounter | undefined, m: MeteredEnergy, from: number, to: number): HourlyKwh[] {
+/** The kWh of `c` per hour of [from, to), in the hours `keep` accepts (default: all). */
+function hourlyKwh(
+  c: MeteredCounter | undefined,
+  m: MeteredEnergy,
+  from: number,
+  to: number,
+  keep: (h: number) => boolean = () => true,
+): HourlyKwh[] {
   if (!c) return [];
   const [first, last] = hourRange(m, from, to);
   const out: HourlyKwh[] = [];
-  for (let h = first; h < last; h++)
-    out.push({ start: m.from + h * HOUR_MS, kwh: (c.energy.wh[h] as number) / 1000 });
+  for (let h = first; h < last; h++) {
+    if (keep(h)) out.push({ start: m.from + h * HOUR_MS, kwh: (c.energy.wh[h] as number) / 1000 });
+  }
   return out;
 }
 
-/** The month to date [monthFrom, to) through the tariff: both bills and the savings, or what is known. */
+/**
+ * The month to date [monthFrom, to) through the tariff: both bills and the savings, or what is known.
+ * The bill with solar is that of every metered import; self-consumption and export (their income, the
+ * export cap's share) count only the hours where PV and export are both known, as the energy fields do:
+ * an hour without one of them adds nothing to the savings.
+ */
 export function monthToDate(
   m: MeteredEnergy,
   tariff: Tariff,
@@ -67,14 +83,10 @@ export function monthToDate(
 ): { savings?: Savings; billWithSolar?: number } {
   if (sumWh(m.import, m, month.from, to) === undefined) return {};
   const imports = hourlyKwh(m.import, m, month.from, to);
-  if (sumWh(m.pv, m, month.from, to) === undefined || sumWh(m.export, m, month.from, to) === undefined) {
-    return { billWithSolar: bill(imports, tariff, month.label).total.ttc };
-  }
-  const metered = {
-    import: imports,
-    export: hourlyKwh(m.export, m, month.from, to),
-    production: hourlyKwh(m.pv, m, month.from, to),
-  };
+  const known = (h: number) => selfKnownAt(m, h);
+  const production = hourlyKwh(m.pv, m, month.from, to, known);
+  if (production.length === 0) return { billWithSolar: bill(imports, tariff, month.label).total.ttc };
+  const metered = { import: imports, export: hourlyKwh(m.export, m, month.from, to, known), production };
   const s = savings(metered, tariff, month.label, yearBefore);
   return { savings: s, billWithSolar: s.withSolar.total.ttc };
 }
@@ -87,11 +99,13 @@ export function savingsDailyFields(
   mtd: ReturnType<typeof monthToDate>,
   before: ReturnType<typeof monthToDate> | undefined,
   completeness: number,
+  partial: boolean,
 ): Fields | undefined {
   if (mtd.billWithSolar === undefined) return undefined;
   const fields: Fields = { bill_with_solar_mad: mtd.billWithSolar, completeness: round(completeness, 4) };
   const s = mtd.savings;
   if (!s) return fields;
+  fields.partial = partial;
   const prev = before?.savings;
   fields.bill_without_solar_mad = s.withoutSolar.total.ttc;
   fields.savings_mtd_mad = s.total;
@@ -101,15 +115,20 @@ export function savingsDailyFields(
   return fields;
 }
 
-/** The fields of `savings_monthly` from the month to date at its last computed day. */
+/**
+ * The fields of `savings_monthly` from the month to date at its last computed day. `partial` (here and
+ * daily): the period has hours the savings left out (metered.ts, leavesOutHours).
+ */
 export function savingsMonthlyFields(
   mtd: ReturnType<typeof monthToDate>,
   completeness: number,
+  partial: boolean,
 ): Fields | undefined {
   if (mtd.billWithSolar === undefined) return undefined;
   const fields: Fields = { bill_with_solar_mad: mtd.billWithSolar, completeness: round(completeness, 4) };
   const s = mtd.savings;
   if (!s) return fields;
+  fields.partial = partial;
   fields.bill_without_solar_mad = s.withoutSolar.total.ttc;
   fields.savings_mad = s.total;
   fields.export_income_mad = s.exportIncome.amount;

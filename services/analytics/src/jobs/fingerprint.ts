@@ -1,7 +1,9 @@
 /**
- * Which local days received data since the last look. The Store keeps no arrival time, so a day is
- * summarised by how many raw readings it holds per device (1-hour `count` buckets folded into local
- * days): a gateway replaying an outage adds readings, which changes the count of the days they belong to.
+ * Which local days received data since the last look. The Store keeps no arrival time, so the data is
+ * summarised by how many raw readings each source (measurement, field and device) holds per hour: a gateway
+ * replaying an outage adds readings, which changes the counts of the hours they belong to. Sources are kept
+ * apart because each counter's gaps are its own: a grid meter silent for three days while the inverters
+ * keep reporting has its own last reading before the gap, days back.
  * One query per source field for all institutions, so looking at ten days every few minutes stays cheap.
  */
 import type { Store } from "@jisr/core/store/types";
@@ -9,8 +11,8 @@ import { HOUR_MS, localDayOf } from "@jisr/core/time/local-time";
 import type { InstitutionsConfig } from "../config/load.js";
 import { aggregateInChunks } from "./read-series.js";
 
-/** institution → local day → a text that changes whenever the day's readings change in number. */
-export type DayFingerprints = Map<string, Map<string, string>>;
+/** institution → source ("measurement.field/device") → hour start (epoch ms) → raw readings in that hour. */
+export type Fingerprints = Map<string, Map<string, Map<number, number>>>;
 
 interface Source {
   measurement: string;
@@ -31,15 +33,15 @@ function sourcesOf(config: InstitutionsConfig): Source[] {
   return sources;
 }
 
-/** Fingerprints of the local days in [from, to) (both local midnights). */
-export async function dayFingerprints(
+/** Readings per source and hour over [from, to) (local midnights), per institution. */
+export async function readingFingerprints(
   store: Store,
   config: InstitutionsConfig,
   from: number,
   to: number,
-): Promise<DayFingerprints> {
+): Promise<Fingerprints> {
   const ids = new Set(config.institutions.map((i) => i.id));
-  const counts = new Map<string, Map<string, Map<string, number>>>();
+  const out: Fingerprints = new Map();
   for (const src of sourcesOf(config)) {
     const series = await aggregateInChunks(
       store,
@@ -51,47 +53,42 @@ export async function dayFingerprints(
       const institution = s.tags.institution ?? "";
       if (!ids.has(institution)) continue;
       const key = `${src.measurement}.${src.field}/${s.tags.device ?? ""}`;
-      const days = counts.get(institution) ?? new Map<string, Map<string, number>>();
-      counts.set(institution, days);
-      for (const p of s.points) {
-        const day = localDayOf(p.time, config.timeZone);
-        const perKey = days.get(day) ?? new Map<string, number>();
-        days.set(day, perKey);
-        perKey.set(key, (perKey.get(key) ?? 0) + p.value);
-      }
+      const sources = out.get(institution) ?? new Map<string, Map<number, number>>();
+      out.set(institution, sources);
+      const hours = sources.get(key) ?? new Map<number, number>();
+      sources.set(key, hours);
+      // An empty hour may come back as 0 or not at all: both mean no reading.
+      for (const p of s.points) if (p.value > 0) hours.set(p.time, (hours.get(p.time) ?? 0) + p.value);
     }
-  }
-  const out: DayFingerprints = new Map();
-  for (const [institution, days] of counts) {
-    const texts = new Map<string, string>();
-    for (const [day, perKey] of days) {
-      texts.set(
-        day,
-        [...perKey]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, n]) => `${k}=${n}`)
-          .join(","),
-      );
-    }
-    out.set(institution, texts);
   }
   return out;
 }
 
 /**
- * The first day to recompute for one institution: the earliest day whose fingerprint changed, moved back
- * to the last earlier day that holds readings, because energy across a gap is spread over the gap (a
- * reading that ends a gap changes the days the gap covers). Undefined when nothing changed.
+ * The first day to recompute for one institution (`days`: the window, oldest first), or undefined when
+ * nothing changed. Per source, the first hour whose count changed: the energy up to its first new reading
+ * is spread from the source's reading before, so when the day holds no earlier reading of that source the
+ * recomputation starts at the source's last earlier day with readings (the start of its gap), or at the
+ * window's first day when the window holds none.
  */
 export function firstChangedDay(
   days: readonly string[],
-  before: ReadonlyMap<string, string> | undefined,
-  now: ReadonlyMap<string, string> | undefined,
+  before: ReadonlyMap<string, ReadonlyMap<number, number>> | undefined,
+  now: ReadonlyMap<string, ReadonlyMap<number, number>> | undefined,
+  timeZone: string,
 ): string | undefined {
-  const changed = days.findIndex((d) => (before?.get(d) ?? "") !== (now?.get(d) ?? ""));
-  if (changed < 0) return undefined;
-  for (let i = changed - 1; i >= 0; i--) {
-    if ((now?.get(days[i] as string) ?? "") !== "") return days[i];
+  let first: string | undefined;
+  const keys = new Set([...(before?.keys() ?? []), ...(now?.keys() ?? [])]);
+  for (const key of keys) {
+    const was = before?.get(key);
+    const is = now?.get(key);
+    const hours = [...new Set([...(was?.keys() ?? []), ...(is?.keys() ?? [])])].sort((a, b) => a - b);
+    const changed = hours.find((h) => (was?.get(h) ?? 0) !== (is?.get(h) ?? 0));
+    if (changed === undefined) continue;
+    const earlier = hours.filter((h) => h < changed && (is?.get(h) ?? 0) > 0).at(-1);
+    // The day of the source's reading before the change: the same day, or the one where its gap starts.
+    const from = earlier === undefined ? (days[0] as string) : localDayOf(earlier, timeZone);
+    if (first === undefined || from < first) first = from;
   }
-  return days[0];
+  return first;
 }

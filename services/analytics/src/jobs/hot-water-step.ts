@@ -1,10 +1,12 @@
 /**
  * Hot water in the job: read each solar water heater's series through the Store, hand them to the
  * hot-water helpers (hot-water/daily.ts, monthly.ts), and price an electric backup's avoided kWh through
- * the bill, as the PV savings are: the hot-water saving of a month to date is
- * bill(import + avoided backup kWh) − bill(import), the solar heat's value on top of what was really
- * imported. The avoided kWh of a day are spread evenly over its hours (a time-of-use tariff then sees an
- * average day; bracket tariffs only see the month's total).
+ * the bill, after the PV (tariff/savings.ts `jointSavings`): the hot-water saving of a month to date is
+ * bill(import + self-consumed PV + avoided) − bill(import + self-consumed PV), so that it adds up with the
+ * PV's bill saving (savings_*) to the joint saving, bill(import + self-consumed + avoided) − bill(import);
+ * pricing both against the actual bill does not, the brackets being selective. The avoided kWh of a day
+ * are spread evenly over its hours (a time-of-use tariff then sees an average day; bracket tariffs only
+ * see the month's total).
  */
 import type { Store } from "@jisr/core/store/types";
 import { HOUR_MS, type LocalPeriod, localDay } from "@jisr/core/time/local-time";
@@ -14,10 +16,10 @@ import { type HotWaterDaily, hotWaterDaily } from "../hot-water/daily.js";
 import { type HotWaterMonthly, monthlyFromDays } from "../hot-water/monthly.js";
 import type { HotWaterSettings } from "../hot-water/settings-schema.js";
 import type { HeatMeterFields, HotWaterFields, HotWaterReadings, Sample } from "../hot-water/types.js";
-import { bill } from "../tariff/bill.js";
 import { centimes, mad } from "../tariff/money.js";
+import { jointSavings, type MeteredHours } from "../tariff/savings.js";
 import type { HourlyKwh } from "../tariff/types.js";
-import { COUNTER_BUCKET_MS, type MeteredEnergy, sumWh } from "./metered.js";
+import { COUNTER_BUCKET_MS, type MeteredCounter, type MeteredEnergy, sumWh } from "./metered.js";
 import { readCounterWindow, readMinutes, type SeriesSource } from "./read-series.js";
 
 /** Longest a reading holds (settings.sampleHoldMinutes ≤ 180): read that much before the window. */
@@ -143,6 +145,12 @@ export function hotWaterMonth(
   return { daily, monthly: monthlyFromDays(month.label, daily, timeZone) };
 }
 
+/**
+ * Sets each day's `savings_mad`: the increase of the month-to-date hot-water saving (so the days add up to
+ * the month), or nothing when it cannot be computed: no avoided kWh that day, no import since the 1st, or
+ * a PV plant whose self-consumption is unknown (the hot-water part is what remains after the PV's, and
+ * savings_* leaves the PV's out then too).
+ */
 function priceElectricBackup(
   inst: Institution,
   daily: HotWaterDaily[],
@@ -159,28 +167,42 @@ function priceElectricBackup(
       const hours = Math.round((day.to - day.from) / HOUR_MS);
       for (let h = 0; h < hours; h++) avoided.push({ start: day.from + h * HOUR_MS, kwh: wh / 1000 / hours });
     }
-    const imports = importHours(metered, month.from, day.to);
-    if (!imports || wh === undefined) continue;
-    const mtd =
-      centimes(bill(addHours(imports, avoided), inst.tariff, month.label).total.ttc) -
-      centimes(bill(imports, inst.tariff, month.label).total.ttc);
+    const mtdHours = wh === undefined ? undefined : meteredHours(metered, month.from, day.to);
+    if (!mtdHours) {
+      // A cached day keeps the object of an earlier run: drop a figure that no longer holds.
+      delete d.fields.savings_mad;
+      continue;
+    }
+    const mtd = centimes(jointSavings(mtdHours, avoided, inst.tariff, month.label).hotWater);
     d.fields.savings_mad = mad(mtd - before);
     before = mtd;
   }
 }
 
-function importHours(m: MeteredEnergy, from: number, to: number): HourlyKwh[] | undefined {
-  if (!m.import || sumWh(m.import, m, from, to) === undefined) return undefined;
+/**
+ * Import, export and PV production per hour of [from, to), as fields.ts hands them to the PV savings, or
+ * undefined when a series the PV savings need is unknown. Without a PV plant nothing is self-consumed.
+ */
+function meteredHours(m: MeteredEnergy, from: number, to: number): MeteredHours | undefined {
+  const imported = hoursOf(m.import, m, from, to);
+  if (!imported) return undefined;
+  if (!m.pv) return { import: imported, export: [], production: [] };
+  const [exported, produced] = [hoursOf(m.export, m, from, to), hoursOf(m.pv, m, from, to)];
+  if (!exported || !produced) return undefined;
+  return { import: imported, export: exported, production: produced };
+}
+
+function hoursOf(
+  c: MeteredCounter | undefined,
+  m: MeteredEnergy,
+  from: number,
+  to: number,
+): HourlyKwh[] | undefined {
+  if (!c || sumWh(c, m, from, to) === undefined) return undefined;
   const out: HourlyKwh[] = [];
   for (let t = from; t < to; t += HOUR_MS) {
     const h = Math.round((t - m.from) / HOUR_MS);
-    out.push({ start: t, kwh: (m.import.energy.wh[h] ?? 0) / 1000 });
+    out.push({ start: t, kwh: (c.energy.wh[h] ?? 0) / 1000 });
   }
   return out;
-}
-
-function addHours(a: readonly HourlyKwh[], b: readonly HourlyKwh[]): HourlyKwh[] {
-  const sums = new Map<number, number>();
-  for (const s of [...a, ...b]) sums.set(s.start, (sums.get(s.start) ?? 0) + s.kwh);
-  return [...sums].map(([start, kwh]) => ({ start, kwh }));
 }

@@ -9,6 +9,7 @@ import { addDays, daysOfMonth, HOUR_MS, localDay, localMonth, MINUTE_MS } from "
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixtureConfig, fixturePoints, SITE } from "./job-fixture.js";
+import { MonthCache } from "./month-cache.js";
 import { MEASUREMENTS } from "./points.js";
 import { runAnalytics } from "./run.js";
 import { startAnalyticsScheduler } from "./scheduler.js";
@@ -75,6 +76,25 @@ function recording(
 
 async function writeInBatches(store: Store, points: Point[]): Promise<void> {
   for (let i = 0; i < points.length; i += 20_000) await store.write(points.slice(i, i + 20_000));
+}
+
+/** The fixture's points in [from, to), without the grid meter's in [silent[0], silent[1]). */
+function withSilentMeter(from: number, to: number, silent: [number, number]): Point[] {
+  return fixturePoints({ from, to }, BASE).filter(
+    (p) => p.measurement !== "grid_meter" || p.time < silent[0] || p.time >= silent[1],
+  );
+}
+
+/** The energy and savings points of November's first `days` days and of the month, as stored. */
+async function monthPoints(store: Store, days: number) {
+  const daily = async (m: string) =>
+    Promise.all(Array.from({ length: days }, (_, i) => pointAt(store, m, day(i + 1).from)));
+  return {
+    energyDaily: await daily(MEASUREMENTS.energyDaily),
+    savingsDaily: await daily(MEASUREMENTS.savingsDaily),
+    energyMonthly: await pointAt(store, MEASUREMENTS.energyMonthly, NOV.from),
+    savingsMonthly: await pointAt(store, MEASUREMENTS.savingsMonthly, NOV.from),
+  };
 }
 
 export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
@@ -186,8 +206,10 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
 
       // Hot water on the 1st: outlet 50 °C ≥ 45 in every demand-window minute (06-09 and 18-22: 420 min):
       // 100 %; never ≥ 55 °C, so the hygiene check fails. Solar heat 4 h × 500 W = 2000 Wh, which an
-      // electric backup would have imported: bill(11.2 + 2 = 13.2 → 13 kWh) = 11.713 → 11.71, minus 9.91
-      // = 1.80 MAD; CO2 2 kWh × 0.7 = 1.4 kg.
+      // electric backup would have imported. Priced after the PV (the PV's bill saving is the
+      // savings_daily figure above): bill(11.2 + 5.6 + 2 = 18.8 → 19 kWh × 0.9010 = 17.119 → 17.12) minus
+      // the bill without PV, 15.32 = 1.80 MAD; CO2 2 kWh × 0.7 = 1.4 kg. (Against the metered import alone,
+      // as before, it was bill(13.2 → 13) = 11.71 − 9.91 = 1.80 too: all of it in the first slice, 0.9010.)
       expectFields(await pointAt(store, MEASUREMENTS.hotWaterDaily, day(1).from), {
         availability_pct: 100,
         unavailable_minutes: 0,
@@ -198,14 +220,22 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
         co2_avoided_kg: 1.4,
         completeness: 1,
       });
-      // The month: 60 kWh of solar heat; bill(336 + 60 = 396 kWh × 1.3817 = 547.1532 → 547.15) − 464.25 = 82.90.
+      // The month: 60 kWh of solar heat, priced after the PV's 168 kWh self-consumed: the bill without
+      // either is 336 + 168 + 60 = 564 kWh, above 510, so the whole month at 1.5958: 900.0312 → 900.03;
+      // minus the bill without PV, 696.38 = 203.65. Together with the PV's 232.13 that is
+      // 900.03 − 464.25 = 435.78, the joint saving. (It was 82.90 = bill(336 + 60 = 396 × 1.3817 →
+      // 547.15) − 464.25, priced against the metered import as if there were no PV: 232.13 + 82.90 =
+      // 315.03 missed that PV and hot water together push the month past 510 kWh.)
       expectFields(await pointAt(store, MEASUREMENTS.hotWaterMonthly, NOV.from), {
         availability_pct: 100,
         hygiene_days: 0,
         solar_heat_wh: 60_000,
-        savings_mad: 82.9,
+        savings_mad: 203.65,
         co2_avoided_kg: 42,
       });
+      const hotWaterDays = await dailyValues(store, MEASUREMENTS.hotWaterDaily, "savings_mad");
+      expect(hotWaterDays).toHaveLength(30);
+      expect(hotWaterDays.reduce((a, b) => a + b, 0)).toBeCloseTo(203.65, 6);
     });
 
     it("is idempotent: a second run writes the same points over the first", async () => {
@@ -269,9 +299,13 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       await writeInBatches(store, fixturePoints({ from: at(5, 20), to: at(8, 12) }, BASE));
       now = at(8, 12);
       const report = await scheduler.runOnce();
-      // New readings on the 5th to the 8th: recomputed from the 4th (the last day with readings before the
-      // first changed day, since energy across a gap is spread over it): 5 days × 3 + 3 monthly points.
-      expect(report.points).toBe(18);
+      // New readings on the 5th to the 8th. Energy across a gap is spread over it, so the recomputation
+      // starts on the day of each device's last reading before its first new one: 19:59 on the 5th, for
+      // every device. (It used to start on the 4th, the last day with readings before the first changed
+      // day, as readings were counted per day for all devices together; the 4th's energy ends with the
+      // reading of 23:59, timed 00:00 on the 5th, which the replay does not change.) The 5th to the 8th:
+      // 4 days × 3 + 3 monthly points.
+      expect(report.points).toBe(15);
       for (const d of [5, 6, 7]) {
         expectFields(await pointAt(store, MEASUREMENTS.energyDaily, day(d).from), {
           pv_energy_wh: 8000,
@@ -310,6 +344,151 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       // Nothing lost or doubled: the 2nd to the 4th hold their 3 × 8000 Wh between them.
       expect((await pv(2)) + (await pv(3)) + (await pv(4))).toBeCloseTo(24_000, 1);
       expect(await pv(5)).toBeCloseTo(8000, 6);
+    });
+
+    it("keeps the energy across one meter's outage when the scheduler runs through it: a full run's figures", {
+      timeout: 120_000,
+    }, async () => {
+      // Only the grid meter is silent, from 20:00 on the 5th to 10:00 on the 8th; PV and hot water keep
+      // reporting, and the meter comes back without replaying its readings. The scheduler runs on the 6th
+      // and 7th at 12:00, then on the 8th at 09:00, 12:00 and 12:05, with the readings up to each pass.
+      const silent: [number, number] = [at(5, 20), at(8, 10)];
+      const config = fixtureConfig();
+      let now = day(1).from - 3 * HOUR_MS;
+      let earliestRead = Number.POSITIVE_INFINITY;
+      const recorder = recording(
+        store,
+        () => {},
+        (q) => {
+          if (q.measurement === "pv_inverter" && q.fn !== "count")
+            earliestRead = Math.min(earliestRead, q.from);
+        },
+      );
+      const scheduler = startAnalyticsScheduler({
+        store: recorder,
+        institutions: config,
+        logger,
+        now: () => now,
+        autoStart: false,
+      });
+      for (const pass of [at(6, 12), at(7, 12), at(8, 9), at(8, 12), at(8, 12, 5)]) {
+        await writeInBatches(store, withSilentMeter(now, pass, silent));
+        now = pass;
+        earliestRead = Number.POSITIVE_INFINITY;
+        await scheduler.runOnce();
+      }
+      await scheduler.stop();
+      // The last pass, once the days of the gap were recomputed, reads from yesterday again (minus 2 h of
+      // context): the cached days hold the gap's energy.
+      expect(earliestRead).toBe(day(7).from - 2 * HOUR_MS);
+      const fromScheduler = await monthPoints(store, 8);
+      await runAnalytics({ store, institutions: config, from: "2026-11-01", to: "2026-11-08", logger, now });
+      expect(fromScheduler).toEqual(await monthPoints(store, 8));
+
+      // By hand. Counters are read as the last value of each 5 minutes, timed at the bucket's end; a counter
+      // read at minute t holds the minutes before t. The month runs from the reading of 23:59 on 31 Oct
+      // (timed 00:00 on the 1st) to the last one, 12:04 on the 8th: import minutes 1 + 7 × 960 + 480 = 7201
+      // × 700 W = 84 011.7 Wh, nothing lost across the gap.
+      const month = fromScheduler.energyMonthly;
+      expect(month?.import_wh).toBeCloseTo(84_011.7, 6);
+      // Export: PV minutes 7 × 480 + 244 (08:00-12:04 on the 8th) = 3604 × 300 W = 18 020 Wh.
+      expect(month?.export_wh).toBeCloseTo(18_020, 6);
+      // The gap runs from the reading of 19:59 on the 5th (timed 20:00) to that of 10:04 on the 8th (timed
+      // 10:05): 3725 minutes, across which the import counter rose 241 + 960 + 960 + 480 = 2641 minutes ×
+      // 700 W = 30 811.67 Wh, spread evenly. The 5th: 8400 Wh before the gap (see the test above) + 240 min
+      // of the gap = 8400 + 1985.18 = 10 385.2; the 6th and 7th: 1440 min = 11 911.1 each; the 8th: 605 min
+      // = 5004.3 (no import after 10:05: PV hours). With the 1st to the 4th (4 × 11 200): 84 011.7 again.
+      const imports = fromScheduler.energyDaily.map((f) => f?.import_wh);
+      expect(imports[4]).toBeCloseTo(10_385.2, 6);
+      expect(imports[5]).toBeCloseTo(11_911.1, 6);
+      expect(imports[6]).toBeCloseTo(11_911.1, 6);
+      expect(imports[7]).toBeCloseTo(5004.3, 6);
+      expect((imports as number[]).reduce((a, b) => a + b, 0)).toBeCloseTo(84_011.7, 6);
+    });
+
+    it("recomputes the days a counter's gap shares its energy with, when run with the scheduler's cache", {
+      timeout: 120_000,
+    }, async () => {
+      // The same outage, the job run as the scheduler runs it (with its cache) but from yesterday only, as a
+      // scheduler that missed the change would: the cached 5th and 6th must not keep their 0 Wh.
+      const silent: [number, number] = [at(5, 20), at(8, 10)];
+      const config = fixtureConfig();
+      const cache = new MonthCache();
+      const run = (from: string, now: number) =>
+        runAnalytics({ store, institutions: config, from, to: "2026-11-08", logger, now, cache });
+      await writeInBatches(store, withSilentMeter(day(1).from - 3 * HOUR_MS, at(8, 9), silent));
+      await run("2026-11-01", at(8, 9));
+      expect((await pointAt(store, MEASUREMENTS.energyDaily, day(6).from))?.import_wh).toBeUndefined();
+      await writeInBatches(store, withSilentMeter(at(8, 9), at(8, 12), silent));
+      await run("2026-11-07", at(8, 12));
+      const cached = await monthPoints(store, 8);
+      await runAnalytics({
+        store,
+        institutions: config,
+        from: "2026-11-01",
+        to: "2026-11-08",
+        logger,
+        now: at(8, 12),
+      });
+      expect(cached).toEqual(await monthPoints(store, 8));
+      // The 6th lies inside the gap: 1440 of its 3725 minutes (see the test above).
+      expect(cached.energyDaily[5]?.import_wh).toBeCloseTo(11_911.1, 6);
+    });
+
+    it("counts self-consumption only in the hours where PV and export are both known, days and month alike", {
+      timeout: 120_000,
+    }, async () => {
+      // The grid meter goes silent at 20:00 on the 5th and is still silent when the job runs at 09:00 on the
+      // 8th; PV keeps reporting.
+      await writeInBatches(
+        store,
+        withSilentMeter(day(1).from - 3 * HOUR_MS, at(8, 9), [at(5, 20), at(8, 9)]),
+      );
+      await runAnalytics({
+        store,
+        institutions: fixtureConfig(),
+        from: "2026-11-01",
+        to: "2026-11-08",
+        logger,
+        now: at(8, 9),
+      });
+      const points = await monthPoints(store, 8);
+      // Export is known on the 1st to the 5th only (the 5th's PV hours end at 16:00): 5 × 5600 Wh self-
+      // consumed, of 5 × 8000 Wh of PV in those hours: 70 %. The 6th to the 8th have PV but no export.
+      const self = points.energyDaily.map((f) => f?.self_consumed_wh);
+      expect(self).toEqual([5600, 5600, 5600, 5600, 5600, undefined, undefined, undefined]);
+      const month = points.energyMonthly;
+      expect(month?.self_consumed_wh).toBeCloseTo(28_000, 6);
+      expect(month?.self_consumption_pct).toBeCloseTo(70, 6);
+      // (28 000 + 5 × 2400) Wh × 0.7 kg/kWh = 28.0 kg, the sum of the days' 5 × 5.6 kg.
+      expect(month?.co2_avoided_kg).toBeCloseTo(28, 6);
+      // Consumption: import + self-consumed, in the hours all three are known: 4 × 16 800 + the 5th to 20:00
+      // (8400 imported + 5600 self-consumed).
+      expect(month?.consumption_wh).toBeCloseTo(4 * 16_800 + 14_000, 6);
+      // PV itself is known all along: 7 × 8000 + 08:00-08:59 on the 8th (the reading of 08:59 holds 59
+      // minutes) = 56 983.3 Wh.
+      expect(month?.pv_energy_wh).toBeCloseTo(56_983.3, 6);
+
+      // Savings over the known hours. Import: 4 × 11.2 + 8.4 (the 5th to 20:00) = 53.2 kWh, billed 53 ×
+      // 0.9010 = 47.753 → 47.75 MAD; without solar 53.2 + 28 = 81.2 → 81 × 0.9010 = 72.981 → 72.98 (25.23
+      // saved); export 12 kWh, paid up to 20 % of the 40 kWh produced in those hours = 8 kWh × 0.50 = 4.00;
+      // saving 29.23 MAD, export share 12 / 40 = 30 %. Partial: hours with PV but no grid meter were left out.
+      expectFields(points.savingsMonthly, {
+        bill_with_solar_mad: 47.75,
+        bill_without_solar_mad: 72.98,
+        savings_mad: 29.23,
+        export_income_mad: 4,
+        export_share_pct: 30,
+        partial: true,
+      });
+      // The days add up to the month; the 6th and 7th add nothing (nothing known there to save).
+      const daily = points.savingsDaily.map((f) => f?.savings_mad as number);
+      expect(daily.reduce((a, b) => a + b, 0)).toBeCloseTo(29.23, 6);
+      expect(daily[5]).toBe(0);
+      expect(daily[6]).toBe(0);
+      // The 4th is whole; the 5th lacks the meter from 20:00.
+      expect(points.savingsDaily[3]?.partial).toBe(false);
+      expect(points.savingsDaily[4]?.partial).toBe(true);
     });
 
     it("serves the days before yesterday from its cache: same points, fewer reads", async () => {

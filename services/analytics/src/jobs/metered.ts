@@ -6,9 +6,9 @@
 import type { Store } from "@jisr/core/store/types";
 import { HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
 import type { CounterLimits, Institution, InstitutionsConfig } from "../config/load.js";
-import type { CounterOptions } from "../energy/counter.js";
+import type { CounterOptions, CounterReading } from "../energy/counter.js";
 import { completeness, type HourlyEnergy, hourlyEnergy } from "../energy/hourly.js";
-import { aggregateInChunks, readCounterWindow, type SeriesSource } from "./read-series.js";
+import { aggregateInChunks, type DeviceSeries, readCounterWindow, type SeriesSource } from "./read-series.js";
 
 /** Context read on both sides of a window; beyond it, a coarse search (read-series.ts). */
 const CONTEXT_MS = 2 * HOUR_MS;
@@ -23,6 +23,11 @@ export interface MeteredCounter {
   /** Raw readings per hour of the window, per device (completeness). */
   counts: Map<string, number[]>;
   devices: string[];
+  /**
+   * Freshly read windows only: the intervals [from, to] between two readings of a device further apart
+   * than the configured gap (and no further than the longest one), whose energy is spread over them.
+   */
+  gaps?: Array<[number, number]>;
 }
 
 export interface MeteredEnergy {
@@ -60,6 +65,7 @@ export async function readMetered(
       energy: hourlyEnergy(series, options, from, hours),
       counts: await hourlyCounts(store, src, from, hours),
       devices,
+      gaps: gapsOf(series, cfg.gapMs, cfg.maxGapMs),
     };
   };
   const metered: MeteredEnergy = { from, hours, readingIntervalMs: inst.readingIntervalMs };
@@ -97,15 +103,98 @@ export function sumWh(
   return known ? sum : undefined;
 }
 
-/** Σ per hour of max(0, pv − export): the PV energy used on site (an hour cannot export more than it makes). */
-export function selfConsumedWh(m: MeteredEnergy, from: number, to: number): number | undefined {
-  if (sumWh(m.pv, m, from, to) === undefined || sumWh(m.export, m, from, to) === undefined) return undefined;
+/** Whether any increment of `c` reaches hour `h` of the window (no counter: never). */
+export function coveredAt(c: MeteredCounter | undefined, h: number): boolean {
+  return c?.energy.covered[h] === true;
+}
+
+/** Whether hour `h` has both PV and export data: only then is its self-consumption known. */
+export function selfKnownAt(m: MeteredEnergy, h: number): boolean {
+  return coveredAt(m.pv, h) && coveredAt(m.export, h);
+}
+
+export interface SelfConsumption {
+  /** Σ max(0, pv − export) over the hours where PV and export are both known (selfKnownAt). */
+  selfWh: number;
+  /** PV and export over those same hours. */
+  pvWh: number;
+  exportWh: number;
+  /** Σ import + self-consumed over the hours where import is known as well; undefined when there is none. */
+  consumptionWh?: number;
+}
+
+/**
+ * The PV energy used on site over [from, to), hour by hour (an hour cannot export more than it makes),
+ * counted only in the hours where PV and export are both known: an hour with PV but no export reading
+ * (the grid meter down) is not an hour whose PV was all used on site. Undefined when no hour is known.
+ * Being a sum over hours, a month's value is the sum of its days'.
+ */
+export function selfConsumption(m: MeteredEnergy, from: number, to: number): SelfConsumption | undefined {
   const [first, last] = hourRange(m, from, to);
-  let sum = 0;
+  let known = false;
+  const out: SelfConsumption = { selfWh: 0, pvWh: 0, exportWh: 0 };
+  let consumption: number | undefined;
   for (let h = first; h < last; h++) {
-    sum += Math.max(0, (m.pv?.energy.wh[h] as number) - (m.export?.energy.wh[h] as number));
+    if (!selfKnownAt(m, h)) continue;
+    known = true;
+    const pv = m.pv?.energy.wh[h] as number;
+    const exported = m.export?.energy.wh[h] as number;
+    const self = Math.max(0, pv - exported);
+    out.selfWh += self;
+    out.pvWh += pv;
+    out.exportWh += exported;
+    if (coveredAt(m.import, h)) consumption = (consumption ?? 0) + (m.import?.energy.wh[h] as number) + self;
   }
-  return sum;
+  if (!known) return undefined;
+  if (consumption !== undefined) out.consumptionWh = consumption;
+  return out;
+}
+
+/**
+ * Whether [from, to) holds an hour with data from some of the PV, import and export counters but not all
+ * of them: the savings leave that hour's self-consumption and export out. The window's last hour with any
+ * data is not judged (counters report a few minutes apart, so it is often reached by one counter only),
+ * nor the hours after it (the future, or no data at all: `completeness` tells).
+ */
+export function leavesOutHours(m: MeteredEnergy, from: number, to: number): boolean {
+  const counters = [m.pv, m.import, m.export];
+  if (counters.some((c) => c === undefined)) return false;
+  let lastWithData = -1;
+  for (let h = m.hours - 1; h >= 0 && lastWithData < 0; h--) {
+    if (counters.some((c) => coveredAt(c, h))) lastWithData = h;
+  }
+  const [first, last] = hourRange(m, from, to);
+  for (let h = first; h < Math.min(last, lastWithData); h++) {
+    const known = counters.filter((c) => coveredAt(c, h)).length;
+    if (known > 0 && known < counters.length) return true;
+  }
+  return false;
+}
+
+/**
+ * The start of the earliest gap of any counter of a freshly read window that spans `at` (starts before it
+ * and ends after it): the energy of the hours after `at` is then spread back to that start.
+ */
+export function gapStartAcross(fresh: MeteredEnergy, at: number): number | undefined {
+  let start: number | undefined;
+  for (const c of [fresh.pv, fresh.import, fresh.export]) {
+    for (const [from, to] of c?.gaps ?? []) {
+      if (from < at && to > at && (start === undefined || from < start)) start = from;
+    }
+  }
+  return start;
+}
+
+function gapsOf(series: DeviceSeries, gapMs: number, maxGapMs: number): Array<[number, number]> {
+  const gaps: Array<[number, number]> = [];
+  for (const readings of series.values()) {
+    for (let i = 1; i < readings.length; i++) {
+      const [a, b] = [(readings[i - 1] as CounterReading).time, (readings[i] as CounterReading).time];
+      // Beyond the longest gap the counter is rebaselined: nothing is spread.
+      if (b - a > gapMs && b - a <= maxGapMs) gaps.push([a, b]);
+    }
+  }
+  return gaps;
 }
 
 /** Raw readings per hour of [from, from + hours h), per device: one cheap `count` query. */

@@ -1,12 +1,20 @@
 /**
  * One institution, one local month: read its raw series once, then compute every result point of the
  * month's days (energy, savings, hot water) and of the month itself. Savings are month-to-date (bills are
- * monthly), so a month is always computed from its 1st; only the days asked for are returned as daily
- * points, and the monthly point always covers the month so far.
+ * monthly), so a month is always computed from its 1st; only the days asked for (and the earlier days a
+ * counter's gap ties to them) are returned as daily points, and the monthly point always covers the month
+ * so far.
  */
 import type { Point } from "@jisr/core/point";
 import type { Store } from "@jisr/core/store/types";
-import { daysOfMonth, type LocalPeriod, localDay, localMonth } from "@jisr/core/time/local-time";
+import {
+  daysOfMonth,
+  HOUR_MS,
+  type LocalPeriod,
+  localDay,
+  localDayOf,
+  localMonth,
+} from "@jisr/core/time/local-time";
 import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import type { DeviceEvent } from "../energy/hourly.js";
@@ -14,7 +22,15 @@ import type { HotWaterDaily } from "../hot-water/daily.js";
 import type { YearBefore } from "../tariff/savings.js";
 import { energyFields, monthToDate, savingsDailyFields, savingsMonthlyFields } from "./fields.js";
 import { hotWaterMonth, readHotWater } from "./hot-water-step.js";
-import { hourRange, type MeteredEnergy, meteredCompleteness, readMetered } from "./metered.js";
+import {
+  coveredAt,
+  gapStartAcross,
+  hourRange,
+  leavesOutHours,
+  type MeteredEnergy,
+  meteredCompleteness,
+  readMetered,
+} from "./metered.js";
 import { type CachedDay, cachedDay, type MonthCache, withCachedDays } from "./month-cache.js";
 import { MEASUREMENTS, resultPoint } from "./points.js";
 
@@ -32,7 +48,10 @@ export interface MonthResult {
 }
 
 export interface MonthDays {
-  /** Daily points are returned for the days in [firstDay, lastDay]. */
+  /**
+   * Daily points are returned for the days in [firstDay, lastDay], and for the earlier days of the month
+   * that were recomputed and share a counter gap's energy with firstDay (their points are out of date).
+   */
   firstDay: string;
   lastDay: string;
   /** The month is computed through this day (its last day, or today): the monthly point covers it. */
@@ -51,13 +70,23 @@ export async function computeMonth(
   const days = daysOfMonth(month).filter((d) => d <= through);
   if (days.length === 0) return { points: [], events: [] };
   const to = localDay(days.at(-1) as string, tz).to;
-  const cached = cachedPrefix(ctx.cache, inst.id, days, firstDay);
-  const readFrom = localDay(days[cached.length] as string, tz).from;
-  const fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to);
-  const metered = withCachedDays(period.from, cached, fresh);
+  let cached = cachedPrefix(ctx.cache, inst.id, days, firstDay);
+  let readFrom = localDay(days[cached.length] as string, tz).from;
+  let fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to);
+  let metered = withCachedDays(period.from, cached, fresh);
+  // A gap that ended since those days were cached spreads energy over them: recompute them (each round
+  // drops cached days, so this ends).
+  for (let stale = staleFrom(metered, fresh, readFrom); stale !== undefined; ) {
+    cached = cached.slice(0, stale < period.from ? 0 : days.indexOf(localDayOf(stale, tz)));
+    readFrom = localDay(days[cached.length] as string, tz).from;
+    fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to);
+    metered = withCachedDays(period.from, cached, fresh);
+    stale = staleFrom(metered, fresh, readFrom);
+  }
   const yearBefore = await readYearBefore(ctx.store, inst.id, month, tz);
   const points: Point[] = [];
-  const wanted = (day: string) => day >= firstDay && day <= lastDay;
+  const writeFrom = sharingGapFrom(fresh, firstDay, days[cached.length] as string, tz);
+  const wanted = (day: string) => day >= writeFrom && day <= lastDay;
   const factor = inst.co2.gridFactorKgPerKwh;
   let before: ReturnType<typeof monthToDate> | undefined;
   let mtd: ReturnType<typeof monthToDate> = {};
@@ -68,14 +97,23 @@ export async function computeMonth(
       points.push(
         resultPoint(MEASUREMENTS.energyDaily, inst.id, p.from, energyFields(metered, p.from, p.to, factor)),
       );
-      const savings = savingsDailyFields(mtd, before, meteredCompleteness(metered, p.from, p.to));
+      const savings = savingsDailyFields(
+        mtd,
+        before,
+        meteredCompleteness(metered, p.from, p.to),
+        leavesOutHours(metered, p.from, p.to),
+      );
       if (savings) points.push(resultPoint(MEASUREMENTS.savingsDaily, inst.id, p.from, savings));
     }
     before = mtd;
   }
   const monthFields = energyFields(metered, period.from, to, factor);
   points.push(resultPoint(MEASUREMENTS.energyMonthly, inst.id, period.from, monthFields));
-  const savings = savingsMonthlyFields(mtd, meteredCompleteness(metered, period.from, to));
+  const savings = savingsMonthlyFields(
+    mtd,
+    meteredCompleteness(metered, period.from, to),
+    leavesOutHours(metered, period.from, to),
+  );
   if (savings) points.push(resultPoint(MEASUREMENTS.savingsMonthly, inst.id, period.from, savings));
   const hotWater = await hotWaterDays(ctx, inst, period, days, cached, readFrom, to, metered);
   if (hotWater) {
@@ -92,6 +130,48 @@ export async function computeMonth(
     ...(metered.export?.energy.events ?? []),
   ];
   return { points, events };
+}
+
+/**
+ * The start of the earliest gap that ends in the freshly read window and spreads energy over cached hours
+ * that have none of it (hours no increment reached: they were cached before the gap ended), or undefined.
+ * The scheduler already recomputes from a gap's start when the gap starts within its window
+ * (fingerprint.ts); this catches older gaps. Hours another device of the same counter reached (one of
+ * several inverters silent for longer than the window) are not told apart.
+ */
+function staleFrom(merged: MeteredEnergy, fresh: MeteredEnergy, readFrom: number): number | undefined {
+  if (merged.from === readFrom) return undefined;
+  let stale: number | undefined;
+  for (const [c, f] of [
+    [merged.pv, fresh.pv],
+    [merged.import, fresh.import],
+    [merged.export, fresh.export],
+  ] as const) {
+    for (const [from, to] of f?.gaps ?? []) {
+      if (from >= readFrom || to <= readFrom || (stale !== undefined && from >= stale)) continue;
+      const first = Math.max(0, Math.floor((from - merged.from) / HOUR_MS));
+      const last = Math.round((readFrom - merged.from) / HOUR_MS);
+      for (let h = first; h < last; h++) {
+        if (!coveredAt(c, h)) {
+          stale = from;
+          break;
+        }
+      }
+    }
+  }
+  return stale;
+}
+
+/**
+ * The first day to write: `firstDay`, or an earlier recomputed day (from `recomputedFrom` on) whose energy
+ * comes in part from a counter gap that also spans firstDay's start (a meter back from an outage): its
+ * stored points were computed before the gap ended.
+ */
+function sharingGapFrom(fresh: MeteredEnergy, firstDay: string, recomputedFrom: string, tz: string): string {
+  const start = gapStartAcross(fresh, localDay(firstDay, tz).from);
+  if (start === undefined) return firstDay;
+  const day = localDayOf(start, tz);
+  return day < recomputedFrom ? recomputedFrom : day < firstDay ? day : firstDay;
 }
 
 /** The cached days at the start of the month, all before `firstDay` (the days asked for are recomputed). */

@@ -1,8 +1,9 @@
 /**
  * The analytics service loop: every few minutes, recompute today and yesterday for every institution, and
- * any older day within a trailing window (10 days by default) that received data since the last pass
- * (late data after an outage: see fingerprint.ts). The first pass recomputes the whole window, since data
- * may have arrived while the service was down. Older backfills: `jisr analytics run --from ... --to ...`.
+ * any older day within a trailing window (10 days by default) that received data since the last pass, or
+ * whose energy the new data changes (a counter's gap ends: its energy is spread back to the gap's start; see
+ * fingerprint.ts, and month.ts for a gap older than the window). The first pass recomputes the whole
+ * window, since data may have arrived while the service was down. Older backfills: `jisr analytics run --from ... --to ...`.
  * Days computed once are kept in memory (month-cache.ts), so a pass reads only the days it recomputes.
  */
 import type { Store } from "@jisr/core/store/types";
@@ -16,7 +17,7 @@ import {
 } from "@jisr/core/time/local-time";
 import type { Logger } from "pino";
 import type { InstitutionsConfig } from "../config/load.js";
-import { type DayFingerprints, dayFingerprints, firstChangedDay } from "./fingerprint.js";
+import { type Fingerprints, firstChangedDay, readingFingerprints } from "./fingerprint.js";
 import { MonthCache } from "./month-cache.js";
 import { type RunReport, runAnalytics } from "./run.js";
 
@@ -46,7 +47,7 @@ export function startAnalyticsScheduler(o: AnalyticsSchedulerOptions): Analytics
   const everyMs = o.everyMs ?? 5 * 60_000;
   const windowDays = o.windowDays ?? 10;
   const now = o.now ?? Date.now;
-  let seen: DayFingerprints = new Map();
+  let seen: Fingerprints = new Map();
   const cache = new MonthCache();
   let running: Promise<RunReport> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -57,7 +58,7 @@ export function startAnalyticsScheduler(o: AnalyticsSchedulerOptions): Analytics
     const tz = o.institutions.timeZone;
     const today = localDayOf(at, tz);
     const days = daysBetween(addDays(today, 1 - windowDays), today);
-    const fresh = await dayFingerprints(
+    const fresh = await readingFingerprints(
       o.store,
       o.institutions,
       localDay(days[0] as string, tz).from,
@@ -66,7 +67,7 @@ export function startAnalyticsScheduler(o: AnalyticsSchedulerOptions): Analytics
     const yesterday = addDays(today, -1);
     const fromByInstitution = new Map<string, string>();
     for (const inst of o.institutions.institutions) {
-      const changed = firstChangedDay(days, seen.get(inst.id), fresh.get(inst.id));
+      const changed = firstChangedDay(days, seen.get(inst.id), fresh.get(inst.id), tz);
       fromByInstitution.set(inst.id, changed !== undefined && changed < yesterday ? changed : yesterday);
     }
     const from = [...fromByInstitution.values()].sort()[0] ?? yesterday;

@@ -12,7 +12,15 @@ export {
 } from "./load.js";
 export { localParts, monthBounds } from "./local-time.js";
 export { periodAt } from "./periods.js";
-export { type ExportCap, type MeteredHours, type Savings, savings, type YearBefore } from "./savings.js";
+export {
+  type ExportCap,
+  type JointSavings,
+  jointSavings,
+  type MeteredHours,
+  type Savings,
+  savings,
+  type YearBefore,
+} from "./savings.js";
 export {
   type Bracket,
   type BracketTable,

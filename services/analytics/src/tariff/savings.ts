@@ -6,6 +6,9 @@
  * Per hour: self-consumption = production − export (the PV energy used on site), and the counterfactual
  * import = import + self-consumption. An hour where export exceeds production (meters not aligned)
  * counts 0 self-consumption and is reported in `clampedHours`.
+ *
+ * With solar water heaters on an electric backup too, `jointSavings` splits one joint counterfactual
+ * between the two, PV first; its PV part is this file's `billSavings`, to the centime.
  */
 import { bill } from "./bill.js";
 import { billingDate, inForce } from "./effective.js";
@@ -67,14 +70,7 @@ export function savings(
   month: string,
   yearBefore: YearBefore,
 ): Savings {
-  const { startMs, endMs } = monthBounds(month, tariff.time_zone);
-  checkSeries("export", metered.export);
-  checkSeries("production", metered.production);
-  const within = (s: HourlyKwh) => s.start >= startMs && s.start < endMs;
-  const [imported, exported, produced] = [metered.import, metered.export, metered.production].map((series) =>
-    series.filter(within),
-  ) as [HourlyKwh[], HourlyKwh[], HourlyKwh[]];
-  const { self, clampedHours } = selfConsumption(produced, exported);
+  const { imported, exported, produced, self, clampedHours } = monthHours(metered, tariff, month);
   const counterfactual = addByHour(imported, self);
   const withSolar = bill(imported, tariff, month);
   const withoutSolar = bill(counterfactual, tariff, month);
@@ -100,6 +96,79 @@ export function savings(
     exportIncome,
     total: mad(centimes(billSavings) + centimes(exportIncome.amount)),
     exportCap: cap,
+  };
+}
+
+/** The month's samples of each metered series, and the self-consumption per hour. */
+function monthHours(metered: MeteredHours, tariff: Tariff, month: string) {
+  const { startMs, endMs } = monthBounds(month, tariff.time_zone);
+  checkSeries("export", metered.export);
+  checkSeries("production", metered.production);
+  const within = (s: HourlyKwh) => s.start >= startMs && s.start < endMs;
+  const [imported, exported, produced] = [metered.import, metered.export, metered.production].map((series) =>
+    series.filter(within),
+  ) as [HourlyKwh[], HourlyKwh[], HourlyKwh[]];
+  return { imported, exported, produced, ...selfConsumption(produced, exported), within };
+}
+
+/** The bill savings of PV and of solar hot water's avoided electric backup, split so the parts add up. */
+export interface JointSavings {
+  /** bill(import): the bill actually due. */
+  withSolar: Bill;
+  /** bill(import + self-consumed PV): `savings().withoutSolar`. */
+  withoutPv: Bill;
+  /** bill(import + self-consumed PV + avoided backup kWh): neither PV nor solar hot water. */
+  withoutEither: Bill;
+  /** withoutPv − withSolar, MAD: `savings().billSavings` for the same hours. */
+  pv: number;
+  /** withoutEither − withoutPv, MAD: what the solar hot water saved on top of the PV. */
+  hotWater: number;
+  /** withoutEither − withSolar = pv + hotWater, MAD (export income not included). */
+  total: number;
+}
+
+/**
+ * What PV and solar hot water saved together, split between them. Brackets are selective (the whole month
+ * at one bracket's price), so a bill is not additive: pricing each against the actual bill, and adding,
+ * counts twice a bracket step each crosses alone and never one only their sum crosses (at 420 kWh
+ * imported, 100 self-consumed and 100 avoided: 539.70 MAD instead of 449.77).
+ * Only the joint counterfactual, bill(import + self-consumed + avoided) − bill(import), is the total; a
+ * split of it depends on which part is priced first, and PV is:
+ *   PV        = bill(import + self-consumed) − bill(import)
+ *   hot water = bill(import + self-consumed + avoided) − bill(import + self-consumed)
+ * because (1) the PV part is then `savings().billSavings`, what savings_* and `jisr savings` report (with
+ * export income on top): a figure a facility manager checks against the paper bill, and that does not
+ * move when solar water heaters are configured or their estimate changes; (2) PV is metered (production, export, import) while the avoided
+ * kWh are an estimate (solar heat ÷ backup efficiency), so the estimate takes the remainder, with the
+ * interaction of the two, rather than making a metered figure depend on it.
+ *
+ * `avoided`: the avoided backup kWh per hour (samples outside the month ignored; any instants, not
+ * necessarily those of `metered`).
+ */
+export function jointSavings(
+  metered: MeteredHours,
+  avoided: readonly HourlyKwh[],
+  tariff: Tariff,
+  month: string,
+): JointSavings {
+  const { imported, self, within } = monthHours(metered, tariff, month);
+  checkSeries("avoided", avoided);
+  const withoutPvKwh = addByHour(imported, self);
+  const withSolar = bill(imported, tariff, month);
+  const withoutPv = bill(withoutPvKwh, tariff, month);
+  const withoutEither = bill(addByHour(withoutPvKwh, avoided.filter(within)), tariff, month);
+  const [actual, noPv, neither] = [withSolar, withoutPv, withoutEither].map((b) => centimes(b.total.ttc)) as [
+    number,
+    number,
+    number,
+  ];
+  return {
+    withSolar,
+    withoutPv,
+    withoutEither,
+    pv: mad(noPv - actual),
+    hotWater: mad(neither - noPv),
+    total: mad(neither - actual),
   };
 }
 
