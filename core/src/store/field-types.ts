@@ -5,7 +5,7 @@
  * true on InfluxDB too. Both stores use the same rule, so they refuse the same batches.
  */
 import type { FieldValue, Point } from "../point.js";
-import { StoreRejectedError } from "./types.js";
+import { type StoreProblem, StoreRejectedError } from "./types.js";
 
 export type FieldType = "float" | "integer" | "string" | "boolean";
 
@@ -25,29 +25,46 @@ export type KnownFieldTypes = Map<string, Map<string, FieldType>>;
 /**
  * Throws StoreRejectedError naming every point whose field type differs from the known one or from an
  * earlier point of the same batch. Returns the types the batch adds, for the caller's cache.
+ *
+ * The error's `problems` lets a sender drop exactly the named points and send the others again. It is
+ * set only when every conflict is with a known type: a conflict with an earlier point of the batch blames
+ * whichever point came later, yet the earlier one may be the bad one (the server may hold a type our
+ * cache has not seen yet); without `problems` the sender splits the batch and the server judges each
+ * part.
  */
 export function checkFieldTypes(points: readonly Point[], known: KnownFieldTypes): KnownFieldTypes {
   const added: KnownFieldTypes = new Map();
-  const problems: string[] = [];
+  const problems: StoreProblem[] = [];
+  let withinBatch = false;
   points.forEach((p, i) => {
     for (const [field, value] of Object.entries(p.fields)) {
       const sent = fieldTypeOf(value);
-      const before = known.get(p.measurement)?.get(field) ?? added.get(p.measurement)?.get(field);
+      const server = known.get(p.measurement)?.get(field);
+      const before = server ?? added.get(p.measurement)?.get(field);
       if (before === undefined) {
         const m = added.get(p.measurement) ?? new Map<string, FieldType>();
         m.set(field, sent);
         added.set(p.measurement, m);
       } else if (!compatible(before, sent)) {
-        problems.push(
-          `  - points.${i}.fields.${field}: field type conflict: "${p.measurement}.${field}" holds ${before} values, this point sends a ${sent}`,
-        );
+        if (server === undefined) withinBatch = true;
+        problems.push({
+          index: i,
+          path: `points.${i}.fields.${field}`,
+          message: `field type conflict: "${p.measurement}.${field}" holds ${before} values, this point sends a ${sent}`,
+        });
       }
     }
   });
   if (problems.length > 0) {
-    const shown = problems.slice(0, 20).join("\n");
+    const shown = problems
+      .slice(0, 20)
+      .map((p) => `  - ${p.path}: ${p.message}`)
+      .join("\n");
     const more = problems.length > 20 ? `\n  … and ${problems.length - 20} more` : "";
-    throw new StoreRejectedError(`${points.length} point(s) sent; nothing was written:\n${shown}${more}`);
+    throw new StoreRejectedError(
+      `${points.length} point(s) sent; nothing was written:\n${shown}${more}`,
+      withinBatch ? undefined : { problems },
+    );
   }
   return added;
 }

@@ -73,10 +73,41 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The database refused the request for a reason that is not in the points: wrong credentials (401), a
+ * missing right (403), a missing database (404), one of its limits, a proxy in front of it. The same
+ * request fails until someone fixes the setup, but the data is good and must not be dropped. It is a
+ * StoreUnavailableError, so every caller that keeps its data and retries on unavailability does so here
+ * too; its message says what to fix.
+ */
+export class StoreMisconfiguredError extends StoreUnavailableError {
+  /** The HTTP status of the database's answer, when there was one. */
+  readonly status: number | undefined;
+  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, undefined, options);
+    this.name = "StoreMisconfiguredError";
+    this.status = status;
+  }
+}
+
+/** One point a store refused, by its position in the batch given to `write`. */
+export interface StoreProblem {
+  index: number;
+  /** e.g. `points.3.fields.state`. */
+  path: string;
+  message: string;
+}
+
 /** The database refused the data itself (HTTP 400, e.g. a field type conflict): retrying will not help. */
 export class StoreRejectedError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The points to blame, when the store's own checks found them; absent when the database only said that
+   * the batch failed. Lets a sender drop exactly those and send the rest again.
+   */
+  readonly problems: readonly StoreProblem[] | undefined;
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly StoreProblem[] }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "StoreRejectedError";
+    this.problems = options?.problems;
   }
 }

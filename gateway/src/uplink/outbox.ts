@@ -26,6 +26,12 @@ export interface OutboxStats {
   dropped_total: number;
 }
 
+/** An entry the server refused for good, and why (the server's words). */
+export interface Rejection {
+  id: number;
+  reason: string;
+}
+
 export interface Outbox {
   /** Appends points in order. When full, the implementation drops the OLDEST points (and counts them). */
   enqueue(points: readonly Point[]): void;
@@ -33,6 +39,12 @@ export interface Outbox {
   peek(max: number): OutboxEntry[];
   /** Removes entries that were delivered or dropped for good. Ids no longer present are ignored. */
   ack(ids: readonly number[]): void;
+  /**
+   * Removes entries the server refused for good for what they hold, keeping the last ones with their
+   * reason where the implementation can, for a technician to look at. Optional: without it the sender
+   * acknowledges them.
+   */
+  reject?(rejections: readonly Rejection[]): void;
   size(): number;
   stats(): OutboxStats;
 }

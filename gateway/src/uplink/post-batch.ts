@@ -11,16 +11,38 @@ const gzip = promisify(gzipCallback);
 /** Retry-After values beyond this are not trusted: a misconfigured proxy must not park us for a day. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
+/**
+ * The codes with which our ingestion (services/ingestion/src/errors.ts) blames the points themselves: a
+ * point that is not valid, or that the database refuses (a field type conflict). Only these drop data.
+ */
+export const CONTENT_CODES: ReadonlySet<string> = new Set([
+  "JISR_ERR_INVALID_BATCH",
+  "JISR_ERR_STORE_REJECTED",
+]);
+
+/** The codes with which our ingestion says a batch is too large for it (413). */
+const TOO_LARGE_CODES: ReadonlySet<string> = new Set(["JISR_ERR_BODY_TOO_LARGE", "JISR_ERR_TOO_MANY_POINTS"]);
+
 export type PostOutcome =
   /** 2xx: stored. Acknowledge the batch. */
   | { kind: "delivered" }
-  /** 400: the batch can never succeed (a bad point refuses the whole batch). Drop it, count it. */
+  /**
+   * 400 with a content code from our ingestion: some points can never be stored, and the server stored
+   * none of the batch. `problems` may name them by `index` in the batch.
+   */
   | { kind: "rejected"; status: number; message: string; problems: unknown[] }
-  /** 413: the batch is too big for the server. Send smaller ones. */
-  | { kind: "too_large"; status: number; message: string }
-  /** 401/403, and 404/415 (wrong URL): nothing will change until someone fixes the config. Keep, retry slowly. */
+  /** 413: the batch is too big. `ours`: our ingestion said so (a single point is then too large for good). */
+  | { kind: "too_large"; status: number; message: string; ours: boolean }
+  /**
+   * 401/403 from our ingestion (unknown token, another institution's token), 404/415/...: nothing will
+   * change until someone fixes the token or the config. Keep, retry slowly.
+   */
   | { kind: "refused"; status: number; message: string }
-  /** 429, 5xx, network, timeout: keep the data and retry with backoff, not before `retryAfterMs`. */
+  /**
+   * 429, 5xx, 408, network, timeout, and a 400 that is not our ingestion blaming the points (a proxy's
+   * page, a body damaged on the way, a code this gateway does not know): keep the data and retry with
+   * backoff, not before `retryAfterMs`.
+   */
   | { kind: "unavailable"; status?: number; message: string; retryAfterMs?: number };
 
 export interface PostRequest {
@@ -65,26 +87,34 @@ async function classify(response: Response): Promise<PostOutcome> {
     await response.body?.cancel();
     return { kind: "delivered" };
   }
-  const { message, problems } = await errorBody(response);
-  if (status === 400) return { kind: "rejected", status, message, problems };
-  if (status === 413) return { kind: "too_large", status, message };
-  if (status === 429 || status >= 500) {
+  const { code, message, problems } = await errorBody(response);
+  if (status === 400 && code !== undefined && CONTENT_CODES.has(code))
+    return { kind: "rejected", status, message, problems };
+  if (status === 413)
+    return { kind: "too_large", status, message, ours: code !== undefined && TOO_LARGE_CODES.has(code) };
+  if (status === 400 || status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), Date.now());
     return { kind: "unavailable", status, message, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   }
+  // 401 (unknown token) and 403 (a token of another institution, or points naming one) keep the data:
+  // the batch is good, the gateway's token or config is not, and once the operator fixes it everything
+  // queued arrives. The same for 404/405/415 (a wrong uplink.url).
   return { kind: "refused", status, message };
 }
 
 /** Our ingestion answers `{ error: { code, message, problems? } }`; anything else is shown as text. */
-async function errorBody(response: Response): Promise<{ message: string; problems: unknown[] }> {
+async function errorBody(
+  response: Response,
+): Promise<{ code?: string; message: string; problems: unknown[] }> {
   const text = await response.text().catch(() => "");
   try {
     const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; problems?: unknown } };
     const error = parsed.error;
     if (error && typeof error.message === "string") {
-      const code = typeof error.code === "string" ? `${error.code}: ` : "";
+      const code = typeof error.code === "string" ? error.code : undefined;
       return {
-        message: `${code}${error.message}`,
+        ...(code !== undefined && { code }),
+        message: `${code ? `${code}: ` : ""}${error.message}`,
         problems: Array.isArray(error.problems) ? error.problems : [],
       };
     }

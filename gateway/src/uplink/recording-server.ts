@@ -1,6 +1,7 @@
 /**
  * For tests: a real HTTP server on loopback that stands in for ingestion's write endpoint. It records
- * every request (headers, gunzipped JSON body, arrival time) and answers from a script, then 204.
+ * every request (headers, gunzipped JSON body, arrival time, the status it got) and answers from a
+ * script, then with `respond(points)` when given, else 204.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   points: Point[];
   at: number;
+  /** The status answered. */
+  status: number;
 }
 
 export interface ScriptedAnswer {
@@ -24,12 +27,15 @@ export interface ScriptedAnswer {
 export interface RecordingServer {
   url: string;
   requests: RecordedRequest[];
-  /** Answers for the next requests, in order; once used up, every request gets 204. */
+  /** Answers for the next requests, in order; once used up, `respond` answers (204 by default). */
   script: ScriptedAnswer[];
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(script: ScriptedAnswer[] = []): Promise<RecordingServer> {
+export async function startRecordingServer(
+  script: ScriptedAnswer[] = [],
+  respond: (points: Point[]) => ScriptedAnswer = () => ({ status: 204 }),
+): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const state = { script };
   const server = createServer((req, res) => {
@@ -39,14 +45,15 @@ export async function startRecordingServer(script: ScriptedAnswer[] = []): Promi
       const raw = Buffer.concat(chunks);
       const text = req.headers["content-encoding"] === "gzip" ? gunzipSync(raw).toString() : raw.toString();
       const body = JSON.parse(text) as { points: Point[] };
+      const answer = state.script.shift() ?? respond(body.points);
       requests.push({
         method: req.method ?? "",
         url: req.url ?? "",
         headers: req.headers,
         points: body.points,
         at: Date.now(),
+        status: answer.status,
       });
-      const answer = state.script.shift() ?? { status: 204 };
       res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
       res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     });

@@ -1,8 +1,10 @@
 import type { Point } from "@jisr/core";
+import { ERR } from "@jisr/ingestion";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryOutbox } from "./memory-outbox.js";
 import { type Outbox, OutboxError } from "./outbox.js";
+import { CONTENT_CODES } from "./post-batch.js";
 import { type RecordingServer, startRecordingServer } from "./recording-server.js";
 import { Sender, type SenderOptions } from "./sender.js";
 
@@ -123,7 +125,7 @@ describe("Sender", () => {
     expect(server.requests.flatMap((r) => r.points)).toEqual(points(1, 2));
   });
 
-  it("drops a batch the server refuses with 400, counts it, and goes on with the next", async () => {
+  it("drops only the points a 400 names by index, sends the rest of the batch at once, and goes on", async () => {
     const bad = {
       error: {
         code: "JISR_ERR_INVALID_BATCH",
@@ -134,17 +136,117 @@ describe("Sender", () => {
     server = await startRecordingServer([{ status: 400, body: bad }]);
     const outbox = new MemoryOutbox(1000);
     outbox.enqueue(points(1, 8));
-    const lines: { msg: string; problems?: unknown[] }[] = [];
+    const lines: { msg: string; refused?: unknown[] }[] = [];
     const logger = pino({ level: "info" }, { write: (s: string) => lines.push(JSON.parse(s)) });
     sender = makeSender(server.url, outbox, { logger });
     await sender.flush();
 
-    expect(server.requests.map((r) => r.points)).toEqual([points(1, 5), points(6, 8)]);
+    const without3 = [point(1), point(2), point(4), point(5)];
+    expect(server.requests.map((r) => r.points)).toEqual([points(1, 5), without3, points(6, 8)]);
     expect(outbox.size()).toBe(0);
-    expect(sender.status()).toMatchObject({ rejected_points: 5, delivered_points: 3 });
-    const logged = lines.find((l) => l.msg.includes("refused a batch for good"));
-    expect(logged?.msg).toContain("JISR_ERR_INVALID_BATCH");
-    expect(logged?.problems).toEqual(bad.error.problems);
+    expect(sender.status()).toMatchObject({ rejected_points: 1, delivered_points: 7 });
+    const logged = lines.filter((l) => l.msg.startsWith("Server refused"));
+    expect(logged.map((l) => l.msg)).toEqual([
+      "Server refused 1 of 5 point(s) for good and they were dropped; the others were sent: fields.power_w: must be a finite number",
+    ]);
+    expect(logged[0]?.refused).toEqual([
+      {
+        measurement: "pv_inverter",
+        device: "inv-1",
+        time: point(3).time,
+        reason: "fields.power_w: must be a finite number",
+      },
+    ]);
+  });
+
+  it("halves a batch refused for its content until only the bad points are refused, each good one sent once", async () => {
+    const isBad = (p: Point) => p.fields.state === "BAD";
+    const refusal = {
+      status: 400,
+      body: {
+        error: { code: "JISR_ERR_STORE_REJECTED", message: "The database refused the batch: conflict" },
+      },
+    };
+    server = await startRecordingServer([], (batch) => (batch.some(isBad) ? refusal : { status: 204 }));
+    const outbox = new MemoryOutbox(1000);
+    const queued = points(1, 8).map((p, i) => (i === 5 || i === 6 ? { ...p, fields: { state: "BAD" } } : p));
+    outbox.enqueue(queued);
+    sender = makeSender(server.url, outbox, { batchMaxPoints: 8 });
+    await sender.flush();
+
+    // [1-8] refused: [1-4] stored; [5-8] refused: [5,6] refused: [5] stored, [6] refused; [7,8] refused: [7] refused, [8] stored.
+    expect(server.requests.map((r) => r.points.length)).toEqual([8, 4, 4, 2, 1, 1, 2, 1, 1]);
+    const stored = server.requests.filter((r) => r.status === 204).flatMap((r) => r.points);
+    expect(stored).toEqual(queued.filter((p) => !isBad(p)));
+    expect(outbox.size()).toBe(0);
+    expect(sender.status()).toMatchObject({ rejected_points: 2, delivered_points: 6, failures: 0 });
+    expect(sender.status().last_error).toBeUndefined();
+  });
+
+  it("keeps the data on a 400 that does not blame the points (a proxy's page, an unknown code) and retries", async () => {
+    server = await startRecordingServer([
+      { status: 400, headers: { "content-type": "text/html" }, body: "<html>400 Bad Request</html>" },
+      { status: 400, body: { error: { code: "JISR_ERR_BAD_GZIP", message: "Body is not valid gzip" } } },
+    ]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 3));
+    sender = makeSender(server.url, outbox);
+    await sender.flush();
+    expect(outbox.size()).toBe(3);
+    expect(sender.status()).toMatchObject({ failures: 1, rejected_points: 0 });
+    expect(sender.status().last_error).toBe('HTTP 400: HTTP 400 "<html>400 Bad Request</html>"');
+    sender.start();
+    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 5000, interval: 20 });
+    expect(server.requests.map((r) => [r.status, r.points])).toEqual([
+      [400, points(1, 3)],
+      [400, points(1, 3)],
+      [204, points(1, 3)],
+    ]);
+    expect(sender.status()).toMatchObject({ rejected_points: 0, delivered_points: 3, failures_total: 2 });
+  });
+
+  it("keeps the data on 403 (a token of another institution): the operator fixes the token", async () => {
+    const forbidden = {
+      error: {
+        code: "JISR_ERR_FORBIDDEN_INSTITUTION",
+        message: '2 point(s) name another institution than "foyer-sidi-bennour", the token\'s own',
+        problems: [{ index: 0, path: "points.0.tags.institution", message: "names another institution" }],
+      },
+    };
+    server = await startRecordingServer([{ status: 403, body: forbidden }]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 2));
+    sender = makeSender(server.url, outbox);
+    await sender.flush();
+    expect(outbox.size()).toBe(2);
+    expect(sender.status()).toMatchObject({ failures: 1, rejected_points: 0 });
+    sender.start();
+    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 5000, interval: 20 });
+    expect(server.requests.map((r) => r.points)).toEqual([points(1, 2), points(1, 2)]);
+  });
+
+  it("keeps a single point a proxy calls too large (413 without our code), drops one our ingestion does", async () => {
+    server = await startRecordingServer([
+      { status: 413, body: "<html>413 Request Entity Too Large</html>" },
+      {
+        status: 413,
+        body: { error: { code: "JISR_ERR_BODY_TOO_LARGE", message: "Request body is larger" } },
+      },
+    ]);
+    const outbox = new MemoryOutbox(1000);
+    outbox.enqueue(points(1, 2));
+    sender = makeSender(server.url, outbox, { batchMaxPoints: 1 });
+    await sender.flush();
+    expect(outbox.size()).toBe(2);
+    expect(sender.status()).toMatchObject({ failures: 1, rejected_points: 0 });
+    sender.start();
+    await vi.waitFor(() => expect(outbox.size()).toBe(0), { timeout: 5000, interval: 20 });
+    expect(server.requests.map((r) => [r.status, r.points])).toEqual([
+      [413, [point(1)]],
+      [413, [point(1)]],
+      [204, [point(2)]],
+    ]);
+    expect(sender.status()).toMatchObject({ rejected_points: 1, delivered_points: 1 });
   });
 
   it("keeps the data on 401 and retries slowly until the token is accepted", async () => {
@@ -190,5 +292,13 @@ describe("Sender", () => {
     await sender.flush();
     expect(server.requests.map((r) => r.points.length)).toEqual([5, 2, 2, 1]);
     expect(outbox.size()).toBe(0);
+  });
+
+  it("drops points only on the 400 codes with which ingestion blames the points", () => {
+    const byCode = new Map(Object.values(ERR).map((e) => [e.code, e.statusCode]));
+    expect([...CONTENT_CODES].map((code) => [code, byCode.get(code)])).toEqual([
+      ["JISR_ERR_INVALID_BATCH", 400],
+      ["JISR_ERR_STORE_REJECTED", 400],
+    ]);
   });
 });

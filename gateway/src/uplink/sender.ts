@@ -1,12 +1,17 @@
 /**
  * Moves points from the outbox to the ingestion service: oldest first, in batches of at most
- * batch_max_points, every flush_interval. A batch leaves the outbox only when the server stored it (2xx)
- * or refused it for good (400: the batch can never succeed, so it must not block the queue). Everything
- * else keeps the data and retries later, with backoff and jitter, never before the server's Retry-After.
+ * batch_max_points, every flush_interval. A point leaves the outbox only when the server stored it (2xx)
+ * or refused it for good for what it holds (400 with a content code, see post-batch.ts). The server
+ * refuses a whole batch for one bad point and stores none of it, so a refused batch is split until only
+ * the bad points are refused: the points the server names (`problems[].index`) are set aside and the rest
+ * sent again at once; without names, the batch is halved, each half sent on its own, recursively. Every
+ * other failure keeps the data and retries later, with backoff and jitter, never before the server's
+ * Retry-After.
  */
+import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
 import { backoffDelay } from "../run/backoff.js";
-import type { Outbox } from "./outbox.js";
+import type { Outbox, OutboxEntry, Rejection } from "./outbox.js";
 import { type PostOutcome, postBatch, writeEndpoint } from "./post-batch.js";
 
 export interface SenderOptions {
@@ -30,7 +35,7 @@ export interface SenderOptions {
 export interface SenderStatus {
   delivered_points: number;
   delivered_batches: number;
-  /** Points in batches the server refused for good (HTTP 400). */
+  /** Points the server refused for good for what they hold (HTTP 400 with a content code). */
   rejected_points: number;
   /** Consecutive failed uploads (0 when the last one worked). */
   failures: number;
@@ -43,6 +48,18 @@ export interface SenderStatus {
 }
 
 type Failure = Extract<PostOutcome, { kind: "unavailable" | "refused" }>;
+type Rejected = Extract<PostOutcome, { kind: "rejected" }>;
+/** What sending one batch came to: done (every point delivered or refused), a smaller batch size, or a failure. */
+type Step = undefined | "resized" | Failure;
+
+/** A refused point, for the log line that sums up a batch. */
+interface Refused {
+  entry: OutboxEntry;
+  reason: string;
+}
+
+/** How many refused points one log line shows; the count has them all. */
+const LOGGED_REFUSALS = 20;
 
 export class Sender {
   readonly #o: SenderOptions;
@@ -105,21 +122,77 @@ export class Sender {
 
   async #drain(stopping: AbortSignal): Promise<void> {
     while (this.#o.outbox.size() > 0 && !stopping.aborted) {
+      const refused: Refused[] = [];
       const batch = this.#o.outbox.peek(this.#batchSize);
-      const outcome = await postBatch({
-        endpoint: this.#endpoint,
-        token: this.#o.token,
-        userAgent: `jisr-gateway (${this.#o.gatewayId})`,
-        points: batch.map((e) => e.point),
-        signal: AbortSignal.any([stopping, AbortSignal.timeout(this.#o.timeoutMs)]),
-      });
-      const ids = batch.map((e) => e.id);
-      if (outcome.kind === "delivered") this.#delivered(ids);
-      else if (outcome.kind === "rejected") this.#rejected(ids, outcome);
-      else if (outcome.kind === "too_large" && batch.length > 1) this.#shrink(batch.length, outcome.message);
-      else if (outcome.kind === "too_large") this.#rejected(ids, { ...outcome, problems: [] });
-      else return this.#failed(outcome);
+      const step = await this.#send(batch, refused, stopping);
+      if (refused.length > 0) this.#logRefused(refused, batch.length);
+      if (step === "resized") continue;
+      if (step !== undefined) return this.#failed(step);
     }
+  }
+
+  /** Posts `batch` and deals with the answer; a refusal for content is narrowed down to the bad points. */
+  async #send(batch: OutboxEntry[], refused: Refused[], stopping: AbortSignal): Promise<Step> {
+    const outcome = await postBatch({
+      endpoint: this.#endpoint,
+      token: this.#o.token,
+      userAgent: `jisr-gateway (${this.#o.gatewayId})`,
+      points: batch.map((e) => e.point),
+      signal: AbortSignal.any([stopping, AbortSignal.timeout(this.#o.timeoutMs)]),
+    });
+    switch (outcome.kind) {
+      case "delivered":
+        this.#delivered(batch.map((e) => e.id));
+        return undefined;
+      case "rejected":
+        return this.#narrow(batch, outcome, refused, stopping);
+      case "too_large":
+        if (batch.length > 1) {
+          this.#shrink(batch.length, outcome.message);
+          return "resized";
+        }
+        // One point too large for our ingestion can never be sent; a proxy's limit is the config's fault.
+        if (outcome.ours) {
+          this.#refuse(
+            [{ entry: batch[0] as OutboxEntry, reason: outcome.message }],
+            refused,
+            outcome.status,
+          );
+          return undefined;
+        }
+        return { kind: "refused", status: outcome.status, message: outcome.message };
+      default:
+        return outcome;
+    }
+  }
+
+  /**
+   * The server stored none of `batch` because of some of its points. One point: it is the bad one. Points
+   * named by the server: set them aside, send the others again at once. Otherwise: each half on its own.
+   */
+  async #narrow(
+    batch: OutboxEntry[],
+    outcome: Rejected,
+    refused: Refused[],
+    stopping: AbortSignal,
+  ): Promise<Step> {
+    if (batch.length === 1) {
+      this.#refuse([{ entry: batch[0] as OutboxEntry, reason: outcome.message }], refused, outcome.status);
+      return undefined;
+    }
+    const named = namedPoints(outcome.problems, batch.length);
+    if (named.size > 0) {
+      this.#refuse(
+        [...named].map(([i, reason]) => ({ entry: batch[i] as OutboxEntry, reason })),
+        refused,
+        outcome.status,
+      );
+      const rest = batch.filter((_, i) => !named.has(i));
+      return rest.length > 0 ? this.#send(rest, refused, stopping) : undefined;
+    }
+    const half = Math.ceil(batch.length / 2);
+    const first = await this.#send(batch.slice(0, half), refused, stopping);
+    return first ?? this.#send(batch.slice(half), refused, stopping);
   }
 
   #delivered(ids: number[]): void {
@@ -135,18 +208,29 @@ export class Sender {
     this.#lastFailureKind = undefined;
   }
 
-  #rejected(ids: number[], outcome: { status: number; message: string; problems: unknown[] }): void {
-    this.#o.outbox.ack(ids);
-    this.#status.rejected_points += ids.length;
-    this.#status.last_error = `HTTP ${outcome.status}: ${outcome.message}`;
+  /** Takes refused points out of the queue (into its `rejected` table where it has one) and counts them. */
+  #refuse(points: Refused[], refused: Refused[], status: number): void {
+    const rejections: Rejection[] = points.map((r) => ({ id: r.entry.id, reason: r.reason }));
+    if (this.#o.outbox.reject) this.#o.outbox.reject(rejections);
+    else this.#o.outbox.ack(rejections.map((r) => r.id));
+    this.#status.rejected_points += points.length;
+    this.#status.last_error = `HTTP ${status}: ${points[points.length - 1]?.reason}`;
+    refused.push(...points);
+  }
+
+  /** One line per batch, however many points were refused in it and however it was split. */
+  #logRefused(refused: Refused[], batchPoints: number): void {
     this.#log.error(
       {
-        status: outcome.status,
-        points: ids.length,
+        refused_points: refused.length,
+        batch_points: batchPoints,
         rejected_total: this.#status.rejected_points,
-        problems: outcome.problems.slice(0, 20),
+        refused: refused
+          .slice(0, LOGGED_REFUSALS)
+          .map((r) => ({ ...describe(r.entry.point), reason: r.reason })),
       },
-      `Server refused a batch for good; dropped it: ${outcome.message}`,
+      `Server refused ${refused.length} of ${batchPoints} point(s) for good and they were dropped` +
+        `${refused.length < batchPoints ? "; the others were sent" : ""}: ${refused[0]?.reason}`,
     );
   }
 
@@ -216,4 +300,29 @@ export class Sender {
       this.#log.warn(context, `Upload failed (${outcome.message}); data kept, retrying`);
     }
   }
+}
+
+/**
+ * The points the server names as bad, by position, with their reasons: ingestion lists them as
+ * `problems: [{ index, path, message }]`. Empty unless every problem names a point of this batch: a
+ * problem of the whole body, or an index that does not fit, means the list cannot be trusted to be about
+ * these points.
+ */
+export function namedPoints(problems: unknown[], size: number): Map<number, string> {
+  const named = new Map<number, string>();
+  for (const p of problems) {
+    const { index, path, message } = (p ?? {}) as { index?: unknown; path?: unknown; message?: unknown };
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= size) return new Map();
+    // "points.3.fields.state" → "fields.state": the position is this batch's, not the queue's.
+    const where = typeof path === "string" ? `${path.replace(/^points\.\d+\.?/, "") || "point"}: ` : "";
+    const why = `${where}${typeof message === "string" ? message : "refused"}`;
+    const before = named.get(index);
+    named.set(index, before === undefined ? why : `${before}; ${why}`);
+  }
+  return named;
+}
+
+/** Which reading a point is, for a log line. */
+function describe(point: Point): Record<string, unknown> {
+  return { measurement: point.measurement, device: point.tags.device, time: point.time };
 }

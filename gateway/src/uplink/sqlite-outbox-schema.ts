@@ -24,6 +24,17 @@ CREATE TABLE IF NOT EXISTS counters (
   value INTEGER NOT NULL
 ) WITHOUT ROWID;
 INSERT OR IGNORE INTO counters (name, value) VALUES ('dropped_points_total', 0);
+-- Points the server refused for good for what they hold (a field type conflict, say), with its reason:
+-- the last ones only (SqliteOutboxOptions.keepRejected), for a technician to look at. A table added
+-- without a new OUTBOX_FORMAT: an older gateway opening the file simply ignores it.
+CREATE TABLE IF NOT EXISTS rejected (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  rejected_at INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  point TEXT NOT NULL
+);
+INSERT OR IGNORE INTO counters (name, value) VALUES ('rejected_points_total', 0);
 `;
 
 export const SQL = {
@@ -38,6 +49,13 @@ export const SQL = {
   oldest: "SELECT queued_at FROM points ORDER BY id LIMIT 1",
   dropped: "SELECT value FROM counters WHERE name = 'dropped_points_total'",
   addDropped: "UPDATE counters SET value = value + ? WHERE name = 'dropped_points_total'",
+  takeOne: "DELETE FROM points WHERE id = ? RETURNING point, bytes",
+  insertRejected: "INSERT INTO rejected (rejected_at, bytes, reason, point) VALUES (?, ?, ?, ?)",
+  rejectedNewestSizes: "SELECT id, bytes FROM rejected ORDER BY id DESC",
+  deleteRejectedUpTo: "DELETE FROM rejected WHERE id <= ?",
+  recentRejected: "SELECT rejected_at, reason, point FROM rejected ORDER BY id DESC LIMIT ?",
+  rejectedTotal: "SELECT value FROM counters WHERE name = 'rejected_points_total'",
+  addRejected: "UPDATE counters SET value = value + ? WHERE name = 'rejected_points_total'",
 } as const;
 
 /** What a row costs beyond its JSON: record header, the three integers, the cell pointer and rowid. */

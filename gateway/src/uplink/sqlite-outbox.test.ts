@@ -163,4 +163,71 @@ describe("SqliteOutbox", () => {
       `Cannot create the queue's folder "${blocker}" (EEXIST: file already exists, mkdir '${blocker}'): check data_dir in the config`,
     );
   });
+
+  it("sets refused points aside with their reason, keeps the last ones only, and counts them all", () => {
+    const path = freshPath();
+    let now = 1_800_000_000_000;
+    const first = SqliteOutbox.open({ path, maxBytes: 64 * MiB, keepRejected: 3, clock: () => now });
+    first.enqueue([1, 2, 3, 4, 5, 6].map(reading));
+    const bytesBefore = first.stats().bytes;
+    const [e1, e2, e3, e4] = first.peek(4);
+    first.reject([
+      { id: e2?.id ?? -1, reason: "fields.state: field type conflict" },
+      { id: 99_999, reason: "not in the queue: ignored" },
+    ]);
+    expect(numbers(first)).toEqual([1, 3, 4, 5, 6]);
+    expect(first.size()).toBe(5);
+    expect(first.stats().bytes).toBeLessThan(bytesBefore);
+    expect(first.rejected()).toEqual([
+      { rejected_at: now, reason: "fields.state: field type conflict", point: reading(2) },
+    ]);
+    now += 1000;
+    const long = "x".repeat(2000);
+    first.reject([e1, e3, e4].map((e, i) => ({ id: e?.id ?? -1, reason: i === 2 ? long : `reason ${i}` })));
+    expect(numbers(first)).toEqual([5, 6]);
+    // Three kept, the newest first; the oldest refusal (reading 2) made room. A long reason is cut.
+    const kept = first.rejected();
+    expect(kept.map((r) => r.point.fields.power_w)).toEqual([4, 3, 1]);
+    expect(kept.map((r) => r.reason.length)).toEqual([501, 8, 8]);
+    expect(kept[0]?.reason.endsWith("…")).toBe(true);
+    expect(first.rejectedTotal()).toBe(4);
+    first.close();
+
+    const again = open({ path, keepRejected: 3 });
+    expect(again.rejectedTotal()).toBe(4);
+    expect(again.rejected(1).map((r) => r.point)).toEqual([reading(4)]);
+    expect(again.stats()).toMatchObject({ points: 2, dropped_total: 0 });
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare("SELECT count(*) AS n FROM rejected").get()).toEqual({ n: 3 });
+    db.close();
+  });
+
+  it("keeps refused points within a tenth of the budget, and the file within buffer.max_bytes", () => {
+    // 1 MiB: a WAL allowance of 256 KiB leaves about 630 KB for rows, so about 63 KB for refused points.
+    const path = freshPath();
+    const outbox = open({ path, maxBytes: MiB });
+    const heavy = (n: number): Point => ({ ...reading(n), fields: { note: "y".repeat(1000) } });
+    for (let n = 0; n < 200; n++) {
+      outbox.enqueue([heavy(n)]);
+      outbox.reject(outbox.peek(1).map((e) => ({ id: e.id, reason: "too heavy" })));
+    }
+    expect(outbox.size()).toBe(0);
+    expect(outbox.rejectedTotal()).toBe(200);
+    const kept = outbox.rejected(1000);
+    expect(kept.length).toBeGreaterThan(40);
+    expect(kept.length).toBeLessThan(70);
+    expect(kept[0]?.point).toEqual(heavy(199));
+
+    // A full queue beside a full `rejected` table still fits.
+    const footprint = () =>
+      statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    let largest = 0;
+    for (let n = 0; n < 10_000; n += 40) {
+      outbox.enqueue(Array.from({ length: 40 }, (_, i) => reading(n + i)));
+      largest = Math.max(largest, footprint());
+    }
+    expect(outbox.stats().dropped_total).toBeGreaterThan(0);
+    expect(outbox.rejected(1000)).toHaveLength(kept.length);
+    expect(largest).toBeLessThanOrEqual(MiB);
+  });
 });

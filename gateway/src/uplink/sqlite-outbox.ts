@@ -5,7 +5,9 @@
  *
  * - journal_mode=WAL and synchronous=FULL: a committed enqueue survives a power cut (NORMAL may lose
  *   the last commits). One transaction per enqueue, i.e. per poll cycle of a device.
- * - Rows leave only on ack (HTTP 2xx, or a refusal for good), oldest first.
+ * - Rows leave only on ack (HTTP 2xx, or a refusal for good), oldest first. Points refused for what they
+ *   hold move to a `rejected` table with the server's reason, bounded (the last keepRejected, and a tenth
+ *   of the budget), so a technician can see what was refused and why.
  * - Bounded by buffer.max_bytes (and optionally a number of points): when full, the OLDEST points are
  *   dropped, counted in the file itself (so the count survives restarts) and logged once per episode.
  */
@@ -14,7 +16,7 @@ import { dirname, resolve } from "node:path";
 import type { Point } from "@jisr/core";
 import Database from "better-sqlite3";
 import type { Logger } from "pino";
-import { type Outbox, type OutboxEntry, OutboxError, type OutboxStats } from "./outbox.js";
+import { type Outbox, type OutboxEntry, OutboxError, type OutboxStats, type Rejection } from "./outbox.js";
 import { outboxFailure } from "./sqlite-outbox-errors.js";
 import {
   type Budget,
@@ -36,7 +38,19 @@ export interface SqliteOutboxOptions {
   logger?: Logger;
   /** Epoch ms of "queued at"; Date.now by default. */
   clock?: () => number;
+  /** How many refused points the `rejected` table keeps (the newest); default 10 000. */
+  keepRejected?: number;
 }
+
+/** A point the server refused for good, as kept in the `rejected` table. */
+export interface RejectedPoint {
+  rejected_at: number;
+  reason: string;
+  point: Point;
+}
+
+/** A reason is the server's message: enough to understand it, not a whole error page. */
+const MAX_REASON_CHARS = 500;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
@@ -51,6 +65,7 @@ export class SqliteOutbox implements Outbox {
   readonly #maxPoints: number;
   readonly #log: Logger | undefined;
   readonly #clock: () => number;
+  readonly #keepRejected: number;
   #count = 0;
   #bytes = 0;
   #dropped = 0;
@@ -58,6 +73,7 @@ export class SqliteOutbox implements Outbox {
   #closed = false;
   readonly #enqueueTx: (rows: string[]) => { addedBytes: number; dropped: number; droppedBytes: number };
   readonly #ackTx: (ids: readonly number[]) => { n: number; bytes: number };
+  readonly #rejectTx: (rejections: readonly Rejection[]) => { n: number; bytes: number };
 
   private constructor(path: string, db: Database.Database, options: SqliteOutboxOptions) {
     this.path = path;
@@ -69,8 +85,10 @@ export class SqliteOutbox implements Outbox {
     this.#maxPoints = options.maxPoints ?? Number.POSITIVE_INFINITY;
     this.#log = options.logger;
     this.#clock = options.clock ?? Date.now;
+    this.#keepRejected = options.keepRejected ?? 10_000;
     this.#enqueueTx = db.transaction((rows: string[]) => this.#insert(rows));
     this.#ackTx = db.transaction((ids: readonly number[]) => this.#delete(ids));
+    this.#rejectTx = db.transaction((rejections: readonly Rejection[]) => this.#moveToRejected(rejections));
   }
 
   /** Opens (or creates) the queue file. Throws OutboxError, saying what to do, when it cannot. */
@@ -114,7 +132,33 @@ export class SqliteOutbox implements Outbox {
 
   ack(ids: readonly number[]): void {
     if (ids.length === 0) return;
-    const removed = this.#guard("remove sent readings", () => this.#ackTx(ids));
+    this.#removed(this.#guard("remove sent readings", () => this.#ackTx(ids)));
+  }
+
+  reject(rejections: readonly Rejection[]): void {
+    if (rejections.length === 0) return;
+    this.#removed(this.#guard("set refused readings aside", () => this.#rejectTx(rejections)));
+  }
+
+  /** The newest refused points, newest first, with the server's reason. */
+  rejected(limit = 100): RejectedPoint[] {
+    const rows = this.#guard("read the refused readings", () => this.#sql.recentRejected.all(limit)) as {
+      rejected_at: number;
+      reason: string;
+      point: string;
+    }[];
+    return rows.map((r) => ({ rejected_at: r.rejected_at, reason: r.reason, point: JSON.parse(r.point) }));
+  }
+
+  /** Points refused for good over the file's whole life (the table keeps only the last ones). */
+  rejectedTotal(): number {
+    const row = this.#guard("read the queue", () => this.#sql.rejectedTotal.get()) as
+      | { value: number }
+      | undefined;
+    return row?.value ?? 0;
+  }
+
+  #removed(removed: { n: number; bytes: number }): void {
     this.#count -= removed.n;
     this.#bytes -= removed.bytes;
     if (this.#overflowing && !this.#full(this.#count, this.#bytes)) {
@@ -235,6 +279,41 @@ export class SqliteOutbox implements Outbox {
         bytes += row.bytes;
       }
     }
+    return { n, bytes };
+  }
+
+  /** Moves refused rows into `rejected`, then trims that table to its bounds; inside a transaction. */
+  #moveToRejected(rejections: readonly Rejection[]): { n: number; bytes: number } {
+    const now = this.#clock();
+    let n = 0;
+    let bytes = 0;
+    for (const { id, reason } of rejections) {
+      const row = this.#sql.takeOne.get(id) as { point: string; bytes: number } | undefined;
+      if (!row) continue;
+      n++;
+      bytes += row.bytes;
+      const why = reason.length > MAX_REASON_CHARS ? `${reason.slice(0, MAX_REASON_CHARS)}…` : reason;
+      this.#sql.insertRejected.run(now, row.point.length + why.length + ROW_OVERHEAD_BYTES, why, row.point);
+    }
+    if (n === 0) return { n, bytes };
+    this.#sql.addRejected.run(n);
+    // A tenth of the row budget at most: refused points must never crowd out the queue's own disk.
+    const maxBytes = Math.floor(this.#budget.rowBytes / 10);
+    let kept = 0;
+    let keptBytes = 0;
+    let firstDropped: number | undefined;
+    for (const row of this.#sql.rejectedNewestSizes.iterate() as IterableIterator<{
+      id: number;
+      bytes: number;
+    }>) {
+      if (kept + 1 > this.#keepRejected || keptBytes + row.bytes > maxBytes) {
+        firstDropped = row.id;
+        break;
+      }
+      kept++;
+      keptBytes += row.bytes;
+    }
+    if (firstDropped !== undefined) this.#sql.deleteRejectedUpTo.run(firstDropped);
     return { n, bytes };
   }
 

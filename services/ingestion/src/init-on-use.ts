@@ -2,7 +2,8 @@
  * Wraps a Store so that `init()` (creating the database) is retried before each write until it succeeds.
  * Why: the service must start while InfluxDB is down, and a write to a database that was never created
  * is refused by InfluxDB as a client error, which would make the sender drop its data instead of retrying.
- * While init fails, writes fail with StoreUnavailableError (503, the sender keeps its data).
+ * While init fails, writes fail with StoreUnavailableError (503, the sender keeps its data): when
+ * InfluxDB answers but refuses (wrong credentials, say), StoreMisconfiguredError, which names the cause.
  */
 import type { Point } from "@jisr/core/point";
 import {
@@ -11,6 +12,7 @@ import {
   type LatestRow,
   type SeriesResult,
   type Store,
+  StoreMisconfiguredError,
   StoreUnavailableError,
 } from "@jisr/core/store/types";
 
@@ -50,7 +52,12 @@ export class InitOnUseStore implements Store {
       await this.init();
     } catch (err) {
       if (err instanceof StoreUnavailableError) throw err;
-      throw new StoreUnavailableError(`store init failed: ${(err as Error).message}`, 5, { cause: err });
+      const status = (err as { cause?: { status?: unknown } }).cause?.status;
+      throw new StoreMisconfiguredError(
+        `store init failed: ${(err as Error).message}`,
+        typeof status === "number" ? status : undefined,
+        { cause: err },
+      );
     }
     await this.#inner.write(points);
   }

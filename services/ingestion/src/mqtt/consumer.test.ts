@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { encodePoints } from "@jisr/core/line-protocol";
 import type { Point } from "@jisr/core/point";
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import mqtt, { type MqttClient } from "mqtt";
@@ -13,6 +14,7 @@ import { pino } from "pino";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { influxUrl, mqttUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { InitOnUseStore } from "../init-on-use.js";
+import { startFakeInflux } from "../testing/fake-influx.js";
 import { addToken } from "../tokens/file.js";
 import { type MqttIngest, type MqttIngestOptions, startMqttIngest } from "./consumer.js";
 import { startTcpProxy } from "./testing/tcp-proxy.js";
@@ -182,6 +184,54 @@ describe("MQTT ingestion", () => {
       { tags: { institution: A, device: "inv-1" }, power_w: 101 },
       { tags: { institution: A, device: "inv-2" }, power_w: 102 },
     ]);
+  });
+
+  it("holds a batch while InfluxDB refuses ingestion's credentials (401 on /write), and stores it once fixed", async () => {
+    const p = prefix();
+    const database = uniqueDatabase("mqtt");
+    const influx = await startFakeInflux(database);
+    cleanups.push(() => influx.close());
+    const inner = new InfluxStore({ url: influx.url, database, logger: pino({ level: "silent" }) });
+    cleanups.push(() => inner.close());
+    const store = new InitOnUseStore(inner);
+    await store.init();
+    const c = await consumer(p, store);
+    influx.mode = "unauthorized"; // the password of ingestion's InfluxDB user was changed
+    const gw = await gateway();
+    await publish(gw, `${p}/${A}/gw-1/points`, { points: [wire(1), wire(2)] }, tokenA);
+    const writes401 = () => influx.requests.filter((r) => r.path === "/write" && r.status === 401);
+    await until(() => expect(writes401().length).toBeGreaterThanOrEqual(3));
+    expect(c.status()).toMatchObject({ holding: true, stored_batches: 0, refused_batches: {} });
+    expect(c.status().last_error).toMatch(/refused \(HTTP 401\): the credentials are wrong/);
+
+    influx.mode = "ok";
+    await until(() => expect(c.status().stored_batches).toBe(1));
+    const expected = [wire(1), wire(2)].map((w) => ({ ...w, tags: { ...w.tags, institution: A } }));
+    expect(influx.lines).toEqual(encodePoints(expected, "ms").split("\n"));
+    expect(c.status()).toMatchObject({ holding: false, stored_points: 2, refused_batches: {} });
+  });
+
+  it("holds a batch while the database is missing and ingestion may not create it (404), then stores it", async () => {
+    const p = prefix();
+    const database = uniqueDatabase("mqtt");
+    const influx = await startFakeInflux(database, "database-not-found");
+    cleanups.push(() => influx.close());
+    const inner = new InfluxStore({ url: influx.url, database, logger: pino({ level: "silent" }) });
+    cleanups.push(() => inner.close());
+    const c = await consumer(p, new InitOnUseStore(inner));
+    const gw = await gateway();
+    await publish(gw, `${p}/${A}/gw-1/points`, { points: [wire(3)] }, tokenA);
+    await until(() =>
+      expect(
+        influx.requests.filter((r) => r.path === "/write" && r.status === 404).length,
+      ).toBeGreaterThanOrEqual(2),
+    );
+    expect(c.status()).toMatchObject({ holding: true, stored_batches: 0, refused_batches: {} });
+    expect(c.status().last_error).toMatch(/HTTP 404\): the database does not exist/);
+
+    influx.mode = "ok"; // the admin created the database
+    await until(() => expect(c.status().stored_batches).toBe(1));
+    expect(influx.lines).toEqual([`pv_inverter,device=inv-1,institution=${A} power_w=103 ${T0 + 3000}`]);
   });
 
   it("with a plain subscription (the default), stores what gateways sent while it was stopped", async () => {

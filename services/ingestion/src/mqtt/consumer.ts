@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Store } from "@jisr/core/store/types";
-import { StoreRejectedError } from "@jisr/core/store/types";
+import { StoreMisconfiguredError, StoreRejectedError } from "@jisr/core/store/types";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import type { JisrError } from "../errors.js";
@@ -177,12 +177,20 @@ class Consumer implements MqttIngest {
         this.#status.stored_points += points.length;
         return true;
       } catch (err) {
+        // Only a refusal of the points themselves is acknowledged. Anything else, a misconfigured store
+        // (InfluxDB refusing our credentials, a missing database) included, holds the batch: it is good
+        // data and goes in once the store is fixed.
         if (err instanceof StoreRejectedError) {
           return this.#refused(topic, gateway, "JISR_ERR_STORE_REJECTED", err.message);
         }
         this.#status.holding = true;
         this.#status.last_error = (err as Error).message;
-        if (attempt === 1)
+        if (attempt === 1 && err instanceof StoreMisconfiguredError)
+          this.#log.error(
+            { err, topic, influx_status: err.status },
+            `Store misconfigured: holding the batch (not acknowledged) and retrying: ${err.message}`,
+          );
+        else if (attempt === 1)
           this.#log.warn(
             { err, topic },
             "Store unavailable: holding the batch (not acknowledged) and retrying",

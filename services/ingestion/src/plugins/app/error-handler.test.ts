@@ -1,5 +1,5 @@
 /** The mapping onto the catalogue, for errors a real server cannot easily be made to produce. */
-import { StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
+import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
 import { ERR } from "../../errors.js";
@@ -31,6 +31,40 @@ describe("toJisrError", () => {
     );
     expect(error.statusCode).toBe(400);
     expect(error.message).toBe('The database refused the batch: write at InfluxDB refused: "v" conflict');
+  });
+});
+
+describe("toJisrError for a misconfigured or refusing store", () => {
+  it("answers 503 when InfluxDB refuses our credentials or lacks the database: the sender keeps the batch", () => {
+    for (const status of [401, 403, 404]) {
+      const error = toJisrError(
+        new StoreMisconfiguredError(
+          `write to "jisr" at http://10.0.0.5:8086 refused (HTTP ${status}): x`,
+          status,
+        ),
+        request,
+        1024,
+      );
+      expect(error.statusCode).toBe(503);
+      expect(errorBody(error)).toEqual({
+        error: {
+          code: "JISR_ERR_STORE_UNAVAILABLE",
+          message: "The database is unavailable: keep the data and retry in 5 s",
+        },
+      });
+      expect(error.retryAfterSeconds).toBe(5);
+    }
+  });
+
+  it("lists the points the store blames, by index, so the sender drops only those", () => {
+    const problems = [{ index: 49, path: "points.49.fields.state", message: "field type conflict: …" }];
+    const error = toJisrError(new StoreRejectedError("50 point(s) sent", { problems }), request, 1024);
+    expect(error.statusCode).toBe(400);
+    expect(errorBody(error).error).toEqual({
+      code: "JISR_ERR_STORE_REJECTED",
+      message: "The database refused the batch: 50 point(s) sent",
+      problems,
+    });
   });
 });
 

@@ -5,7 +5,7 @@
  * never carries the underlying error's details.
  */
 import { problemsOf } from "@jisr/core/errors";
-import { StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
+import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { ERR, JisrError } from "../../errors.js";
@@ -26,12 +26,20 @@ export function toJisrError(err: AnyError, request: FastifyRequest, bodyLimit: n
     error.problems = problemsOf(err, [context]);
     return error;
   }
+  // StoreMisconfiguredError too (wrong credentials, no database...): the batch is good, so the sender
+  // must keep it; the cause is for our operator (logged), not for the sender.
   if (err instanceof StoreUnavailableError) {
     const error = ERR.STORE_UNAVAILABLE(err.retryAfterSeconds);
     error.retryAfterSeconds = err.retryAfterSeconds;
     return error;
   }
-  if (err instanceof StoreRejectedError) return ERR.STORE_REJECTED(withoutUrls(err.message));
+  if (err instanceof StoreRejectedError) {
+    const error = ERR.STORE_REJECTED(withoutUrls(err.message));
+    // Which points to blame, when the store knows: the sender drops those and sends the rest again.
+    if (err.problems && err.problems.length > 0)
+      error.problems = err.problems.map(({ index, path, message }) => ({ index, path, message }));
+    return error;
+  }
   switch (err.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return ERR.BODY_TOO_LARGE(bodyLimit);
@@ -71,7 +79,12 @@ function logError(request: FastifyRequest, err: Error, error: JisrError): void {
     method: request.method,
     url: request.url,
   };
-  if (error.code === ERR.STORE_UNAVAILABLE.code)
+  if (err instanceof StoreMisconfiguredError)
+    request.log.error(
+      { ...context, influx_status: err.status },
+      `Store misconfigured, batch refused with 503 (the sender keeps it): ${err.message}`,
+    );
+  else if (error.code === ERR.STORE_UNAVAILABLE.code)
     request.log.warn(context, "Store unavailable; batch refused with 503");
   else if (error.statusCode >= 500) request.log.error(context, "Unhandled error");
   else
