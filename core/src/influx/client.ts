@@ -181,7 +181,10 @@ export class InfluxClient {
     } catch (err) {
       throw errorFromFailure(what, err, this.timeoutMs);
     }
-    if (!res.ok) throw errorFromResponse(what, res.status, body, res.headers);
+    if (!res.ok) {
+      const request = path.startsWith("/write") ? "write" : "query";
+      throw errorFromResponse(what, res.status, body, res.headers, request);
+    }
     return { body, headers: res.headers };
   }
 }

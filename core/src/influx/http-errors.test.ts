@@ -13,7 +13,7 @@ import { errorFromResponse, type InfluxHttpError, isContentRefusal } from "./htt
 const WRITE = 'write to "jisr" at http://influx:8086';
 const json = (body: unknown) => JSON.stringify(body);
 const headers = new Headers({ "content-type": "application/json" });
-const answer = (status: number, body: string) => errorFromResponse(WRITE, status, body, headers);
+const answer = (status: number, body: string) => errorFromResponse(WRITE, status, body, headers, "write");
 
 describe("errorFromResponse for a write", () => {
   it.each([
@@ -156,7 +156,7 @@ describe("errorFromResponse for other requests", () => {
   it("keeps every 4xx of a query a StoreRejectedError (createDatabase relies on its status)", () => {
     const query = 'query on "jisr" at http://influx:8086';
     for (const status of [400, 401, 403, 404]) {
-      const error = errorFromResponse(query, status, json({ error: "x" }), headers);
+      const error = errorFromResponse(query, status, json({ error: "x" }), headers, "query");
       expect(error).toBeInstanceOf(StoreRejectedError);
       expect((error.cause as InfluxHttpError).status).toBe(status);
     }

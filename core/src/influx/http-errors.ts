@@ -100,13 +100,19 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /**
- * The error for a non-2xx answer to `what` (e.g. `write to "jisr" at http://…`, `query on "jisr" at
- * http://…`; client.ts builds both). A write refused for anything but its points' content is
- * StoreMisconfiguredError, so the points are kept. Other requests keep the older mapping (every 4xx is
+ * The error for a non-2xx answer to `what` (e.g. `write to "jisr" at http://…`, for messages). A write
+ * refused for anything but its points' content is StoreMisconfiguredError, so the points are kept. Other requests keep the older mapping (every 4xx is
  * StoreRejectedError): they carry no data to lose, and `createDatabase` tells a user without admin rights
  * (403) or a server without DDL apart by it.
  */
-export function errorFromResponse(what: string, status: number, body: string, headers: Headers): Error {
+export function errorFromResponse(
+  what: string,
+  status: number,
+  body: string,
+  headers: Headers,
+  /** A write carries points the caller may drop on "rejected"; a query carries none. */
+  request: "write" | "query",
+): Error {
   const text = influxErrorText(body, headers.get("x-influxdb-error"));
   const cause = new InfluxHttpError(status, text);
   if (status === 429 || status >= 500) {
@@ -119,7 +125,7 @@ export function errorFromResponse(what: string, status: number, body: string, he
       },
     );
   }
-  if (/^write\b/.test(what)) {
+  if (request === "write") {
     if (isContentRefusal(status, text))
       return new StoreRejectedError(`${what} refused (HTTP ${status}): ${text}`, { cause });
     return new StoreMisconfiguredError(
