@@ -10,7 +10,8 @@ import {
   SimulatedInverter,
 } from "./inverter/simulated-inverter.js";
 import type { InverterFaults } from "./inverter/values.js";
-import { type ModbusServerHandle, startModbusServer } from "./modbus-server.js";
+import { startModbusServer } from "./modbus-server.js";
+import { startUnpluggable } from "./unpluggable-server.js";
 
 export const sunspecInverterOptionsSchema = z
   .object({
@@ -78,8 +79,10 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
       unit: o.unit,
       logger: logger.child({ component: "sim-modbus-server", unit: o.unit }),
     });
-  let server: ModbusServerHandle | null = await serve(o.port);
-  const port = server.port;
+  const link = await startUnpluggable(serve, o.port, (online, port) =>
+    logger.child({ component: "sim-inverter", unit: o.unit }).info({ port, online }, "link changed"),
+  );
+  const port = link.port;
   const timer = o.tickMs > 0 ? setInterval(() => inverter.tick(), o.tickMs) : null;
   logger.child({ component: "sim-inverter", unit: o.unit }).info(
     {
@@ -93,7 +96,6 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
     "simulated SunSpec inverter listening",
   );
   let closed = false;
-  let linkChange: Promise<void> = Promise.resolve();
   return {
     port,
     unit: o.unit,
@@ -107,40 +109,16 @@ export async function startSunspecInverter(opts: SunspecInverterOptions): Promis
     get faults() {
       return inverter.faults;
     },
-    setOnline(online) {
-      // One change at a time: two "back online" calls would both bind the port; and a server started
-      // while close() ran would outlive it.
-      linkChange = linkChange
-        .catch(() => undefined)
-        .then(async () => {
-          if (closed || online === (server !== null)) return;
-          if (online) {
-            const started = await serve(port);
-            if (closed) {
-              await started.close();
-              return;
-            }
-            server = started;
-          } else {
-            const s = server;
-            server = null;
-            await s?.close();
-          }
-          logger.child({ component: "sim-inverter", unit: o.unit }).info({ port, online }, "link changed");
-        });
-      return linkChange;
-    },
+    setOnline: (online) => link.setOnline(online),
     get online() {
-      return server !== null;
+      return link.online;
     },
     inverter,
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await linkChange.catch(() => undefined);
-      await server?.close();
-      server = null;
+      await link.close();
     },
   };
 }

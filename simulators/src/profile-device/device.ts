@@ -5,9 +5,10 @@ import { loadProfile, type Profile } from "@jisr/gateway/profiles/index";
 import { type Logger, pino } from "pino";
 import { createSimClock, type SimClock } from "../clock.js";
 import { entryAt, RingBuffer } from "../history.js";
+import { startUnpluggable } from "../unpluggable-server.js";
 import { type DeviceFaults, type GeneratorName, namedGenerator, type ValueGenerator } from "./generators.js";
 import { ProfileImage } from "./image.js";
-import { type ImageServer, type ServedRequest, startImageServer } from "./server.js";
+import { type ServedRequest, startImageServer } from "./server.js";
 
 export interface ProfileDeviceOptions {
   /** A loaded profile, a built-in profile name, or a .yaml path. */
@@ -110,13 +111,14 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
   const requests: ServedRequest[] = [];
   const serve = (port: number) =>
     startImageServer(image, { host: opts.host ?? "127.0.0.1", port, unit, logger, requests });
-  let server: ImageServer | null = await serve(opts.port ?? 0);
-  const port = server.port;
+  const link = await startUnpluggable(serve, opts.port ?? 0, (online, port) =>
+    logger.info({ port, online }, "link changed"),
+  );
+  const port = link.port;
   const tickMs = opts.tickMs ?? 1000;
   const timer = generator && tickMs > 0 ? setInterval(tick, tickMs) : undefined;
   logger.info({ port, profile: profile.name, speed: clock.speed }, "simulated profile device listening");
   let closed = false;
-  let linkChange: Promise<void> = Promise.resolve();
   return {
     port,
     unit,
@@ -136,40 +138,16 @@ export async function startProfileDevice(opts: ProfileDeviceOptions): Promise<Pr
     get faults() {
       return faults;
     },
-    setOnline(online) {
-      // One change at a time: two "back online" calls would both bind the port; and a server started
-      // while close() ran would outlive it.
-      linkChange = linkChange
-        .catch(() => undefined)
-        .then(async () => {
-          if (closed || online === (server !== null)) return;
-          if (online) {
-            const started = await serve(port);
-            if (closed) {
-              await started.close();
-              return;
-            }
-            server = started;
-          } else {
-            const s = server;
-            server = null;
-            await s?.close();
-          }
-          logger.info({ port, online }, "link changed");
-        });
-      return linkChange;
-    },
+    setOnline: (online) => link.setOnline(online),
     get online() {
-      return server !== null;
+      return link.online;
     },
     requests,
     async close() {
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await linkChange.catch(() => undefined);
-      await server?.close();
-      server = null;
+      await link.close();
     },
   };
 }
