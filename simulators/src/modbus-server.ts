@@ -67,22 +67,31 @@ function listen(
 const PORT_RETRIES = 5;
 
 /**
- * Serve `source` on host:port for one unit id. Port 0 picks a free port (modbus-serial treats 0 as
- * "use 502", so we find one first and retry if another process takes it in between).
+ * Starts a modbus-serial ServerTCP on host:port through `listen`. Port 0 picks a free port: modbus-serial
+ * treats 0 as "use 502", so one is found first, and found again if another process takes it in between.
  */
-export async function startModbusServer(
-  source: RegisterSource,
-  opts: { host: string; port: number; unit: number; logger: Logger },
-): Promise<ModbusServerHandle> {
+export async function serveOnPort(
+  host: string,
+  requestedPort: number,
+  listen: (port: number) => Promise<ServerTCP>,
+): Promise<{ port: number; close(): Promise<void> }> {
   for (let attempt = 1; ; attempt++) {
-    const port = opts.port === 0 ? await freePort(opts.host) : opts.port;
+    const port = requestedPort === 0 ? await freePort(host) : requestedPort;
     try {
-      const server = await listen(source, opts.host, port, opts.unit, opts.logger);
+      const server = await listen(port);
       const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
       return { port, close };
     } catch (err) {
       const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
-      if (opts.port !== 0 || !inUse || attempt >= PORT_RETRIES) throw err;
+      if (requestedPort !== 0 || !inUse || attempt >= PORT_RETRIES) throw err;
     }
   }
+}
+
+/** Serve `source` on host:port for one unit id; port 0 picks a free port. */
+export function startModbusServer(
+  source: RegisterSource,
+  opts: { host: string; port: number; unit: number; logger: Logger },
+): Promise<ModbusServerHandle> {
+  return serveOnPort(opts.host, opts.port, (port) => listen(source, opts.host, port, opts.unit, opts.logger));
 }

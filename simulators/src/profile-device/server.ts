@@ -1,10 +1,11 @@
 // A Modbus TCP server (modbus-serial ServerTCP) in front of a profile image: all four tables, one unit,
 // and a record of every request it received (function code, address, count), so a test or a benchmark
 // counts what really went over the wire.
-import { createServer, type Server, type Socket } from "node:net";
+import type { Server, Socket } from "node:net";
 import type { Table } from "@jisr/gateway/profiles/index";
 import { ServerTCP } from "modbus-serial";
 import type { Logger } from "pino";
+import { serveOnPort } from "../modbus-server.js";
 
 export interface ImageSource {
   read(table: Table, address: number, count: number): number[];
@@ -21,19 +22,6 @@ export interface ImageServer {
   port: number;
   requests: ServedRequest[];
   close(): Promise<void>;
-}
-
-/** A free TCP port on `host` (modbus-serial's ServerTCP treats port 0 as "use 502"). */
-async function freePort(host: string): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once("error", reject);
-    srv.listen(0, host, resolve);
-  });
-  const addr = srv.address();
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  if (addr === null || typeof addr === "string") throw new Error(`no TCP port on ${host}`);
-  return addr.port;
 }
 
 /** Splits Modbus TCP frames (7-byte MBAP header, length at byte 4) and records the read requests. */
@@ -107,9 +95,7 @@ function listen(
   });
 }
 
-const PORT_RETRIES = 5;
-
-/** Serves `source` for one unit on host:port; port 0 picks a free one (retrying if it is taken meanwhile). */
+/** Serves `source` for one unit on host:port; port 0 picks a free one. */
 export async function startImageServer(
   source: ImageSource,
   opts: {
@@ -122,15 +108,8 @@ export async function startImageServer(
   },
 ): Promise<ImageServer> {
   const requests: ServedRequest[] = opts.requests ?? [];
-  for (let attempt = 1; ; attempt++) {
-    const port = opts.port === 0 ? await freePort(opts.host) : opts.port;
-    try {
-      const server = await listen(source, opts.host, port, opts.unit, opts.logger, requests);
-      const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-      return { port, requests, close };
-    } catch (err) {
-      const inUse = (err as NodeJS.ErrnoException).code === "EADDRINUSE";
-      if (opts.port !== 0 || !inUse || attempt >= PORT_RETRIES) throw err;
-    }
-  }
+  const server = await serveOnPort(opts.host, opts.port, (port) =>
+    listen(source, opts.host, port, opts.unit, opts.logger, requests),
+  );
+  return { ...server, requests };
 }
