@@ -10,18 +10,16 @@
  * simulator, the driver's timestamps, the store and the service all share the simulated clock.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import { type ParsedMail, simpleParser } from "mailparser";
+import type { ParsedMail } from "mailparser";
 import { pino } from "pino";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseAlertingConfig } from "./config/load.js";
 import type { Alert } from "./engine/types.js";
 import { type AlertingService, startAlerting } from "./service.js";
+import { alertIdsIn, Receivers } from "./testing/receivers.js";
 import { SimHotWaterSite } from "./testing/sim-swh.js";
 
 const MIN = 60_000;
@@ -35,46 +33,11 @@ interface Hook {
   body: { alerts: Array<{ id: string; kind: string; rule: string; device: string }> };
 }
 
-const hooks: Hook[] = [];
-const mails: ParsedMail[] = [];
-let webhook: Server;
-let smtp: SMTPServer;
-let webhookUrl: string;
-let smtpPort: number;
+const receivers = new Receivers<Hook["body"]>();
+const { hooks, mails } = receivers;
 
-beforeAll(async () => {
-  webhook = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c: Buffer) => {
-      text += c.toString("utf8");
-    });
-    req.on("end", () => {
-      hooks.push({ body: JSON.parse(text) as Hook["body"] });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-  webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
-  smtp = new SMTPServer({
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-});
-
-afterAll(async () => {
-  await new Promise((resolve) => webhook.close(resolve));
-  await new Promise<void>((resolve) => smtp.close(resolve));
-});
+beforeAll(() => receivers.start());
+afterAll(() => receivers.close());
 
 function configText(dir: string): string {
   return `
@@ -86,12 +49,12 @@ institutions:
       gateways: [gw-1]
       solar_water_heaters: { ${HEATER}: {} }
 recipients:
-  - { id: tech-fr, name: Salma, language: fr, institutions: ["*"], channels: { email: salma@example.ma, webhook: "${webhookUrl}" } }
+  - { id: tech-fr, name: Salma, language: fr, institutions: ["*"], channels: { email: salma@example.ma, webhook: "${receivers.webhookUrl}" } }
 timings:
   default: { for: "10m" }
 delivery:
   backoff_initial: "1s"
-  smtp: { host: 127.0.0.1, port: ${smtpPort}, from: "Jisr <alertes@jisr.example>" }
+  smtp: { host: 127.0.0.1, port: ${receivers.smtpPort}, from: "Jisr <alertes@jisr.example>" }
 `;
 }
 
@@ -151,7 +114,6 @@ const notified = (alerts: Alert[]) => alerts.filter((a) => a.notifiedAt !== null
 /** The renderer's subjectResolved for one alert, in French (the one recipient's language). */
 const RESOLVED_SUBJECT = "Résolue : alerte à Foyer simulé de Ben Guerir";
 /** Ids of the alerts a mail tells about: each block of it ends with its reference, "Alerte : alt_…". */
-const alertIdsIn = (m: ParsedMail) => [...new Set(m.text?.match(/\balt_[0-9a-f]{16}\b/g) ?? [])];
 
 describe("end to end, solar hot water", () => {
   let bed: Bed | undefined;
@@ -164,8 +126,7 @@ describe("end to end, solar hot water", () => {
   afterEach(async () => {
     await bed?.close();
     bed = undefined;
-    hooks.length = 0;
-    mails.length = 0;
+    receivers.clear();
   });
 
   /** "rule:device" of every alert delivered with this kind, in delivery order. */

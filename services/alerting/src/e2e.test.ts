@@ -9,18 +9,16 @@
  * simulators, the driver's timestamps, the store and the service all share the simulated clock.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import { type ParsedMail, simpleParser } from "mailparser";
+import type { ParsedMail } from "mailparser";
 import { pino } from "pino";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { parseAlertingConfig } from "./config/load.js";
 import type { Alert } from "./engine/types.js";
 import { type AlertingService, startAlerting } from "./service.js";
+import { alertIdsIn, Receivers } from "./testing/receivers.js";
 import { SimSite } from "./testing/sim-site.js";
 
 const MIN = 60_000;
@@ -36,46 +34,11 @@ interface Hook {
   };
 }
 
-const hooks: Hook[] = [];
-const mails: ParsedMail[] = [];
-let webhook: Server;
-let smtp: SMTPServer;
-let webhookUrl: string;
-let smtpPort: number;
+const receivers = new Receivers<Hook["body"]>();
+const { hooks, mails } = receivers;
 
-beforeAll(async () => {
-  webhook = createServer((req, res) => {
-    let text = "";
-    req.on("data", (c: Buffer) => {
-      text += c.toString("utf8");
-    });
-    req.on("end", () => {
-      hooks.push({ key: String(req.headers["idempotency-key"]), body: JSON.parse(text) as Hook["body"] });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, "127.0.0.1", resolve));
-  webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
-  smtp = new SMTPServer({
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          mails.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-});
-
-afterAll(async () => {
-  await new Promise((resolve) => webhook.close(resolve));
-  await new Promise<void>((resolve) => smtp.close(resolve));
-});
+beforeAll(() => receivers.start());
+afterAll(() => receivers.close());
 
 /** A running institution: store, simulated site, alerting service; time starts at `start`. */
 interface Bed {
@@ -101,7 +64,7 @@ institutions:
       gateways: [gw-1]
       inverters: ${inverters}
 recipients:
-  - { id: tech-fr, name: Salma, language: fr, institutions: ["*"], channels: { email: salma@example.ma, webhook: "${webhookUrl}" } }
+  - { id: tech-fr, name: Salma, language: fr, institutions: ["*"], channels: { email: salma@example.ma, webhook: "${receivers.webhookUrl}" } }
   - { id: tech-ar, name: Ahmed, language: ar, institutions: [${INSTITUTION}], channels: { email: ahmed@example.ma } }
 timings:
   default: { for: "10m" }
@@ -111,7 +74,7 @@ timings:
     site_silent: { for: "0s" }
 delivery:
   backoff_initial: "1s"
-  smtp: { host: 127.0.0.1, port: ${smtpPort}, from: "Jisr <alertes@jisr.example>" }
+  smtp: { host: 127.0.0.1, port: ${receivers.smtpPort}, from: "Jisr <alertes@jisr.example>" }
 `;
 }
 
@@ -164,7 +127,6 @@ const RESOLVED_SUBJECTS = [
 ];
 const isResolution = (m: ParsedMail) => RESOLVED_SUBJECTS.includes(m.subject ?? "");
 /** Ids of the alerts a mail tells about: each block of it ends with its reference, "Alerte : alt_…". */
-const alertIdsIn = (m: ParsedMail) => [...new Set(m.text?.match(/\balt_[0-9a-f]{16}\b/g) ?? [])];
 /** The French mails about exactly this alert (and no other). */
 const frMailsOf = (id: string) =>
   mails.filter((m) => m.subject?.includes("Foyer simulé") && alertIdsIn(m).join() === id);
@@ -180,8 +142,7 @@ describe("end to end", () => {
   afterEach(async () => {
     await bed?.close();
     bed = undefined;
-    hooks.length = 0;
-    mails.length = 0;
+    receivers.clear();
   });
 
   /** "rule:device" of every alert delivered with this kind, in delivery order. */
