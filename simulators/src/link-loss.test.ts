@@ -1,20 +1,9 @@
 /** A simulated device's link going down and up, as the fault control drives it, including overlapping calls. */
-import { createConnection } from "node:net";
+
 import { describe, expect, it } from "vitest";
+import { tcpAccepts } from "../../test/servers/free-port.js";
 import { startProfileDevice } from "./profile-device/index.js";
 import { startSunspecInverter } from "./sunspec-inverter.js";
-
-/** Whether something accepts TCP connections on the port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 const devices = {
   "SunSpec inverter": () => startSunspecInverter({ port: 0, tickMs: 0 }),
@@ -27,9 +16,9 @@ for (const [name, start] of Object.entries(devices)) {
       const device = await start();
       try {
         await device.setOnline(false);
-        expect([device.online, await listening(device.port)]).toEqual([false, false]);
+        expect([device.online, await tcpAccepts(device.port)]).toEqual([false, false]);
         await Promise.all([device.setOnline(true), device.setOnline(true)]);
-        expect([device.online, await listening(device.port)]).toEqual([true, true]);
+        expect([device.online, await tcpAccepts(device.port)]).toEqual([true, true]);
       } finally {
         await device.close();
       }
@@ -41,7 +30,7 @@ for (const [name, start] of Object.entries(devices)) {
       const back = device.setOnline(true);
       await device.close();
       await back;
-      expect(await listening(device.port)).toBe(false);
+      expect(await tcpAccepts(device.port)).toBe(false);
     });
   });
 }

@@ -4,11 +4,10 @@
  * data, as after a power cut.
  */
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBinary } from "./ensure-packages.js";
-import { freePort } from "./free-port.js";
+import { freePort, tcpAccepts } from "./free-port.js";
 import { launch, type RunningServer } from "./influxd.js";
 
 export async function startMosquitto(
@@ -32,17 +31,13 @@ export async function startMosquitto(
       "",
     ].join("\n"),
   );
-  return launch(bin, ["-c", join(dir, "mosquitto.conf")], dir, port, "mosquitto", tcpOpen(port), "mqtt");
-}
-
-function tcpOpen(port: number): () => Promise<boolean> {
-  return () =>
-    new Promise((resolve) => {
-      const sock = connect(port, "127.0.0.1");
-      sock.once("connect", () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.once("error", () => resolve(false));
-    });
+  return launch(
+    bin,
+    ["-c", join(dir, "mosquitto.conf")],
+    dir,
+    port,
+    "mosquitto",
+    () => tcpAccepts(port),
+    "mqtt",
+  );
 }

@@ -3,11 +3,10 @@
  * python3-pymodbus), on a free loopback port, forwarding every request onto a serial line where the units
  * are (typically a pymodbus RTU server from ./pymodbus.ts on the other end of a socat pty pair).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { connect } from "node:net";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { freePort, waitFor } from "./free-port.js";
-import { DEBIAN_PYTHON, pymodbusMissing } from "./pymodbus.js";
+import { freePort, tcpAccepts, waitFor } from "./free-port.js";
+import { DEBIAN_PYTHON, pymodbusMissing, stopChild } from "./pymodbus.js";
 
 const SCRIPT = fileURLToPath(new URL("./pymodbus-converter.py", import.meta.url));
 const READY_MS = 15_000;
@@ -29,26 +28,6 @@ export interface ConverterOptions {
 export interface PymodbusConverter {
   port: number;
   stop(): Promise<void>;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-  await gone;
-  clearTimeout(timer);
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 /** Starts the converter and resolves once it has said READY on our port and accepts connections there. */
@@ -89,7 +68,7 @@ export async function startPymodbusConverter(options: ConverterOptions): Promise
     await Promise.race([
       exit,
       waitFor(
-        async () => new RegExp(`^READY ${port}$`, "m").test(stdout) && (await accepts(port)),
+        async () => new RegExp(`^READY ${port}$`, "m").test(stdout) && (await tcpAccepts(port)),
         READY_MS,
         `the converter on port ${port}`,
       ),

@@ -29,7 +29,8 @@ export function pymodbusMissing(): string | undefined {
   return `pymodbus cannot be imported by ${DEBIAN_PYTHON} (apt-get install python3-pymodbus python3-serial-asyncio): ${probe.stderr.trim().split("\n").pop()}`;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 3 s; resolves once the process is gone. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
