@@ -2,20 +2,13 @@
 import { idSchema } from "@jisr/core/point";
 import { z } from "zod";
 
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-});
-export type ErrorBody = z.infer<typeof errorBodySchema>;
-
-export const errorResponses = { "4xx": errorBodySchema, "5xx": errorBodySchema };
-
-/** Instants leave as ISO-8601 UTC strings. */
-export const instant = z.iso.datetime();
-export const iso = (ms: number) => new Date(ms).toISOString();
+export {
+  type ErrorBody,
+  errorBodySchema,
+  errorResponses,
+  instant,
+  iso,
+} from "@jisr/core/api-schemas";
 
 export const institutionId = idSchema;
 
