@@ -1,9 +1,8 @@
 /**
- * Grafana's strict JSON schema for the classic dashboard model (grafana-foundation-sdk, in
- * ../shared/reference/grafana-schema/), compiled with Ajv. Only for checks: ../shared exists in this
- * workspace and in CI, not in a user's clone, so callers skip when the file is absent.
+ * Grafana's strict JSON schema for the classic dashboard model (grafana-foundation-sdk), vendored with its
+ * licence in vendor/grafana-schema/ so the check runs in every clone; compiled with Ajv.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
@@ -11,14 +10,7 @@ import addFormatsModule from "ajv-formats";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-export const DASHBOARD_SCHEMA = resolve(
-  repoRoot,
-  "../shared/reference/grafana-schema/dashboard.jsonschema.json",
-);
-
-export function schemaAvailable(path = DASHBOARD_SCHEMA): boolean {
-  return existsSync(path);
-}
+export const DASHBOARD_SCHEMA = resolve(repoRoot, "vendor/grafana-schema/dashboard.jsonschema.json");
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 

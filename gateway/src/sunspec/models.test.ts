@@ -1,16 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type LaidOutPoint, loadModelFile, loadSunspecModels, ModelMapError } from "./models.js";
 
-/** The official SunSpec model definitions; present in the shared workspace and CI, not in a clone. */
-// The shared reference folder sits beside the repository (../shared), where CI puts it.
-const OFFICIAL_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../../shared/reference/sunspec-models",
-);
+/** The official SunSpec model definitions of the ids we map, vendored with their licence (vendor/README.md). */
+const OFFICIAL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../vendor/sunspec-models");
 const REQUIRED_IDS = [1, 101, 102, 103, 111, 112, 113, 120, 160, 201, 202, 203, 204];
 
 interface OfficialPoint {
@@ -93,44 +89,41 @@ describe("our SunSpec register maps", () => {
   });
 });
 
-describe.skipIf(!existsSync(OFFICIAL_DIR))(
-  "our maps match the official SunSpec JSON (skipped: ../shared/reference/sunspec-models absent, as in a user's clone)",
-  () => {
-    const registry = loadSunspecModels();
+describe("our maps match the official SunSpec JSON (vendor/sunspec-models)", () => {
+  const registry = loadSunspecModels();
 
-    for (const id of REQUIRED_IDS) {
-      describe(`model ${id}`, () => {
-        const ours = registry.get(id);
-        const theirs = official(id);
+  for (const id of REQUIRED_IDS) {
+    describe(`model ${id}`, () => {
+      const ours = registry.get(id);
+      const theirs = official(id);
 
-        it("has the official name and label", () => {
-          expect(ours?.name).toBe(theirs.name);
-          expect(ours?.label).toBe(theirs.label?.trim());
-        });
-
-        it("starts with ID and L as the official model does", () => {
-          expect(theirs.points.slice(0, 2).map((p) => [p.name, p.type, p.size])).toEqual([
-            ["ID", "uint16", 1],
-            ["L", "uint16", 1],
-          ]);
-        });
-
-        it("has every point at the official offset, size, type, sf, units and symbols", () => {
-          expect(comparable(ours?.points ?? [])).toEqual(officialComparable(id, theirs.points, 2));
-        });
-
-        it("has the official repeating group", () => {
-          const theirGroup = theirs.groups?.[0];
-          expect(ours?.group?.name).toBe(theirGroup?.name);
-          if (!theirGroup || !ours?.group) return;
-          expect(comparable(ours.group.points)).toEqual(officialComparable(id, theirGroup.points, 0));
-          const count = theirs.points.find((p) => p.name === ours.group?.count);
-          expect(count?.type).toBe("count");
-        });
+      it("has the official name and label", () => {
+        expect(ours?.name).toBe(theirs.name);
+        expect(ours?.label).toBe(theirs.label?.trim());
       });
-    }
-  },
-);
+
+      it("starts with ID and L as the official model does", () => {
+        expect(theirs.points.slice(0, 2).map((p) => [p.name, p.type, p.size])).toEqual([
+          ["ID", "uint16", 1],
+          ["L", "uint16", 1],
+        ]);
+      });
+
+      it("has every point at the official offset, size, type, sf, units and symbols", () => {
+        expect(comparable(ours?.points ?? [])).toEqual(officialComparable(id, theirs.points, 2));
+      });
+
+      it("has the official repeating group", () => {
+        const theirGroup = theirs.groups?.[0];
+        expect(ours?.group?.name).toBe(theirGroup?.name);
+        if (!theirGroup || !ours?.group) return;
+        expect(comparable(ours.group.points)).toEqual(officialComparable(id, theirGroup.points, 0));
+        const count = theirs.points.find((p) => p.name === ours.group?.count);
+        expect(count?.type).toBe("count");
+      });
+    });
+  }
+});
 
 describe("loading a register map", () => {
   const dir = mkdtempSync(join(tmpdir(), "jisr-sunspec-maps-"));
