@@ -113,8 +113,39 @@ describe("parsing", () => {
     ["m f=-1u", 'invalid value "-1u" for field "f"'],
     ["m f=1 12x", 'invalid timestamp "12x"'],
     ["m f=1 1 2", 'invalid timestamp "1 2"'],
+    ["m,t=a,t=b f=1", 'tag "t" appears twice in the line'],
+    ["m f=1,g=2,f=3", 'field "f" appears twice in the line'],
+    [
+      "m f=99999999999999999999i",
+      'field "f": integer 99999999999999999999i is outside the signed 64-bit range',
+    ],
+    [
+      "m f=9223372036854775808i",
+      'field "f": integer 9223372036854775808i is outside the signed 64-bit range',
+    ],
+    [
+      "m f=-9223372036854775809i",
+      'field "f": integer -9223372036854775809i is outside the signed 64-bit range',
+    ],
+    [
+      "m f=18446744073709551616u",
+      'field "f": integer 18446744073709551616u is outside the unsigned 64-bit range',
+    ],
+    [`m ${"k".repeat(100)}`, `field "${"k".repeat(64)}…" has no value`],
   ])("refuses %j: %s", (line, reason) => {
     expect(parseLine(line)).toEqual({ ok: false, error: reason });
+  });
+
+  it("reads the extremes of the 64-bit integer ranges (as floats, like every number)", () => {
+    const p = parsed(parseLine("m a=9223372036854775807i,b=-9223372036854775808i,c=18446744073709551615u"));
+    expect(p.fields).toEqual({ a: 2 ** 63, b: -(2 ** 63), c: 2 ** 64 });
+  });
+
+  it("keeps a `__proto__` key as an own key, for validation to see, instead of dropping it", () => {
+    const p = parsed(parseLine("m,__proto__=x __proto__=1,f=2"));
+    expect(Object.keys(p.tags)).toEqual(["__proto__"]);
+    expect(Object.keys(p.fields)).toEqual(["__proto__", "f"]);
+    expect(Object.getPrototypeOf(p.tags)).toBe(Object.prototype);
   });
 
   it("reads back what it encodes", () => {

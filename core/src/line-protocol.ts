@@ -163,24 +163,28 @@ function readUntil(s: string, from: number, stops: string, escapable: string): [
 export function parseLine(s: string, precision: Precision = "ns"): ParseResult {
   const [measurement, mEnd] = readUntil(s, 0, ", ", ", \\");
   if (measurement === "") return { ok: false, error: "missing measurement name" };
-  const tags: Record<string, string> = {};
+  // A Map, then Object.fromEntries: a key such as `__proto__` becomes an own key that validation sees
+  // (and refuses), instead of an assignment to the object's prototype that silently drops it.
+  const tags = new Map<string, string>();
   let i = mEnd;
   while (s[i] === ",") {
     const [key, kEnd] = readUntil(s, i + 1, "=, ", ",= \\");
-    if (s[kEnd] !== "=") return { ok: false, error: `tag "${key}" has no value (expected key=value)` };
+    if (s[kEnd] !== "=") return { ok: false, error: `tag "${short(key)}" has no value (expected key=value)` };
     const [value, vEnd] = readUntil(s, kEnd + 1, ", ", ",= \\");
     if (key === "" || value === "") return { ok: false, error: "empty tag key or value" };
-    tags[key] = value;
+    // Refused rather than last-wins: the sender meant one of the two values, and we cannot know which.
+    if (tags.has(key)) return { ok: false, error: `tag "${short(key)}" appears twice in the line` };
+    tags.set(key, value);
     i = vEnd;
   }
   if (s[i] !== " ") return { ok: false, error: "expected a space before the fields" };
   const fields = parseFields(s, i + 1);
   if (!fields.ok) return fields;
   const rest = s.slice(fields.end).trim();
-  const point: ParsedLine = { measurement, tags, fields: fields.fields };
+  const point: ParsedLine = { measurement, tags: Object.fromEntries(tags), fields: fields.fields };
   if (rest !== "") {
     const time = parseTimestamp(rest, precision);
-    if (time === undefined) return { ok: false, error: `invalid timestamp "${rest}"` };
+    if (time === undefined) return { ok: false, error: `invalid timestamp "${short(rest)}"` };
     point.time = time;
   }
   return { ok: true, point };
@@ -191,31 +195,40 @@ type FieldsResult =
   | { ok: false; error: string };
 
 function parseFields(s: string, from: number): FieldsResult {
-  const fields: Record<string, FieldValue> = {};
+  const fields = new Map<string, FieldValue>();
   let i = from;
   for (;;) {
     // An unescaped comma also ends a key: `a,b=1` is a field "a" without a value, as InfluxDB reads it.
     const [key, kEnd] = readUntil(s, i, ",= ", ",= \\");
-    if (s[kEnd] !== "=" || key === "") return { ok: false, error: `field "${key}" has no value` };
+    if (s[kEnd] !== "=" || key === "") return { ok: false, error: `field "${short(key)}" has no value` };
+    if (fields.has(key)) return { ok: false, error: `field "${short(key)}" appears twice in the line` };
     i = kEnd + 1;
     if (s[i] === '"') {
       const [value, end] = readQuoted(s, i + 1);
-      if (end < 0) return { ok: false, error: `unterminated string in field "${key}"` };
-      fields[key] = value;
+      if (end < 0) return { ok: false, error: `unterminated string in field "${short(key)}"` };
+      fields.set(key, value);
       i = end + 1;
     } else {
       const [raw, end] = readUntil(s, i, ", ", "");
+      const range = integerRangeError(raw);
+      if (range) return { ok: false, error: `field "${short(key)}": ${range}` };
       const value = parseScalar(raw);
-      if (value === undefined) return { ok: false, error: `invalid value "${raw}" for field "${key}"` };
-      fields[key] = value;
+      if (value === undefined)
+        return { ok: false, error: `invalid value "${short(raw)}" for field "${short(key)}"` };
+      fields.set(key, value);
       i = end;
     }
     if (s[i] === ",") {
       i++;
       continue;
     }
-    return { ok: true, fields, end: i };
+    return { ok: true, fields: Object.fromEntries(fields), end: i };
   }
+}
+
+/** Keeps error messages short whatever the sender put in a key or value (they are echoed back). */
+function short(s: string, max = 64): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…`;
 }
 
 function readQuoted(s: string, from: number): [string, number] {
@@ -236,6 +249,24 @@ const FALSE = new Set(["f", "F", "false", "False", "FALSE"]);
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // `i` is a signed integer, `u` an unsigned one (no minus sign allowed).
 const INT = /^([+-]?\d+i|\+?\d+u)$/;
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * InfluxDB refuses an integer literal outside its type's range; read as a float it would be stored as
+ * some other number (99999999999999999999i as 1e20), so it is refused here too.
+ */
+function integerRangeError(raw: string): string | undefined {
+  if (!INT.test(raw)) return undefined;
+  const n = BigInt(raw.slice(0, -1));
+  if (raw.endsWith("i") && (n < INT64_MIN || n > INT64_MAX))
+    return `integer ${short(raw)} is outside the signed 64-bit range`;
+  if (raw.endsWith("u") && n > UINT64_MAX)
+    return `integer ${short(raw)} is outside the unsigned 64-bit range`;
+  return undefined;
+}
 
 function parseScalar(raw: string): FieldValue | undefined {
   if (TRUE.has(raw)) return true;

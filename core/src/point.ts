@@ -41,16 +41,39 @@ export const tagValue = z
   .max(256, "must be at most 256 characters")
   .refine(
     (s) => !hasBackslashOrControl(s),
-    "must not contain backslashes, line breaks or other control characters",
-  );
+    "must not contain backslashes, line breaks or other control characters (C0, DEL, C1 such as U+0085)",
+  )
+  // A lone surrogate cannot be encoded as UTF-8: it would reach InfluxDB as U+FFFD, so two different
+  // values sent would become one series, and the value stored is not the one sent.
+  .refine((s) => !hasLoneSurrogate(s), "must not contain a lone (unpaired) UTF-16 surrogate");
 
 function hasBackslashOrControl(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x5c || c < 0x20 || c === 0x7f) return true;
+    // C1 (0x80-0x9f) too: U+0085 is a line break to some readers, and none of them is printable text.
+    if (c === 0x5c || c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
   }
   return false;
 }
+
+/** String.prototype.isWellFormed is ES2024, beyond our lib target; the same test by hand. */
+export function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = s.charCodeAt(i + 1);
+    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return true;
+    i++; // a valid pair
+  }
+  return false;
+}
+
+/**
+ * Tag keys that ingestion sets or requires on every point. A *field* of the same name would shadow the
+ * tag: InfluxQL reads `WHERE institution = 'x'` as the field when both exist, so one sender could blank
+ * every other institution's data for a measurement. They are refused as field keys, whatever the tags.
+ */
+export const RESERVED_TAG_KEYS: readonly string[] = ["institution", "device"];
 
 /** An institution or device id: short, URL- and file-name-safe. */
 export const idSchema = z
@@ -104,7 +127,8 @@ export const pointSchema = z
     time: wireTimeSchema,
   })
   .strict()
-  // InfluxDB 3.x refuses a name that is both a tag and a field; 1.x keeps both and renames one `<name>_1`.
+  // InfluxDB 3.x refuses a name that is both a tag and a field; 1.x keeps both and renames one `<name>_1`,
+  // and InfluxQL then reads an unqualified name as the field. One issue per key, the more precise first.
   .superRefine((p, ctx) => {
     for (const key of Object.keys(p.fields)) {
       if (Object.hasOwn(p.tags, key)) {
@@ -112,6 +136,12 @@ export const pointSchema = z
           code: "custom",
           path: ["fields", key],
           message: `"${key}" is already a tag of this point`,
+        });
+      } else if (RESERVED_TAG_KEYS.includes(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["fields", key],
+          message: `"${key}" is reserved for the tag of that name and cannot be a field`,
         });
       }
     }
