@@ -44,6 +44,7 @@ describe("gateway config", () => {
       batch_max_points: 5000,
       flush_interval: 5000,
       timeout: 30_000,
+      retry_max_delay: 30_000,
       max_queued_points: 100_000,
     });
     expect(config.devices[0]).toEqual({

@@ -106,6 +106,12 @@ export const mqttSchema = strictObject({
       "A payload time further than this from the gateway's clock is not trusted (device clock not set): " +
         "the reading is stamped with the time it was received instead, and counted.",
     ),
+  reconnect_max_delay: durationSchema(1000, 600_000)
+    .prefault("30s")
+    .describe(
+      "Longest wait between two attempts to reach the broker (1 s doubling up to this, jittered): the " +
+        "devices' readings flow again within this delay of the broker coming back.",
+    ),
   devices: z.array(mqttDeviceSchema).default([]).describe("Devices read through this broker."),
 })
   .superRefine((mqtt, ctx) => {
@@ -130,6 +136,9 @@ export const mqttSchema = strictObject({
   })
   .describe("MQTT devices (optional).");
 
-export type MqttConfig = z.output<typeof mqttSchema>;
+/** As parsed; reconnect_max_delay may be left out by code that builds a config by hand (tests). */
+export type MqttConfig = Omit<z.output<typeof mqttSchema>, "reconnect_max_delay"> & {
+  reconnect_max_delay?: number;
+};
 export type MqttDeviceConfig = z.output<typeof mqttDeviceSchema>;
 export type EmbeddedBrokerConfig = z.output<typeof embeddedBrokerSchema>;

@@ -122,6 +122,13 @@ export const uplinkSchema = strictObject({
     .describe("Most points sent in one request."),
   flush_interval: durationSchema(100, 600_000).prefault("5s").describe("How often queued points are sent."),
   timeout: durationSchema(1000, 300_000).prefault("30s").describe("How long one upload may take."),
+  retry_max_delay: durationSchema(1000, 600_000)
+    .prefault("30s")
+    .describe(
+      "Longest wait between two uploads (or MQTT reconnects) while the server is unreachable: after an " +
+        "outage of any length, readings flow again within this delay of the server coming back. Each " +
+        "wait is jittered (between half and all of it) so many gateways do not retry in step.",
+    ),
   max_queued_points: z
     .number()
     .int("must be a whole number")
@@ -173,7 +180,11 @@ export type UplinkFileConfig = z.output<typeof uplinkSchema>;
 
 /** The config past the loader: the token is resolved (from token, token_file or the environment). */
 export interface GatewayConfig extends Omit<GatewayConfigFile, "uplink"> {
-  uplink: Omit<UplinkFileConfig, "token" | "token_file"> & { token: string };
+  uplink: Omit<UplinkFileConfig, "token" | "token_file" | "retry_max_delay"> & {
+    token: string;
+    /** Left out by code that builds a config by hand (tests): 30 s. */
+    retry_max_delay?: number;
+  };
 }
 
 /** JSON Schema of the file, for editor completion (what a user writes: durations as strings). */

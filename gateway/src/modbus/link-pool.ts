@@ -7,7 +7,7 @@
  * serialised (RTU behind it has no transaction id); with a single unit id it takes concurrent requests.
  */
 import type { Logger } from "pino";
-import type { BackoffOptions } from "../run/backoff.js";
+import type { BackoffOptions } from "../util/backoff.js";
 import { LinkConfigError, ModbusTransportError } from "./errors.js";
 import { createModbusLink, type ManagedLink } from "./link.js";
 import type { LinkStats, ModbusLink, RegisterTable } from "./link-types.js";

@@ -16,7 +16,7 @@
  *   silence (a wrong unit id looks exactly like that) and the line stays open for the others.
  */
 import { type Logger, pino } from "pino";
-import { type BackoffOptions, backoffDelay } from "../run/backoff.js";
+import { type BackoffOptions, backoffDelay } from "../util/backoff.js";
 import { type ModbusRTU, toLinkError } from "./client.js";
 import { type ModbusLinkError, ModbusTimeoutError, ModbusTransportError } from "./errors.js";
 import type { LinkStats, ModbusLink, RegisterTable } from "./link-types.js";

@@ -5,7 +5,7 @@
  * created with `reconnectPeriod: 0`; this watch then owns reconnection.
  */
 import type { MqttClient } from "mqtt";
-import { type BackoffOptions, backoffDelay } from "../run/backoff.js";
+import { type BackoffOptions, backoffDelay } from "../util/backoff.js";
 
 export interface ConnectionWatch {
   /** Connection attempts that failed or connections lost since the last successful connect. */

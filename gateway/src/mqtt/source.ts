@@ -10,7 +10,7 @@ import type { Point } from "@jisr/core";
 import mqtt, { type IConnackPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import type { MqttConfig } from "../config/mqtt-schema.js";
-import type { BackoffOptions } from "../run/backoff.js";
+import type { BackoffOptions } from "../util/backoff.js";
 import { type MqttDevice, resolveMqttDevices, routeMessage } from "./devices.js";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./embedded-broker.js";
 import { mapMessage } from "./map-message.js";
@@ -28,7 +28,7 @@ export interface MqttDevicesOptions {
   clock?: () => number;
   /** Folder relative profile paths are resolved from (the config file's); the working directory by default. */
   baseDir?: string;
-  /** Reconnect backoff; 1 s doubling up to 60 s by default. */
+  /** Reconnect backoff; 1 s doubling up to mqtt.reconnect_max_delay (30 s) by default. */
   reconnect?: BackoffOptions;
   /** Least time between two bad-payload warnings of one device; 60 s by default. */
   warnIntervalMs?: number;
@@ -71,7 +71,8 @@ export interface MqttDevicesHandle {
   status(): MqttDevicesStatus;
 }
 
-const DEFAULT_BACKOFF = { initialMs: 1000, maxMs: 60_000 };
+/** mqtt.reconnect_max_delay when a caller builds the config by hand. */
+const DEFAULT_RECONNECT_MAX_MS = 30_000;
 
 /**
  * Starts the MQTT devices. Throws ValidationError (nothing left running) when a device's profile cannot
@@ -88,7 +89,11 @@ export async function startMqttDevices(
   const filters = minimalFilters(devices.flatMap((d) => d.topics.map((t) => t.compiled.filter)));
   const client = connect(url, config, options.institution);
   const state = new SourceState(devices, config, options);
-  const watch = reconnectWithBackoff(client, options.reconnect ?? DEFAULT_BACKOFF, {
+  const policy = options.reconnect ?? {
+    initialMs: 1000,
+    maxMs: config.reconnect_max_delay ?? DEFAULT_RECONNECT_MAX_MS,
+  };
+  const watch = reconnectWithBackoff(client, policy, {
     onUp: () => log.info({ broker: url }, "MQTT broker connected"),
     onDown: (reason, failures, retryInMs) => {
       const context = { broker: url, reason, retry_in_ms: retryInMs };

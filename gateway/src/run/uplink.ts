@@ -23,6 +23,9 @@ export interface UplinkOptions {
   retry?: { initialMs: number; maxMs: number };
 }
 
+/** uplink.retry_max_delay when a caller builds the config by hand. */
+const DEFAULT_RETRY_MAX_MS = 30_000;
+
 export function createUplink(config: GatewayConfig, o: UplinkOptions): Uplink {
   const { uplink } = config;
   const common = {
@@ -35,12 +38,15 @@ export function createUplink(config: GatewayConfig, o: UplinkOptions): Uplink {
     outbox: o.outbox,
     logger: o.logger,
   };
+  // Capped (uplink.retry_max_delay, 30 s by default): after a long outage the gateway must send again
+  // soon after the server is back, not after a backoff that kept doubling while it was away.
+  const retry = o.retry ?? { initialMs: 1000, maxMs: uplink.retry_max_delay ?? DEFAULT_RETRY_MAX_MS };
   if (isMqttUrl(uplink.url))
     return new MqttSender({
       ...common,
       institution: config.institution,
       ...(uplink.mqtt_topic !== undefined && { topic: uplink.mqtt_topic }),
-      ...(o.retry && { reconnect: o.retry }),
+      reconnect: retry,
     });
-  return new Sender({ ...common, ...(o.retry && { retry: o.retry }) });
+  return new Sender({ ...common, retry });
 }

@@ -16,8 +16,8 @@ import mqtt, { type MqttClient, type Packet } from "mqtt";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import { type ConnectionWatch, reconnectWithBackoff } from "../mqtt/reconnect.js";
-import type { BackoffOptions } from "../run/backoff.js";
-import { backoffDelay } from "../run/backoff.js";
+import type { BackoffOptions } from "../util/backoff.js";
+import { backoffDelay } from "../util/backoff.js";
 import type { Outbox } from "./outbox.js";
 import type { SenderStatus } from "./sender.js";
 

@@ -10,7 +10,7 @@
  */
 import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
-import { backoffDelay } from "../run/backoff.js";
+import { backoffDelay } from "../util/backoff.js";
 import type { Outbox, OutboxEntry, Rejection } from "./outbox.js";
 import { type PostOutcome, postBatch, writeEndpoint } from "./post-batch.js";
 
@@ -24,7 +24,10 @@ export interface SenderOptions {
   timeoutMs: number;
   outbox: Outbox;
   logger: Logger;
-  /** Backoff after a failure that may pass by itself (503, network): first delay and ceiling. */
+  /**
+   * Backoff after a failure that may pass by itself (503, network): first delay and ceiling (1 s up to
+   * 30 s by default; the gateway passes uplink.retry_max_delay).
+   */
   retry?: { initialMs: number; maxMs: number };
   /** Backoff after a refusal that needs a human (401/403, wrong URL): slower, so logs stay readable. */
   refusedRetry?: { initialMs: number; maxMs: number };
@@ -57,6 +60,9 @@ interface Refused {
   entry: OutboxEntry;
   reason: string;
 }
+
+/** Longest Retry-After honoured. */
+const RETRY_AFTER_MAX_MS = 300_000;
 
 /** How many refused points one log line shows; the count has them all. */
 const LOGGED_REFUSALS = 20;
@@ -268,12 +274,12 @@ export class Sender {
     const refused = outcome.kind === "refused";
     const policy = refused
       ? (this.#o.refusedRetry ?? { initialMs: 30_000, maxMs: 600_000 })
-      : (this.#o.retry ?? { initialMs: 1000, maxMs: 300_000 });
+      : (this.#o.retry ?? { initialMs: 1000, maxMs: 30_000 });
     const random = this.#o.random ?? Math.random;
-    const delay = Math.max(
-      backoffDelay(s.failures, { ...policy, random }),
-      refused ? 0 : (outcome.retryAfterMs ?? 0),
-    );
+    // Retry-After is the server's wish and is honoured, but only up to RETRY_AFTER_MAX_MS: a proxy that
+    // says "come back tomorrow" must not hold a site's readings for a day.
+    const retryAfter = refused ? 0 : Math.min(outcome.retryAfterMs ?? 0, RETRY_AFTER_MAX_MS);
+    const delay = Math.max(backoffDelay(s.failures, { ...policy, random }), retryAfter);
     s.retry_at = Date.now() + delay;
     this.#logFailure(outcome, delay);
   }

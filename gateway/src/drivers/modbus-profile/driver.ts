@@ -12,7 +12,7 @@ import { loadProfile } from "../../profiles/load.js";
 import type { Profile } from "../../profiles/profile.js";
 import { readWithProfile } from "../../profiles/read.js";
 import { toPoints } from "../../profiles/to-points.js";
-import { backoffDelay } from "../../run/backoff.js";
+import { backoffDelay } from "../../util/backoff.js";
 import { DeviceError, type Driver, type DriverContext } from "../types.js";
 import { classifyFailure } from "./classify.js";
 

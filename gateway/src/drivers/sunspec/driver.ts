@@ -14,7 +14,6 @@ import { LinkConfigError } from "../../modbus/errors.js";
 import { type LinkPool, type PooledLink, sharedLinkPool } from "../../modbus/link-pool.js";
 import { unitReader } from "../../modbus/read-registers.js";
 import { describeTarget, type LinkTarget } from "../../modbus/target.js";
-import { backoffDelay } from "../../run/backoff.js";
 import {
   defaultModels,
   discoverSunspec,
@@ -22,6 +21,7 @@ import {
   type SunspecDiscovery,
   sunspecToPoints,
 } from "../../sunspec/index.js";
+import { backoffDelay } from "../../util/backoff.js";
 import { DeviceError, type Driver, type DriverContext } from "../types.js";
 import { classifyFailure } from "./classify.js";
 import { readDiscoveredModels } from "./read-models.js";
