@@ -58,7 +58,7 @@ describe("semantic checks", () => {
     const d = broken((_d, p, q) => {
       setQuery(
         p,
-        'SELECT last("queue_points") FROM "gateway_health" WHERE "institution" =~ /^$institution$/',
+        'SELECT last("queue_points") FROM "gateway_health" WHERE "institution"::tag =~ /^$institution$/',
       );
       setQuery(q, 'SELECT last("queue_points") FROM "gateway_health" WHERE $timeFilter');
     });
@@ -73,8 +73,8 @@ describe("semantic checks", () => {
     const d = broken((_d, p) =>
       setQuery(
         p,
-        `SELECT sum("v") FROM (SELECT last("queue_points") AS "v" FROM "gateway_health" GROUP BY "device") ` +
-          `WHERE "institution" =~ /^$institution$/ AND $timeFilter`,
+        `SELECT sum("v") FROM (SELECT last("queue_points") AS "v" FROM "gateway_health" GROUP BY "device"::tag) ` +
+          `WHERE "institution"::tag =~ /^$institution$/ AND $timeFilter`,
       ),
     );
     expect(checkQueries(d)).toHaveLength(2);
@@ -84,12 +84,31 @@ describe("semantic checks", () => {
     const d = broken((_d, p) =>
       setQuery(
         p,
-        `SELECT sum("v") FROM (SELECT mean("power_w") AS "v" FROM "pv_inverter" WHERE "institution" =~ /^$institution$/ ` +
-          `AND $timeFilter GROUP BY time($__interval), "device") GROUP BY time($__interval)`,
+        `SELECT sum("v") FROM (SELECT mean("power_w") AS "v" FROM "pv_inverter" WHERE "institution"::tag =~ /^$institution$/ ` +
+          `AND $timeFilter GROUP BY time($__interval), "device"::tag) GROUP BY time($__interval)`,
       ),
     );
     expect(checkQueries(d)).toEqual([
       expect.stringContaining("groups a subquery by time without $timeFilter"),
+    ]);
+  });
+
+  it("a tag compared or grouped without ::tag (a field of that name would win)", () => {
+    const d = broken((_d, p, q) => {
+      setQuery(
+        p,
+        'SELECT last("queue_points") FROM "gateway_health" WHERE "institution"::tag =~ /^$institution$/ ' +
+          `AND "device" = 'gw-1' AND $timeFilter GROUP BY "institution"::tag`,
+      );
+      setQuery(
+        q,
+        'SELECT last("queue_points") FROM "gateway_health" WHERE "institution"::tag =~ /^$institution$/ ' +
+          'AND $timeFilter GROUP BY time(1h, 30m), "institution"::tag, "gateway"',
+      );
+    });
+    expect(checkQueries(d)).toEqual([
+      expect.stringContaining('tag "device" compared or grouped without ::tag'),
+      expect.stringContaining('GROUP BY "gateway" is not a "key"::tag'),
     ]);
   });
 

@@ -4,7 +4,7 @@
  */
 import { allLevels, groupByTags, selectLevels } from "./influxql-levels.js";
 import { GRID_COLUMNS } from "./layout.js";
-import { type Dashboard, INSTITUTION_FILTER, type Panel } from "./model.js";
+import { type Dashboard, INSTITUTION_FILTER, type Panel, TAG_KEYS } from "./model.js";
 
 /** Variables Grafana defines itself (global variables and the InfluxDB macros). */
 const BUILT_IN = new Set([
@@ -86,10 +86,25 @@ export function checkVariables(d: Dashboard): string[] {
   return problems;
 }
 
+/** `"institution"` or `"device"` not followed by `::tag`: read as a field whenever one of that name exists. */
+const BARE_TAG = new RegExp(`"(${TAG_KEYS.join("|")})"(?!::tag)`, "g");
+
+/** GROUP BY items other than time(...) that are not `"key"::tag` (or `*`). */
+function untypedGroupBy(levelText: string): string[] {
+  const clause = /\bGROUP BY\s+(.*?)(?:\bfill\(|\bORDER BY\b|\bLIMIT\b|$)/i.exec(levelText)?.[1] ?? "";
+  return clause
+    .replace(/\btime\([^)]*\)/gi, "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item && item !== "*" && !/^"[^"]+"::tag$/.test(item));
+}
+
 /**
  * Every SELECT level that reads a measurement filters on the institution and on `$timeFilter`; a level
  * that groups by time over a subquery has its own `$timeFilter` (without it InfluxDB fills buckets from
- * the subquery's first point up to now).
+ * the subquery's first point up to now). Tags are named as tags everywhere (`"institution"::tag`, in WHERE
+ * and GROUP BY): a bare key means the field of that name when one exists, so one stray field written into
+ * InfluxDB would blank or mix up the panel (issue 9).
  */
 export function checkQueries(d: Dashboard): string[] {
   const problems: string[] = [];
@@ -99,6 +114,10 @@ export function checkQueries(d: Dashboard): string[] {
       if (t.rawQuery !== true) problems.push(`${owner}: not a raw InfluxQL query`);
       for (const level of allLevels(selectLevels(t.query))) {
         const hasTime = level.text.includes("$timeFilter");
+        for (const m of level.text.matchAll(BARE_TAG))
+          problems.push(`${owner}: tag ${m[0]} compared or grouped without ::tag in ${level.text}`);
+        for (const item of untypedGroupBy(level.text))
+          problems.push(`${owner}: GROUP BY ${item} is not a "key"::tag in ${level.text}`);
         if (!level.readsSubquery) {
           if (!level.text.includes(INSTITUTION_FILTER))
             problems.push(`${owner}: no institution filter in ${level.text}`);

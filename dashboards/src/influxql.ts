@@ -10,14 +10,17 @@ export function where(...conditions: string[]): string {
   return `WHERE ${[INSTITUTION_FILTER, ...conditions, "$timeFilter"].join(" AND ")}`;
 }
 
-/** Results of the analytics job carry only the `institution` tag (docs/analytics-results.md). */
-export const BY_INSTITUTION = 'GROUP BY "institution"';
+/**
+ * Results of the analytics job carry only the `institution` tag (docs/analytics-results.md). Tags are
+ * grouped as `::tag` so that a field of the same name can never be what the query means.
+ */
+export const BY_INSTITUTION = 'GROUP BY "institution"::tag';
 
 /** Raw series: one per device of each institution. */
-export const BY_DEVICE = 'GROUP BY "institution", "device"';
+export const BY_DEVICE = 'GROUP BY "institution"::tag, "device"::tag';
 
 /** Time buckets of Grafana's interval, one series per device. */
-export const BY_INTERVAL_DEVICE = 'GROUP BY time($__interval), "institution", "device"';
+export const BY_INTERVAL_DEVICE = 'GROUP BY time($__interval), "institution"::tag, "device"::tag';
 
 /**
  * Hot-water availability over a period, from hot_water_daily: available minutes over minutes with data.

@@ -51,7 +51,7 @@ function sumOverDevices(inner: string, measurement: string, scale = ""): string 
 function powerOverTime(measurement: string): string {
   return (
     `SELECT sum("v") FROM (SELECT mean("power_w") AS "v" FROM "${measurement}" ${where()} ${BY_INTERVAL_DEVICE}) ` +
-    `WHERE $timeFilter GROUP BY time($__interval), "institution" fill(none)`
+    `WHERE $timeFilter GROUP BY time($__interval), "institution"::tag fill(none)`
   );
 }
 

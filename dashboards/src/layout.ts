@@ -22,7 +22,7 @@ const INSTITUTION_QUERY = 'SHOW TAG VALUES WITH KEY = "institution"';
 
 /**
  * The institution selector. Multi-value with "All": Grafana then sends `(a|b|…)`, which
- * `"institution" =~ /^$institution$/` matches exactly. It narrows what is shown, it does not restrict
+ * `"institution"::tag =~ /^$institution$/` matches exactly. It narrows what is shown, it does not restrict
  * who may see what: a viewer can pick any value (see README).
  */
 export function institutionVariable(): Variable {

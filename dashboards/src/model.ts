@@ -13,8 +13,15 @@ export const SCHEMA_VERSION = 41;
 /** Days, months and "today" are those of the institutions (UTC+1, UTC+0 during Ramadan). */
 export const TIMEZONE = "Africa/Casablanca";
 
-/** The filter every query carries, so the `institution` variable narrows every panel. */
-export const INSTITUTION_FILTER = '"institution" =~ /^$institution$/';
+/**
+ * The filter every query carries, so the `institution` variable narrows every panel. `::tag` because a bare
+ * `"institution"` means the FIELD of that name once anyone writes one into the measurement, and the panel
+ * would go blank (issue 9).
+ */
+export const INSTITUTION_FILTER = '"institution"::tag =~ /^$institution$/';
+
+/** The tag keys of every Jisr series: a query names them only as `"key"::tag` (see checkQueries). */
+export const TAG_KEYS = ["institution", "device"] as const;
 
 export interface DataSourceRef {
   type: string;

@@ -37,8 +37,8 @@ describe("query building", () => {
       groupBy: ["institution", "device"],
     });
     expect(q).toBe(
-      `SELECT mean("power_w") FROM "pv" WHERE time >= 1000ms AND time < 61000ms AND "device" = 'it\\'s' ` +
-        `AND "institution" = 'dar-al-amal' GROUP BY time(60000ms), "institution", "device" fill(none)`,
+      `SELECT mean("power_w") FROM "pv" WHERE time >= 1000ms AND time < 61000ms AND "device"::tag = 'it\\'s' ` +
+        `AND "institution"::tag = 'dar-al-amal' GROUP BY time(60000ms), "institution"::tag, "device"::tag fill(none)`,
     );
   });
 

@@ -3,6 +3,7 @@
  * escapes of the InfluxQL scanner (`\\`, `\"`, `\'`, `\n`), so a tag value such as `it's "x"\` stays one
  * literal and can never end the string and add a clause. Only the subset that also runs on the v1
  * compatibility of 2.x and 3.x is used: plain SELECT with time bounds in epoch ms, GROUP BY, fill(none).
+ * Tags are always compared and grouped as tags (`quoteTag`), never as whatever a bare name resolves to.
  */
 import type { AggregateQuery, LatestQuery } from "../store/types.js";
 
@@ -31,11 +32,21 @@ export function msLiteral(ms: number): string {
   return `${ms}ms`;
 }
 
-/** `"k1" = 'v1' AND "k2" = 'v2'` in key order, or "" without filters. */
+/**
+ * A tag key as a tag: `"institution"::tag`. Without the `::tag`, InfluxQL reads a bare key as the FIELD of
+ * that name whenever the measurement has one, so a stray field `institution` written by anyone (straight
+ * into InfluxDB, or by an old ingestion) would make `WHERE "institution" = 'a'` match nothing and blank
+ * every reader of that measurement. Supported in WHERE and GROUP BY from 1.x through the v1 API of 3.x.
+ */
+export function quoteTag(key: string): string {
+  return `${quoteIdentifier(key)}::tag`;
+}
+
+/** `"k1"::tag = 'v1' AND "k2"::tag = 'v2'` in key order, or "" without filters. */
 export function tagConditions(where: Record<string, string> | undefined): string {
   return Object.keys(where ?? {})
     .sort()
-    .map((k) => `${quoteIdentifier(k)} = ${quoteString((where as Record<string, string>)[k] as string)}`)
+    .map((k) => `${quoteTag(k)} = ${quoteString((where as Record<string, string>)[k] as string)}`)
     .join(" AND ");
 }
 
@@ -47,7 +58,7 @@ function whereClause(timeConditions: string[], where: Record<string, string> | u
 /** One aggregate per epoch-aligned bucket, per groupBy combination; empty buckets are left out. */
 export function buildAggregateQuery(q: AggregateQuery): string {
   const where = whereClause([`time >= ${msLiteral(q.from)}`, `time < ${msLiteral(q.to)}`], q.where);
-  const groupBy = [`time(${msLiteral(q.everyMs)})`, ...(q.groupBy ?? []).map(quoteIdentifier)].join(", ");
+  const groupBy = [`time(${msLiteral(q.everyMs)})`, ...(q.groupBy ?? []).map(quoteTag)].join(", ");
   return (
     `SELECT ${q.fn}(${quoteIdentifier(q.field)}) FROM ${quoteIdentifier(q.measurement)} ${where} ` +
     `GROUP BY ${groupBy} fill(none)`

@@ -77,6 +77,9 @@ beforeAll(async () => {
     `pv_inverter,device=inv-1,institution=dar-a power_w=900 ${NOW - 5 * 60 * MIN}`,
     `hot_water,device=swh-1,institution=dar-a tank_top_temperature_c=51.5,pump_on=true ${NOW - 10 * MIN}`,
     `energy_daily,institution=dar-a pv_energy_wh=42000,completeness=1 ${NOW - 30 * 24 * 60 * MIN}`,
+    // Hostile, straight into InfluxDB (issue 9): dar-b's series with FIELDS named like the tags. A bare
+    // `WHERE "institution" = 'dar-a'` then reads the field and copies nothing of dar-a's pv_inverter.
+    `pv_inverter,device=evil,institution=dar-b institution=0,device=1,power_w=0 ${NOW - 10 * MIN}`,
   ];
   const write = await fetch(`${influx.url}/write?db=jisr&precision=ms`, {
     method: "POST",
@@ -154,7 +157,13 @@ describe("the generated InfluxQL on influxd with auth", () => {
     const results = await query("SELECT pv_energy_wh FROM energy_daily", userOf("dar-a"), "jisr_dar-a");
     expect(results.results[0]?.series?.[0]?.values.map((v) => v[1])).toEqual([42000]);
     const b = await query("SELECT power_w FROM pv_inverter GROUP BY *", userOf("dar-b"), "jisr_dar-b");
-    expect(b.results[0]?.series?.map((s) => s.tags?.institution)).toEqual(["dar-b"]);
+    expect(b.results[0]?.series?.map((s) => s.tags)).toEqual([
+      { device: "evil", institution: "dar-b" }, // dar-b's own hostile series stays dar-b's
+      { device: "inv-1", institution: "dar-b" },
+    ]);
+    // dar-a's copy never received the stray fields.
+    const keys = await query("SHOW FIELD KEYS FROM pv_inverter", userOf("dar-a"), "jisr_dar-a");
+    expect(keys.results[0]?.series?.[0]?.values.map((v) => v[0])).toEqual(["power_w"]);
   });
 
   it("backfills the whole history once", async () => {

@@ -51,7 +51,7 @@ export function isolationStatements(plan: IsolationPlan): string[] {
 
 function copyInto(database: string, from: string, institution: string, window?: string): string {
   const time = window ? ` AND time > now() - ${window}` : "";
-  return `SELECT * INTO ${ident(database)}."autogen".:MEASUREMENT FROM ${from} WHERE "institution" = ${literal(institution)}${time} GROUP BY *`;
+  return `SELECT * INTO ${ident(database)}."autogen".:MEASUREMENT FROM ${from} WHERE "institution"::tag = ${literal(institution)}${time} GROUP BY *`;
 }
 
 export function copyStatements(plan: IsolationPlan, o: CopyOptions): string[] {

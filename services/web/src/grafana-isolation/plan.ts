@@ -4,7 +4,7 @@
  * per database, not per tag, so each institution gets:
  *
  * - an InfluxDB database `jisr_<id>` holding a copy of its own points only (copied from the main database
- *   by InfluxQL `SELECT * INTO ... WHERE institution = '<id>' GROUP BY *`, raw readings and the analytics
+ *   by InfluxQL `SELECT * INTO ... WHERE "institution"::tag = '<id>' GROUP BY *`, raw readings and the analytics
  *   results alike), a read-only InfluxDB user `grafana_<id>` and `GRANT READ ON "jisr_<id>"`;
  * - a Grafana organisation whose only datasource reads that database as that user, and a dashboards
  *   provider that loads the institution dashboard into it.
