@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Child processes the tests start (the jisr binary, gateways killed with SIGKILL) run the sources.
+    env: { JISR_SOURCE: "1" },
     maxWorkers: 2,
   },
 });

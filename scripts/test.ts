@@ -1,5 +1,5 @@
 /**
- * `npm test`: installs what the tests need (where it can), then lint, type check and every test.
+ * `npm test`: installs what the tests need (where it can), then build, lint, type check and every test.
  * Each step's output goes straight to the terminal; the first failure stops the run with its exit code.
  */
 import { spawnSync } from "node:child_process";
@@ -25,6 +25,8 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   process.exit(1);
 }
+// The build first: the binary's own test runs the JavaScript it makes (cli/src/main.test.ts).
+step("build", process.execPath, ["scripts/build.mjs"]);
 step("lint", "npx", ["biome", "check", "."]);
 step("type check", "npx", ["tsc", "-p", "tsconfig.json", "--noEmit"]);
 step("tests", "npx", ["vitest", "run", ...passThrough]);

@@ -1,5 +1,7 @@
 /** The `jisr` binary as a user runs it: through cli/bin/jisr.js, in a child process. */
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -9,6 +11,51 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), "../bin/jisr.js");
 function jisr(args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000 });
 }
+
+describe("jisr as built", () => {
+  it("runs the JavaScript npm install builds, without tsx, and loads only the command that runs", () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+    const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
+    expect(build.status, build.stderr).toBe(0);
+    const env = { ...process.env, JISR_SOURCE: "" };
+    const version = spawnSync(process.execPath, [bin, "--version"], {
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect({ status: version.status, stdout: version.stdout }).toEqual({ status: 0, stdout: "0.1.0\n" });
+    // Which of our modules a command loaded, recorded by a module-resolution hook of Node's own.
+    const dir = mkdtempSync(join(tmpdir(), "jisr-loaded-"));
+    const log = join(dir, "loaded.txt");
+    writeFileSync(
+      join(dir, "hooks.mjs"),
+      `import { appendFileSync } from "node:fs";
+export async function resolve(spec, ctx, next) {
+  const r = await next(spec, ctx);
+  if (r.url.includes("/dist/")) appendFileSync(${JSON.stringify(log)}, r.url + "\\n");
+  return r;
+}`,
+    );
+    writeFileSync(
+      join(dir, "register.mjs"),
+      `import { register } from "node:module"; register("./hooks.mjs", import.meta.url);`,
+    );
+    const help = spawnSync(
+      process.execPath,
+      ["--import", join(dir, "register.mjs"), bin, "token", "--help"],
+      {
+        env,
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(help.status, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/^\s+new\b/m);
+    const loaded = readFileSync(log, "utf8");
+    expect(loaded).toMatch(/ingestion\/dist\/cli\.js/);
+    expect(loaded).not.toMatch(/gateway\/dist|services\/web\/dist|services\/reports\/dist/);
+  });
+});
 
 describe("jisr", () => {
   it("--help lists every command", () => {
