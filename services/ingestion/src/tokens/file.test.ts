@@ -40,6 +40,18 @@ describe("addToken", () => {
     expect(readdirSync(dir)).toEqual(["tokens.json"]);
   });
 
+  it.each([
+    ["empty", ""],
+    ["whitespace-only", " \n\t\n"],
+  ])("treats an existing %s file as a registry without tokens", async (_name, content) => {
+    const path = join(dir, "tokens.json");
+    writeFileSync(path, content);
+    const { token, entry } = await addToken(path, "a-1");
+    const file = await readTokensFile(path);
+    expect(file.tokens).toEqual([entry]);
+    expect(findByHash(file.tokens, token)?.institution).toBe("a-1");
+  });
+
   it("refuses an institution id that is not an id, and leaves the file as it was", async () => {
     const path = join(dir, "tokens.json");
     await addToken(path, "a-1");
@@ -67,6 +79,13 @@ describe("readTokensFile", () => {
     expect(error).toBeInstanceOf(ValidationError);
     const paths = (error as ValidationError).problems.map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(["tokens.1.sha256", "tokens.1"]));
+  });
+
+  it("refuses an empty file unless asked not to: the running service keeps its last good tokens", async () => {
+    const path = join(dir, "tokens.json");
+    writeFileSync(path, "\n");
+    await expect(readTokensFile(path)).rejects.toThrow(/tokens file .* is not valid/);
+    expect(await readTokensFile(path, { emptyIsEmpty: true })).toEqual({ version: 1, tokens: [] });
   });
 
   it("reports a JSON syntax error as a validation error of the file", async () => {

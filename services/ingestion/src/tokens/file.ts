@@ -9,9 +9,18 @@ import { problemsOf, ValidationError } from "@jisr/core/errors";
 import { type TokenEntry, type TokensFile, tokensFileSchema } from "../schemas/tokens.js";
 import { generateToken, hashToken, newTokenId } from "./token.js";
 
-/** Reads and validates the file; throws ValidationError naming every problem, or the fs error. */
-export async function readTokensFile(path: string): Promise<TokensFile> {
+/**
+ * Reads and validates the file; throws ValidationError naming every problem, or the fs error. With
+ * `emptyIsEmpty`, a file holding nothing but whitespace is a registry without tokens (as `touch
+ * tokens.json` leaves it); the running service does not ask for that, so an emptied file keeps its last
+ * good tokens rather than refusing every sender.
+ */
+export async function readTokensFile(
+  path: string,
+  opts: { emptyIsEmpty?: boolean } = {},
+): Promise<TokensFile> {
   const text = await readFile(path, "utf8");
+  if (opts.emptyIsEmpty && text.trim() === "") return { version: 1, tokens: [] };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -60,7 +69,7 @@ export async function addToken(
   institution: string,
   opts: { note?: string; now?: Date } = {},
 ): Promise<NewToken> {
-  const current = await readTokensFile(path).catch((err: NodeJS.ErrnoException) => {
+  const current = await readTokensFile(path, { emptyIsEmpty: true }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === "ENOENT") return { version: 1 as const, tokens: [] };
     throw err;
   });

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import type { TokenEntry } from "../schemas/tokens.js";
 import { readTokensFile } from "./file.js";
-import { findByHash, TOKEN_PATTERN } from "./token.js";
+import { TOKEN_PATTERN, TokenIndex } from "./token.js";
 
 /** The two levels used; satisfied by pino and by Fastify's logger. */
 export interface RegistryLog {
@@ -26,7 +26,8 @@ export class TokenRegistry {
   readonly path: string;
   readonly #log: RegistryLog;
   readonly #pollMs: number;
-  #entries: readonly TokenEntry[] = [];
+  /** By token hash: one map lookup per request, however many tokens there are. */
+  #index = new TokenIndex<TokenEntry>([]);
   /** Identity of the file version last read (good or bad), to read each version once. */
   #version = "";
   #timer: NodeJS.Timeout | undefined;
@@ -60,13 +61,13 @@ export class TokenRegistry {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#index.size;
   }
 
   /** The institution of a presented token, or undefined when it is malformed or unknown. */
   institutionOf(token: string): string | undefined {
     if (!TOKEN_PATTERN.test(token)) return undefined;
-    return findByHash(this.#entries, token)?.institution;
+    return this.#index.find(token)?.institution;
   }
 
   /** Re-reads the file if it changed since the last read. Never throws; concurrent calls share one check. */
@@ -105,7 +106,7 @@ export class TokenRegistry {
 
   async #load(version: string, first: boolean): Promise<void> {
     const file = await readTokensFile(this.path);
-    this.#entries = file.tokens;
+    this.#index = new TokenIndex(file.tokens);
     this.#version = version;
     this.#log.info(
       { path: this.path, tokens: file.tokens.length },
