@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { SessionStore } from "./auth/sessions.js";
 import { Directory } from "./data/directory.js";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits, httpLimitsSchema, serverOptions } from "./http-limits.js";
 import access from "./plugins/app/access.js";
 import auth from "./plugins/app/auth.js";
 import context from "./plugins/app/context.js";
@@ -48,7 +49,10 @@ export interface WebAppOptions {
   secureCookies?: boolean;
   /** Trust X-Forwarded-For from a reverse proxy (for the per-address login limit). Default false. */
   trustProxy?: boolean;
+  /** Login attempts per id and per address (auth/login-limits.ts); DEFAULT_LOGIN_LIMITS by default. */
   loginLimits?: LoginLimits;
+  /** Timeouts and the connection cap of the HTTP server (http-limits.ts); DEFAULT_HTTP_LIMITS by default. */
+  httpLimits?: Partial<HttpLimits>;
   /** Session lifetime and idle timeout, ms (defaults 12 h and 2 h). */
   sessionTtlMs?: number;
   sessionIdleMs?: number;
@@ -63,12 +67,18 @@ const REDACT = { paths: ["req.headers.authorization", "req.headers.cookie"], cen
 
 export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance> {
   const log = opts.logger ? opts.logger.child({ component: "web" }, { redact: REDACT }) : undefined;
+  // Checked here too, not only by the CLI: Node throws later, and less clearly, on a headers timeout
+  // longer than the request timeout.
+  const limits = httpLimitsSchema.parse({ ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits });
   // The cast only widens pino's Logger type to FastifyBaseLogger, which every plugin here is written for.
   const app = Fastify({
+    ...serverOptions(limits),
     bodyLimit: 64 * 1024,
     trustProxy: opts.trustProxy ?? false,
     ...(log ? { loggerInstance: log } : { logger: false }),
   }) as unknown as FastifyInstance;
+  // Beyond this many open connections Node closes new ones at once (Fastify has no option for it).
+  app.server.maxConnections = limits.maxConnections;
   const clock = opts.clock ?? Date.now;
   const securityClock = opts.securityClock ?? clock;
   const directory = new Directory(opts.institutions);
@@ -86,7 +96,7 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
   await app.register(errorHandler);
   // Before any route: routes declare zod schemas, compiled when the route is added.
   await app.register(zodCompilers);
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { https: opts.secureCookies ?? true });
   // What the routes read from, then who is asking, then what they may see (access refuses any route
   // added after it without an access rule, so it must come before every route).
   await app.register(context, {

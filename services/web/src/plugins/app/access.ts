@@ -21,9 +21,9 @@
  * the ingestion service, and it opens nothing here.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";
 import { ROLES, type Role } from "../../users/schema.js";
-import { globalPlugin } from "../global.js";
 
 export const ALL_ROLES: readonly Role[] = ROLES;
 
@@ -54,42 +54,45 @@ declare module "fastify" {
   }
 }
 
-export default globalPlugin("access", async (app: FastifyInstance) => {
-  app.addHook("onRoute", (route) => {
-    const access = (route.config as { access?: Access } | undefined)?.access;
-    if (!access || (!access.public && !access.roles?.length)) {
-      throw new Error(
-        `${route.method} ${route.url}: every route must declare config.access (roles or public)`,
-      );
-    }
-  });
+export default fp(
+  async (app: FastifyInstance) => {
+    app.addHook("onRoute", (route) => {
+      const access = (route.config as { access?: Access } | undefined)?.access;
+      if (!access || (!access.public && !access.roles?.length)) {
+        throw new Error(
+          `${route.method} ${route.url}: every route must declare config.access (roles or public)`,
+        );
+      }
+    });
 
-  app.decorateRequest("covers", function (this: FastifyRequest, institution: string) {
-    const user = this.principal?.user;
-    if (!user) return false;
-    return user.role === "ministry" || user.institutions.includes(institution);
-  });
-  app.decorateRequest("authorize", function (this: FastifyRequest, institution: string) {
-    // Access first, existence second: a manager learns nothing about ids outside their institution.
-    if (!this.covers(institution)) throw ERR.FORBIDDEN_INSTITUTION(institution);
-    if (!app.web.directory.has(institution)) throw ERR.UNKNOWN_INSTITUTION(institution);
-  });
-  app.decorateRequest("scope", function (this: FastifyRequest) {
-    return app.web.directory.all.map((i) => i.id).filter((id) => this.covers(id));
-  });
+    app.decorateRequest("covers", function (this: FastifyRequest, institution: string) {
+      const user = this.principal?.user;
+      if (!user) return false;
+      return user.role === "ministry" || user.institutions.includes(institution);
+    });
+    app.decorateRequest("authorize", function (this: FastifyRequest, institution: string) {
+      // Access first, existence second: a manager learns nothing about ids outside their institution.
+      if (!this.covers(institution)) throw ERR.FORBIDDEN_INSTITUTION(institution);
+      if (!app.web.directory.has(institution)) throw ERR.UNKNOWN_INSTITUTION(institution);
+    });
+    app.decorateRequest("scope", function (this: FastifyRequest) {
+      return app.web.directory.all.map((i) => i.id).filter((id) => this.covers(id));
+    });
 
-  app.addHook("preHandler", async (request) => {
-    const access = request.routeOptions.config.access;
-    if (!access || access.public) return;
-    const user = request.principal?.user;
-    if (!user) throw ERR.UNAUTHORIZED();
-    if (!access.roles?.includes(user.role)) {
-      throw ERR.FORBIDDEN_ROLE(user.role, access.action ?? `${request.method} ${request.routeOptions.url}`);
-    }
-    if (access.programme?.(request) && user.role !== "ministry") {
-      throw ERR.FORBIDDEN_ROLE(user.role, `${access.action ?? "see"} for the whole programme`);
-    }
-    const institution = access.institution?.(request);
-    if (institution !== undefined) request.authorize(institution);
-  });
-});
+    app.addHook("preHandler", async (request) => {
+      const access = request.routeOptions.config.access;
+      if (!access || access.public) return;
+      const user = request.principal?.user;
+      if (!user) throw ERR.UNAUTHORIZED();
+      if (!access.roles?.includes(user.role)) {
+        throw ERR.FORBIDDEN_ROLE(user.role, access.action ?? `${request.method} ${request.routeOptions.url}`);
+      }
+      if (access.programme?.(request) && user.role !== "ministry") {
+        throw ERR.FORBIDDEN_ROLE(user.role, `${access.action ?? "see"} for the whole programme`);
+      }
+      const institution = access.institution?.(request);
+      if (institution !== undefined) request.authorize(institution);
+    });
+  },
+  { name: "jisr-web-access" },
+);

@@ -8,12 +8,14 @@
  * already keeps other sites' pages from sending the cookie, and the Origin check backs it up for old
  * browsers. Bodies are JSON only, which a cross-site form cannot send without a CORS preflight.
  */
+
+import cookie from "@fastify/cookie";
 import { bearerToken } from "@jisr/ingestion/tokens/token";
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { readCookie, sessionCookieName } from "../../auth/cookies.js";
+import fp from "fastify-plugin";
+import { sessionCookieName } from "../../auth/cookies.js";
 import { ERR } from "../../errors.js";
 import type { User } from "../../users/schema.js";
-import { globalPlugin } from "../global.js";
 
 export interface Principal {
   user: User;
@@ -49,28 +51,33 @@ export function identify(app: FastifyInstance, request: FastifyRequest): Princip
     const user = users.userOfToken(token);
     return user ? { user, via: "token" } : null;
   }
-  const sessionId = readCookie(request.headers.cookie, sessionCookieName(secureCookies));
+  const sessionId = request.cookies[sessionCookieName(secureCookies)];
   const session = sessionId === undefined ? undefined : sessions.get(sessionId);
   const user = session && users.get(session.userId);
   return user && sessionId ? { user, via: "session", sessionId } : null;
 }
 
-export default globalPlugin("auth", async (app: FastifyInstance) => {
-  app.decorateRequest("principal", null);
-  app.addHook("onRequest", async (request) => {
-    if (request.is404 || request.routeOptions.config.access?.public) return;
-    const principal = identify(app, request);
-    if (!principal) {
-      request.log.info(
-        { reason: request.headers.authorization ? "unknown token" : "no session" },
-        "Not logged in",
-      );
-      throw ERR.UNAUTHORIZED();
-    }
-    if (principal.via === "session" && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-      throw ERR.CROSS_ORIGIN(String(request.headers.origin));
-    }
-    request.principal = principal;
-    request.log = request.log.child({ user: principal.user.id, role: principal.user.role });
-  });
-});
+export default fp(
+  async (app: FastifyInstance) => {
+    // Parses the Cookie header in its own onRequest hook, registered here so it runs before ours.
+    await app.register(cookie);
+    app.decorateRequest("principal", null);
+    app.addHook("onRequest", async (request) => {
+      if (request.is404 || request.routeOptions.config.access?.public) return;
+      const principal = identify(app, request);
+      if (!principal) {
+        request.log.info(
+          { reason: request.headers.authorization ? "unknown token" : "no session" },
+          "Not logged in",
+        );
+        throw ERR.UNAUTHORIZED();
+      }
+      if (principal.via === "session" && !SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+        throw ERR.CROSS_ORIGIN(String(request.headers.origin));
+      }
+      request.principal = principal;
+      request.log = request.log.child({ user: principal.user.id, role: principal.user.role });
+    });
+  },
+  { name: "jisr-web-auth" },
+);

@@ -6,11 +6,11 @@
 import type { AlertStore } from "@jisr/alerting/store/alert-store";
 import type { Store } from "@jisr/core/store/types";
 import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
 import type { SessionStore } from "../../auth/sessions.js";
 import type { Directory } from "../../data/directory.js";
 import type { ReportsPort } from "../../reports/port.js";
 import type { UsersRegistry } from "../../users/registry.js";
-import { globalPlugin } from "../global.js";
 
 export interface WebContext {
   store: Store;
@@ -33,6 +33,9 @@ declare module "fastify" {
   }
 }
 
-export default globalPlugin<{ context: WebContext }>("context", async (app: FastifyInstance, opts) => {
-  app.decorate("web", opts.context);
-});
+export default fp<{ context: WebContext }>(
+  async (app: FastifyInstance, opts) => {
+    app.decorate("web", opts.context);
+  },
+  { name: "jisr-web-context" },
+);

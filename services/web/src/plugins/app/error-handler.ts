@@ -4,13 +4,13 @@
  * logged with the request; the client gets the catalogue's message, which for 5xx is fixed text that
  * never carries the underlying error's details.
  */
-import { problemsOf } from "@jisr/core/errors";
+import { formatPath } from "@jisr/core/errors";
 import { StoreUnavailableError } from "@jisr/core/store/types";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import fp from "fastify-plugin";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { ERR, WebError } from "../../errors.js";
 import type { ErrorBody } from "../../schemas/common.js";
-import { globalPlugin } from "../global.js";
 
 type AnyError = Partial<FastifyError> & Error & { validationContext?: string };
 
@@ -18,9 +18,12 @@ type AnyError = Partial<FastifyError> & Error & { validationContext?: string };
 export function toWebError(err: AnyError): WebError {
   if (err instanceof WebError) return err;
   const context = err.validationContext;
-  if (err instanceof z.ZodError && context) {
+  if (context && hasZodFastifySchemaValidationErrors(err)) {
     const error = ERR.INVALID_REQUEST(`The ${context}`);
-    error.problems = problemsOf(err, [context]);
+    error.problems = err.validation.map((v) => ({
+      path: formatPath([context, ...v.instancePath.split("/").filter((p) => p !== "")]),
+      message: v.message ?? "invalid",
+    }));
     return error;
   }
   if (err instanceof StoreUnavailableError) {
@@ -57,15 +60,18 @@ function logError(request: FastifyRequest, err: Error, error: WebError): void {
   }
 }
 
-export default globalPlugin("error-handler", async (app: FastifyInstance) => {
-  app.setErrorHandler((err: AnyError, request: FastifyRequest, reply: FastifyReply) => {
-    const error = toWebError(err);
-    logError(request, err, error);
-    if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
-    return reply.code(error.statusCode).type("application/json; charset=utf-8").send(errorBody(error));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const error = ERR.NOT_FOUND(request.method, request.url.split("?")[0] ?? "");
-    return reply.code(404).send(errorBody(error));
-  });
-});
+export default fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: AnyError, request: FastifyRequest, reply: FastifyReply) => {
+      const error = toWebError(err);
+      logError(request, err, error);
+      if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
+      return reply.code(error.statusCode).type("application/json; charset=utf-8").send(errorBody(error));
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const error = ERR.NOT_FOUND(request.method, request.url.split("?")[0] ?? "");
+      return reply.code(404).send(errorBody(error));
+    });
+  },
+  { name: "jisr-web-error-handler" },
+);

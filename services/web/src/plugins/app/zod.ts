@@ -1,13 +1,17 @@
 /**
  * Lets routes declare their params, querystring, body and response schemas as zod schemas (src/schemas/),
- * the job of fastify-type-provider-zod's two compilers, in a few lines. A failed validation reaches the
- * error handler as the ZodError itself, with `validationContext` set by Fastify.
+ * with fastify-type-provider-zod's two compilers. A failed validation reaches the error handler as
+ * Fastify's validation error, its `validation` entries carrying the zod issues
+ * (`hasZodFastifySchemaValidationErrors`), with `validationContext` ("body", "querystring", ...).
  */
-import { zodSerializer, zodValidator } from "@jisr/core/zod-route";
 import type { FastifyInstance } from "fastify";
-import { globalPlugin } from "../global.js";
+import fp from "fastify-plugin";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 
-export default globalPlugin("zod-compilers", async (app: FastifyInstance) => {
-  app.setValidatorCompiler(({ schema, method, url }) => zodValidator(schema, `${method} ${url}`));
-  app.setSerializerCompiler(({ schema, method, url }) => zodSerializer(schema, `${method} ${url}`));
-});
+export default fp(
+  async (app: FastifyInstance) => {
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+  },
+  { name: "jisr-web-zod-compilers" },
+);

@@ -1,12 +1,15 @@
 /**
- * Logging in and out (under /api/v1), and who am I. Login attempts are rate-limited per login id and per
- * client address (429 with Retry-After), checked before the password so a locked id stays locked even
- * with the right one. An unknown id is answered exactly as a wrong password, after the same scrypt work.
+ * Logging in and out (under /api/v1), and who am I. Login attempts are limited per client address and per
+ * login id (auth/login-limits.ts, @fastify/rate-limit): both are counted before the password is checked,
+ * so a locked id stays locked even with the right password, and parallel attempts cannot slip past the
+ * count while scrypt runs. Refusals are 429 JISR_ERR_TOO_MANY_ATTEMPTS with Retry-After. An unknown id is
+ * answered exactly as a wrong password, after the same scrypt work.
  */
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { clearedSessionCookie, sessionCookie } from "../../auth/cookies.js";
-import { RateLimiter, type Verdict } from "../../auth/rate-limit.js";
+import { sessionCookieName, sessionCookieOptions } from "../../auth/cookies.js";
+import { clockedStore, DEFAULT_LOGIN_LIMITS, type LoginLimits } from "../../auth/login-limits.js";
 import { institutionJson } from "../../data/summary.js";
 import { ERR } from "../../errors.js";
 import { ALL_ROLES } from "../../plugins/app/access.js";
@@ -15,21 +18,7 @@ import { errorResponses, iso } from "../../schemas/common.js";
 import { loginBodySchema, loginResponseSchema, type MeJson, meSchema } from "../../schemas/session.js";
 import { verifyPassword } from "../../users/password.js";
 
-export interface LoginLimits {
-  /** Failed attempts per login id in a burst, then one more every `perUserRefillMs`. */
-  perUser: number;
-  perUserRefillMs: number;
-  /** Attempts per client address in a burst, then one more every `perIpRefillMs`. */
-  perIp: number;
-  perIpRefillMs: number;
-}
-
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
-  perUser: 5,
-  perUserRefillMs: 60_000,
-  perIp: 20,
-  perIpRefillMs: 15_000,
-};
+export { DEFAULT_LOGIN_LIMITS, type LoginLimits };
 
 export function meOf(app: FastifyInstance, p: Principal): MeJson {
   const u = p.user;
@@ -49,42 +38,58 @@ export function meOf(app: FastifyInstance, p: Principal): MeJson {
   };
 }
 
-function refuse(verdict: Verdict): void {
-  if (verdict.ok) return;
-  const error = ERR.TOO_MANY_ATTEMPTS(verdict.retryAfterSeconds);
-  error.retryAfterSeconds = verdict.retryAfterSeconds;
-  throw error;
+function tooMany(retryAfterSeconds: number) {
+  const seconds = Math.max(1, retryAfterSeconds);
+  const error = ERR.TOO_MANY_ATTEMPTS(seconds);
+  error.retryAfterSeconds = seconds;
+  return error;
 }
 
 const sessionRoutes: FastifyPluginAsync<{ limits?: LoginLimits }> = async (app, opts) => {
   const limits = opts.limits ?? DEFAULT_LOGIN_LIMITS;
-  const clock = app.web.securityClock;
-  const perUser = new RateLimiter({ capacity: limits.perUser, refillMs: limits.perUserRefillMs, clock });
-  const perIp = new RateLimiter({ capacity: limits.perIp, refillMs: limits.perIpRefillMs, clock });
+  // Encapsulated in this plugin: only the routes below are limited.
+  await app.register(rateLimit, {
+    global: false,
+    store: clockedStore(app.web.securityClock),
+    errorResponseBuilder: (_request, context) => tooMany(Math.ceil(context.ttl / 1000)),
+  });
+  // Keyed on the validated id (trimmed, lower case), so "Karim" and " karim" share one count.
+  const perId = app.createRateLimit({
+    max: limits.perId,
+    timeWindow: limits.perIdWindowMs,
+    keyGenerator: (request) => (request.body as z.output<typeof loginBodySchema>).id,
+  });
 
   app.post(
     "/login",
     {
       schema: { body: loginBodySchema, response: { 200: loginResponseSchema, ...errorResponses } },
-      config: { access: { public: true } },
+      config: {
+        access: { public: true },
+        // Per address, in onRequest: an address over its limit does not even get its body parsed.
+        rateLimit: { max: limits.perAddress, timeWindow: limits.perAddressWindowMs },
+      },
     },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const { id, password } = request.body as z.output<typeof loginBodySchema>;
-      refuse(perIp.take(request.ip));
-      refuse(perUser.check(id));
+      // Counted here, before the await of the scrypt below: the count is the reservation.
+      const verdict = await perId(request);
+      if (!verdict.isAllowed && verdict.isExceeded) {
+        request.log.info({ login: id }, "Login refused: too many attempts for this id");
+        throw tooMany(verdict.ttlInSeconds);
+      }
       const user = app.web.users.get(id);
       const ok = await verifyPassword(password, user?.password_hash ?? (await app.web.users.dummyHash()));
       if (!user || !ok) {
-        perUser.take(id);
         request.log.info({ login: id, known: user !== undefined }, "Login failed");
         throw ERR.LOGIN_FAILED();
       }
-      perUser.reset(id);
       const { sessions, secureCookies } = app.web;
       const { id: sessionId, session } = sessions.create(user.id);
-      reply.header(
-        "set-cookie",
-        sessionCookie(sessionId, { secure: secureCookies, maxAgeSeconds: Math.floor(sessions.ttlMs / 1000) }),
+      reply.setCookie(
+        sessionCookieName(secureCookies),
+        sessionId,
+        sessionCookieOptions(secureCookies, Math.floor(sessions.ttlMs / 1000)),
       );
       request.log.info({ user: user.id, role: user.role }, "Logged in");
       return { user: meOf(app, { user, via: "session", sessionId }), expires_at: iso(session.expiresAt) };
@@ -97,7 +102,8 @@ const sessionRoutes: FastifyPluginAsync<{ limits?: LoginLimits }> = async (app, 
     async (request: FastifyRequest, reply: FastifyReply) => {
       const sessionId = request.principal?.sessionId;
       if (sessionId) app.web.sessions.destroy(sessionId);
-      reply.header("set-cookie", clearedSessionCookie(app.web.secureCookies));
+      const { secureCookies } = app.web;
+      reply.clearCookie(sessionCookieName(secureCookies), sessionCookieOptions(secureCookies, 0));
       return reply.code(204).send();
     },
   );

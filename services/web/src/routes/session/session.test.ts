@@ -9,6 +9,9 @@ afterEach(async () => {
   bed = undefined;
 });
 
+/** The attributes of a Set-Cookie value, in any order (the cookie library chooses it). */
+const cookieParts = (setCookie: string) => new Set(setCookie.split("; ").slice(1));
+
 const login = (b: WebBed, id: string, password: string, headers: Record<string, string> = {}) =>
   b.app.inject({ method: "POST", url: "/api/v1/login", payload: { id, password }, headers });
 
@@ -18,9 +21,8 @@ describe("POST /api/v1/login", () => {
     const res = await login(bed, "Karim", USERS.manager.password);
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers["set-cookie"]);
-    expect(cookie).toMatch(
-      /^jisr_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
-    );
+    expect(cookieParts(cookie)).toEqual(new Set(["Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=43200"]));
+    expect(cookie).toMatch(/^jisr_session=[A-Za-z0-9_-]{43};/);
     expect(res.json()).toMatchObject({
       user: { id: "karim", role: "manager", language: "ar", via: "session", can: { programme: false } },
       expires_at: "2026-11-20T22:00:00.000Z",
@@ -31,8 +33,9 @@ describe("POST /api/v1/login", () => {
     bed = await webBed({ overrides: { secureCookies: true } });
     const res = await login(bed, USERS.ministry.id, USERS.ministry.password);
     const cookie = String(res.headers["set-cookie"]);
-    expect(cookie).toMatch(
-      /^__Host-jisr_session=\S+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/,
+    expect(cookie).toMatch(/^__Host-jisr_session=[A-Za-z0-9_-]{43};/);
+    expect(cookieParts(cookie)).toEqual(
+      new Set(["Path=/", "HttpOnly", "SameSite=Strict", "Max-Age=43200", "Secure"]),
     );
     const me = await bed.get("/api/v1/me", { cookie: cookie.split(";")[0] });
     expect(me.json().id).toBe("salma");
@@ -65,7 +68,7 @@ describe("POST /api/v1/login", () => {
 });
 
 describe("login rate limits", () => {
-  const limits = { perUser: 3, perUserRefillMs: 60_000, perIp: 6, perIpRefillMs: 10_000 };
+  const limits = { perId: 3, perIdWindowMs: 60_000, perAddress: 6, perAddressWindowMs: 10_000 };
 
   it("locks an id after its failed attempts, even for the right password, until Retry-After has passed", async () => {
     const b = await webBed({ loginLimits: limits });

@@ -1,60 +1,46 @@
 /**
- * The page itself: the files of services/web/public/ (HTML, ES modules, CSS, no build step), read once at
- * start and served from memory. One route per file, so nothing outside the folder can ever be asked for,
- * and `/` is the page. Revalidated on each load (ETag), so a new version shows without a hard refresh.
+ * The page itself: the files of services/web/public/ (HTML, ES modules, CSS, no build step), sent by
+ * @fastify/static (content type, ETag and Last-Modified, 304, HEAD, ranges). The routes are ours, one per
+ * file found at start, so nothing outside the folder can ever be asked for, `/` is the page, and each
+ * route declares its access rule (the access plugin refuses a route without one, which the plugin's own
+ * wildcard route would not have). `no-cache`: revalidated on each load, so a new version shows without a
+ * hard refresh.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { extname, join, relative, sep } from "node:path";
+import { readdirSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 
 export const PUBLIC_DIR = fileURLToPath(new URL("../../../public/", import.meta.url));
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".json": "application/json; charset=utf-8",
-};
+/** The kinds of file the page is made of; anything else in the folder is not served. */
+const SERVED = /\.(html|js|css|svg|png|ico|json)$/;
 
-interface Asset {
-  body: Buffer;
-  type: string;
-  etag: string;
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [],
-  );
-}
-
-export function loadAssets(dir: string): Map<string, Asset> {
-  const assets = new Map<string, Asset>();
-  for (const file of walk(dir)) {
-    const type = TYPES[extname(file)];
-    if (!type) continue;
-    const body = readFileSync(file);
-    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
-    assets.set(`/${relative(dir, file).split(sep).join("/")}`, { body, type, etag });
-  }
-  return assets;
+/** URL paths (`/js/app.js`) of the files under `dir`. */
+export function publicFiles(dir: string): string[] {
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(d, e.name)) : e.isFile() ? [join(d, e.name)] : [],
+    );
+  return walk(dir)
+    .filter((file) => SERVED.test(file))
+    .map((file) => `/${relative(dir, file).split(sep).join("/")}`);
 }
 
 const staticRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, opts) => {
-  const assets = loadAssets(opts.dir ?? PUBLIC_DIR);
-  const index = assets.get("/index.html");
-  if (index) assets.set("/", index);
-  for (const [url, asset] of assets) {
-    app.get(url, { config: { access: { public: true } } }, async (request, reply) => {
-      reply.header("cache-control", "no-cache").header("etag", asset.etag).type(asset.type);
-      if (request.headers["if-none-match"] === asset.etag) return reply.code(304).send();
-      return reply.send(asset.body);
-    });
+  const root = opts.dir ?? PUBLIC_DIR;
+  await app.register(fastifyStatic, {
+    root,
+    serve: false, // routes below, not the plugin's wildcard
+    cacheControl: false,
+    setHeaders: (reply) => reply.header("cache-control", "no-cache"),
+  });
+  const config = { access: { public: true as const } };
+  for (const url of publicFiles(root)) {
+    const file = url.slice(1);
+    app.get(url, { config }, (_request, reply) => reply.sendFile(file));
+    if (url === "/index.html") app.get("/", { config }, (_request, reply) => reply.sendFile(file));
   }
 };
 
