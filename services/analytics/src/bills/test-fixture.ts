@@ -66,7 +66,7 @@ export function siteConfig(): InstitutionsConfig {
 reading_interval: 15m
 institutions:
   ${SITE}:
-    name: { fr: Site B }
+    name: { fr: Site B, ar: الموقع ب }
     location: { commune: Ben Guerir, latitude: 32.23, longitude: -7.95 }
     tariff: test-domestic.yaml
     pv: { inverters: [inv-1], max_power_w: 5000, tolerance_wh: 1 }
