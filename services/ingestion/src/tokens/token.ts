@@ -63,7 +63,9 @@ export class TokenIndex<T extends { sha256: string }> {
     const found = this.#byHash.get(hex);
     if (found === undefined) return undefined;
     const digest = Buffer.from(hex, "hex");
-    return found.digest.length === digest.length && timingSafeEqual(found.digest, digest) ? found.entry : undefined;
+    return found.digest.length === digest.length && timingSafeEqual(found.digest, digest)
+      ? found.entry
+      : undefined;
   }
 }
 
