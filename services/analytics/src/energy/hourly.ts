@@ -4,6 +4,7 @@
  */
 import { HOUR_MS } from "@jisr/core/time/local-time";
 import {
+  ANOMALY_KINDS,
   type CounterEvent,
   type CounterOptions,
   type CounterReading,
@@ -21,6 +22,12 @@ export interface HourlyEnergy {
   /** Whether any device's increments overlap hour i: an hour no increment reaches is unknown, not 0. */
   covered: boolean[];
   events: DeviceEvent[];
+  /**
+   * Per hour, the counter decisions that changed energy (spikes dropped, rises taken back, resets,
+   * rollovers, frozen counters, rebaselines, gaps too long: ANOMALY_KINDS), by the hour of the reading that
+   * raised them: stored with the results (`counter_anomalies`) so a figure shows it was corrected.
+   */
+  anomalies?: number[];
 }
 
 /**
@@ -37,6 +44,7 @@ export function hourlyEnergy(
   const wh = new Array<number>(hours).fill(0);
   const covered = new Array<boolean>(hours).fill(false);
   const events: DeviceEvent[] = [];
+  const anomalies = new Array<number>(hours).fill(0);
   const to = from + hours * HOUR_MS;
   for (const [device, readings] of series) {
     const result = counterIncrements(readings, options);
@@ -45,9 +53,16 @@ export function hourlyEnergy(
       wh[i] = (wh[i] as number) + v;
     });
     for (const inc of result.increments) markCovered(covered, inc.from - from, inc.to - from);
-    for (const e of result.events) if (e.time >= from && e.time < to) events.push({ ...e, device });
+    for (const e of result.events) {
+      if (e.time < from || e.time >= to) continue;
+      events.push({ ...e, device });
+      if (ANOMALY_KINDS.has(e.kind)) {
+        const h = Math.floor((e.time - from) / HOUR_MS);
+        anomalies[h] = (anomalies[h] as number) + 1;
+      }
+    }
   }
-  return { wh, covered, events };
+  return { wh, covered, events, anomalies };
 }
 
 /** Marks the hours that [start, end) (ms after the first hour) overlaps. */

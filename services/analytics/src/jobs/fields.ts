@@ -35,6 +35,8 @@ export function energyFields(m: MeteredEnergy, from: number, to: number, co2KgPe
   // a grid meter's outage does not turn the PV of its hours into self-consumption.
   const self = selfConsumption(m, from, to);
   const fields: Fields = { completeness: round(meteredCompleteness(m, from, to), 4) };
+  const anomalies = counterAnomalies(m, from, to);
+  if (anomalies !== undefined) fields.counter_anomalies = anomalies;
   if (pv !== undefined) fields.pv_energy_wh = round(pv, 1);
   if (imported !== undefined) fields.import_wh = round(imported, 1);
   if (exported !== undefined) fields.export_wh = round(exported, 1);
@@ -49,6 +51,20 @@ export function energyFields(m: MeteredEnergy, from: number, to: number, co2KgPe
     fields.co2_avoided_kg = round((pv / 1000) * co2KgPerKwh, 3);
   }
   return fields;
+}
+
+/**
+ * How many counter decisions (energy/counter.ts ANOMALY_KINDS) the readings of [from, to) needed, over the
+ * PV, import and export counters; undefined without any counter. Stored with the energy so that a figure
+ * shows it was corrected, and the job's log says how (one line per decision).
+ */
+function counterAnomalies(m: MeteredEnergy, from: number, to: number): number | undefined {
+  const counters = [m.pv, m.import, m.export].filter((c) => c !== undefined);
+  if (counters.length === 0) return undefined;
+  const [first, last] = hourRange(m, from, to);
+  let n = 0;
+  for (const c of counters) for (let h = first; h < last; h++) n += c.energy.anomalies?.[h] ?? 0;
+  return n;
 }
 
 /** The kWh of `c` per hour of [from, to), in the hours `keep` accepts (default: all). */

@@ -154,6 +154,16 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       };
       for (const d of [1, 5, 20, 30])
         expectFields(await pointAt(store, MEASUREMENTS.energyDaily, day(d).from), dayFields);
+      // Neither changes energy, but both are decisions the figures carry: the glitch on the 5th, the
+      // reset on the 20th, none on other days, both in the month.
+      for (const [d, n] of [
+        [1, 0],
+        [5, 1],
+        [20, 1],
+        [30, 0],
+      ] as const)
+        expectFields(await pointAt(store, MEASUREMENTS.energyDaily, day(d).from), { counter_anomalies: n });
+      expectFields(await pointAt(store, MEASUREMENTS.energyMonthly, NOV.from), { counter_anomalies: 2 });
       // The month: 30 days of the above.
       expectFields(await pointAt(store, MEASUREMENTS.energyMonthly, NOV.from), {
         pv_energy_wh: 240_000,

@@ -13,6 +13,7 @@ import type { MeteredCounter, MeteredEnergy } from "./metered.js";
 interface CounterSlice {
   wh: number[];
   covered: boolean[];
+  anomalies: number[];
   counts: Map<string, number[]>;
   devices: string[];
 }
@@ -46,6 +47,10 @@ export class MonthCache {
   }
 }
 
+function anomaliesOf(c: MeteredCounter): number[] {
+  return c.energy.anomalies ?? new Array<number>(c.energy.wh.length).fill(0);
+}
+
 function slice(c: MeteredCounter | undefined, first: number, last: number): CounterSlice | undefined {
   if (!c) return undefined;
   const counts = new Map<string, number[]>();
@@ -53,6 +58,7 @@ function slice(c: MeteredCounter | undefined, first: number, last: number): Coun
   return {
     wh: c.energy.wh.slice(first, last),
     covered: c.energy.covered.slice(first, last),
+    anomalies: anomaliesOf(c).slice(first, last),
     counts,
     devices: c.devices,
   };
@@ -88,12 +94,19 @@ function join(
   const empty = (hours: number): CounterSlice => ({
     wh: new Array<number>(hours).fill(0),
     covered: new Array<boolean>(hours).fill(false),
+    anomalies: new Array<number>(hours).fill(0),
     counts: new Map(),
     devices: [],
   });
   const all = [
     ...days.map((d) => pick(d) ?? empty(d.hours)),
-    { wh: fresh.energy.wh, covered: fresh.energy.covered, counts: fresh.counts, devices: fresh.devices },
+    {
+      wh: fresh.energy.wh,
+      covered: fresh.energy.covered,
+      anomalies: anomaliesOf(fresh),
+      counts: fresh.counts,
+      devices: fresh.devices,
+    },
   ];
   const counts = new Map<string, number[]>();
   for (const device of fresh.devices)
@@ -103,7 +116,12 @@ function join(
     );
   const events: DeviceEvent[] = fresh.energy.events;
   return {
-    energy: { wh: all.flatMap((s) => s.wh), covered: all.flatMap((s) => s.covered), events },
+    energy: {
+      wh: all.flatMap((s) => s.wh),
+      covered: all.flatMap((s) => s.covered),
+      anomalies: all.flatMap((s) => s.anomalies),
+      events,
+    },
     counts,
     devices: fresh.devices,
   };

@@ -141,6 +141,8 @@ function logEvents(log: Logger, institution: string, events: readonly DeviceEven
         value: e.value,
         reference: e.reference,
         wh: e.wh,
+        ...(e.readings !== undefined ? { readings: e.readings } : {}),
+        ...(e.since !== undefined ? { since: new Date(e.since).toISOString() } : {}),
       },
       `Counter ${e.kind}`,
     );
