@@ -51,7 +51,13 @@ it("delivers every reading through a broker that goes away for a while", async (
     host: "127.0.0.1",
     port: 0,
     logger: false,
-    mqtt: { url: broker.url, topic: "jisr/+/+/points", group: "jisr-ingest", clientId: "ingest-e2e" },
+    mqtt: {
+      url: broker.url,
+      topic: "jisr/+/+/points",
+      group: "jisr-ingest",
+      clientId: "ingest-e2e",
+      state: { path: join(tokensFile, "..", "mqtt-state.sqlite") },
+    },
   });
   const consumer = ingestion.mqtt;
   await vi.waitFor(() => expect(consumer?.status().connected).toBe(true), { timeout: 10_000 });

@@ -10,6 +10,7 @@ import { pino } from "pino";
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
 import { createInfluxStore } from "./influx.js";
 import { addMqttOptions, MQTT_HELP, mqttServerOptions } from "./mqtt/cli-options.js";
+import { registerQuarantineCommands } from "./mqtt/cli-quarantine.js";
 import { type IngestOptions, ingestOptionsSchema } from "./schemas/cli.js";
 import { type IngestionServer, type IngestionServerOptions, startIngestion } from "./server.js";
 import { addToken, readTokensFile } from "./tokens/file.js";
@@ -29,6 +30,7 @@ export function registerIngestCommands(program: Command, io: CliIo = processIo):
     .description("issue and list the tokens that senders (gateways) use to write to the ingestion service");
   registerTokenNew(token, io);
   registerTokenList(token, io);
+  registerQuarantineCommands(program, io);
 }
 
 function tokensOption(): Option {

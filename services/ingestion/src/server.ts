@@ -15,7 +15,10 @@ export interface IngestionServerOptions extends AppOptions {
   /** 0 picks a free port; the chosen one is in `url`. */
   port: number;
   /** Also take batches from an MQTT broker (src/mqtt/README.md); same store, tokens and limits. */
-  mqtt?: Pick<MqttIngestOptions, "url" | "topic" | "group" | "clientId" | "username" | "password" | "retry">;
+  mqtt?: Pick<
+    MqttIngestOptions,
+    "url" | "topic" | "group" | "clientId" | "username" | "password" | "retry" | "state" | "feedbackTopic"
+  >;
 }
 
 export interface IngestionServer {

@@ -1,66 +1,173 @@
 /**
- * One MQTT batch → points ready to store, through the same checks as POST /api/v1/write: the sender's
- * token (MQTT 5 user property `authorization: Bearer <token>`) must belong to the institution the topic
- * names, every point must pass the point schema, and no point may name another institution. Pure apart
- * from the token lookup; a refusal is a JisrError with the same code the HTTP route would answer.
+ * One MQTT batch → what to do with it, through the same checks as POST /api/v1/write, but split instead of
+ * refused whole: over MQTT the gateway has let go of the batch once it is acknowledged, so a bad point
+ * must not cost its good neighbours.
+ *
+ * - `authorizeBatch`: the sender's token (MQTT 5 user property `authorization: Bearer <token>`) must
+ *   belong to the institution the topic names. When it does not, the batch goes to quarantine whole.
+ * - `splitMqttBatch`: every point is checked (core's point schema, the device tag) and claimed for the
+ *   topic's institution; the good points come back ready to store, the bad ones as rejections with their
+ *   path, message and code. Only a payload that cannot be read at all (not gzip, not JSON, too large) is
+ *   refused whole.
+ * Pure apart from the token lookup.
  */
 import { gunzipSync } from "node:zlib";
 import { type Point, sealCheckedPoint } from "@jisr/core/point";
 import { decodeJsonBatch } from "../batch/json.js";
 import { ERR, JisrError } from "../errors.js";
-import { claimForInstitution } from "../plugins/app/tenancy.js";
-import { bearerToken } from "../tokens/token.js";
-
-export interface BatchMessage {
-  institution: string;
-  payload: Buffer;
-  /** MQTT 5 user properties of the PUBLISH (a repeated key arrives as an array). */
-  userProperties: Record<string, string | string[]> | undefined;
-}
+import { bearerToken, hashToken } from "../tokens/token.js";
+import type { Rejection } from "./state.js";
 
 export interface BatchLimits {
+  /** Points per write to the store; a larger MQTT batch is written in several parts, not refused. */
   maxPoints: number;
   /** Largest payload after gzip decompression. */
   maxBytes: number;
 }
 
-export type BatchOutcome = { ok: true; points: Point[] } | { ok: false; error: JisrError };
+export type Authorization =
+  | { ok: true }
+  | { ok: false; code: string; reason: string; tokenSha256: string | undefined };
 
-export function decodeMqttBatch(
-  message: BatchMessage,
-  institutionOf: (token: string) => string | undefined,
-  limits: BatchLimits,
-): BatchOutcome {
+export const QUARANTINE_REASON = {
+  missing: "no token: the batch has no `authorization: Bearer <token>` user property",
+  unknown: "unknown token: not in the tokens file (never issued there, or revoked)",
+} as const;
+
+/**
+ * The token must exist and belong to the topic's institution. `ownerOf` answers for a token (live
+ * messages) and `tokenSha256` is kept for a later re-check by hash (replay).
+ */
+export function authorizeBatch(
+  institution: string,
+  userProperties: Record<string, string | string[]> | undefined,
+  ownerOf: (token: string) => string | undefined,
+): Authorization {
+  const header = userProperties?.authorization;
+  const token = bearerToken(Array.isArray(header) ? header[0] : header);
+  if (token === undefined)
+    return {
+      ok: false,
+      code: ERR.UNAUTHORIZED.code,
+      reason: QUARANTINE_REASON.missing,
+      tokenSha256: undefined,
+    };
+  return judgeOwner(institution, ownerOf(token), hashToken(token));
+}
+
+/** The same judgement for a batch kept with the hash of its token. */
+export function judgeOwner(
+  institution: string,
+  owner: string | undefined,
+  tokenSha256: string | undefined,
+): Authorization {
+  if (tokenSha256 === undefined)
+    return { ok: false, code: ERR.UNAUTHORIZED.code, reason: QUARANTINE_REASON.missing, tokenSha256 };
+  if (owner === undefined)
+    return { ok: false, code: ERR.UNAUTHORIZED.code, reason: QUARANTINE_REASON.unknown, tokenSha256 };
+  if (owner !== institution)
+    return {
+      ok: false,
+      code: ERR.FORBIDDEN_INSTITUTION.code,
+      reason: `token of another institution: it belongs to "${owner}", the topic names "${institution}"`,
+      tokenSha256,
+    };
+  return { ok: true };
+}
+
+/** A good point, with its place in the batch as sent (for the path of a later refusal by the store). */
+export interface GoodPoint {
+  point: Point;
+  index: number;
+  raw: unknown;
+}
+
+export type SplitOutcome =
+  | { ok: true; total: number; good: GoodPoint[]; rejections: Rejection[] }
+  | { ok: false; error: JisrError };
+
+export function splitMqttBatch(institution: string, payload: Buffer, limits: BatchLimits): SplitOutcome {
   try {
-    authorize(message, institutionOf);
-    const body = parseBody(message.payload, limits.maxBytes);
-    const batch = decodeJsonBatch(body, limits.maxPoints);
-    if (batch.total === 0) throw ERR.EMPTY_BATCH();
-    if (batch.bad > 0) {
-      const error = ERR.INVALID_BATCH(batch.bad, batch.total);
-      error.problems = batch.problems;
-      throw error;
+    const body = parseBody(payload, limits.maxBytes);
+    // No point limit here: the payload is in memory already (bounded by maxBytes and the broker's
+    // packet size), and refusing a batch for its length would lose good points. It is written in parts.
+    const batch = decodeJsonBatch(body, Number.MAX_SAFE_INTEGER);
+    const raw = (body as { points: unknown[] }).points;
+    const byIndex = new Map<number, { path: string; message: string }[]>();
+    for (const p of batch.problems) {
+      // Every problem of a JSON batch names its point; one that did not would blame the batch whole.
+      const index = p.index ?? -1;
+      const list = byIndex.get(index) ?? [];
+      list.push({ path: p.path, message: p.message });
+      byIndex.set(index, list);
     }
-    return { ok: true, points: claimForInstitution(message.institution, batch.points).map(sealCheckedPoint) };
+    const rejections: Rejection[] = [];
+    for (const [index, problems] of [...byIndex].sort((a, b) => a[0] - b[0])) {
+      const [first] = problems as [{ path: string; message: string }];
+      rejections.push({
+        code: ERR.INVALID_BATCH.code,
+        path: first.path,
+        message: problems.map((p, i) => (i === 0 ? p.message : `${p.path}: ${p.message}`)).join("; "),
+        item: itemOf(raw[index]),
+      });
+    }
+    // decodeJsonBatch keeps the good points in order: they are the indices without a problem.
+    const goodIndices = raw.map((_, i) => i).filter((i) => !byIndex.has(i));
+    const good: GoodPoint[] = [];
+    batch.points.forEach((point, n) => {
+      const index = goodIndices[n] as number;
+      const named = point.tags.institution;
+      if (named !== undefined && named !== institution) {
+        rejections.push({
+          code: ERR.FORBIDDEN_INSTITUTION.code,
+          path: `points.${index}.tags.institution`,
+          message: `names institution "${named}" but the topic and the token are "${institution}"`,
+          item: itemOf(raw[index]),
+        });
+        return;
+      }
+      // Checked by pointSchema, and the institution is the topic's (a valid id, its token checked).
+      const claimed = sealCheckedPoint(
+        named === undefined ? { ...point, tags: { ...point.tags, institution } } : point,
+      );
+      good.push({ point: claimed, index, raw: raw[index] });
+    });
+    rejections.sort((a, b) => indexOfPath(a.path) - indexOfPath(b.path));
+    return { ok: true, total: batch.total, good, rejections };
   } catch (err) {
-    if (isJisrError(err)) return { ok: false, error: err };
+    if (err instanceof JisrError) return { ok: false, error: err };
     throw err;
   }
 }
 
-/** The token must exist and belong to the topic's institution; both failures look alike to the sender. */
-function authorize(message: BatchMessage, institutionOf: (token: string) => string | undefined): void {
-  const header = message.userProperties?.authorization;
-  const token = bearerToken(Array.isArray(header) ? header[0] : header);
-  const owner = token === undefined ? undefined : institutionOf(token);
-  if (owner === undefined) throw ERR.UNAUTHORIZED();
-  if (owner !== message.institution) {
-    throw new JisrError(
-      ERR.FORBIDDEN_INSTITUTION.code,
-      ERR.FORBIDDEN_INSTITUTION.statusCode,
-      `The topic names institution "${message.institution}" but the token belongs to "${owner}"; nothing was written`,
-    );
+/** Points in a payload, for the quarantine's counts; 0 when it cannot be read. */
+export function countPoints(payload: Buffer, maxBytes: number): number {
+  try {
+    const body = parseBody(payload, maxBytes) as { points?: unknown };
+    return Array.isArray(body?.points) ? body.points.length : 0;
+  } catch {
+    return 0;
   }
+}
+
+/** The start of a payload, as kept for a batch refused whole. */
+export function payloadItem(payload: Buffer): string {
+  const gzipped = payload[0] === 0x1f && payload[1] === 0x8b;
+  if (gzipped) return `(gzip, ${payload.length} bytes)`;
+  return payload.subarray(0, 2000).toString("utf8");
+}
+
+export function itemOf(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return String(raw);
+  }
+}
+
+function indexOfPath(path: string): number {
+  const match = /^points\.(\d+)/.exec(path);
+  return match ? Number(match[1]) : -1;
 }
 
 function parseBody(payload: Buffer, maxBytes: number): unknown {
@@ -82,8 +189,4 @@ function parseBody(payload: Buffer, maxBytes: number): unknown {
   } catch (err) {
     throw ERR.INVALID_JSON((err as Error).message);
   }
-}
-
-function isJisrError(err: unknown): err is JisrError {
-  return err instanceof JisrError;
 }

@@ -24,18 +24,37 @@ describe("jisr ingest MQTT options", () => {
         topic: "jisr/+/+/points",
         group: "",
         clientId: `jisr-ingest-${hostname()}-8080`.slice(0, 64),
+        state: {
+          path: "jisr-ingest-mqtt.sqlite",
+          maxQuarantineBatches: 10_000,
+          maxQuarantineBytes: 536_870_912,
+        },
+        feedbackTopic: "jisr/{institution}/{gateway}/feedback",
       },
     });
   });
 
   it("names each wrong option", () => {
-    const raw = parseArgs(["--mqtt-url", "http://broker", "--mqtt-topic", "jisr/#", "--mqtt-group", "a b"]);
+    const raw = parseArgs([
+      "--mqtt-url",
+      "http://broker",
+      "--mqtt-topic",
+      "jisr/#",
+      "--mqtt-group",
+      "a b",
+      "--mqtt-feedback-topic",
+      "jisr/+/feedback",
+      "--mqtt-quarantine-max-batches",
+      "0",
+    ]);
     expect(mqttServerOptions(raw, 8080)).toEqual({
       ok: false,
       problems: [
         { path: "mqttUrl", message: "must be an mqtt:// or mqtts:// URL, e.g. mqtt://127.0.0.1:1883" },
         { path: "mqttTopic", message: 'must not contain "#": the topic names institution and gateway' },
         { path: "mqttGroup", message: "must be letters, digits, _ or - (empty: no shared subscription)" },
+        { path: "mqttFeedbackTopic", message: 'must be a topic name, without "+", "#" or a leading "$"' },
+        { path: "mqttQuarantineMaxBatches", message: expect.stringMatching(/>0|greater than 0|positive/i) },
       ],
     });
   });

@@ -7,6 +7,7 @@ import { type Problem, problemsOf } from "@jisr/core/errors";
 import { type Command, Option } from "commander";
 import { z } from "zod";
 import type { IngestionServerOptions } from "../server.js";
+import { checkFeedbackTemplate, DEFAULT_FEEDBACK_TOPIC } from "./feedback.js";
 import { DEFAULT_BATCH_TOPIC, parseBatchTopicFilter } from "./topic.js";
 
 /**
@@ -16,6 +17,13 @@ import { DEFAULT_BATCH_TOPIC, parseBatchTopicFilter } from "./topic.js";
  * instance needs no sharing; several opt in with --mqtt-group (see README).
  */
 export const DEFAULT_SHARE_GROUP = "";
+
+/** Relative to the working directory, as the gateway's data_dir is to its config. */
+export const DEFAULT_STATE_FILE = "jisr-ingest-mqtt.sqlite";
+export const DEFAULT_QUARANTINE_MAX_BATCHES = 10_000;
+export const DEFAULT_QUARANTINE_MAX_BYTES = 512 * 1024 * 1024;
+
+const positiveInt = z.coerce.number().int().positive();
 
 export const mqttCliSchema = z.object({
   mqttUrl: z
@@ -34,6 +42,16 @@ export const mqttCliSchema = z.object({
   mqttClientId: z.string().min(1).max(64).optional(),
   mqttUsername: z.string().min(1).optional(),
   mqttPassword: z.string().optional(),
+  mqttState: z.string().min(1, "must name a file, e.g. /var/lib/jisr/ingest-mqtt.sqlite"),
+  mqttFeedbackTopic: z.string().superRefine((t, ctx) => {
+    try {
+      checkFeedbackTemplate(t);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  }),
+  mqttQuarantineMaxBatches: positiveInt,
+  mqttQuarantineMaxBytes: positiveInt,
 });
 
 export function addMqttOptions(command: Command): Command {
@@ -68,6 +86,32 @@ export function addMqttOptions(command: Command): Command {
       new Option("--mqtt-password <password>", "broker password (prefer the variable)").env(
         "JISR_MQTT_PASSWORD",
       ),
+    )
+    .addOption(
+      new Option(
+        "--mqtt-state <file>",
+        "SQLite file of the quarantine (batches with a bad token) and of the points refused for good",
+      )
+        .env("JISR_MQTT_STATE")
+        .default(DEFAULT_STATE_FILE),
+    )
+    .addOption(
+      new Option(
+        "--mqtt-feedback-topic <template>",
+        'where each gateway hears of its quarantined and refused batches (retained); "" for none',
+      )
+        .env("JISR_MQTT_FEEDBACK_TOPIC")
+        .default(DEFAULT_FEEDBACK_TOPIC),
+    )
+    .addOption(
+      new Option("--mqtt-quarantine-max-batches <n>", "most batches kept in quarantine; the oldest go first")
+        .env("JISR_MQTT_QUARANTINE_MAX_BATCHES")
+        .default(String(DEFAULT_QUARANTINE_MAX_BATCHES)),
+    )
+    .addOption(
+      new Option("--mqtt-quarantine-max-bytes <n>", "most bytes of batches kept in quarantine")
+        .env("JISR_MQTT_QUARANTINE_MAX_BYTES")
+        .default(String(DEFAULT_QUARANTINE_MAX_BYTES)),
     );
 }
 
@@ -77,6 +121,9 @@ MQTT (optional): with --mqtt-url, batches published by gateways on jisr/<institu
 the token must belong to the topic's institution. One instance takes a plain subscription, which the
 broker queues for while it is away; several share the load with --mqtt-group jisr-ingest
 ($share/jisr-ingest/jisr/+/+/points; see services/ingestion/src/mqtt/README.md for the broker's part).
+A batch is acknowledged once its good points are stored; its bad points are kept with their reason in
+--mqtt-state, and a batch whose token is missing, unknown or another institution's is quarantined there
+and replayed once its token is good: jisr ingest-quarantine list|replay|rejected --state FILE.
   jisr ingest --port 8080 --influx-url http://127.0.0.1:8086 --tokens tokens.json --mqtt-url mqtt://broker:1883`;
 
 /** The `mqtt` option of startIngestion, or every problem of the MQTT options. */
@@ -97,6 +144,12 @@ export function mqttServerOptions(
       clientId: o.mqttClientId ?? defaultClientId(httpPort),
       ...(o.mqttUsername !== undefined && { username: o.mqttUsername }),
       ...(o.mqttPassword !== undefined && { password: o.mqttPassword }),
+      state: {
+        path: o.mqttState,
+        maxQuarantineBatches: o.mqttQuarantineMaxBatches,
+        maxQuarantineBytes: o.mqttQuarantineMaxBytes,
+      },
+      feedbackTopic: o.mqttFeedbackTopic,
     },
   };
 }

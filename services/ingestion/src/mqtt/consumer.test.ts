@@ -16,7 +16,9 @@ import { influxUrl, mqttUrl, uniqueDatabase } from "../../../../test/servers/con
 import { InitOnUseStore } from "../init-on-use.js";
 import { startFakeInflux } from "../testing/fake-influx.js";
 import { addToken } from "../tokens/file.js";
+import { QUARANTINE_REASON } from "./batch.js";
 import { type MqttIngest, type MqttIngestOptions, startMqttIngest } from "./consumer.js";
+import { MqttIngestState } from "./state.js";
 import { startTcpProxy } from "./testing/tcp-proxy.js";
 
 const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
@@ -72,6 +74,8 @@ async function consumer(prefix: string, store: InitOnUseStore, extra: Partial<Mq
     store,
     tokensFile,
     limits: { maxPoints: 1000, maxBytes: 1024 * 1024 },
+    state: { path: join(mkdtempSync(join(tmpdir(), "jisr-mqtt-state-")), "state.sqlite") },
+    feedbackTopic: `${prefix}/{institution}/{gateway}/feedback`,
     logger: pino({ level: "silent" }),
     retry: { initialMs: 100, maxMs: 500 },
     ...extra,
@@ -98,13 +102,14 @@ function publish(client: MqttClient, topic: string, body: unknown, token?: strin
 const prefix = () => `jisr-ingest-test-${Math.random().toString(16).slice(2, 10)}`;
 const until = (check: () => void | Promise<void>, timeout = 15_000) =>
   vi.waitFor(check, { timeout, interval: 50 });
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const done = (c: MqttIngest) => {
   const s = c.status();
-  return s.stored_batches + Object.values(s.refused_batches).reduce((a, b) => a + b, 0);
+  return s.stored_batches + sum(s.refused_batches) + sum(s.quarantined_batches);
 };
 
 describe("MQTT ingestion", () => {
-  it("stores a batch whose token belongs to the topic's institution, and refuses the others for good", async () => {
+  it("stores the good points, keeps the bad ones with their reason, and quarantines batches with a bad token", async () => {
     const p = prefix();
     const db = await influx();
     const c = await consumer(p, db.store);
@@ -126,18 +131,38 @@ describe("MQTT ingestion", () => {
     await until(() => expect(done(c)).toBe(6));
 
     expect(c.status()).toMatchObject({
-      stored_batches: 1,
+      // The two batches with one bad point each were stored: 0 good points beside the bad one.
+      stored_batches: 3,
       stored_points: 2,
-      refused_batches: {
-        JISR_ERR_UNAUTHORIZED: 1,
-        JISR_ERR_FORBIDDEN_INSTITUTION: 2,
-        JISR_ERR_INVALID_BATCH: 1,
-        JISR_ERR_INVALID_JSON: 1,
-      },
+      rejected_points: { JISR_ERR_FORBIDDEN_INSTITUTION: 1, JISR_ERR_INVALID_BATCH: 1 },
+      refused_batches: { JISR_ERR_INVALID_JSON: 1 },
+      quarantined_batches: { JISR_ERR_UNAUTHORIZED: 1, JISR_ERR_FORBIDDEN_INSTITUTION: 1 },
+      quarantined_points: 2,
+      quarantine: { batches: 2, points: 2, dropped_batches: 0 },
     });
     expect(await db.stored()).toEqual([
       { tags: { institution: A, device: "inv-1" }, power_w: 105 },
       { tags: { institution: A, device: "inv-2" }, power_w: 106 },
+    ]);
+    const state = new MqttIngestState({ path: c.status().state_file });
+    cleanups.push(async () => state.close());
+    expect(state.list().map((e) => [e.code, e.reason, e.points])).toEqual([
+      ["JISR_ERR_UNAUTHORIZED", QUARANTINE_REASON.missing, 1],
+      [
+        "JISR_ERR_FORBIDDEN_INSTITUTION",
+        `token of another institution: it belongs to "${B}", the topic names "${A}"`,
+        1,
+      ],
+    ]);
+    expect(
+      state
+        .rejected()
+        .map((r) => [r.code, r.path])
+        .sort(),
+    ).toEqual([
+      ["JISR_ERR_FORBIDDEN_INSTITUTION", "points.0.tags.institution"],
+      ["JISR_ERR_INVALID_BATCH", "points.0.fields.Power W"],
+      ["JISR_ERR_INVALID_JSON", "(batch)"],
     ]);
   });
 
