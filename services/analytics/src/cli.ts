@@ -1,6 +1,6 @@
 /**
  * Commands of this workspace for the `jisr` CLI: `jisr savings`, `jisr analytics run|serve`,
- * `jisr tariff check`, `jisr influx setup|downsample`. Results go to stdout, logs and progress to stderr.
+ * `jisr tariff check`, `jisr influx setup|downsample|doctor`. Results go to stdout, logs and progress to stderr.
  */
 import { fileURLToPath } from "node:url";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
@@ -20,6 +20,7 @@ import {
 import { backfillDownsampling } from "./downsampling/backfill.js";
 import { loadDownsampling } from "./downsampling/config.js";
 import { setupDownsampling } from "./downsampling/setup.js";
+import { registerInfluxDoctor } from "./influx-doctor/cli.js";
 import { runAnalytics } from "./jobs/run.js";
 import { formatSavingsReport, savingsReport } from "./jobs/savings-report.js";
 import { startAnalyticsScheduler } from "./jobs/scheduler.js";
@@ -76,6 +77,7 @@ export function registerAnalyticsCommands(program: Command, options: AnalyticsCl
     .description("InfluxDB set-up: retention policies and downsampling");
   registerInfluxSetup(influx, io);
   registerInfluxDownsample(influx, io);
+  registerInfluxDoctor(influx, io);
 }
 
 /** Runs `fn` with the store and institutions, closing the store whatever happens. */
