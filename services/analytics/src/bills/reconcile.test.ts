@@ -30,6 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { candidates } from "./fit.js";
 import { meterPeriod, type PeriodMetering } from "./meter.js";
 import { type BillReconciliation, reconcileBills } from "./reconcile.js";
+import { savingsStatement } from "./savings.js";
 import { billInputSchema, type StoredBill } from "./schema.js";
 import { domestic, professional, SITE, siteConfig, sitePoints, stored } from "./test-fixture.js";
 
@@ -195,5 +196,53 @@ describe("reconcileBills over reading periods", () => {
     expect(r2?.lines.find((l) => l.kind === "energy")?.diff).toBe(19.35);
     // No grid-meter data was given: said, not taken as 0 kWh.
     expect(codes(r1)).toContain("no_meter_data");
+  });
+});
+
+/**
+ * IPMVP Option B on P3 (B3 paid 1346.14): consumption = import 719 + PV used on site 30 local days × 6 kWh
+ * = 180 → 899 kWh. Without solar: 899 × 1.5958 = 1434.6242 → 1434.62; fee 24.89; TPPAN 10.16 + 15.25 +
+ * (699 × 0.1695 = 118.4805 → 118.48, VAT 23.696 → 23.70) 142.18 → 1627.10. Savings 1627.10 − 1346.14 =
+ * 280.96; against our tariff on the billed 740 kWh (1341.03): 286.07.
+ * Uncertainty: class 1 on 719 and 2 % on 180: √(7.19² + 3.6²) = √64.6561 = 8.041 kWh. Priced at 891 kWh
+ * (890.96 billed whole): 1421.86 + 24.89 + 10.16 + 15.25 + (691 × 0.1695 = 117.12 + 23.42) 140.54 = 1612.70
+ * → 266.56; at 907 kWh: 1447.39 + 24.89 + 10.16 + 15.25 + (707 × 0.1695 = 119.84 + 23.97) 143.81 = 1641.50
+ * → 295.36.
+ * P2 without a bill: paid is PREDICTED from the metered 673 kWh (1220.47, above); without solar 673 + 28 ×
+ * 6 = 841 kWh: 1342.07 (841 × 1.5958 = 1342.0678) + 24.89 + 10.16 + 15.25 + (641 × 0.1695 = 108.6495 →
+ * 108.65, VAT 21.73) 130.38 = 1522.75 → 302.28.
+ */
+describe("savingsStatement (IPMVP Option B)", () => {
+  it("prices the measured consumption of each billing period, with the band and every mark", () => {
+    const m3 = metering.get(B3.id);
+    const m2 = metering.get(B2.id);
+    if (!m3 || !m2) throw new Error("metering missing");
+    const s = savingsStatement({
+      periods: [{ metering: m2 }, { metering: m3, bill: B3 }],
+      tariff: domestic(),
+      tariffConfirmed: false,
+    });
+    const [p2, p3] = s.periods;
+    expect([p3?.importKwh, p3?.selfKwh, p3?.consumptionKwh, p3?.completeness]).toEqual([719, 180, 899, 1]);
+    expect([p3?.baselineTtc, p3?.actualTtc, p3?.savingsTtc, p3?.sameTariffSavingsTtc]).toEqual([
+      1627.1, 1346.14, 280.96, 286.07,
+    ]);
+    expect(p3?.uncertaintyKwh).toBe(8.041);
+    expect(p3?.band).toEqual({ low: 266.56, high: 295.36 });
+    expect(p3?.actualBasis).toBe("bill");
+    expect(p3?.marks).toEqual(["tariff test-domestic NOT confirmed by the bills"]);
+    expect([p2?.actualBasis, p2?.baselineTtc, p2?.actualTtc, p2?.savingsTtc]).toEqual([
+      "predicted",
+      1522.75,
+      1220.47,
+      302.28,
+    ]);
+    expect(p2?.marks.some((m) => m.startsWith("PREDICTED"))).toBe(true);
+    expect(s.total.savingsTtc).toBe(583.24);
+    expect(s.total.predicted).toBe(1);
+    expect(s.meters.map((m) => [m.devices, m.accuracyClassPct])).toEqual([
+      [["meter-1"], 1],
+      [["inv-1"], 2],
+    ]);
   });
 });

@@ -1,0 +1,182 @@
+/**
+ * Savings stated as IPMVP Option B would (retrofit isolation, all parameters measured), per billing
+ * period, pure:
+ *
+ *   savings = bill without solar − bill actually paid
+ *
+ * - bill without solar: the site's measured consumption over the reading period (grid import + PV used
+ *   on site, both metered hour by hour) priced with the tariff the bills confirm (fit.ts), or the
+ *   configured one, marked UNCONFIRMED, when no tariff reproduces them;
+ * - bill paid: the recorded bill's total; a period without a recorded bill uses the tariff's bill for the
+ *   metered import, marked PREDICTED.
+ * `sameTariff` also gives baseline − our tariff on the billed kWh: the solar effect alone, free of any
+ * tariff-model error, so a reader can see how much of the difference is the model.
+ *
+ * Uncertainty: the meters' accuracy classes (a class-1 meter: ±1 %) are combined in quadrature over the
+ * two measured terms, and a share of hours without data widens the band by that share of consumption
+ * (no gap filling is assumed). The band is the saving re-priced at consumption ± u: with selective
+ * brackets a kWh is not worth one price, so the band is priced, not scaled.
+ */
+import { z } from "zod";
+import type { Tariff } from "../tariff/schema.js";
+import type { PeriodMetering } from "./meter.js";
+import { pricePeriod } from "./price.js";
+import { billedKwh, type StoredBill } from "./schema.js";
+
+export const mvConfigSchema = z
+  .strictObject({
+    boundary: z
+      .string()
+      .default(
+        "the PV plant (retrofit isolation): its inverters' AC output and the grid connection point; the " +
+          "consumption it serves is everything behind the grid meter",
+      )
+      .describe("Measurement boundary, as the report states it."),
+    grid_meter_class_pct: z
+      .number()
+      .positive()
+      .default(1)
+      .describe("Accuracy class of the grid meter, % (IEC 62053-21 class 1 = 1). Read it on the meter."),
+    pv_meter_class_pct: z
+      .number()
+      .positive()
+      .default(2)
+      .describe("Accuracy of the inverters' energy counters, % (datasheet; 2 is a placeholder, U)."),
+    completeness_min: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.95)
+      .describe("Periods with a smaller share of hours measured are marked incomplete."),
+  })
+  .prefault({});
+export type MvConfig = z.output<typeof mvConfigSchema>;
+
+export interface PeriodSavings {
+  from: string;
+  to: string;
+  billId?: string;
+  /** "bill": the recorded bill's total; "predicted": no bill, our tariff on the metered import. */
+  actualBasis: "bill" | "predicted";
+  importKwh: number;
+  selfKwh: number;
+  consumptionKwh: number;
+  /** Hours with both import and PV data / hours of the period. */
+  completeness: number;
+  baselineTtc: number;
+  actualTtc: number;
+  savingsTtc: number;
+  /** Baseline − our tariff on the billed kWh (on the metered import when predicted). */
+  sameTariffSavingsTtc: number;
+  uncertaintyKwh: number;
+  band: { low: number; high: number };
+  tariffId: string;
+  tariffConfirmed: boolean;
+  marks: string[];
+}
+
+export interface SavingsStatement {
+  method: string;
+  boundary: string;
+  meters: Array<{ role: string; devices: string[]; accuracyClassPct: number }>;
+  tariffId: string;
+  tariffConfirmed: boolean;
+  periods: PeriodSavings[];
+  total: { savingsTtc: number; band: { low: number; high: number }; periods: number; predicted: number };
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+export interface SavingsInput {
+  periods: ReadonlyArray<{ metering: PeriodMetering; bill?: StoredBill }>;
+  tariff: Tariff;
+  tariffConfirmed: boolean;
+  config?: MvConfig;
+}
+
+export function savingsStatement(input: SavingsInput): SavingsStatement {
+  const cfg = input.config ?? mvConfigSchema.parse(undefined);
+  const periods = input.periods.map(({ metering, bill }) => periodSavings(metering, bill, input, cfg));
+  const first = input.periods[0]?.metering;
+  const sum = (f: (p: PeriodSavings) => number) => r2(periods.reduce((s, p) => s + f(p), 0));
+  return {
+    method:
+      "IPMVP Option B (retrofit isolation, all parameters measured): savings = bill without solar " +
+      "(measured import + PV used on site, priced) − bill paid, per billing period",
+    boundary: cfg.boundary,
+    meters: [
+      {
+        role: "grid meter (import, export)",
+        devices: first?.gridMeter ? [first.gridMeter] : [],
+        accuracyClassPct: cfg.grid_meter_class_pct,
+      },
+      {
+        role: "PV inverters (production)",
+        devices: first?.inverters ?? [],
+        accuracyClassPct: cfg.pv_meter_class_pct,
+      },
+    ],
+    tariffId: input.tariff.id,
+    tariffConfirmed: input.tariffConfirmed,
+    periods,
+    total: {
+      savingsTtc: sum((p) => p.savingsTtc),
+      // Bands add linearly: the meters' errors are systematic from one period to the next.
+      band: { low: sum((p) => p.band.low), high: sum((p) => p.band.high) },
+      periods: periods.length,
+      predicted: periods.filter((p) => p.actualBasis === "predicted").length,
+    },
+  };
+}
+
+function periodSavings(
+  m: PeriodMetering,
+  stored: StoredBill | undefined,
+  input: SavingsInput,
+  cfg: MvConfig,
+): PeriodSavings {
+  const marks: string[] = [];
+  const importKwh = m.importKwh ?? 0;
+  const selfKwh = m.selfKwh ?? 0;
+  const consumption = importKwh + selfKwh;
+  const known = Math.min(m.importHours, m.selfHours);
+  const completeness = m.hours > 0 ? known / m.hours : 0;
+  if (m.importKwh === undefined) marks.push("no grid-meter data: import taken as 0");
+  if (m.selfKwh === undefined) marks.push("no PV/export data: self-consumption taken as 0");
+  if (completeness < cfg.completeness_min)
+    marks.push(`incomplete: ${(completeness * 100).toFixed(1)} % of hours measured`);
+  if (!input.tariffConfirmed) marks.push(`tariff ${input.tariff.id} NOT confirmed by the bills`);
+  const price = (kwh: number) =>
+    pricePeriod({ total: Math.max(0, kwh) }, input.tariff, m.from, m.to).total.ttc;
+  const baseline = price(consumption);
+  const predictedOnImport = price(importKwh);
+  const actualBasis = stored ? "bill" : "predicted";
+  if (!stored) marks.push("PREDICTED: no bill recorded for the period, our tariff on the metered import");
+  const actual = stored ? stored.bill.total : predictedOnImport;
+  const onBilled = stored
+    ? pricePeriod(billedKwh(stored.bill), input.tariff, m.from, m.to).total.ttc
+    : predictedOnImport;
+  const u =
+    Math.hypot((cfg.grid_meter_class_pct / 100) * importKwh, (cfg.pv_meter_class_pct / 100) * selfKwh) +
+    consumption * (1 - Math.min(1, completeness));
+  return {
+    from: m.from,
+    to: m.to,
+    ...(stored ? { billId: stored.id } : {}),
+    actualBasis,
+    importKwh: r3(importKwh),
+    selfKwh: r3(selfKwh),
+    consumptionKwh: r3(consumption),
+    completeness: r3(completeness),
+    baselineTtc: baseline,
+    actualTtc: actual,
+    savingsTtc: r2(baseline - actual),
+    sameTariffSavingsTtc: r2(baseline - onBilled),
+    uncertaintyKwh: r3(u),
+    band: { low: r2(price(consumption - u) - actual), high: r2(price(consumption + u) - actual) },
+    tariffId: input.tariff.id,
+    tariffConfirmed: input.tariffConfirmed,
+    marks,
+  };
+}
