@@ -5,6 +5,13 @@
 import type { Store } from "@jisr/core/store/types";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { DEFAULT_MAX_FIELDS, DEFAULT_MAX_TAGS } from "./batch/point.js";
+import {
+  clientErrorHandler,
+  DEFAULT_HTTP_LIMITS,
+  fastifyHttpOptions,
+  type HttpLimits,
+} from "./http-limits.js";
 import auth from "./plugins/app/auth.js";
 import body from "./plugins/app/body.js";
 import errorHandler from "./plugins/app/error-handler.js";
@@ -16,6 +23,7 @@ import writeRoutes from "./routes/write/index.js";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_POINTS = 50_000;
+export { DEFAULT_HTTP_LIMITS, DEFAULT_MAX_FIELDS, DEFAULT_MAX_TAGS, type HttpLimits };
 
 export interface AppOptions {
   store: Store;
@@ -25,6 +33,12 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Most points in one batch; default 50 000. */
   maxPoints?: number;
+  /** Most fields in one point; default 500. */
+  maxFields?: number;
+  /** Most tags in one point, as sent; default 32. */
+  maxTags?: number;
+  /** Timeouts and the connection cap of the HTTP server (http-limits.ts); each defaults on its own. */
+  http?: Partial<HttpLimits>;
   /** A pino logger to log to, true for Fastify's default one, false for none (the default). */
   logger?: Logger | boolean;
   /** How often the tokens file is checked for changes; default 1000 ms. */
@@ -41,12 +55,47 @@ function loggerOptions(logger: Logger | boolean | undefined) {
   return { logger: logger === true ? { redact: REDACT } : false };
 }
 
+/** Each limit not given takes its default; headers cannot be given longer than the whole request. */
+function httpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...defined };
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
+    throw new RangeError(
+      `the header timeout (${limits.headersTimeoutMs} ms) is longer than the request timeout (${limits.requestTimeoutMs} ms)`,
+    );
+  return limits;
+}
+
+/** A flood of connections beyond the cap logs at most once per 10 s, with how many were refused since. */
+function logDrops(app: FastifyInstance): void {
+  let dropped = 0;
+  let quietUntil = 0;
+  app.server.on("drop", () => {
+    dropped++;
+    const now = Date.now();
+    if (now < quietUntil) return;
+    app.log.warn(
+      { dropped, maxConnections: app.server.maxConnections },
+      "Connections refused: too many open at once",
+    );
+    dropped = 0;
+    quietUntil = now + 10_000;
+  });
+}
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The cast only widens pino's Logger type to FastifyBaseLogger, which every plugin here is written for.
+  const limits = httpLimits(opts.http);
   const app = Fastify({
     bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    ...fastifyHttpOptions(limits),
+    // Answers 408/431/400 from Node's HTTP parser with a JISR_ERR_* body; logs with the app's logger.
+    clientErrorHandler: clientErrorHandler(() => app.log),
     ...loggerOptions(opts.logger),
   }) as unknown as FastifyInstance;
+  // Node closes connections beyond the cap as soon as they are accepted (the `drop` event).
+  app.server.maxConnections = limits.maxConnections;
+  logDrops(app);
 
   // First, so that an error anywhere below, even while parsing a body, leaves as a JISR_ERR_* body.
   await app.register(errorHandler);
@@ -61,7 +110,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(tenancy);
   // Routes last, so every plugin above applies to them.
   await app.register(healthRoutes);
-  await app.register(writeRoutes, { prefix: "/api/v1", maxPoints: opts.maxPoints ?? DEFAULT_MAX_POINTS });
+  await app.register(writeRoutes, {
+    prefix: "/api/v1",
+    maxPoints: opts.maxPoints ?? DEFAULT_MAX_POINTS,
+    pointLimits: {
+      maxFields: opts.maxFields ?? DEFAULT_MAX_FIELDS,
+      maxTags: opts.maxTags ?? DEFAULT_MAX_TAGS,
+    },
+  });
 
   await app.ready();
   return app;

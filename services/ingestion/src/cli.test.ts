@@ -72,6 +72,15 @@ describe("jisr token new", () => {
     expect(() => statSync(tokensFile)).toThrow(/ENOENT/);
   });
 
+  it("adds to an existing empty file (as `touch` leaves it) as to an empty registry", async () => {
+    writeFileSync(tokensFile, "");
+    const r = await jisr(["token", "new", "--institution", "ehpad-ben-guerir", "--tokens", tokensFile]);
+    expect(r.error).toBeUndefined();
+    const file = JSON.parse(readFileSync(tokensFile, "utf8"));
+    expect(file.tokens).toHaveLength(1);
+    expect(file.tokens[0].sha256).toBe(hashToken(r.stdout.trim()));
+  });
+
   it("takes the tokens file from JISR_TOKENS_FILE", async () => {
     process.env.JISR_TOKENS_FILE = tokensFile;
     try {
@@ -128,6 +137,13 @@ describe("jisr ingest", () => {
       "JISR_INFLUX_PASSWORD",
       "JISR_TOKENS_FILE",
       "JISR_INGEST_BODY_LIMIT",
+      "JISR_INGEST_MAX_FIELDS",
+      "JISR_INGEST_MAX_TAGS",
+      "JISR_INGEST_HEADERS_TIMEOUT",
+      "JISR_INGEST_REQUEST_TIMEOUT",
+      "JISR_INGEST_KEEP_ALIVE_TIMEOUT",
+      "JISR_INGEST_IDLE_TIMEOUT",
+      "JISR_INGEST_MAX_CONNECTIONS",
     ]) {
       expect(help).toContain(`env: ${v})`);
     }
@@ -169,6 +185,27 @@ describe("jisr ingest", () => {
     expect(r.stderr).toContain("influxUrl: must be an http(s) URL");
   });
 
+  it("refuses a header timeout longer than the request timeout, and limits that are not positive", async () => {
+    const r = await jisr([
+      "ingest",
+      "--port",
+      "0",
+      "--influx-url",
+      "http://127.0.0.1:8086",
+      "--tokens",
+      tokensFile,
+      "--headers-timeout",
+      "30000",
+      "--request-timeout",
+      "20000",
+      "--max-fields",
+      "0",
+    ]);
+    expect(r.error).toMatchObject({ exitCode: 1 });
+    expect(r.stderr).toContain("headersTimeout: --headers-timeout must not be longer than --request-timeout");
+    expect(r.stderr).toContain("maxFields:");
+  });
+
   it("serves writes into InfluxDB as a process, and stops cleanly on SIGTERM", async () => {
     const token = (
       await jisr(["token", "new", "--institution", "proc-inst", "--tokens", tokensFile])
@@ -190,7 +227,7 @@ await program.parseAsync(process.argv);`,
       ["--import", "tsx", script, "ingest", "--port", "0", "--tokens", tokensFile, "--database", database],
       {
         cwd: fileURLToPath(new URL(".", import.meta.url)),
-        env: { ...process.env, JISR_INFLUX_URL: influxUrl() },
+        env: { ...process.env, JISR_INFLUX_URL: influxUrl(), JISR_INGEST_MAX_FIELDS: "2" },
       },
     );
     let output = "";
@@ -216,6 +253,19 @@ await program.parseAsync(process.argv);`,
         }),
       });
       expect(res.status).toBe(204);
+      const wide = await fetch(`${url}/api/v1/write`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          points: [
+            { measurement: "proc", tags: { device: "d" }, fields: { a: 1, b: 2, c: 3 }, time: 1.8e12 },
+          ],
+        }),
+      });
+      expect(wide.status).toBe(400);
+      expect(((await wide.json()) as { error: { problems: unknown } }).error.problems).toEqual([
+        { index: 0, path: "points.0.fields", message: "holds 3 fields, more than the limit of 2 per point" },
+      ]);
       expect(await influxQuery(influxUrl(), database, 'SELECT "v", "institution" FROM "proc"')).toEqual([
         { time: 1.8e12, v: 3, institution: "proc-inst" },
       ]);

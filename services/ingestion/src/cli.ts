@@ -7,7 +7,13 @@ import { idSchema } from "@jisr/core/point";
 import type { Store } from "@jisr/core/store/types";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
-import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
+import {
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_MAX_FIELDS,
+  DEFAULT_MAX_POINTS,
+  DEFAULT_MAX_TAGS,
+} from "./app.js";
 import { createInfluxStore } from "./influx.js";
 import { addMqttOptions, MQTT_HELP, mqttServerOptions } from "./mqtt/cli-options.js";
 import { registerQuarantineCommands } from "./mqtt/cli-quarantine.js";
@@ -84,6 +90,41 @@ function registerIngest(program: Command): void {
         .env("JISR_INGEST_MAX_POINTS")
         .default(String(DEFAULT_MAX_POINTS)),
     )
+    .addOption(
+      new Option("--max-fields <n>", "most fields in one point")
+        .env("JISR_INGEST_MAX_FIELDS")
+        .default(String(DEFAULT_MAX_FIELDS)),
+    )
+    .addOption(
+      new Option("--max-tags <n>", "most tags in one point, as sent")
+        .env("JISR_INGEST_MAX_TAGS")
+        .default(String(DEFAULT_MAX_TAGS)),
+    )
+    .addOption(
+      new Option("--headers-timeout <ms>", "time to receive a request's headers, then 408")
+        .env("JISR_INGEST_HEADERS_TIMEOUT")
+        .default(String(DEFAULT_HTTP_LIMITS.headersTimeoutMs)),
+    )
+    .addOption(
+      new Option("--request-timeout <ms>", "time to receive a whole request, body included, then 408")
+        .env("JISR_INGEST_REQUEST_TIMEOUT")
+        .default(String(DEFAULT_HTTP_LIMITS.requestTimeoutMs)),
+    )
+    .addOption(
+      new Option("--keep-alive-timeout <ms>", "how long a kept-alive connection waits for its next request")
+        .env("JISR_INGEST_KEEP_ALIVE_TIMEOUT")
+        .default(String(DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs)),
+    )
+    .addOption(
+      new Option("--idle-timeout <ms>", "a connection without any traffic for this long is closed")
+        .env("JISR_INGEST_IDLE_TIMEOUT")
+        .default(String(DEFAULT_HTTP_LIMITS.idleTimeoutMs)),
+    )
+    .addOption(
+      new Option("--max-connections <n>", "most HTTP connections open at once")
+        .env("JISR_INGEST_MAX_CONNECTIONS")
+        .default(String(DEFAULT_HTTP_LIMITS.maxConnections)),
+    )
     .addOption(new Option("--log-level <level>", "pino log level").env("JISR_LOG_LEVEL").default("info"));
   addMqttOptions(ingest)
     .addHelpText(
@@ -122,6 +163,15 @@ async function runIngest(o: IngestOptions, mqtt: IngestionServerOptions["mqtt"])
       tokensFile: o.tokens,
       bodyLimitBytes: o.bodyLimit,
       maxPoints: o.maxPoints,
+      maxFields: o.maxFields,
+      maxTags: o.maxTags,
+      http: {
+        headersTimeoutMs: o.headersTimeout,
+        requestTimeoutMs: o.requestTimeout,
+        keepAliveTimeoutMs: o.keepAliveTimeout,
+        idleTimeoutMs: o.idleTimeout,
+        maxConnections: o.maxConnections,
+      },
       logger,
       host: o.host,
       port: o.port,

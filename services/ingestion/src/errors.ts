@@ -91,6 +91,24 @@ export const ERR = {
     (bad: number, total: number) => `${bad} of ${total} point(s) are not valid; nothing was written`,
   ),
   EMPTY_BATCH: entry("JISR_ERR_EMPTY_BATCH", 400, () => "Batch holds no points"),
+
+  // The HTTP exchange itself, answered before any route runs (see http-limits.ts)
+  HEADERS_TOO_LARGE: entry(
+    "JISR_ERR_HEADERS_TOO_LARGE",
+    431,
+    (limit: number) =>
+      `Request headers are larger than ${bytes(limit)}: a token is 48 characters, send no other large header`,
+  ),
+  REQUEST_TIMEOUT: entry(
+    "JISR_ERR_REQUEST_TIMEOUT",
+    408,
+    () => "The request was not received in time (headers or body too slow, or shorter than Content-Length)",
+  ),
+  BAD_HTTP_REQUEST: entry(
+    "JISR_ERR_BAD_HTTP_REQUEST",
+    400,
+    (reason: string) => `The request is not valid HTTP/1.1 (${reason})`,
+  ),
   NOT_FOUND: entry(
     "JISR_ERR_NOT_FOUND",
     404,

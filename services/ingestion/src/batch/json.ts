@@ -2,9 +2,13 @@
 import { formatPath, problemsOf } from "@jisr/core/errors";
 import { ERR } from "../errors.js";
 import { jsonBatchSchema } from "../schemas/write.js";
-import { checkPoint, type DecodedBatch } from "./point.js";
+import { checkPoint, DEFAULT_POINT_LIMITS, type DecodedBatch, type PointLimits } from "./point.js";
 
-export function decodeJsonBatch(body: unknown, maxPoints: number): DecodedBatch {
+export function decodeJsonBatch(
+  body: unknown,
+  maxPoints: number,
+  limits: Partial<PointLimits> = DEFAULT_POINT_LIMITS,
+): DecodedBatch {
   const envelope = jsonBatchSchema.safeParse(body);
   if (!envelope.success) {
     const error = ERR.INVALID_REQUEST("The JSON body");
@@ -15,7 +19,7 @@ export function decodeJsonBatch(body: unknown, maxPoints: number): DecodedBatch 
   if (raw.length > maxPoints) throw ERR.TOO_MANY_POINTS(raw.length, maxPoints);
   const batch: DecodedBatch = { points: [], problems: [], total: raw.length, bad: 0 };
   raw.forEach((item, index) => {
-    const checked = checkPoint(item);
+    const checked = checkPoint(item, limits);
     if (checked.ok) {
       batch.points.push(checked.point);
       return;

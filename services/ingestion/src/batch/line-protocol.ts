@@ -4,7 +4,7 @@
  */
 import { type Precision, parseLines } from "@jisr/core/line-protocol";
 import { ERR } from "../errors.js";
-import { checkPoint, type DecodedBatch } from "./point.js";
+import { checkPoint, DEFAULT_POINT_LIMITS, type DecodedBatch, type PointLimits } from "./point.js";
 
 /** `receivedAt` stands in for a missing timestamp, as InfluxDB uses its own clock then. */
 export function decodeLineBatch(
@@ -12,6 +12,7 @@ export function decodeLineBatch(
   precision: Precision,
   maxPoints: number,
   receivedAt: number,
+  limits: Partial<PointLimits> = DEFAULT_POINT_LIMITS,
 ): DecodedBatch {
   const lines = parseLines(body, precision);
   if (lines.length > maxPoints) throw ERR.TOO_MANY_POINTS(lines.length, maxPoints);
@@ -23,7 +24,7 @@ export function decodeLineBatch(
       batch.problems.push({ index, line, path: "(line)", message: parsed.error });
       return;
     }
-    const checked = checkPoint({ ...parsed.point, time: parsed.point.time ?? receivedAt });
+    const checked = checkPoint({ ...parsed.point, time: parsed.point.time ?? receivedAt }, limits);
     if (checked.ok) {
       batch.points.push(checked.point);
       batch.lines?.push(line);

@@ -16,6 +16,13 @@ export const ingestOptionsSchema = z
     tokens: z.string().min(1),
     bodyLimit: positiveInt,
     maxPoints: positiveInt,
+    maxFields: positiveInt,
+    maxTags: positiveInt,
+    headersTimeout: positiveInt.describe("ms"),
+    requestTimeout: positiveInt.describe("ms"),
+    keepAliveTimeout: positiveInt.describe("ms"),
+    idleTimeout: positiveInt.describe("ms"),
+    maxConnections: positiveInt,
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]),
   })
   .refine((o) => !(o.influxToken && o.influxUsername), {
@@ -25,5 +32,10 @@ export const ingestOptionsSchema = z
   .refine((o) => (o.influxUsername === undefined) === (o.influxPassword === undefined), {
     message: "--influx-username and --influx-password go together",
     path: ["influxPassword"],
+  })
+  // Node refuses a header timeout longer than the request timeout; say so in the options' own terms.
+  .refine((o) => o.headersTimeout <= o.requestTimeout, {
+    message: "--headers-timeout must not be longer than --request-timeout",
+    path: ["headersTimeout"],
   });
 export type IngestOptions = z.output<typeof ingestOptionsSchema>;

@@ -8,12 +8,13 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { decodeJsonBatch } from "../../batch/json.js";
 import { decodeLineBatch } from "../../batch/line-protocol.js";
-import type { DecodedBatch } from "../../batch/point.js";
+import type { DecodedBatch, PointLimits } from "../../batch/point.js";
 import { ERR } from "../../errors.js";
 import { errorBodySchema, writeQuerySchema } from "../../schemas/write.js";
 
 export interface WriteRouteOptions {
   maxPoints: number;
+  pointLimits: PointLimits;
 }
 
 function isJson(request: FastifyRequest): boolean {
@@ -21,11 +22,11 @@ function isJson(request: FastifyRequest): boolean {
   return type === "application/json";
 }
 
-function decode(request: FastifyRequest, maxPoints: number): DecodedBatch {
+function decode(request: FastifyRequest, opts: WriteRouteOptions): DecodedBatch {
   const { precision } = request.query as z.output<typeof writeQuerySchema>;
-  if (isJson(request)) return decodeJsonBatch(request.body, maxPoints);
+  if (isJson(request)) return decodeJsonBatch(request.body, opts.maxPoints, opts.pointLimits);
   if (typeof request.body !== "string") throw ERR.EMPTY_BATCH();
-  return decodeLineBatch(request.body, precision, maxPoints, Date.now());
+  return decodeLineBatch(request.body, precision, opts.maxPoints, Date.now(), opts.pointLimits);
 }
 
 const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => {
@@ -34,7 +35,7 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
     response: { "4xx": errorBodySchema, "5xx": errorBodySchema },
   };
   app.post("/write", { schema, onRequest: app.authenticate }, async (request, reply) => {
-    const batch = decode(request, opts.maxPoints);
+    const batch = decode(request, opts);
     if (batch.total === 0) throw ERR.EMPTY_BATCH();
     if (batch.bad > 0) {
       const error = ERR.INVALID_BATCH(batch.bad, batch.total);
