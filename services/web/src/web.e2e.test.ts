@@ -44,10 +44,20 @@ describe("the ministry", () => {
       "3 établissements, 3 avec des données",
     );
     expect(await page.locator("[data-testid=programme-table] tbody tr").count()).toBe(3);
-    // The French figure as a person reads it: 680,00 MAD, with the locale's separators.
-    expect(await page.getByTestId("total-savings").locator(".card-value").textContent()).toMatch(
-      /^680\sMAD$/,
+    // The French figure as a person reads it: 680,00 MAD, with the locale's separators, and the total
+    // of the rows as the table shows them (489,25 + 150,75 + 40,00).
+    expect(await page.getByTestId("total-savings").locator(".card-value").textContent()).toBe(
+      "680,00\u00a0MAD",
     );
+    const savingsColumn = await page
+      .locator("[data-testid=programme-table] tbody td:nth-of-type(3)")
+      .allTextContents();
+    expect(savingsColumn).toEqual(["489,25\u00a0MAD", "150,75\u00a0MAD", "40,00\u00a0MAD"]);
+    // Power in one scale for the rows and the total: 6,5 + 3,0 = 9,5 kW (not "6.500 W" beside "9,5 kW").
+    expect(await page.getByTestId("total-power").locator(".card-value").textContent()).toBe("9,5\u00a0kW");
+    expect(
+      await page.locator("[data-testid=programme-table] tbody td:nth-of-type(1)").allTextContents(),
+    ).toEqual(["6,5\u00a0kW", "3,0\u00a0kW", "pas de données"]);
     await shoot(page, "ministry-programme-fr");
 
     await page.getByTestId(`row-${FOYER}`).getByRole("link").click();

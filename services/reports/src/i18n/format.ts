@@ -5,19 +5,15 @@
 import { parseMonth } from "@jisr/core/time/local-time";
 import type { InstitutionName } from "../model/types.js";
 import type { ReportPeriod } from "../period.js";
+import { formatFixed } from "./numbers.js";
 import type { Catalogue, Lang } from "./types.js";
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-/** "12.345,68" (fr), "12,345.68" (en): grouped, with exactly `decimals` decimals. */
+/**
+ * "12.345,68" (fr), "12,345.68" (en): grouped, with exactly `decimals` decimals; the one formatter the
+ * web page shares (numbers.ts).
+ */
 export function formatNumber(value: number, decimals: number, c: Catalogue): string {
-  const key = `${c.locale}/${decimals}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(c.locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-    numberFormats.set(key, f);
-  }
-  return f.format(value);
+  return formatFixed(value, decimals, c.locale);
 }
 
 const percentFormats = new Map<string, Intl.NumberFormat>();

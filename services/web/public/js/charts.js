@@ -8,7 +8,7 @@ import { h, s } from "./dom.js";
 import { t } from "./i18n.js";
 
 const HEIGHT = 200;
-const M = { top: 14, right: 18, bottom: 26, left: 52 };
+const M = { top: 14, right: 18, bottom: 26, left: 62 };
 
 /** Round numbers for an axis from 0 (or below) to at least `max`. */
 export function niceTicks(min, max, count = 4) {
@@ -34,11 +34,13 @@ function frame(width, label) {
   });
 }
 
-function yAxis(svg, ticks, y, width, format) {
-  for (const v of ticks) {
+/** `labels(ticks)` gives every tick's label at once, so they share one scale (format.js, axis). */
+function yAxis(svg, ticks, y, width, labels) {
+  const texts = labels(ticks);
+  for (const [i, v] of ticks.entries()) {
     svg.append(
       s("line", { x1: M.left, x2: width - M.right, y1: y(v), y2: y(v), class: "grid" }),
-      s("text", { x: M.left - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, format(v)),
+      s("text", { x: M.left - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, texts[i]),
     );
   }
 }
@@ -53,7 +55,7 @@ function legend(items) {
 
 /**
  * Lines over [from, to] (epoch ms): series = [{ label, className, points: [{ t, y }] }], an optional
- * threshold { value, label }, x ticks = [{ t, label }], y labels through `yLabel(v)`. A lone reading shows
+ * threshold { value, label }, x ticks = [{ t, label }], y labels through `yLabels(ticks)`. A lone reading shows
  * as a dot.
  */
 export function lineChart(box, o) {
@@ -66,7 +68,7 @@ export function lineChart(box, o) {
   const x = (ms) => M.left + ((ms - o.from) / (o.to - o.from)) * (width - M.left - M.right);
   const y = (v) => HEIGHT - M.bottom - ((v - lo) / (hi - lo || 1)) * (HEIGHT - M.top - M.bottom);
   const svg = frame(width, o.label);
-  yAxis(svg, ticks, y, width, o.yLabel);
+  yAxis(svg, ticks, y, width, o.yLabels);
   // On a narrow screen, every other tick, so that labels never overlap (about 44 px each).
   const room = (width - M.left - M.right) / Math.max(1, o.xTicks.length - 1);
   const every = Math.ceil(44 / room);
@@ -116,7 +118,7 @@ export function barChart(box, o) {
   const slot = (width - M.left - M.right) / o.count;
   const y = (v) => HEIGHT - M.bottom - (v / (hi || 1)) * (HEIGHT - M.top - M.bottom);
   const svg = frame(width, o.label);
-  yAxis(svg, ticks, y, width, o.yLabel);
+  yAxis(svg, ticks, y, width, o.yLabels);
   for (const d of o.days) {
     let base = 0;
     for (const [i, v] of d.values.entries()) {

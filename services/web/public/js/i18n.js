@@ -4,6 +4,10 @@
  * Numbers use the Moroccan locales (ar-MA writes Western digits, as Moroccan documents do).
  */
 const fr = {
+  "live.updated": "Mis à jour {ago}",
+  "device.inverter": "Onduleur {n}",
+  "device.grid_meter": "Compteur réseau {n}",
+  "device.water_heater": "Chauffe-eau solaire {n}",
   "nav.programme": "Programme",
   "nav.institution": "Établissement",
   "nav.alerts": "Alertes",
@@ -87,6 +91,10 @@ const fr = {
 };
 
 const ar = {
+  "live.updated": "آخر تحديث {ago}",
+  "device.inverter": "العاكس {n}",
+  "device.grid_meter": "عداد الشبكة {n}",
+  "device.water_heater": "السخان الشمسي {n}",
   "nav.programme": "البرنامج",
   "nav.institution": "المؤسسة",
   "nav.alerts": "التنبيهات",
@@ -170,6 +178,10 @@ const ar = {
 };
 
 const en = {
+  "live.updated": "Updated {ago}",
+  "device.inverter": "Inverter {n}",
+  "device.grid_meter": "Grid meter {n}",
+  "device.water_heater": "Solar water heater {n}",
   "nav.programme": "Programme",
   "nav.institution": "Institution",
   "nav.alerts": "Alerts",

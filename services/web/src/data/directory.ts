@@ -16,6 +16,18 @@ export interface WebInstitution {
   tankField: string | null;
   hasPv: boolean;
   hasHotWater: boolean;
+  /** Devices by kind, in the file's order (the page names them "Onduleur 1", "Onduleur 2"...). */
+  devices: Array<{ id: string; kind: "inverter" | "grid_meter" | "water_heater"; n: number }>;
+}
+
+function devicesOf(i: InstitutionsConfig["institutions"][number]): WebInstitution["devices"] {
+  const list = (ids: readonly string[], kind: WebInstitution["devices"][number]["kind"]) =>
+    ids.map((id, k) => ({ id, kind, n: k + 1 }));
+  return [
+    ...list(i.pv?.inverters ?? [], "inverter"),
+    ...list(i.gridMeter ? [i.gridMeter.device] : [], "grid_meter"),
+    ...list(i.hotWater?.devices ?? [], "water_heater"),
+  ];
 }
 
 export class Directory {
@@ -33,6 +45,7 @@ export class Directory {
       tankField: i.hotWater?.settings.outletField ?? null,
       hasPv: i.pv !== undefined,
       hasHotWater: i.hotWater !== undefined,
+      devices: devicesOf(i),
     }));
     this.#byId = new Map(this.all.map((i) => [i.id, i]));
   }

@@ -57,7 +57,14 @@ export function dayTicks(p: Periods, timeZone: string): Array<{ time: string; la
 }
 
 export function institutionJson(i: WebInstitution): InstitutionJson {
-  return { id: i.id, name: i.name, commune: i.commune, has_pv: i.hasPv, has_hot_water: i.hasHotWater };
+  return {
+    id: i.id,
+    name: i.name,
+    commune: i.commune,
+    has_pv: i.hasPv,
+    has_hot_water: i.hasHotWater,
+    devices: i.devices,
+  };
 }
 
 const round = (x: number | null, digits: number) => (x === null ? null : Number(x.toFixed(digits)));

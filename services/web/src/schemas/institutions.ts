@@ -10,6 +10,19 @@ export const institutionSchema = z.object({
   commune: z.string(),
   has_pv: z.boolean(),
   has_hot_water: z.boolean(),
+  /**
+   * The institution's devices and what each is, from the institutions file, so the page names them
+   * ("Onduleur 2", "Chauffe-eau solaire 1") instead of showing raw ids; `n` counts within its kind.
+   */
+  devices: z
+    .array(
+      z.object({
+        id: z.string(),
+        kind: z.enum(["inverter", "grid_meter", "water_heater"]),
+        n: z.number().int().min(1),
+      }),
+    )
+    .optional(),
 });
 export type InstitutionJson = z.infer<typeof institutionSchema>;
 

@@ -34,8 +34,8 @@ export const CENTRE = "centre-sidi-bouathmane";
 export const TEST_PARAMS: ScryptParams = { ln: 10, r: 8, p: 1 };
 
 export const USERS = {
-  ministry: { id: "salma", password: "ministry-pass-1", name: "Salma Idrissi" },
-  manager: { id: "karim", password: "manager-pass-1", name: "Karim Benali" },
+  ministry: { id: "salma", password: "ministry-pass-1", name: "Salma Idrissi Alaoui Benkirane" },
+  manager: { id: "karim", password: "manager-pass-1", name: "Karim Benali El Ouazzani" },
   technician: { id: "youssef", password: "technician-pass-1", name: "Youssef Amrani" },
 } as const;
 

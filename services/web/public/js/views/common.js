@@ -30,6 +30,17 @@ export function showError(main, err) {
   );
 }
 
+/**
+ * A device as people call it, from its kind in the institutions file: "Onduleur 2", "Compteur réseau",
+ * "Chauffe-eau solaire 1"; the raw id only for a device the file does not list.
+ */
+export function deviceName(institution, id) {
+  const d = institution?.devices?.find((x) => x.id === id);
+  if (!d) return id;
+  const many = institution.devices.filter((x) => x.kind === d.kind).length > 1;
+  return t(`device.${d.kind}`, { n: many ? d.n : "" }).trim();
+}
+
 /** The institution's name in the page's language. */
 export function nameOf(institution, lang) {
   return institution.name[lang] ?? institution.name.fr;

@@ -8,7 +8,7 @@ import { barChart, lineChart } from "../charts.js";
 import { h, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { language, t } from "../i18n.js";
-import { card, nameOf, panel } from "./common.js";
+import { card, deviceName, nameOf, panel } from "./common.js";
 
 function chooser(me, current) {
   if (me.institutions.length < 2) return null;
@@ -26,6 +26,7 @@ function chooser(me, current) {
 }
 
 function tankCard(s) {
+  const inst = s.institution;
   const threshold = s.tank.threshold_c;
   const devices = s.tank.devices;
   const cold = devices.some((d) => d.below_threshold);
@@ -46,7 +47,7 @@ function tankCard(s) {
                 "data-value": d.temperature_c,
                 "data-below": String(d.below_threshold),
               },
-              h("span", { class: "tank-name" }, d.device),
+              h("span", { class: "tank-name" }, deviceName(inst, d.device)),
               h("span", { class: "tank-temp" }, fmt.celsius(d.temperature_c)),
               h(
                 "span",
@@ -63,6 +64,10 @@ function tankCard(s) {
 }
 
 function cards(s) {
+  // The two parts and the total are formatted together, so that they add up as displayed.
+  const split = fmt.column([s.savings_month_electricity_mad, s.savings_month_hot_water_mad], "MAD", {
+    total: s.savings_month_mad,
+  });
   const tone = (pct) => (pct === null ? undefined : pct >= 95 ? "good" : pct >= 80 ? "warn" : "bad");
   const hygiene = s.hot_water.hygiene_ok_today;
   return h(
@@ -85,13 +90,10 @@ function cards(s) {
     card({
       id: "savings-month",
       label: t("kpi.savingsMonth"),
-      text: fmt.mad(s.savings_month_mad),
+      text: split.total,
       value: s.savings_month_mad,
       tone: s.savings_month_mad > 0 ? "good" : undefined,
-      note: t("kpi.savingsSplit", {
-        e: fmt.mad(s.savings_month_electricity_mad),
-        h: fmt.mad(s.savings_month_hot_water_mad),
-      }),
+      note: t("kpi.savingsSplit", { e: split.rows[0], h: split.rows[1] }),
     }),
     card({
       id: "energy-month",
@@ -101,7 +103,7 @@ function cards(s) {
       note:
         s.completeness_month === null
           ? undefined
-          : t("kpi.completeness", { p: fmt.pct(s.completeness_month * 100, 0) }),
+          : t("kpi.completeness", { p: fmt.pct(s.completeness_month * 100) }),
     }),
     tankCard(s),
     card({
@@ -123,7 +125,7 @@ function cards(s) {
           card({
             id: "open-alerts",
             label: t("kpi.openAlerts"),
-            text: fmt.plain(s.open_alerts),
+            text: fmt.count(s.open_alerts),
             value: s.open_alerts,
             tone: s.open_alerts > 0 ? "bad" : "good",
           }),
@@ -144,7 +146,7 @@ function charts(s, boxes) {
       to,
       area: true,
       xTicks,
-      yLabel: (v) => fmt.powerAxis(v),
+      yLabels: (ticks) => fmt.axis(ticks, "W"),
       series: [
         {
           label: t("kpi.powerNow"),
@@ -160,7 +162,7 @@ function charts(s, boxes) {
     barChart(boxes.savings, {
       label: t("chart.savingsMonth"),
       count: new Date(Date.UTC(year, month, 0)).getUTCDate(),
-      yLabel: (v) => fmt.plain(v),
+      yLabels: (ticks) => fmt.axis(ticks, "MAD"),
       parts: [
         { label: t("chart.electricity"), className: "b-elec" },
         { label: t("chart.hotWater"), className: "b-hot" },
@@ -179,11 +181,11 @@ function charts(s, boxes) {
       to,
       yMin: 20,
       xTicks,
-      yLabel: (v) => `${fmt.plain(v)}°`,
+      yLabels: (ticks) => fmt.axis(ticks, "C"),
       threshold:
         s.tank.threshold_c === null ? undefined : { value: s.tank.threshold_c, label: t("chart.threshold") },
       series: s.series.tank_today.map((d, i) => ({
-        label: d.device,
+        label: deviceName(s.institution, d.device),
         className: `s-tank-${i % 3}`,
         points: d.points.map((p) => point(p.time, p.c)),
       })),

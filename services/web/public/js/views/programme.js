@@ -10,33 +10,59 @@ import * as fmt from "../format.js";
 import { language, t } from "../i18n.js";
 import { card, nameOf, panel } from "./common.js";
 
-function totals(p) {
+/**
+ * Each additive column and its total, formatted together (one scale, the decimals that make the rows
+ * add up to the total), so the cards above and the table below show the same figures.
+ */
+function columns(p) {
+  const rows = p.institutions;
+  const x = p.totals;
+  return {
+    power: fmt.column(
+      rows.map((r) => r.power_now_w),
+      "W",
+      { total: x.power_now_w },
+    ),
+    energyToday: fmt.column(
+      rows.map((r) => r.energy_today_kwh),
+      "Wh",
+      { kwh: true, total: x.energy_today_kwh },
+    ),
+    energyMonth: fmt.column(
+      rows.map((r) => r.energy_month_kwh),
+      "Wh",
+      { kwh: true, total: x.energy_month_kwh },
+    ),
+    savings: fmt.column(
+      rows.map((r) => r.savings_month_mad),
+      "MAD",
+      { total: x.savings_month_mad },
+    ),
+  };
+}
+
+function totals(p, c) {
   const x = p.totals;
   return h(
     "div",
     { class: "cards" },
-    card({
-      id: "total-power",
-      label: t("kpi.powerNow"),
-      text: fmt.power(x.power_now_w),
-      value: x.power_now_w,
-    }),
+    card({ id: "total-power", label: t("kpi.powerNow"), text: c.power.total, value: x.power_now_w }),
     card({
       id: "total-energy-today",
       label: t("kpi.energyToday"),
-      text: fmt.kwh(x.energy_today_kwh),
+      text: c.energyToday.total,
       value: x.energy_today_kwh,
     }),
     card({
       id: "total-energy-month",
       label: t("kpi.energyMonth"),
-      text: fmt.kwh(x.energy_month_kwh),
+      text: c.energyMonth.total,
       value: x.energy_month_kwh,
     }),
     card({
       id: "total-savings",
       label: t("kpi.savingsMonth"),
-      text: fmt.mad(x.savings_month_mad, 0),
+      text: c.savings.total,
       value: x.savings_month_mad,
       tone: x.savings_month_mad > 0 ? "good" : undefined,
     }),
@@ -54,7 +80,7 @@ function totals(p) {
           card({
             id: "total-alerts",
             label: t("kpi.openAlerts"),
-            text: fmt.plain(x.open_alerts),
+            text: fmt.count(x.open_alerts),
             value: x.open_alerts,
             tone: x.open_alerts > 0 ? "bad" : "good",
           }),
@@ -62,13 +88,13 @@ function totals(p) {
   );
 }
 
-function table(p, lang) {
+function table(p, lang, c) {
   const cols = [
-    ["col.power", (r) => fmt.power(r.power_now_w)],
-    ["col.energyToday", (r) => fmt.kwh(r.energy_today_kwh)],
-    ["col.savings", (r) => fmt.mad(r.savings_month_mad, 0)],
+    ["col.power", (_r, i) => c.power.rows[i]],
+    ["col.energyToday", (_r, i) => c.energyToday.rows[i]],
+    ["col.savings", (_r, i) => c.savings.rows[i]],
     ["col.availability", (r) => fmt.pct(r.availability_month_pct)],
-    ["col.alerts", (r) => (r.open_alerts === null ? "–" : fmt.plain(r.open_alerts))],
+    ["col.alerts", (r) => (r.open_alerts === null ? "–" : fmt.count(r.open_alerts))],
   ];
   return h(
     "table",
@@ -86,7 +112,7 @@ function table(p, lang) {
     h(
       "tbody",
       {},
-      p.institutions.map((r) =>
+      p.institutions.map((r, i) =>
         h(
           "tr",
           { "data-testid": `row-${r.institution.id}` },
@@ -95,7 +121,7 @@ function table(p, lang) {
             { scope: "row" },
             h("a", { href: `#/institution/${r.institution.id}` }, nameOf(r.institution, lang)),
           ),
-          cols.map(([k, f]) => h("td", { "data-label": t(k) }, f(r))),
+          cols.map(([k, f]) => h("td", { "data-label": t(k) }, f(r, i))),
         ),
       ),
     ),
@@ -106,6 +132,8 @@ export async function programmeView(main, ctx) {
   const p = await api.programme();
   if (!ctx.current()) return;
   const lang = language();
+  const c = columns(p);
+  const savingsText = new Map(p.institutions.map((r, i) => [r.institution.id, c.savings.rows[i]]));
   const ranked = [...p.institutions].sort(
     (a, b) => (b.savings_month_mad ?? -1) - (a.savings_month_mad ?? -1),
   );
@@ -121,7 +149,7 @@ export async function programmeView(main, ctx) {
         t("programme.count", { n: p.totals.institutions, r: p.totals.reporting }),
       ),
     ),
-    totals(p),
+    totals(p, c),
     panel(
       t("programme.savingsBy"),
       "panel-ranking",
@@ -129,11 +157,11 @@ export async function programmeView(main, ctx) {
         ranked.map((r) => ({
           label: nameOf(r.institution, lang),
           value: r.savings_month_mad,
-          text: fmt.mad(r.savings_month_mad, 0),
+          text: savingsText.get(r.institution.id),
           href: `#/institution/${r.institution.id}`,
         })),
       ),
     ),
-    h("div", { class: "table-wrap" }, table(p, lang)),
+    h("div", { class: "table-wrap" }, table(p, lang, c)),
   );
 }

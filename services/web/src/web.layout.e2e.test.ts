@@ -1,0 +1,198 @@
+/**
+ * The page in Chromium as people hold it: every view of every role in every language at phone width
+ * (390 × 844) without sideways scrolling; Arabic figures read in the right order on screen (the rendered
+ * glyphs' positions, not the text's logical order); the figures refresh on their own every 30 s without
+ * losing the user's place. Screenshots of each go to services/web/test-output/.
+ */
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserBed, browserBed, drawn, logIn, shoot } from "./testing/browser.js";
+import { CENTRE, FOYER, NOW, type USERS } from "./testing/fixture.js";
+
+let bed: BrowserBed;
+beforeAll(async () => {
+  bed = await browserBed();
+}, 60_000);
+afterAll(async () => {
+  expect(bed?.errors).toEqual([]);
+  await bed?.close();
+});
+
+const url = () => bed.server.url;
+const PHONE = { width: 390, height: 844 };
+const LANGS = ["fr", "ar", "en"] as const;
+
+/** The views each role can open, with the institution the view is about. */
+const VIEWS: Record<keyof typeof USERS, Array<{ view: string; hash: string; id?: string }>> = {
+  ministry: [
+    { view: "programme", hash: "#/programme" },
+    { view: "institution", hash: `#/institution/${CENTRE}`, id: CENTRE },
+    { view: "alerts", hash: "#/alerts" },
+    { view: "reports", hash: "#/reports" },
+  ],
+  manager: [
+    { view: "institution", hash: `#/institution/${FOYER}`, id: FOYER },
+    { view: "alerts", hash: "#/alerts" },
+    { view: "reports", hash: "#/reports" },
+  ],
+  technician: [
+    { view: "institution", hash: `#/institution/${CENTRE}`, id: CENTRE },
+    { view: "alerts", hash: "#/alerts" },
+    { view: "reports", hash: "#/reports" },
+  ],
+};
+
+/**
+ * The page's full width (anything wider than the screen scrolls sideways) and the element that sticks out
+ * furthest, to name the culprit in a failure. Browser code as text: this project compiles without the DOM
+ * types.
+ */
+async function widths(page: Page): Promise<{ scroll: number; client: number; widest: string }> {
+  return page.evaluate(`(() => {
+    const root = document.documentElement;
+    let widest = "";
+    let most = root.clientWidth;
+    for (const el of document.querySelectorAll("body *")) {
+      const r = el.getBoundingClientRect();
+      const over = Math.max(r.right, root.clientWidth - r.left);
+      if (r.width > 0 && over > most) {
+        most = over;
+        widest = el.tagName.toLowerCase() + "." + el.className + " (" + Math.round(r.left) + ".." + Math.round(r.right) + ")";
+      }
+    }
+    return { scroll: root.scrollWidth, client: root.clientWidth, widest };
+  })()`);
+}
+
+const go = (page: Page, hash: string) => page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+const scrollY = (page: Page) => page.evaluate<number>("window.scrollY");
+
+describe("on a phone (390 × 844)", () => {
+  it("the login fits in every language", async () => {
+    const page = await bed.page(PHONE);
+    await page.goto(url());
+    await page.getByTestId("login-form").waitFor();
+    for (const lang of LANGS) {
+      await page.locator(`[data-lang="${lang}"]`).click();
+      await expect.poll(() => page.evaluate<string>("document.documentElement.lang")).toBe(lang);
+      const w = await widths(page);
+      expect({ lang, ...w }).toMatchObject({ lang, scroll: 390 });
+    }
+  });
+
+  for (const role of Object.keys(VIEWS) as Array<keyof typeof USERS>) {
+    it(`every view of the ${role}, in French, Arabic and English, fits without sideways scrolling`, async () => {
+      const page = await bed.page(PHONE);
+      await logIn(page, url(), role);
+      const seen: string[] = [];
+      for (const lang of LANGS) {
+        await page.locator(`[data-lang="${lang}"]`).click();
+        for (const v of VIEWS[role]) {
+          await go(page, v.hash);
+          await drawn(page, v.view, lang, v.id);
+          const w = await widths(page);
+          // scrollWidth is the page's full width: anything wider than the screen would scroll sideways.
+          expect({ role, lang, view: v.view, scroll: w.scroll, widest: w.widest }).toEqual({
+            role,
+            lang,
+            view: v.view,
+            scroll: 390,
+            widest: "",
+          });
+          // The logout button is on screen, not cut off.
+          const logout = await page.getByTestId("logout").boundingBox();
+          expect(logout && logout.x >= 0 && logout.x + logout.width <= 390).toBe(true);
+          await shoot(page, `phone-${role}-${v.view}-${lang}`);
+          seen.push(`${v.view}:${lang}`);
+        }
+      }
+      expect(seen).toHaveLength(VIEWS[role].length * LANGS.length);
+    });
+  }
+});
+
+/** On-screen x of the first occurrence of each character of `chars` in the element's text. */
+/** On-screen x of the first occurrence of each string of `chars` in the element's text (its glyphs). */
+async function glyphX(page: Page, selector: string, chars: string[]): Promise<number[]> {
+  await page.locator(selector).first().waitFor();
+  return page.evaluate(`(() => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    return ${JSON.stringify(chars)}.map((ch) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const i = node.data.indexOf(ch);
+        if (i < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + ch.length);
+        return range.getBoundingClientRect().left;
+      }
+      return NaN;
+    });
+  })()`);
+}
+
+describe("Arabic figures with units", () => {
+  it("read number first, unit after, left to right, inside right-to-left text", async () => {
+    const page = await bed.page({ width: 1366, height: 768 });
+    await logIn(page, url(), "manager");
+    await drawn(page, "institution", "ar");
+    // 52,3 °C: the digits are left of the degree sign, which is left of the C.
+    const tank = await glyphX(page, "[data-testid=tank-swh-1] .tank-temp", ["52", "°", "C"]);
+    expect(tank.every(Number.isFinite)).toBe(true);
+    expect(tank).toEqual([...tank].sort((a, b) => a - b));
+    // The same inside an Arabic sentence: "حرارة الخدمة: 60,0 °C".
+    const note = await glyphX(page, "[data-testid=tank] .card-note", ["60", "°", "C"]);
+    expect(note).toEqual([...note].sort((a, b) => a - b));
+    // Power in kW, savings in MAD, availability in %.
+    const power = await glyphX(page, "[data-testid=power-now] .card-value", ["6", "kW"]);
+    expect(power[0]).toBeLessThan(power[1] as number);
+    const savings = await glyphX(page, "[data-testid=savings-month] .card-value", ["489", "MAD"]);
+    expect(savings[0]).toBeLessThan(savings[1] as number);
+    const split = await glyphX(page, "[data-testid=savings-month] .card-note", ["389", "MAD"]);
+    expect(split[0]).toBeLessThan(split[1] as number);
+    const pct = await glyphX(page, "[data-testid=availability] .card-value", ["92", "%"]);
+    expect(pct[0]).toBeLessThan(pct[1] as number);
+    await shoot(page, "desk-manager-institution-ar");
+  });
+});
+
+describe("live figures", () => {
+  it("refresh every 30 s with 'updated N s ago', keeping the institution, the view and the scroll", async () => {
+    const page = await bed.page(PHONE);
+    await page.clock.install();
+    await logIn(page, url(), "technician");
+    await go(page, `#/institution/${CENTRE}`);
+    await drawn(page, "institution", "en", CENTRE);
+    expect(await page.getByTestId("power-now").getAttribute("data-value")).toBe(""); // no reading now
+    await page.evaluate("window.scrollTo(0, 300)");
+    const scrolled = await scrollY(page);
+    expect(scrolled).toBeGreaterThan(0);
+
+    // The page's clock is Playwright's: it runs on its own and jumps ahead on demand.
+    await page.clock.runFor(12_000);
+    const text = await page.getByTestId("updated").textContent();
+    expect(text).toMatch(/^Updated \d+ seconds ago$/);
+    await expect
+      .poll(async () => Number(await page.getByTestId("updated").getAttribute("data-seconds")))
+      .toBeGreaterThanOrEqual(12);
+
+    // A reading arrives at the centre; the page shows it at the next refresh without a reload.
+    await bed.fixture.store.write([
+      {
+        measurement: "pv_inverter",
+        tags: { institution: CENTRE, device: "inverter-1" },
+        fields: { power_w: 1800 },
+        time: NOW - 60_000,
+      },
+    ]);
+    await page.clock.runFor(30_000); // at least one refresh after the reading arrived
+    await page.locator("main[data-refreshes]").waitFor();
+    await expect.poll(() => page.getByTestId("power-now").getAttribute("data-value")).toBe("1800");
+    expect(await page.getByTestId("power-now").locator(".card-value").textContent()).toBe("1.8\u00a0kW");
+    expect(Number(await page.getByTestId("updated").getAttribute("data-seconds"))).toBeLessThan(12);
+    expect(await scrollY(page)).toBe(scrolled);
+    expect(await page.locator("main").getAttribute("data-id")).toBe(CENTRE);
+    expect(await page.evaluate<string>("location.hash")).toBe(`#/institution/${CENTRE}`);
+  });
+});
