@@ -9,19 +9,31 @@ import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/
 import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { z } from "zod";
+import { DEFAULT_HTTP_LIMITS } from "../http-limits.js";
 import { startWeb } from "../server.js";
 import { type CliIo, group, parseOptions, type WebCliOptions } from "./common.js";
 
-const schema = z.object({
-  institutions: z.string().min(1),
-  users: z.string().min(1),
-  alerts: z.string().min(1).optional(),
-  host: z.string().min(1),
-  port: z.coerce.number().int().min(0).max(65535),
-  secureCookies: z.enum(["auto", "yes", "no"]),
-  trustProxy: z.boolean().default(false),
-  logLevel: z.string(),
-});
+const schema = z
+  .object({
+    institutions: z.string().min(1),
+    users: z.string().min(1),
+    alerts: z.string().min(1).optional(),
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    secureCookies: z.enum(["auto", "yes", "no"]),
+    trustProxy: z.boolean().default(false),
+    logLevel: z.string(),
+    headersTimeout: z.coerce.number().int().positive(),
+    requestTimeout: z.coerce.number().int().positive(),
+    keepAliveTimeout: z.coerce.number().int().positive(),
+    idleTimeout: z.coerce.number().int().positive(),
+    maxConnections: z.coerce.number().int().positive(),
+  })
+  .refine((o) => o.headersTimeout <= o.requestTimeout, {
+    // Node refuses it; say so in the options' own terms.
+    message: "--headers-timeout must not be longer than --request-timeout",
+    path: ["headersTimeout"],
+  });
 
 export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOptions): void {
   const command = group(program, "web", "the web page for people: programme, institutions, alerts, reports")
@@ -55,6 +67,42 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
     .addOption(
       new Option("--log-level <level>", "pino log level (stderr)").env("JISR_LOG_LEVEL").default("info"),
     );
+  // The same names as `jisr ingest`'s (services/web/README.md, "Security"); in ms.
+  const limitOptions: [string, string, string, number][] = [
+    [
+      "--headers-timeout <ms>",
+      "time to receive a request's headers, then 408",
+      "JISR_WEB_HEADERS_TIMEOUT",
+      DEFAULT_HTTP_LIMITS.headersTimeoutMs,
+    ],
+    [
+      "--request-timeout <ms>",
+      "time to receive a whole request, body included, then 408",
+      "JISR_WEB_REQUEST_TIMEOUT",
+      DEFAULT_HTTP_LIMITS.requestTimeoutMs,
+    ],
+    [
+      "--keep-alive-timeout <ms>",
+      "how long a kept-alive connection waits for its next request",
+      "JISR_WEB_KEEP_ALIVE_TIMEOUT",
+      DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs,
+    ],
+    [
+      "--idle-timeout <ms>",
+      "a connection without any traffic for this long is closed",
+      "JISR_WEB_IDLE_TIMEOUT",
+      DEFAULT_HTTP_LIMITS.idleTimeoutMs,
+    ],
+    [
+      "--max-connections <n>",
+      "most HTTP connections open at once",
+      "JISR_WEB_MAX_CONNECTIONS",
+      DEFAULT_HTTP_LIMITS.maxConnections,
+    ],
+  ];
+  for (const [flags, what, env, value] of limitOptions) {
+    command.addOption(new Option(flags, what).env(env).default(String(value)));
+  }
   addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
     const o = parseOptions(schema, raw, cmd);
     const storeOptions = parseOptions(storeOptionsSchema, raw, cmd);
@@ -72,6 +120,13 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
       port: o.port,
       ...(o.secureCookies === "auto" ? {} : { secureCookies: o.secureCookies === "yes" }),
       trustProxy: o.trustProxy,
+      httpLimits: {
+        headersTimeoutMs: o.headersTimeout,
+        requestTimeoutMs: o.requestTimeout,
+        keepAliveTimeoutMs: o.keepAliveTimeout,
+        idleTimeoutMs: o.idleTimeout,
+        maxConnections: o.maxConnections,
+      },
       logger: log,
     });
     io.stdout.write(`Jisr web page: ${server.url}\n`);
