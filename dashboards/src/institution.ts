@@ -22,6 +22,18 @@ import { stat, timeseries } from "./panels.js";
 export const SERVICE_TEMPERATURE_C = 45;
 
 /**
+ * Legionella hygiene temperature: the tank must reach 60 °C (for an hour, DOMAIN.md §3.1, the default of
+ * the analytics' hygiene check). Drawn as a reference line on the tank temperature panels.
+ */
+export const HYGIENE_TEMPERATURE_C = 60;
+
+/**
+ * The hourly rollups of `jisr influx setup` (services/analytics/src/downsampling): retention policy
+ * `rp_1h`, the raw field names for means. Panels that span more than a day read them, not raw minutes.
+ */
+export const ROLLUP_RP = "rp_1h";
+
+/**
  * Top-of-tank (outlet) temperature in the raw `hot_water` series. The solar-water-heater simulator and the
  * analytics job must write and read the same name.
  */
@@ -31,9 +43,11 @@ const TODAY = "now/d";
 const THIS_MONTH = "now/M";
 const MAD = "suffix: MAD";
 
+/** Red below the service temperature, green above it, dark green from the hygiene temperature on. */
 const TANK_STEPS = [
   { value: null, color: "red" },
   { value: SERVICE_TEMPERATURE_C, color: "green" },
+  { value: HYGIENE_TEMPERATURE_C, color: "dark-green" },
 ];
 
 const AVAILABILITY_STEPS = [
@@ -165,7 +179,7 @@ function tanks() {
   return [
     stat({
       title: "Température des ballons",
-      description: `Dernière température en haut de ballon (dernière heure) ; rouge sous ${SERVICE_TEMPERATURE_C} °C, la température de service.`,
+      description: `Dernière température en haut de ballon (dernière heure) ; rouge sous ${SERVICE_TEMPERATURE_C} °C, la température de service, vert foncé à partir de ${HYGIENE_TEMPERATURE_C} °C, la température d'hygiène (légionelles).`,
       unit: "celsius",
       decimals: 1,
       thresholds: TANK_STEPS,
@@ -182,15 +196,17 @@ function tanks() {
     timeseries(
       {
         title: "Température des ballons dans le temps",
-        description: `Température en haut de ballon ; la ligne marque la température de service (${SERVICE_TEMPERATURE_C} °C).`,
+        description: `Moyennes horaires de la température en haut de ballon ; les lignes marquent la température de service (${SERVICE_TEMPERATURE_C} °C) et la température d'hygiène (${HYGIENE_TEMPERATURE_C} °C).`,
         unit: "celsius",
         decimals: 1,
         thresholds: TANK_STEPS,
+        interval: "1h",
         w: 16,
         h: 8,
         queries: [
           {
-            query: `SELECT mean("${TANK_FIELD}") FROM "hot_water" ${where()} ${BY_INTERVAL_DEVICE} fill(null)`,
+            // Over days: the hourly rollups (mean of each hour), not the raw minutes.
+            query: `SELECT mean("${TANK_FIELD}") FROM "${ROLLUP_RP}"."hot_water" ${where()} ${BY_INTERVAL_DEVICE} fill(null)`,
             alias: DEVICE_ALIAS,
           },
         ],
@@ -250,7 +266,7 @@ export function institutionDashboard(): Dashboard {
       "Pour les gestionnaires : production du jour, énergie et économies du mois, températures des ballons et disponibilité de l'eau chaude.",
     time: { from: "now-7d", to: "now" },
     refresh: "5m",
-    variables: [institutionVariable()],
+    variables: [institutionVariable("one")],
     rows: [headline(), [powerToday()], tanks(), days()],
   });
 }

@@ -21,23 +21,31 @@ export const JISR_TAG = "jisr";
 const INSTITUTION_QUERY = 'SHOW TAG VALUES WITH KEY = "institution"';
 
 /**
- * The institution selector. Multi-value with "All": Grafana then sends `(a|b|…)`, which
- * `"institution"::tag =~ /^$institution$/` matches exactly. It narrows what is shown, it does not restrict
- * who may see what: a viewer can pick any value (see README).
+ * The institution selector. For the ministry and technicians (`many`), multi-value with "All": Grafana
+ * then sends `(a|b|…)`, which `"institution"::tag =~ /^$institution$/` matches exactly. For a facility
+ * manager (`one`), a single institution, no "All": a manager's dashboard is about one place, and its
+ * figures (power now, savings) must never silently add up several. Either way it narrows what is shown,
+ * it does not restrict who may see what: a viewer can pick any value (see README).
  */
-export function institutionVariable(): Variable {
+export function institutionVariable(scope: "many" | "one" = "many"): Variable {
+  const many = scope === "many";
   return {
     type: "query",
     name: "institution",
     label: "Établissement",
-    description: "Filtre d'affichage (pas un contrôle d'accès) : un ou plusieurs établissements, ou tous.",
+    description: many
+      ? "Filtre d'affichage (pas un contrôle d'accès) : un ou plusieurs établissements, ou tous."
+      : "Filtre d'affichage (pas un contrôle d'accès) : un établissement.",
     query: INSTITUTION_QUERY,
     definition: INSTITUTION_QUERY,
     datasource: { ...DATASOURCE },
-    current: { selected: true, text: ["All"], value: ["$__all"] },
+    // Without "All", Grafana selects the first institution when the dashboard opens.
+    current: many
+      ? { selected: true, text: ["All"], value: ["$__all"] }
+      : { selected: false, text: "", value: "" },
     options: [],
-    multi: true,
-    includeAll: true,
+    multi: many,
+    includeAll: many,
     refresh: 1,
     sort: 1,
     hide: 0,

@@ -86,6 +86,8 @@ export interface Panel {
   options: Record<string, unknown>;
   /** Relative range overriding the dashboard's, e.g. `now/d` (today so far), `now/M` (this month so far). */
   timeFrom?: string;
+  /** Lower limit of `$__interval` (Grafana's "min interval"), e.g. `1h` for panels on hourly rollups. */
+  interval?: string;
   transformations?: Transformation[];
 }
 

@@ -2,6 +2,7 @@
  * Runs a dashboard panel's queries against a real InfluxDB the way Grafana would (see interpolate.ts) and
  * returns plain rows, so the query tests compare numbers and not JSON shapes.
  */
+import { backfillDownsampling, loadDownsampling, setupDownsampling } from "@jisr/analytics";
 import { InfluxClient } from "@jisr/core/influx/client";
 import type { StatementResult } from "@jisr/core/influx/response";
 import { encodePoints } from "@jisr/core/line-protocol";
@@ -24,11 +25,26 @@ export interface RunOptions {
   variables: Record<string, readonly string[]>;
 }
 
-/** A fresh database holding the fixture points. */
+/**
+ * A fresh database holding the fixture points, and their hourly rollups made the way production makes
+ * them: `jisr influx setup`'s retention policy and `jisr influx downsample`'s SELECT ... INTO.
+ */
 export async function loadFixtures(url: string, database: string): Promise<InfluxClient> {
-  const client = new InfluxClient({ url, database, logger: pino({ level: "silent" }) });
+  const logger = pino({ level: "silent" });
+  const client = new InfluxClient({ url, database, logger });
   await client.createDatabase();
-  await client.write(encodePoints(fixturePoints()));
+  const points = fixturePoints();
+  await client.write(encodePoints(points));
+  const config = loadDownsampling();
+  await setupDownsampling({ client, config, logger });
+  const times = points.map((p) => p.time as number);
+  await backfillDownsampling({
+    client,
+    config,
+    from: Math.min(...times),
+    to: Math.max(...times) + 1,
+    logger,
+  });
   return client;
 }
 

@@ -34,6 +34,8 @@ export interface PanelSpec {
   mappings?: ValueMap[];
   /** `now/d`: today so far; `now/M`: this month so far; `1h`: the last hour. */
   timeFrom?: string;
+  /** Grafana's min interval: `1h` on the hourly rollups, whose buckets are no finer. */
+  interval?: string;
   transformations?: Transformation[];
 }
 
@@ -91,6 +93,7 @@ function draft(
     fieldConfig: { defaults: defaults(spec, color, custom), overrides: [] },
     options,
     ...(spec.timeFrom ? { timeFrom: spec.timeFrom } : {}),
+    ...(spec.interval ? { interval: spec.interval } : {}),
     ...(spec.transformations ? { transformations: spec.transformations } : {}),
   };
 }
