@@ -20,13 +20,18 @@ let institutions: string;
 
 /** Runs `jisr ...args`; resolves with stdout, or rejects with the command's error and output. */
 async function jisr(...args: string[]): Promise<string> {
+  return (await jisrWithStderr(false, ...args)).out;
+}
+
+/** Runs `jisr ...args` with stderr a terminal or not; resolves with stdout and stderr. */
+async function jisrWithStderr(isTTY: boolean, ...args: string[]): Promise<{ out: string; err: string }> {
   let out = "";
   let err = "";
   const program = new Command("jisr")
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
   registerAnalyticsCommands(program, {
-    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } },
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY } },
     now: () => NOW,
   });
   try {
@@ -34,7 +39,7 @@ async function jisr(...args: string[]): Promise<string> {
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${err}\n${out}`);
   }
-  return out;
+  return { out, err };
 }
 
 beforeAll(async () => {
@@ -179,6 +184,40 @@ describe("jisr analytics run", () => {
     });
     expect(row?.fields.savings_mad).toBe(16.82);
     await store.close();
+  });
+
+  it("shows its progress on a terminal and logs one summary line per institution", async () => {
+    const args = ["analytics", "run", "--from", "2026-08-01", "--to", "2026-09-03"];
+    const where = ["--sqlite", sqlite, "--institutions", institutions];
+    const tty = await jisrWithStderr(true, ...args, ...where);
+    // August (31 days, no readings) then September's 3: the line is redrawn in place after each month.
+    expect(tty.err).toContain("\r\x1b[2Kanalytics 2026-08: institutions 0/1, days 31/34 (91 %), ");
+    expect(tty.err).toMatch(/analytics 2026-08: [^\r]*, ~\d+ s left/);
+    expect(tty.err).toMatch(
+      /analytics 2026-09: institutions 1\/1, days 34\/34 \(100 %\), \d+ s, ~0 s left\n$/,
+    );
+    const logs = tty.err
+      .split(/[\r\n]/)
+      .map((l) => l.replace("\x1b[2K", ""))
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const summaries = logs.filter((l) => typeof l.msg === "string" && l.msg.startsWith("Institution "));
+    expect(summaries).toHaveLength(1);
+    // August: 31 energy_daily and an energy_monthly; readings start at 21:00 local on the 31st (3 h before
+    // September), so the 31st and the month also get savings: 34 points. September as above: 8. Total 42.
+    expect(summaries[0]).toMatchObject({
+      institution: "site-a",
+      months: 2,
+      days: 34,
+      points: 42,
+      counter_anomalies: 0,
+      msg: "Institution site-a: 34 day(s), 42 point(s), 0 counter decision(s)",
+    });
+    // Off a terminal (a log file, a pipe): whole log lines only, the same summary, no progress line.
+    const piped = await jisrWithStderr(false, ...args, ...where);
+    expect(piped.err).not.toContain("\r");
+    expect(piped.err).not.toContain("analytics 2026-");
+    expect(piped.err).toContain('"msg":"Institution site-a: 34 day(s), 42 point(s), 0 counter decision(s)"');
   });
 });
 

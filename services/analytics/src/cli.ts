@@ -21,6 +21,7 @@ import { backfillDownsampling } from "./downsampling/backfill.js";
 import { loadDownsampling } from "./downsampling/config.js";
 import { setupDownsampling } from "./downsampling/setup.js";
 import { registerInfluxDoctor } from "./influx-doctor/cli.js";
+import { formatProgress, StatusLine } from "./jobs/progress.js";
 import { runAnalytics } from "./jobs/run.js";
 import { formatSavingsReport, savingsReport } from "./jobs/savings-report.js";
 import { startAnalyticsScheduler } from "./jobs/scheduler.js";
@@ -28,7 +29,8 @@ import { checkTariffFile } from "./tariff/load.js";
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
+  /** `isTTY`: a terminal, where long commands draw a progress line. */
+  stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
 export interface AnalyticsCliOptions {
@@ -152,7 +154,12 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
   addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
     const o = { ...parseOptions(schema, raw, cmd), ...parseOptions(storeOptionsSchema, raw, cmd) };
     if (o.to < o.from) cmd.error("--to must not be before --from");
-    const log = logger(o.logLevel);
+    // On a terminal, a progress line (institutions and days done, time left) stays under the log lines.
+    const status = new StatusLine(io.stderr, io.stderr.isTTY === true);
+    const log = pino(
+      { name: "jisr-analytics", level: o.logLevel },
+      { write: (s: string) => status.write(s) },
+    );
     await withStore(o, log, async (store, config) => {
       const report = await runAnalytics({
         store,
@@ -161,10 +168,15 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
         to: o.to,
         logger: log,
         now: now(),
+        onProgress: (p) => status.show(formatProgress(p)),
         ...(o.institution ? { only: o.institution } : {}),
       });
+      status.done();
       io.stdout.write(`${JSON.stringify(report)}\n`);
-    }).catch((err: Error) => cmd.error(`jisr analytics run: ${err.message}`));
+    }).catch((err: Error) => {
+      status.done();
+      cmd.error(`jisr analytics run: ${err.message}`);
+    });
   });
 }
 

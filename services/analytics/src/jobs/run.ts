@@ -1,16 +1,29 @@
 /**
  * `runAnalytics`: compute and store the results of every institution for the local days [from, to].
- * Months run in order (the export cap reads the year's earlier months back), each institution-month reads
- * its raw series once and writes its points in one batch. Writing is idempotent: a point has the same
- * series (measurement + institution) and time as the one it replaces.
+ * Months run in order (the export cap reads the year's earlier months back); within a month a few
+ * institutions run at a time (their reads and writes overlap; nothing is shared between them). Each
+ * institution-month reads its raw series once and writes its points in one batch. Writing is idempotent:
+ * a point has the same series (measurement + institution) and time as the one it replaces.
  */
 import type { Store } from "@jisr/core/store/types";
-import { addMonths, daysOfMonth, isDay, localDayOf, monthOfDay } from "@jisr/core/time/local-time";
+import {
+  addMonths,
+  daysBetween,
+  daysOfMonth,
+  isDay,
+  localDayOf,
+  monthOfDay,
+} from "@jisr/core/time/local-time";
 import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
+import { ANOMALY_KINDS, type CounterEventKind } from "../energy/counter.js";
 import type { DeviceEvent } from "../energy/hourly.js";
 import { computeMonth, type JobContext } from "./month.js";
 import type { MonthCache } from "./month-cache.js";
+import type { RunProgress } from "./progress.js";
+
+/** Institutions computed at the same time within a month: enough to overlap one's reads with another's work. */
+export const DEFAULT_CONCURRENCY = 4;
 
 export interface RunAnalyticsOptions {
   store: Store;
@@ -30,6 +43,10 @@ export interface RunAnalyticsOptions {
   progressEveryMs?: number;
   /** Days kept between runs (the scheduler's); without it, each month is read from its 1st. */
   cache?: MonthCache;
+  /** Called after each institution-month (a terminal's progress line). */
+  onProgress?: (progress: RunProgress) => void;
+  /** Institutions computed at the same time within a month (default DEFAULT_CONCURRENCY). */
+  concurrency?: number;
 }
 
 export interface RunReport {
@@ -78,25 +95,119 @@ export async function runAnalytics(o: RunAnalyticsOptions): Promise<RunReport> {
     { institutions: insts.length, from: o.from, to: o.to, tasks: tasks.length },
     "Analytics run started",
   );
-  for (const task of tasks) {
+  const totalDays = tasks.reduce((n, t) => n + dayCount(t), 0);
+  const remaining = new Map<string, number>();
+  for (const t of tasks) remaining.set(t.inst.id, (remaining.get(t.inst.id) ?? 0) + 1);
+  const summaries = new Map<string, InstitutionSummary>();
+  let daysDone = 0;
+  let institutionsDone = insts.length - remaining.size; // institutions with nothing to compute
+  const runTask = async (task: Task) => {
+    const taskStarted = Date.now();
     const result = await computeMonth(ctx, task.inst, task.month, task);
     await o.store.write(result.points);
     report.months++;
     report.points += result.points.length;
     report.events += result.events.length;
     logEvents(log, task.inst.id, result.events);
+    const summary = summaries.get(task.inst.id) ?? newSummary();
+    summaries.set(task.inst.id, summary);
+    summary.months++;
+    summary.days += dayCount(task);
+    summary.points += result.points.length;
+    summary.ms += Date.now() - taskStarted;
+    for (const e of result.events) summary.counter[e.kind] = (summary.counter[e.kind] ?? 0) + 1;
+    daysDone += dayCount(task);
+    const left = (remaining.get(task.inst.id) ?? 1) - 1;
+    remaining.set(task.inst.id, left);
+    if (left === 0) {
+      institutionsDone++;
+      logInstitution(log, task.inst.id, summary);
+    }
+    const progress: RunProgress = {
+      month: task.month,
+      institutionsDone,
+      institutions: insts.length,
+      daysDone,
+      days: totalDays,
+      elapsedMs: Date.now() - started,
+    };
+    o.onProgress?.(progress);
     if (Date.now() - lastProgress >= (o.progressEveryMs ?? 10_000)) {
       lastProgress = Date.now();
       const pct = Math.round((report.months / tasks.length) * 100);
       log.info(
-        { done: report.months, total: tasks.length, pct, points: report.points },
+        { done: report.months, total: tasks.length, pct, points: report.points, daysDone, days: totalDays },
         "Analytics progress",
       );
     }
+  };
+  // Months one after the other; within a month, a pool of `concurrency` institutions.
+  for (const monthTasks of byMonth(tasks)) {
+    await pool(monthTasks, Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY), runTask);
   }
   report.ms = Date.now() - started;
   log.info(report, "Analytics run finished");
   return report;
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first failure fails the whole (after the others settle). */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length && errors.length === 0) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
+
+function byMonth(tasks: readonly Task[]): Task[][] {
+  const months = new Map<string, Task[]>();
+  for (const t of tasks) months.set(t.month, [...(months.get(t.month) ?? []), t]);
+  return [...months.values()];
+}
+
+function dayCount(t: Task): number {
+  return daysBetween(t.firstDay, t.lastDay).length;
+}
+
+interface InstitutionSummary {
+  months: number;
+  days: number;
+  points: number;
+  ms: number;
+  /** Counter events by kind. */
+  counter: Partial<Record<string, number>>;
+}
+
+function newSummary(): InstitutionSummary {
+  return { months: 0, days: 0, points: 0, ms: 0, counter: {} };
+}
+
+/** One line per institution once all its months are done: what was written and what its counters needed. */
+function logInstitution(log: Logger, institution: string, s: InstitutionSummary): void {
+  const anomalies = Object.entries(s.counter)
+    .filter(([kind]) => ANOMALY_KINDS.has(kind as CounterEventKind))
+    .reduce((n, [, c]) => n + (c ?? 0), 0);
+  log.info(
+    {
+      institution,
+      months: s.months,
+      days: s.days,
+      points: s.points,
+      ms: s.ms,
+      counter_anomalies: anomalies,
+      counter: s.counter,
+    },
+    `Institution ${institution}: ${s.days} day(s), ${s.points} point(s), ${anomalies} counter decision(s)`,
+  );
 }
 
 /** Institution-months in month order (then institution order), each with the days to write. */
