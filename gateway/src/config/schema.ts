@@ -76,6 +76,12 @@ export const deviceSchema = strictObject({
     .max(5, "must be between 0 and 5")
     .default(1)
     .describe("How many times a failed read is retried within one poll before the device is marked offline."),
+  offline_retry_max: durationSchema(1000, 3_600_000)
+    .prefault("5m")
+    .describe(
+      "An offline device is polled with one attempt at the next slot, then 2, 4, 8 ... intervals later, " +
+        "up to this delay, so a silent unit does not take a shared RS-485 line from the others.",
+    ),
 }).superRefine((device, ctx) => {
   if ((device.host === undefined) === (device.serial === undefined)) {
     ctx.addIssue({
@@ -175,7 +181,10 @@ export const gatewayConfigSchema = strictObject({
 
 /** The config file as parsed: durations in ms, defaults filled, token not yet resolved. */
 export type GatewayConfigFile = z.output<typeof gatewayConfigSchema>;
-export type DeviceConfig = z.output<typeof deviceSchema>;
+/** As parsed; offline_retry_max may be left out by code that builds a device by hand (tests): 5 min. */
+export type DeviceConfig = Omit<z.output<typeof deviceSchema>, "offline_retry_max"> & {
+  offline_retry_max?: number;
+};
 export type UplinkFileConfig = z.output<typeof uplinkSchema>;
 
 /** The config past the loader: the token is resolved (from token, token_file or the environment). */

@@ -24,10 +24,19 @@ export interface DriverContext {
   links?: LinkPool;
 }
 
+/** How one poll may go. */
+export interface PollOptions {
+  /**
+   * Retries of a failed read within this poll, instead of the device's `retries`: the poller asks for 0
+   * while the device is offline, so a silent unit holds a shared line for one timeout, not several.
+   */
+  retries?: number;
+}
+
 export interface Driver {
   readonly id: string;
   init(): Promise<Error[]>;
-  poll(now: number): Promise<Point[]>;
+  poll(now: number, options?: PollOptions): Promise<Point[]>;
   close(): Promise<void>;
 }
 

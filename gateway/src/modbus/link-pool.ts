@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import type { BackoffOptions } from "../util/backoff.js";
 import { LinkConfigError, ModbusTransportError } from "./errors.js";
 import { createModbusLink, type ManagedLink } from "./link.js";
-import type { LinkStats, ModbusLink, RegisterTable } from "./link-types.js";
+import type { LinkLoad, LinkStats, ModbusLink, RegisterTable } from "./link-types.js";
 import { busKey, describeTarget, isSerial, type LinkTarget, lineSettings } from "./target.js";
 
 export interface LinkPoolOptions {
@@ -36,6 +36,8 @@ export interface BusInfo {
   users: number;
   serialised: boolean;
   stats: LinkStats;
+  /** Wire time over the last minute, per unit. */
+  load: LinkLoad;
 }
 
 interface Entry {
@@ -84,6 +86,7 @@ export class LinkPool {
       users: e.users,
       serialised: e.link.serialised,
       stats: e.link.stats(),
+      load: e.link.load(),
     }));
   }
 

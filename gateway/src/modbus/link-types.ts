@@ -49,3 +49,12 @@ export interface LinkStats {
   inFlight: number;
   maxInFlight: number;
 }
+
+/** How busy a one-at-a-time line was over the last `window_ms`: wire time per unit id. */
+export interface LinkLoad {
+  window_ms: number;
+  /** Time with a request on the wire (or waiting for its answer), ms. */
+  busy_ms: number;
+  /** Of which, per unit id, most costly first. */
+  units: { unit: number; busy_ms: number; requests: number; timeouts: number }[];
+}

@@ -200,6 +200,9 @@ describe("ModbusLink over RTU (socat pty pair)", () => {
     try {
       expect(l.serialised).toBe(true);
       expect(l.where).toBe(`${pty.b} 9600 8N1`);
+      // Units not heard from yet wait behind units that answer (fairness, see link.ts): let both answer
+      // once, so the order below is the order asked.
+      await Promise.all([l.read(1, "holding", 100, 1, 1000), l.read(2, "holding", 100, 1, 1000)]);
       const before = rtu.requests.length;
       const asked = [1, 2, 1, 2, 2, 1];
       const answers = await Promise.all(asked.map((unit, i) => l.read(unit, "holding", 100 + i, 2, 1000)));
@@ -209,7 +212,7 @@ describe("ModbusLink over RTU (socat pty pair)", () => {
       expect(rtu.requests.slice(before).map((r) => [r.unit, r.address])).toEqual(
         asked.map((u, i) => [u, 100 + i]),
       );
-      expect(l.stats()).toMatchObject({ requests: 6, answered: 6, maxInFlight: 1, connects: 1 });
+      expect(l.stats()).toMatchObject({ requests: 8, answered: 8, maxInFlight: 1, connects: 1 });
       expect(await l.read(2, "input", 7, 2, 1000)).toEqual([20_007, 20_008]);
     } finally {
       await l.close();
@@ -227,6 +230,34 @@ describe("ModbusLink over RTU (socat pty pair)", () => {
       expect(exception).toMatchObject({ kind: "exception", code: 2, exceptionName: "ILLEGAL_DATA_ADDRESS" });
       expect(await l.read(1, "holding", 100, 1, 1000)).toEqual([1000]);
       expect(l.stats()).toMatchObject({ timeouts: 3, exceptions: 1, connects: 1 });
+    } finally {
+      await l.close();
+    }
+  });
+
+  it("lets units that answer go before a silent unit's waiting requests, and measures the line's load", async () => {
+    const l = createModbusLink({ serial: line() });
+    try {
+      await failure(l.read(9, "holding", 100, 1, 300)); // nobody answers unit 9
+      await l.read(1, "holding", 100, 1, 1000);
+      const order: number[] = [];
+      const ask = (unit: number) =>
+        l.read(unit, "holding", 100, 1, 300).then(
+          () => order.push(unit),
+          () => order.push(unit),
+        );
+      // The line is idle: unit 9's first request goes at once; its second waits behind unit 1's two,
+      // although asked before them.
+      await Promise.all([ask(9), ask(9), ask(1), ask(1)]);
+      expect(order).toEqual([9, 1, 1, 9]);
+      const load = l.load();
+      expect(load.window_ms).toBe(60_000);
+      expect(load.units[0]).toMatchObject({ unit: 9, requests: 3, timeouts: 3 });
+      expect(load.units[0]?.busy_ms).toBeGreaterThanOrEqual(850);
+      expect(load.units[1]).toMatchObject({ unit: 1, requests: 3, timeouts: 0 });
+      expect(load.busy_ms).toBeGreaterThanOrEqual(
+        (load.units[0]?.busy_ms ?? 0) + (load.units[1]?.busy_ms ?? 0) - 2,
+      );
     } finally {
       await l.close();
     }

@@ -14,12 +14,19 @@
  * - On TCP, timeouts in a row with no answer in between drop the socket too: a half-open connection (the
  *   device rebooted, a NAT forgot us) shows only as silence. On a serial line a timeout is one unit's
  *   silence (a wrong unit id looks exactly like that) and the line stays open for the others.
+ * - Fairness on a one-at-a-time line: a unit whose last request went unanswered (or that never answered
+ *   yet) holds the line for a whole timeout each time it is asked, so its requests wait behind those of
+ *   the units that answer (with data or an exception: both are quick).
+ *   Together with the poller's backoff of offline devices, a silent unit costs the others at most one
+ *   timeout now and then instead of every slot (issue 13).
+ * - Load: the wire time of each request is kept for LOAD_WINDOW_MS, per unit, so `jisr gateway status`
+ *   can say how busy a line is and which unit costs it.
  */
 import { type Logger, pino } from "pino";
 import { type BackoffOptions, backoffDelay } from "../util/backoff.js";
 import { type ModbusRTU, toLinkError } from "./client.js";
 import { type ModbusLinkError, ModbusTimeoutError, ModbusTransportError } from "./errors.js";
-import type { LinkStats, ModbusLink, RegisterTable } from "./link-types.js";
+import type { LinkLoad, LinkStats, ModbusLink, RegisterTable } from "./link-types.js";
 import { checkRange, emptyStats, interFrameGapMs, sendRead } from "./requests.js";
 import { describeTarget, destroyClient, isSerial, type LinkTarget, openClient } from "./target.js";
 
@@ -49,6 +56,25 @@ export interface ManagedLink extends ModbusLink {
   readonly isOpen: boolean;
   connect(): Promise<void>;
   stats(): LinkStats;
+  /** Wire time over the last minute, per unit. */
+  load(): LinkLoad;
+}
+
+/** How far back load() looks. */
+export const LOAD_WINDOW_MS = 60_000;
+
+/** One request's time on the wire, for load(). */
+interface WireTime {
+  unit: number;
+  start: number;
+  end: number;
+  timedOut: boolean;
+}
+
+/** A request waiting for the line. */
+interface Waiter {
+  unit: number;
+  go: () => void;
 }
 
 const DEFAULT_RECONNECT = { initialMs: 500, maxMs: 30_000 };
@@ -66,8 +92,13 @@ class Link implements ManagedLink {
   readonly #pending = new Set<(err: Error) => void>();
   #client: ModbusRTU | undefined;
   #connecting: Promise<ModbusRTU> | undefined;
-  /** The last request in the one-at-a-time queue. */
-  #tail: Promise<void> = Promise.resolve();
+  /** Whether a request holds the one-at-a-time line, and who waits for it, in arrival order. */
+  #lineBusy = false;
+  readonly #waiting: Waiter[] = [];
+  /** Units whose last request was answered (data or exception): they go first on a one-at-a-time line. */
+  readonly #answering = new Set<number>();
+  /** Wire times of the last LOAD_WINDOW_MS, oldest first. */
+  readonly #wire: WireTime[] = [];
   #openFailures = 0;
   #retryAt = 0;
   #lastOpenError: ModbusLinkError | undefined;
@@ -117,7 +148,33 @@ class Link implements ManagedLink {
       return Promise.reject(err);
     }
     const request = () => this.#request(unit, table, address, count, timeoutMs);
-    return this.serialised ? this.#oneAtATime(request) : request();
+    return this.serialised ? this.#oneAtATime(unit, request) : request();
+  }
+
+  load(): LinkLoad {
+    const now = performance.now();
+    this.#forgetOldWireTimes(now);
+    const from = now - LOAD_WINDOW_MS;
+    const units = new Map<number, { unit: number; busy_ms: number; requests: number; timeouts: number }>();
+    let busy = 0;
+    for (const w of this.#wire) {
+      const ms = Math.max(0, w.end - Math.max(w.start, from));
+      busy += ms;
+      const u = units.get(w.unit) ?? { unit: w.unit, busy_ms: 0, requests: 0, timeouts: 0 };
+      u.busy_ms += ms;
+      u.requests++;
+      if (w.timedOut) u.timeouts++;
+      units.set(w.unit, u);
+    }
+    const round = (u: { unit: number; busy_ms: number; requests: number; timeouts: number }) => ({
+      ...u,
+      busy_ms: Math.round(u.busy_ms),
+    });
+    return {
+      window_ms: LOAD_WINDOW_MS,
+      busy_ms: Math.round(busy),
+      units: [...units.values()].sort((a, b) => b.busy_ms - a.busy_ms).map(round),
+    };
   }
 
   async close(): Promise<void> {
@@ -125,18 +182,32 @@ class Link implements ManagedLink {
     await this.#drop(new ModbusTransportError("link closed", { where: this.where }));
   }
 
-  async #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
-    const previous = this.#tail;
-    let done = () => {};
-    this.#tail = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    await previous;
+  async #oneAtATime<T>(unit: number, run: () => Promise<T>): Promise<T> {
+    if (this.#lineBusy) await new Promise<void>((go) => this.#waiting.push({ unit, go }));
+    this.#lineBusy = true;
     try {
       return await run();
     } finally {
-      done();
+      this.#nextOnTheLine();
     }
+  }
+
+  /** Hands the line to the first waiting request of a unit that answers; else to the first one waiting. */
+  #nextOnTheLine(): void {
+    const i = this.#waiting.findIndex((w) => this.#answering.has(w.unit));
+    const [next] = this.#waiting.splice(i === -1 ? 0 : i, 1);
+    if (next) next.go();
+    else this.#lineBusy = false;
+  }
+
+  #recordWireTime(unit: number, start: number, timedOut: boolean): void {
+    const end = performance.now();
+    this.#wire.push({ unit, start, end, timedOut });
+    this.#forgetOldWireTimes(end);
+  }
+
+  #forgetOldWireTimes(now: number): void {
+    while (this.#wire.length > 0 && (this.#wire[0]?.end ?? now) < now - LOAD_WINDOW_MS) this.#wire.shift();
   }
 
   async #request(
@@ -152,13 +223,19 @@ class Link implements ManagedLink {
     s.requests++;
     s.inFlight++;
     s.maxInFlight = Math.max(s.maxInFlight, s.inFlight);
+    const start = performance.now();
     try {
       const data = await this.#send(client, unit, table, address, count, timeoutMs);
       s.answered++;
       this.#timeoutsInARow = 0;
+      this.#answering.add(unit);
+      this.#recordWireTime(unit, start, false);
       return data;
     } catch (err) {
       const error = toLinkError(err, { where: this.where, unit, timeoutMs });
+      if (error.kind === "exception") this.#answering.add(unit);
+      else if (error.kind === "timeout") this.#answering.delete(unit);
+      this.#recordWireTime(unit, start, error.kind === "timeout");
       await this.#afterFailure(error, client);
       throw error;
     } finally {

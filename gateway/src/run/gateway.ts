@@ -15,6 +15,7 @@ import { MemoryOutbox } from "../uplink/memory-outbox.js";
 import { type Outbox, OutboxError } from "../uplink/outbox.js";
 import { SqliteOutbox } from "../uplink/sqlite-outbox.js";
 import { Housekeeping } from "./housekeeping.js";
+import { lineLoads } from "./line-load.js";
 import { MqttHealth } from "./mqtt-health.js";
 import { DevicePoller } from "./poller.js";
 import {
@@ -114,12 +115,15 @@ export async function runGateway(
     (driver, i) =>
       new DevicePoller(driver, {
         intervalMs: config.devices[i]?.interval ?? 10_000,
+        ...(config.devices[i]?.offline_retry_max !== undefined && {
+          offlineRetryMaxMs: config.devices[i]?.offline_retry_max,
+        }),
         logger: root.child({ component: "poller", device: driver.id }),
         onPoints: (points) => outbox.enqueue(points),
         clock,
       }),
   );
-  const parts: Parts = { config, options, startedAt, pollers, mqtt, mqttHealth, queue, uplink, clock };
+  const parts: Parts = { config, options, startedAt, pollers, links, mqtt, mqttHealth, queue, uplink, clock };
   const snapshot = () => statusOf(parts);
   let final: GatewayStatus | undefined;
   const status = (): GatewayStatus => final ?? snapshot();
@@ -176,6 +180,7 @@ interface Parts {
   options: RunGatewayOptions;
   startedAt: number;
   pollers: DevicePoller[];
+  links: LinkPool;
   mqtt: MqttDevicesHandle | undefined;
   mqttHealth: MqttHealth;
   queue: OpenedOutbox;
@@ -187,6 +192,7 @@ interface Parts {
 function statusOf(p: Parts): GatewayStatus {
   const now = p.clock();
   const broker = p.mqtt?.status();
+  const lines = lineLoads(p.links.buses(), p.config.devices);
   return {
     format: STATUS_FORMAT,
     institution: p.config.institution,
@@ -199,6 +205,7 @@ function statusOf(p: Parts): GatewayStatus {
       ...p.pollers.map((poller) => poller.health()),
       ...(broker ? p.mqttHealth.devices(broker, now) : []),
     ],
+    ...(lines.length > 0 && { lines }),
     ...(broker && {
       mqtt: {
         broker: withoutCredentials(broker.broker),

@@ -4,6 +4,11 @@
  * piling up, so two polls of one device never overlap. A failing device never holds up another: every
  * device has its own poller.
  *
+ * An offline device is retried with ONE attempt (no retries within the poll) and a growing delay: the next
+ * slot, then 2, 4, 8 ... slots later, up to `offlineRetryMaxMs` (5 min by default). A unit that stopped
+ * answering holds a shared RS-485 line for a whole timeout each time it is asked; retried every slot, it
+ * would take the line from the units that answer (issue 13).
+ *
  * Health is recorded here, and the state changes (online → offline with the reason, and back) are
  * logged once each, not on every failed poll (STYLE.md habit 11).
  */
@@ -43,6 +48,8 @@ export interface DeviceHealth {
   last_error_at?: number;
   /** The points of the last successful poll. */
   last_values?: LastValues[];
+  /** While offline: when the next (single-attempt) poll is due, epoch ms. */
+  next_retry_at?: number;
 }
 
 export interface PollerOptions {
@@ -52,6 +59,20 @@ export interface PollerOptions {
   onPoints: (points: Point[]) => void;
   /** The gateway's UTC clock (epoch ms); Date.now by default. */
   clock?: () => number;
+  /** Longest delay between two polls of an offline device (devices[].offline_retry_max); 5 min by default. */
+  offlineRetryMaxMs?: number;
+}
+
+const DEFAULT_OFFLINE_RETRY_MAX_MS = 300_000;
+
+/**
+ * Slots from the last poll to the next one: 1 while the device answers; after `failedInARow` failed
+ * polls, 1, 2, 4, 8 ... up to as many slots as fit in `maxMs` (at least 1). Pure, for tests.
+ */
+export function slotsUntilNextPoll(failedInARow: number, intervalMs: number, maxMs: number): number {
+  if (failedInARow <= 0) return 1;
+  const most = Math.max(1, Math.floor(maxMs / intervalMs));
+  return Math.min(2 ** Math.min(failedInARow - 1, 30), most);
 }
 
 export class DevicePoller {
@@ -65,6 +86,7 @@ export class DevicePoller {
   #stopped = false;
   #lostSince: number | undefined;
   #lostPolls = 0;
+  #failedInARow = 0;
 
   constructor(driver: Driver, options: PollerOptions) {
     this.#driver = driver;
@@ -112,8 +134,16 @@ export class DevicePoller {
     if (this.#stopped) return;
     const interval = this.#o.intervalMs;
     const now = Date.now();
-    // The first slot strictly after now: an overrun skips slots rather than polling back to back.
-    const nextAt = this.#startAt + (Math.floor((now - this.#startAt) / interval) + 1) * interval;
+    // The first slot strictly after now: an overrun skips slots rather than polling back to back. An
+    // offline device waits more slots (slotsUntilNextPoll), on the same grid.
+    const skip = slotsUntilNextPoll(
+      this.#failedInARow,
+      interval,
+      this.#o.offlineRetryMaxMs ?? DEFAULT_OFFLINE_RETRY_MAX_MS,
+    );
+    const nextAt = this.#startAt + (Math.floor((now - this.#startAt) / interval) + skip) * interval;
+    if (this.#failedInARow > 0) this.#health.next_retry_at = this.#clock() + (nextAt - now);
+    else this.#health.next_retry_at = undefined;
     this.#timer = setTimeout(() => this.#run(), nextAt - now);
   }
 
@@ -124,8 +154,11 @@ export class DevicePoller {
     h.last_poll_at = now;
     let points: Point[];
     try {
-      points = await this.#driver.poll(now);
+      // One attempt while offline: retrying a silent unit only holds the line longer.
+      points = await this.#driver.poll(now, this.#failedInARow > 0 ? { retries: 0 } : {});
+      this.#failedInARow = 0;
     } catch (err) {
+      this.#failedInARow++;
       h.failed_polls++;
       h.last_error = err instanceof Error ? err.message : String(err);
       h.last_error_at = now;

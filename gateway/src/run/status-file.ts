@@ -28,6 +28,7 @@ const deviceSchema = z.object({
   last_poll_ms: z.number().optional(),
   last_error: z.string().optional(),
   last_error_at: z.number().optional(),
+  next_retry_at: z.number().optional(),
   last_values: z
     .array(
       z.object({
@@ -60,6 +61,27 @@ export const statusSchema = z.object({
       connected: z.boolean(),
       last_error: z.string().optional(),
     })
+    .optional(),
+  /** Shared one-at-a-time Modbus lines (RS-485, TCP-to-RTU converters) and their load (run/line-load.ts). */
+  lines: z
+    .array(
+      z.object({
+        where: z.string(),
+        window_ms: z.number(),
+        busy_ms: z.number(),
+        interval_ms: z.number(),
+        busy_per_interval_ms: z.number(),
+        units: z.array(
+          z.object({
+            unit: z.number(),
+            devices: z.array(z.string()),
+            busy_ms: z.number(),
+            requests: z.number(),
+            timeouts: z.number(),
+          }),
+        ),
+      }),
+    )
     .optional(),
   queue: z.object({
     kind: z.enum(["sqlite", "memory"]),

@@ -57,6 +57,7 @@ function formatValue(v: number | string | boolean): string {
 export function statusText(r: StatusReport): string {
   const lines = [...headline(r), ""];
   if (r.status) lines.push(...devices(r.status, r.now), "");
+  if (r.status?.lines?.length) lines.push(...busLoads(r.status.lines), "");
   lines.push(...queue(r), "");
   if (r.status) lines.push(...uplink(r.status, r.now, r.liveness?.running === true));
   return `${lines.join("\n").trimEnd()}\n`;
@@ -117,6 +118,8 @@ function device(d: Device, now: number, width: number): string[] {
   if (d.state !== "online" && d.reason) out.push(`${indent}${d.reason}`);
   else if (d.last_error && d.last_error_at !== undefined)
     out.push(`${indent}last error ${formatAge(now - d.last_error_at)} ago: ${d.last_error}`);
+  if (d.state === "offline" && d.next_retry_at !== undefined)
+    out.push(`${indent}retried with one attempt, next in ${formatAge(d.next_retry_at - now)}`);
   if (d.last_values?.length) {
     const age = d.last_success_at === undefined ? "" : ` (${formatAge(now - d.last_success_at)} ago)`;
     out.push(`${indent}last values${age}:`);
@@ -170,6 +173,26 @@ function uplink(s: GatewayStatusFile, now: number, running: boolean): string[] {
     out.push(`  FAILING: ${u.failures} failed attempts in a row${retry}; ${last}`);
     if (u.last_error) out.push(`  last error: ${u.last_error}`);
     out.push(`  ${totals}`);
+  }
+  return out;
+}
+
+/** Each shared line: how much of every poll interval it is busy, and the unit that costs most. */
+function busLoads(lines: NonNullable<GatewayStatusFile["lines"]>): string[] {
+  const out = ["Lines (wire time over the last minute):"];
+  for (const l of lines) {
+    const share = l.window_ms > 0 ? Math.round((100 * l.busy_ms) / l.window_ms) : 0;
+    const seconds = (ms: number) => `${Number((ms / 1000).toFixed(2))} s`;
+    out.push(
+      `  ${l.where}: busy ${seconds(l.busy_per_interval_ms)} of every ${seconds(l.interval_ms)} (${share} %)`,
+    );
+    const top = l.units[0];
+    if (top && top.busy_ms > 0) {
+      const who = top.devices.length > 0 ? ` (${top.devices.join(", ")})` : "";
+      const perInterval = Math.round((top.busy_ms * l.interval_ms) / l.window_ms);
+      const timeouts = top.timeouts > 0 ? `, ${top.timeouts} of ${top.requests} requests unanswered` : "";
+      out.push(`    most: unit ${top.unit}${who}, ${seconds(perInterval)} per interval${timeouts}`);
+    }
   }
   return out;
 }

@@ -13,7 +13,7 @@ import type { Profile } from "../../profiles/profile.js";
 import { readWithProfile } from "../../profiles/read.js";
 import { toPoints } from "../../profiles/to-points.js";
 import { backoffDelay } from "../../util/backoff.js";
-import { DeviceError, type Driver, type DriverContext } from "../types.js";
+import { DeviceError, type Driver, type DriverContext, type PollOptions } from "../types.js";
 import { classifyFailure } from "./classify.js";
 
 /** Pause before a retry within one poll: long enough for a busy device or a noisy line to settle. */
@@ -78,7 +78,8 @@ export class ModbusProfileDriver implements Driver {
     return [];
   }
 
-  async poll(now: number): Promise<Point[]> {
+  async poll(now: number, options: PollOptions = {}): Promise<Point[]> {
+    const retries = options.retries ?? this.#device.retries;
     const { profile, link } = this.#ready();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -86,7 +87,7 @@ export class ModbusProfileDriver implements Driver {
         return toPoints(profile, values, { institution: this.#ctx.institution, device: this.id, time: now });
       } catch (err) {
         const error = classifyFailure(err, this.#where);
-        if (attempt >= this.#device.retries || !retryable(error)) throw error;
+        if (attempt >= retries || !retryable(error)) throw error;
         this.#ctx.logger.debug({ attempt: attempt + 1, err: error.message }, "Read failed; retrying");
         await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1, RETRY)));
       }

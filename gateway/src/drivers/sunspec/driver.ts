@@ -22,7 +22,7 @@ import {
   sunspecToPoints,
 } from "../../sunspec/index.js";
 import { backoffDelay } from "../../util/backoff.js";
-import { DeviceError, type Driver, type DriverContext } from "../types.js";
+import { DeviceError, type Driver, type DriverContext, type PollOptions } from "../types.js";
 import { classifyFailure } from "./classify.js";
 import { readDiscoveredModels } from "./read-models.js";
 
@@ -89,7 +89,8 @@ export class SunspecDriver implements Driver {
     return [];
   }
 
-  async poll(now: number): Promise<Point[]> {
+  async poll(now: number, options: PollOptions = {}): Promise<Point[]> {
+    const retries = options.retries ?? this.#device.retries;
     if (this.#lastError && this.#clock() < this.#resumeAt) throw this.#lastError;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -99,7 +100,7 @@ export class SunspecDriver implements Driver {
         return points;
       } catch (err) {
         const error = classifyFailure(err, this.#where);
-        const last = attempt >= this.#device.retries || !error.retryable;
+        const last = attempt >= retries || !error.retryable;
         this.#handle(error, last);
         if (last) throw error;
         this.#ctx.logger.debug({ attempt: attempt + 1, err: error.message }, "Read failed; retrying");

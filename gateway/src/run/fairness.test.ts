@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Point } from "@jisr/core";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type PymodbusServer, startPymodbus } from "../../../test/servers/pymodbus.js";
+import { type PtyPair, startPtyPair } from "../../../test/servers/socat.js";
+import { type GatewayConfig, gatewayConfigSchema } from "../config/schema.js";
+import { MemoryOutbox } from "../uplink/memory-outbox.js";
+import { type RecordingServer, startRecordingServer } from "../uplink/recording-server.js";
+import { runGateway } from "./gateway.js";
+
+/**
+ * Issue 13, bus fairness: on one RS-485 line (a socat pty pair) pymodbus 3.0 answers units 1, 2 and 3;
+ * units 7, 8 and 9 are configured but nobody answers them (a unit switched off, a wrong address), and
+ * unit 3 is read at an address it does not have, so it answers every poll with exception 2. Every device
+ * is read every 2 s with the default 2 s timeout and 1 retry. Before the fix each silent unit held the
+ * line for 2 × 2 s every slot and the healthy units' readings came every 4-6 s.
+ *
+ * The gaps are measured between the moments the healthy units' readings reach the queue (the end of
+ * each poll), over about 24 s. The bound is the issue's: every gap ≤ 1.5 × interval = 3 s, with no
+ * outlier allowed; the expected gap is 2 s and the margin (1 s) is many times what a busy machine adds.
+ */
+
+const INTERVAL_MS = 2000;
+const RUN_MS = 24_000;
+
+class RecordingOutbox extends MemoryOutbox {
+  readonly arrivals = new Map<string, number[]>();
+  override enqueue(points: readonly Point[]): void {
+    const devices = new Set(
+      points.filter((p) => p.measurement === "pv_inverter").map((p) => p.tags.device ?? ""),
+    );
+    for (const d of devices) this.arrivals.set(d, [...(this.arrivals.get(d) ?? []), Date.now()]);
+    super.enqueue(points);
+  }
+}
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((t, i) => t - (times[i] as number));
+}
+
+describe("a silent unit on an RS-485 line (socat pty, pymodbus 3.0)", () => {
+  let pty: PtyPair;
+  let units: PymodbusServer;
+  let dir: string;
+  let ingestion: RecordingServer;
+  beforeAll(async () => {
+    pty = await startPtyPair();
+    units = await startPymodbus({ serial: pty.a }, [1, 2, 3]);
+    ingestion = await startRecordingServer();
+    dir = mkdtempSync(join(tmpdir(), "jisr-fairness-"));
+    // One request per poll: holding 0..1 (pymodbus serves 0..99), and one at 200 (exception 2).
+    writeFileSync(
+      join(dir, "two-registers.yaml"),
+      [
+        "products: [{ brand: Test, models: [Two registers] }]",
+        "description: { en: Two registers., fr: Deux registres., ar: سجلان. }",
+        "protocol: modbus",
+        "defaults: { measurement: pv_inverter }",
+        "points:",
+        "  - { name: w, address: 0, type: uint16, unit: W, field: power_w }",
+        "  - { name: v, address: 1, type: uint16, unit: V, field: voltage_v }",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "missing-register.yaml"),
+      [
+        "products: [{ brand: Test, models: [Missing register] }]",
+        "description: { en: A register the unit lacks., fr: Un registre absent., ar: سجل غير موجود. }",
+        "protocol: modbus",
+        "defaults: { measurement: pv_inverter }",
+        "points:",
+        "  - { name: w, address: 200, type: uint16, unit: W, field: power_w }",
+      ].join("\n"),
+    );
+  }, 30_000);
+  afterAll(async () => {
+    await ingestion?.close();
+    await units?.stop();
+    await pty?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function config(silent: number[], dataDir: string): GatewayConfig {
+    const serial = { path: pty.b, baud: 9600 };
+    const device = (id: string, unit: number, profile: string) => ({
+      id,
+      unit,
+      serial,
+      interval: `${INTERVAL_MS}ms`,
+      profile: join(dir, profile),
+    });
+    const file = gatewayConfigSchema.parse({
+      institution: "ehpad-ben-guerir",
+      uplink: { url: ingestion.url },
+      data_dir: dataDir,
+      devices: [
+        device("healthy-1", 1, "two-registers.yaml"),
+        device("healthy-2", 2, "two-registers.yaml"),
+        device("exception-3", 3, "missing-register.yaml"),
+        ...silent.map((unit) => device(`silent-${unit}`, unit, "two-registers.yaml")),
+      ],
+    });
+    return { ...file, uplink: { ...file.uplink, token: "tok" } };
+  }
+
+  it.each([[[7]], [[7, 8]], [[7, 8, 9]]])(
+    "keeps the healthy units' interval with silent units %j and one answering exceptions",
+    async (silent) => {
+      const outbox = new RecordingOutbox(100_000);
+      const dataDir = mkdtempSync(join(dir, "data-"));
+      const gateway = await runGateway(config(silent, dataDir), {
+        outbox,
+        logger: pino({ level: "silent" }),
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, RUN_MS));
+        const status = gateway.status();
+        for (const id of ["healthy-1", "healthy-2"]) {
+          const times = outbox.arrivals.get(id) ?? [];
+          // 24 s at 2 s: 12 slots; at least 10 readings even on a slow start.
+          expect(times.length, id).toBeGreaterThanOrEqual(10);
+          expect(Math.max(...gaps(times)), `${id}: gaps ${gaps(times).join(", ")} ms`).toBeLessThanOrEqual(
+            1.5 * INTERVAL_MS,
+          );
+        }
+        const byId = new Map(status.devices.map((d) => [d.id, d]));
+        expect(byId.get("exception-3")).toMatchObject({ state: "offline" });
+        expect(byId.get("exception-3")?.reason).toMatch(
+          /exception 2|ILLEGAL DATA ADDRESS|illegal data address/i,
+        );
+        for (const unit of silent) {
+          const d = byId.get(`silent-${unit}`);
+          expect(d).toMatchObject({ state: "offline" });
+          // Backed off: first poll (2 attempts), then one attempt at slots 1, 3, 7 (and maybe 15) after it,
+          // instead of a poll in each of the 12 slots.
+          expect(d?.polls).toBeLessThanOrEqual(5);
+          expect(d?.next_retry_at).toBeTypeOf("number");
+        }
+        // The line's load names a silent unit as the most costly.
+        const line = status.lines?.[0];
+        expect(line?.where).toContain(pty.b);
+        expect(line?.interval_ms).toBe(INTERVAL_MS);
+        expect(line?.units[0]?.devices[0]).toMatch(/^silent-/);
+        expect(line?.units[0]?.timeouts).toBeGreaterThan(0);
+      } finally {
+        await gateway.stop();
+      }
+    },
+    RUN_MS + 30_000,
+  );
+});
