@@ -3,6 +3,7 @@
  * scheduler), the institutions file, energy from lifetime counters, downsampling set-up, and the `jisr`
  * commands. Tariffs and hot water are exported as namespaces (their helpers share some names).
  */
+export * as bills from "./bills/index.js";
 export { type AnalyticsCliOptions, DEFAULT_INSTITUTIONS_FILE, registerAnalyticsCommands } from "./cli.js";
 export {
   type Institution,

@@ -41,60 +41,89 @@ export const billLineSchema = z.strictObject({
   basis: z.enum(["ht", "ttc"]).default("ht").describe("Whether `amount` is before VAT (ht) or with it."),
 });
 
-export const billInputSchema = z
-  .strictObject({
-    institution: idSchema.describe("Institution id (institutions file)."),
-    reference: z.string().min(1).max(80).optional().describe("Bill number printed by the utility."),
-    from: day.describe("Date of the opening meter reading (local, Africa/Casablanca)."),
-    to: day.describe("Date of the closing meter reading (local)."),
-    estimated: z
-      .boolean()
-      .default(false)
-      .describe("The closing reading was estimated by the utility, not read on the meter."),
-    registers: z.array(registerSchema).min(1, "must list at least one register"),
-    lines: z.array(billLineSchema).min(1, "must list at least one line"),
-    total: mad.describe("Total to pay, TTC, MAD."),
-    scan: z.string().min(1).max(500).optional().describe("Path or URL of the bill's scan."),
-    supersedes: z.string().min(1).max(64).optional().describe("Id of an earlier bill this one replaces."),
-    note: z.string().max(500).optional(),
-  })
-  .superRefine((bill, ctx) => {
-    const at = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: "custom", path, message });
-    if (isDay(bill.from) && isDay(bill.to)) {
-      if (bill.to <= bill.from) at(["to"], `must be after from (${bill.from})`);
-      else if (daysBetween(bill.from, bill.to) > 124)
-        at(["to"], `the reading period is ${daysBetween(bill.from, bill.to)} days: more than 4 months`);
-    }
-    const seen = new Set<string>();
-    bill.registers.forEach((r, i) => {
-      if (seen.has(r.period)) at(["registers", i, "period"], `register ${r.period} is listed twice`);
-      seen.add(r.period);
-      const hasIndex = r.index_from !== undefined || r.index_to !== undefined;
-      if (hasIndex && (r.index_from === undefined || r.index_to === undefined))
-        at(["registers", i], "give both index_from and index_to, or neither");
-      if (!hasIndex && r.kwh === undefined) at(["registers", i], "give index_from and index_to, or kwh");
-      if (r.index_from !== undefined && r.index_to !== undefined) {
-        if (r.index_to < r.index_from)
-          at(["registers", i, "index_to"], `is below index_from (${r.index_from}): a meter rollover?`);
-        else if (r.kwh !== undefined) {
-          const fromIndex = (r.index_to - r.index_from) * r.multiplier;
-          if (Math.abs(fromIndex - r.kwh) > 1e-6)
-            at(["registers", i, "kwh"], `is ${r.kwh} but the indexes give ${roundKwh(fromIndex)} kWh`);
-        }
+/** The bill's fields, without the cross-field rules (crossCheckBill), which run even when a field fails. */
+export const billShape = z.strictObject({
+  institution: idSchema.describe("Institution id (institutions file)."),
+  reference: z.string().min(1).max(80).optional().describe("Bill number printed by the utility."),
+  from: day.describe("Date of the opening meter reading (local, Africa/Casablanca)."),
+  to: day.describe("Date of the closing meter reading (local)."),
+  estimated: z
+    .boolean()
+    .default(false)
+    .describe("The closing reading was estimated by the utility, not read on the meter."),
+  registers: z.array(registerSchema).min(1, "must list at least one register"),
+  lines: z.array(billLineSchema).min(1, "must list at least one line"),
+  total: mad.describe("Total to pay, TTC, MAD."),
+  scan: z.string().min(1).max(500).optional().describe("Path or URL of the bill's scan."),
+  supersedes: z.string().min(1).max(64).optional().describe("Id of an earlier bill this one replaces."),
+  note: z.string().max(500).optional(),
+});
+
+export interface CrossIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * The rules between fields, on the raw input and defensively (a field of the wrong type is skipped: the
+ * schema reports it), so that they are reported together with the per-field problems, all at once.
+ */
+export function crossCheckBill(raw: unknown): CrossIssue[] {
+  const out: CrossIssue[] = [];
+  if (!isObj(raw)) return out;
+  const at = (path: (string | number)[], message: string) => out.push({ path, message });
+  const { from, to } = raw;
+  if (typeof from === "string" && typeof to === "string" && isDay(from) && isDay(to)) {
+    if (to <= from) at(["to"], `must be after from (${from})`);
+    else if (daysBetween(from, to) > 124)
+      at(["to"], `the reading period is ${daysBetween(from, to)} days: more than 4 months`);
+  }
+  const registers = Array.isArray(raw.registers) ? raw.registers : [];
+  const seen = new Set<string>();
+  registers.forEach((r, i) => {
+    if (!isObj(r)) return;
+    const period = typeof r.period === "string" ? r.period : "total";
+    if (seen.has(period)) at(["registers", i, "period"], `register ${period} is listed twice`);
+    seen.add(period);
+    const hasIndex = r.index_from !== undefined || r.index_to !== undefined;
+    if (hasIndex && (r.index_from === undefined || r.index_to === undefined))
+      at(["registers", i], "give both index_from and index_to, or neither");
+    if (!hasIndex && r.kwh === undefined) at(["registers", i], "give index_from and index_to, or kwh");
+    if (isNum(r.index_from) && isNum(r.index_to)) {
+      const multiplier = isNum(r.multiplier) ? r.multiplier : 1;
+      if (r.index_to < r.index_from)
+        at(["registers", i, "index_to"], `is below index_from (${r.index_from}): a meter rollover?`);
+      else if (isNum(r.kwh)) {
+        const fromIndex = (r.index_to - r.index_from) * multiplier;
+        if (Math.abs(fromIndex - r.kwh) > 1e-6)
+          at(["registers", i, "kwh"], `is ${r.kwh} but the indexes give ${roundKwh(fromIndex)} kWh`);
       }
-    });
-    if (seen.has("total") && seen.size > 1)
-      at(["registers"], "give either one total register or one register per period, not both");
-    bill.lines.forEach((l, i) => {
-      if (l.kind === "vat" && l.basis === "ttc")
-        at(["lines", i, "basis"], "a VAT line is neither HT nor TTC: omit basis");
-    });
-    const sum = bill.lines.reduce((s, l) => s + Math.round(l.amount * 100), 0);
-    const total = Math.round(bill.total * 100);
-    if (sum !== total)
-      at(["total"], `is ${bill.total.toFixed(2)} MAD but the lines add up to ${(sum / 100).toFixed(2)} MAD`);
+    }
   });
+  if (seen.has("total") && seen.size > 1)
+    at(["registers"], "give either one total register or one register per period, not both");
+  const lines = Array.isArray(raw.lines) ? raw.lines.filter(isObj) : [];
+  lines.forEach((l, i) => {
+    if (l.kind === "vat" && l.basis === "ttc")
+      at(["lines", i, "basis"], "a VAT line is neither HT nor TTC: omit basis");
+  });
+  if (isNum(raw.total) && lines.length > 0 && lines.every((l) => isNum(l.amount))) {
+    const sum = lines.reduce((s, l) => s + Math.round((l.amount as number) * 100), 0);
+    if (sum !== Math.round(raw.total * 100))
+      at(["total"], `is ${raw.total.toFixed(2)} MAD but the lines add up to ${(sum / 100).toFixed(2)} MAD`);
+  }
+  return out;
+}
+
+/** The bill schema with its cross-field rules, for callers that want one schema (validateBill reports both at once). */
+export const billInputSchema = billShape.superRefine((bill, ctx) => {
+  for (const issue of crossCheckBill(bill))
+    ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+});
 
 export type BillInput = z.output<typeof billInputSchema>;
 export type BillRegister = z.output<typeof registerSchema>;

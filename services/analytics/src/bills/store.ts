@@ -12,9 +12,9 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { type Problem, problemsOf, ValidationError } from "@jisr/core/errors";
+import { formatPath, type Problem, problemsOf, ValidationError } from "@jisr/core/errors";
 import { idSchema } from "@jisr/core/point";
-import { type BillInput, billInputSchema, type StoredBill, storedBillSchema } from "./schema.js";
+import { type BillInput, billShape, crossCheckBill, type StoredBill, storedBillSchema } from "./schema.js";
 
 export interface ValidBill {
   ok: true;
@@ -27,11 +27,13 @@ export interface InvalidBill {
 
 /** Every problem of a raw bill at once (zod issues by path, cross-field rules included). */
 export function validateBill(raw: unknown): ValidBill | InvalidBill {
-  const parsed = billInputSchema.safeParse(raw, {
+  const parsed = billShape.safeParse(raw, {
     error: (issue) =>
       issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined,
   });
-  return parsed.success ? { ok: true, bill: parsed.data } : { ok: false, problems: problemsOf(parsed.error) };
+  const cross = crossCheckBill(raw).map((i) => ({ path: formatPath(i.path), message: i.message }));
+  if (parsed.success && cross.length === 0) return { ok: true, bill: parsed.data };
+  return { ok: false, problems: [...(parsed.success ? [] : problemsOf(parsed.error)), ...cross] };
 }
 
 export class BillStore {
