@@ -110,7 +110,7 @@ function headers(contentLength: number) {
 
 describe("slow and unfinished requests", () => {
   it("are answered 408 and closed, while a normal sender is served meanwhile", async () => {
-    const { server, port, query } = await start({ headersTimeoutMs: 4000, requestTimeoutMs: 6000 });
+    const { server, port, query } = await start({ headersTimeoutMs: 8000, requestTimeoutMs: 10_000 });
 
     // 1. Headers that never end.
     const noHeaderEnd = await rawClient(port);
@@ -145,7 +145,7 @@ describe("slow and unfinished requests", () => {
         undefined,
       ]);
 
-      // Each is closed well within 45 s (the server's timeouts are 4 s and 6 s here), with a 408.
+      // Each is closed well within 45 s (the server's timeouts are 8 s and 10 s here), with a 408.
       const bound = new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error("a slow client was not closed within 45 s")), 45_000).unref(),
       );
