@@ -13,6 +13,7 @@ import { configProblems } from "./config/load.js";
 import { gatewayConfigSchema } from "./config/schema.js";
 import { liveness, OUTBOX_FILE, processExists, readStatusFile, STATUS_FILE } from "./run/status-file.js";
 import { type StatusReport, statusText } from "./run/status-text.js";
+import { readUplinkFeedback } from "./uplink/feedback.js";
 import { readOutboxFile } from "./uplink/outbox-file.js";
 
 /** Exit codes: 0 running, 1 not running (or never ran), 2 the config is not valid. */
@@ -23,7 +24,8 @@ export const STATUS_INVALID_CONFIG = 2;
 const HELP = `
 Shows, for the gateway of this config file: whether it is running; each device (online or offline
 and why, last values, failed polls); the queue (readings waiting, oldest, dropped because the queue
-was full); and the uplink (delivering or failing, and the last error).
+was full); and the uplink (delivering or failing, and the last error; over MQTT, what ingestion said of
+this gateway's batches: kept in quarantine for a token it does not accept, or readings refused for good).
 
 It reads the files the gateway keeps in data_dir: status.json, rewritten every 5 s while the gateway
 runs, and the queue outbox.sqlite (read-only). A status file that is older than three rewrites, or
@@ -77,6 +79,8 @@ export function gatewayStatusCommand(
   if (dataDir === undefined) return STATUS_INVALID_CONFIG;
   const read = readStatusFile(dataDir);
   const status = read.kind === "ok" ? read.status : undefined;
+  // MQTT uplink: ingestion's feedback, kept in the status file and checked with its own schema.
+  const feedback = status && readUplinkFeedback(join(dataDir, STATUS_FILE));
   const report: StatusReport = {
     configPath: options.config,
     statusPath: join(dataDir, STATUS_FILE),
@@ -85,6 +89,7 @@ export function gatewayStatusCommand(
     ...(read.kind === "invalid" && { statusProblem: read.message }),
     liveness: status && liveness(status, now, pidAlive),
     queueFile: readOutboxFile(join(dataDir, OUTBOX_FILE)),
+    ...(feedback && { feedback }),
     now,
   };
   const running = report.liveness?.running === true;
@@ -107,6 +112,7 @@ function jsonReport(r: StatusReport) {
       ...(r.queueFile.kind === "missing" && { missing: true }),
       ...(r.queueFile.kind === "unreadable" && { problem: r.queueFile.message }),
     },
+    ...(r.feedback && { uplink_feedback: r.feedback }),
   };
 }
 

@@ -3,6 +3,7 @@
  * they last read, how much waits in the queue, and whether the uplink delivers. Pure: every instant is
  * relative to `now`, so the output can be tested exactly.
  */
+import { feedbackLines, type UplinkFeedback } from "../uplink/feedback.js";
 import type { OutboxStats } from "../uplink/outbox.js";
 import type { OutboxFileRead } from "../uplink/outbox-file.js";
 import type { GatewayStatusFile, Liveness } from "./status-file.js";
@@ -21,6 +22,8 @@ export interface StatusReport {
   statusProblem?: string;
   liveness: Liveness | undefined;
   queueFile: OutboxFileRead;
+  /** MQTT uplink: what ingestion said of this gateway's batches (quarantined, refused), if anything. */
+  feedback?: UplinkFeedback;
   now: number;
 }
 
@@ -60,6 +63,7 @@ export function statusText(r: StatusReport): string {
   if (r.status?.lines?.length) lines.push(...busLoads(r.status.lines), "");
   lines.push(...queue(r), "");
   if (r.status) lines.push(...uplink(r.status, r.now, r.liveness?.running === true));
+  lines.push(...feedbackLines(r.feedback, r.now));
   return `${lines.join("\n").trimEnd()}\n`;
 }
 

@@ -173,4 +173,56 @@ describe("MqttSender", () => {
     expect(outbox.size()).toBe(3);
     expect(s.status()).toMatchObject({ connected: false, delivered_points: 0 });
   });
+
+  it("shows ingestion's feedback in its status, and ignores a feedback message that is not valid", async () => {
+    const prefix = uniquePrefix();
+    const feedbackTopic = `${prefix}/ehpad-ben-guerir/gw-1/feedback`;
+    const central = await mqtt.connectAsync(mqttUrl(), { protocolVersion: 5, reconnectPeriod: 0 });
+    cleanups.push(async () => {
+      // Retained messages outlive the test: clear them.
+      await central.publishAsync(feedbackTopic, "", { qos: 1, retain: true });
+      await central.endAsync(true);
+    });
+    // Retained before the gateway connects: it gets it on subscribing.
+    await central.publishAsync(feedbackTopic, JSON.stringify({ format: 1, quarantine: "lots" }), {
+      qos: 1,
+      retain: true,
+    });
+    const s = makeSender(mqttUrl(), new MemoryOutbox(10), {
+      topic: `${prefix}/ehpad-ben-guerir/gw-1/points`,
+    });
+    sender = s;
+    s.start();
+    await until(() => expect(s.status().feedback_error).toMatch(/^institution: /));
+    expect(s.status().feedback).toBeUndefined();
+
+    const feedback = {
+      format: 1,
+      institution: "ehpad-ben-guerir",
+      gateway: "gw-1",
+      updated_at: T0,
+      quarantine: {
+        batches: 2,
+        points: 10,
+        reasons: [
+          { code: "JISR_ERR_UNAUTHORIZED", reason: "unknown token", batches: 2, points: 10, last_at: T0 },
+        ],
+      },
+      totals: {
+        quarantined_batches: 2,
+        quarantined_points: 10,
+        replayed_batches: 0,
+        replayed_points: 0,
+        dropped_batches: 0,
+        rejected_batches: 1,
+        rejected_points: 1,
+      },
+      recent_rejections: [
+        { at: T0, code: "JISR_ERR_INVALID_BATCH", path: "points.2.fields.x", message: "bad" },
+      ],
+    };
+    await central.publishAsync(feedbackTopic, JSON.stringify(feedback), { qos: 1, retain: true });
+    await until(() => expect(s.status().feedback).toEqual(feedback));
+    expect(s.status().feedback_error).toBeUndefined();
+  });
 });

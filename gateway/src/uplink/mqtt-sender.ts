@@ -9,6 +9,11 @@
  * Who may write: the broker authenticates the gateway (user = gateway_id, password = token) and its ACL
  * lets it publish on its own topic only; ingestion checks the token again (MQTT 5 user property
  * `authorization: Bearer <token>`) against the topic's institution. See services/ingestion/src/mqtt/README.md.
+ *
+ * Since the gateway forgets a batch on its PUBACK, ingestion tells it afterwards what became of its batches:
+ * a retained message on jisr/<institution>/<gateway_id>/feedback (feedback.ts) with the batches it keeps in
+ * quarantine (a token it does not accept) and the points it refused for good. The sender subscribes to it,
+ * checks it with zod and shows it in its status, which `jisr gateway status` prints.
  */
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
@@ -18,6 +23,7 @@ import type { GatewayConfig } from "../config/schema.js";
 import { type ConnectionWatch, reconnectWithBackoff } from "../mqtt/reconnect.js";
 import type { BackoffOptions } from "../util/backoff.js";
 import { backoffDelay } from "../util/backoff.js";
+import { feedbackTopicOf, parseFeedback, type UplinkFeedback } from "./feedback.js";
 import type { Outbox } from "./outbox.js";
 import type { SenderStatus } from "./sender.js";
 
@@ -59,6 +65,8 @@ export interface MqttSenderOptions {
   refusedRetry?: { initialMs: number; maxMs: number };
   /** Jitter source; Math.random by default. */
   random?: () => number;
+  /** Where ingestion's feedback comes from; default next to the batch topic (…/feedback). */
+  feedbackTopic?: string;
 }
 
 /** The options of a gateway's MQTT uplink, from its config (uplink.url is mqtt:// or mqtts://). */
@@ -83,6 +91,10 @@ export interface MqttSenderStatus extends SenderStatus {
   connection_error?: string;
   /** Points of the batch published and not yet acknowledged by the broker. */
   in_flight_points: number;
+  /** What ingestion last said about this gateway's batches (quarantined, refused), when it said anything. */
+  feedback?: UplinkFeedback;
+  /** Why the last feedback message was ignored (not valid). */
+  feedback_error?: string;
 }
 
 /** PUBACK reason codes (MQTT 5, 3.4.2.1) that need a human: retry slowly and say what to check. */
@@ -123,10 +135,15 @@ export class MqttSender {
   #inFlight: { points: number; done: Promise<Outcome> } | undefined;
   #stopping = false;
   #lastFailure: string | undefined;
+  readonly #feedbackTopic: string;
+  #feedback: UplinkFeedback | undefined;
+  #feedbackError: string | undefined;
 
   constructor(options: MqttSenderOptions) {
     this.#o = options;
     this.#topic = options.topic ?? defaultUplinkTopic(options.institution, options.gatewayId);
+    this.#feedbackTopic =
+      options.feedbackTopic ?? feedbackTopicOf(this.#topic, options.institution, options.gatewayId);
     this.#batchSize = options.batchMaxPoints;
   }
 
@@ -138,6 +155,8 @@ export class MqttSender {
       connected,
       ...(error !== undefined && { connection_error: error }),
       in_flight_points: this.#inFlight?.points ?? 0,
+      ...(this.#feedback && { feedback: this.#feedback }),
+      ...(this.#feedbackError !== undefined && { feedback_error: this.#feedbackError }),
     };
   }
 
@@ -160,10 +179,14 @@ export class MqttSender {
       if (packet.cmd === "puback" && packet.messageId !== undefined && packet.reasonCode === NO_SUBSCRIBERS)
         this.#pubacks.add(packet.messageId);
     });
+    client.on("message", (topic, payload) => {
+      if (topic === this.#feedbackTopic) this.#onFeedback(payload);
+    });
     const log = this.#o.logger;
     this.#watch = reconnectWithBackoff(client, this.#o.reconnect ?? { initialMs: 1000, maxMs: 300_000 }, {
       onUp: () => {
         log.info({ broker: this.#o.url, topic: this.#topic }, "Uplink broker connected");
+        this.#subscribeFeedback(client);
         void this.flush();
       },
       onDown: (reason, failures, retryInMs) => {
@@ -179,6 +202,62 @@ export class MqttSender {
     });
     this.#client = client;
     this.#timer = setInterval(() => void this.flush(), this.#o.flushIntervalMs);
+  }
+
+  /**
+   * On every connection: the broker then sends the retained feedback at once. A refusal (an ACL without
+   * read on the feedback topic) only costs the feedback, so it is logged, not retried.
+   */
+  #subscribeFeedback(client: MqttClient): void {
+    client.subscribe(this.#feedbackTopic, { qos: 1 }, (err, granted) => {
+      if (!err && granted?.[0]?.qos !== 128) return;
+      this.#o.logger.warn(
+        { topic: this.#feedbackTopic, err },
+        "Broker refused the subscription to ingestion's feedback: its ACL must let this gateway read it; " +
+          "quarantined or refused batches will not show in `jisr gateway status`",
+      );
+    });
+  }
+
+  #onFeedback(payload: Buffer): void {
+    if (payload.length === 0) return; // a retained message cleared
+    const parsed = parseFeedback(payload);
+    if (!parsed.ok) {
+      if (this.#feedbackError !== parsed.problem)
+        this.#o.logger.warn(
+          { topic: this.#feedbackTopic, problem: parsed.problem },
+          "Ignored a feedback message that is not valid",
+        );
+      this.#feedbackError = parsed.problem;
+      return;
+    }
+    const before = this.#feedback;
+    const f = parsed.feedback;
+    this.#feedback = f;
+    this.#feedbackError = undefined;
+    const context = {
+      quarantined_batches: f.quarantine.batches,
+      quarantined_points: f.quarantine.points,
+      reasons: f.quarantine.reasons.map((r) => r.reason),
+      rejected_points_total: f.totals.rejected_points,
+    };
+    // One line per change that matters, not per message: a quarantine that grows, points newly refused.
+    if (f.quarantine.batches > (before?.quarantine.batches ?? 0))
+      this.#o.logger.error(
+        context,
+        `Ingestion keeps ${f.quarantine.batches} batch(es) of this gateway in quarantine, not stored: ` +
+          `${f.quarantine.reasons[0]?.reason ?? "token refused"}; check uplink.token`,
+      );
+    else if (f.quarantine.batches === 0 && (before?.quarantine.batches ?? 0) > 0)
+      this.#o.logger.info(
+        context,
+        "Ingestion's quarantine of this gateway is empty again: its batches were stored",
+      );
+    if (f.totals.rejected_points > (before?.totals.rejected_points ?? 0) && before !== undefined)
+      this.#o.logger.error(
+        { ...context, latest: f.recent_rejections[0] },
+        `Ingestion refused ${f.totals.rejected_points - before.totals.rejected_points} more reading(s) for good`,
+      );
   }
 
   /** Sends what the outbox holds unless backing off or offline; resolves when empty or an upload failed. */
