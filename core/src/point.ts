@@ -41,7 +41,7 @@ export const tagValue = z
   .max(256, "must be at most 256 characters")
   .refine(
     (s) => !hasBackslashOrControl(s),
-    "must not contain backslashes, line breaks or other control characters (C0, DEL, C1 such as U+0085)",
+    "must not contain backslashes, line breaks or other control characters",
   )
   // A lone surrogate cannot be encoded as UTF-8: it would reach InfluxDB as U+FFFD, so two different
   // values sent would become one series, and the value stored is not the one sent.
