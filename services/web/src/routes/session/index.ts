@@ -7,6 +7,7 @@
  */
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import { sessionCookieName, sessionCookieOptions } from "../../auth/cookies.js";
 import { clockedStore, DEFAULT_LOGIN_LIMITS, type LoginLimits } from "../../auth/login-limits.js";
@@ -60,7 +61,8 @@ const sessionRoutes: FastifyPluginAsync<{ limits?: LoginLimits }> = async (app, 
     keyGenerator: (request) => (request.body as z.output<typeof loginBodySchema>).id,
   });
 
-  app.post(
+  // The zod type provider types the body from its schema (validated by the compilers in plugins/app/zod.ts).
+  app.withTypeProvider<ZodTypeProvider>().post(
     "/login",
     {
       schema: { body: loginBodySchema, response: { 200: loginResponseSchema, ...errorResponses } },
@@ -70,8 +72,8 @@ const sessionRoutes: FastifyPluginAsync<{ limits?: LoginLimits }> = async (app, 
         rateLimit: { max: limits.perAddress, timeWindow: limits.perAddressWindowMs },
       },
     },
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const { id, password } = request.body as z.output<typeof loginBodySchema>;
+    async (request, reply) => {
+      const { id, password } = request.body;
       // Counted here, before the await of the scrypt below: the count is the reservation.
       const verdict = await perId(request);
       if (!verdict.isAllowed && verdict.isExceeded) {
