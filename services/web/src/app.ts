@@ -19,6 +19,7 @@ import securityHeaders from "./plugins/app/security-headers.js";
 import zodCompilers from "./plugins/app/zod.js";
 import type { ReportsPort } from "./reports/port.js";
 import alertRoutes from "./routes/alerts/index.js";
+import billRoutes from "./routes/bills/index.js";
 import healthRoutes from "./routes/health/index.js";
 import institutionRoutes from "./routes/institutions/index.js";
 import programmeRoutes from "./routes/programme/index.js";
@@ -126,6 +127,7 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
   await app.register(programmeRoutes, { prefix: "/api/v1" });
   await app.register(alertRoutes, { prefix: "/api/v1" });
   await app.register(reportRoutes, { prefix: "/api/v1" });
+  await app.register(billRoutes, { prefix: "/api/v1", institutions: opts.institutions });
 
   await app.ready();
   return app;
