@@ -4,6 +4,7 @@
  * gateway, device = gateway id) and `device_health` (one per polled device), both sent by the gateways.
  */
 
+import { type Lang, type Tr, translator } from "./i18n.js";
 import { BY_DEVICE, BY_INTERVAL_DEVICE, DEVICE_ALIAS, where } from "./influxql.js";
 import { customVariable, dashboard, institutionVariable } from "./layout.js";
 import type { Dashboard, ValueMap } from "./model.js";
@@ -19,27 +20,36 @@ const ZERO_IS_GOOD = [
   { value: 1, color: "red" },
 ];
 
-/** SunSpec inverter states (model 101-103 `St`), as the gateway writes them. */
-const INVERTER_STATES: ValueMap = {
-  type: "value",
-  options: {
-    MPPT: { text: "Production (MPPT)", color: "green", index: 0 },
-    THROTTLED: { text: "Bridé", color: "yellow", index: 1 },
-    STARTING: { text: "Démarrage", color: "blue", index: 2 },
-    SLEEPING: { text: "Veille (nuit)", color: "blue", index: 3 },
-    STANDBY: { text: "Attente", color: "blue", index: 4 },
-    SHUTTING_DOWN: { text: "Arrêt en cours", color: "orange", index: 5 },
-    OFF: { text: "Arrêté", color: "text", index: 6 },
-    FAULT: { text: "Défaut", color: "red", index: 7 },
-  },
-};
+type T = (text: Tr) => string;
 
-function counters() {
+/** SunSpec inverter states (model 101-103 `St`), as the gateway writes them. */
+function inverterStates(t: T): ValueMap {
+  const state = (text: Tr, color: string, index: number) => ({ text: t(text), color, index });
+  return {
+    type: "value",
+    options: {
+      MPPT: state({ fr: "Production (MPPT)", ar: "إنتاج (MPPT)", en: "Producing (MPPT)" }, "green", 0),
+      THROTTLED: state({ fr: "Bridé", ar: "مقيّد", en: "Throttled" }, "yellow", 1),
+      STARTING: state({ fr: "Démarrage", ar: "بدء التشغيل", en: "Starting" }, "blue", 2),
+      SLEEPING: state({ fr: "Veille (nuit)", ar: "سكون (ليلًا)", en: "Sleeping (night)" }, "blue", 3),
+      STANDBY: state({ fr: "Attente", ar: "انتظار", en: "Standby" }, "blue", 4),
+      SHUTTING_DOWN: state({ fr: "Arrêt en cours", ar: "قيد الإيقاف", en: "Shutting down" }, "orange", 5),
+      OFF: state({ fr: "Arrêté", ar: "متوقف", en: "Off" }, "text", 6),
+      FAULT: state({ fr: "Défaut", ar: "عطل", en: "Fault" }, "red", 7),
+    },
+  };
+}
+
+function counters(t: T) {
   const size = { w: 6, h: 5 };
   return [
     stat({
-      title: "Appareils hors ligne",
-      description: "Somme, sur les passerelles, du dernier nombre d'appareils qui ne répondent pas.",
+      title: t({ fr: "Appareils hors ligne", ar: "أجهزة غير متصلة", en: "Devices offline" }),
+      description: t({
+        fr: "Somme, sur les passerelles, du dernier nombre d'appareils qui ne répondent pas.",
+        ar: "مجموع آخر عدد من الأجهزة التي لا تستجيب، على كل البوابات.",
+        en: "Sum over the gateways of the latest number of devices that do not answer.",
+      }),
       unit: "none",
       decimals: 0,
       thresholds: ZERO_IS_GOOD,
@@ -47,17 +57,24 @@ function counters() {
       queries: [{ query: overGateways("sum", 'last("devices_offline")') }],
     }),
     stat({
-      title: "Points en file d'attente",
-      description:
-        "Points gardés sur disque par les passerelles en attendant l'envoi (dernier relevé, total).",
+      title: t({ fr: "Points en file d'attente", ar: "نقاط في قائمة الانتظار", en: "Points queued" }),
+      description: t({
+        fr: "Points gardés sur disque par les passerelles en attendant l'envoi (dernier relevé, total).",
+        ar: "النقاط المحفوظة على القرص لدى البوابات في انتظار الإرسال (آخر قياس، المجموع).",
+        en: "Points kept on disk by the gateways until they are sent (latest report, total).",
+      }),
       unit: "none",
       decimals: 0,
       ...size,
       queries: [{ query: overGateways("sum", 'last("queue_points")') }],
     }),
     stat({
-      title: "Plus ancien point en file",
-      description: "Âge du plus ancien point non envoyé, sur toutes les passerelles (dernier relevé).",
+      title: t({ fr: "Plus ancien point en file", ar: "أقدم نقطة في الانتظار", en: "Oldest queued point" }),
+      description: t({
+        fr: "Âge du plus ancien point non envoyé, sur toutes les passerelles (dernier relevé).",
+        ar: "عمر أقدم نقطة لم تُرسل بعد، على كل البوابات (آخر قياس).",
+        en: "Age of the oldest point not yet sent, over all gateways (latest report).",
+      }),
       unit: "s",
       decimals: 0,
       thresholds: [
@@ -69,9 +86,12 @@ function counters() {
       queries: [{ query: overGateways("max", 'last("oldest_queued_age_s")') }],
     }),
     stat({
-      title: "Points perdus",
-      description:
-        "Points jetés par les passerelles (file pleine) sur la période : hausses du compteur, une remise à zéro au redémarrage n'est pas comptée.",
+      title: t({ fr: "Points perdus", ar: "نقاط ضائعة", en: "Points dropped" }),
+      description: t({
+        fr: "Points jetés par les passerelles (file pleine) sur la période : hausses du compteur, une remise à zéro au redémarrage n'est pas comptée.",
+        ar: "النقاط التي تخلصت منها البوابات (قائمة ممتلئة) خلال الفترة: زيادات العداد، ولا تُحتسب إعادة التصفير عند إعادة التشغيل.",
+        en: "Points discarded by the gateways (queue full) over the period: increases of the counter; a reset at restart is not counted.",
+      }),
       unit: "none",
       decimals: 0,
       thresholds: ZERO_IS_GOOD,
@@ -89,14 +109,21 @@ function counters() {
   ];
 }
 
-function silentDevices() {
+function silentDevices(t: T) {
   const latest =
     `SELECT last("online") AS "en_ligne", last("last_success_age_s") AS "silence_s", last("errors_total") AS "erreurs", ` +
     `last("last_error") AS "derniere_erreur" FROM "device_health" ${where()} ${BY_DEVICE}`;
   return table({
-    title: "Appareils silencieux ou hors ligne",
-    description:
-      "Appareils sans lecture réussie depuis plus de $silence_minutes minutes, ou hors ligne, selon le dernier rapport de leur passerelle.",
+    title: t({
+      fr: "Appareils silencieux ou hors ligne",
+      ar: "أجهزة صامتة أو غير متصلة",
+      en: "Silent or offline devices",
+    }),
+    description: t({
+      fr: "Appareils sans lecture réussie depuis plus de $silence_minutes minutes, ou hors ligne, selon le dernier rapport de leur passerelle.",
+      ar: "أجهزة بلا قراءة ناجحة منذ أكثر من $silence_minutes دقيقة، أو غير متصلة، حسب آخر تقرير لبوابتها.",
+      en: "Devices without a successful reading for more than $silence_minutes minutes, or offline, according to their gateway's latest report.",
+    }),
     unit: "none",
     decimals: 0,
     w: 24,
@@ -109,22 +136,33 @@ function silentDevices() {
       },
     ],
     transformations: mergeAndName({
-      institution: "Établissement",
-      device: "Appareil",
-      en_ligne: "En ligne",
-      silence_s: "Sans lecture réussie depuis (s)",
-      erreurs: "Erreurs (total)",
-      derniere_erreur: "Dernière erreur",
+      institution: t({ fr: "Établissement", ar: "المؤسسة", en: "Institution" }),
+      device: t({ fr: "Appareil", ar: "الجهاز", en: "Device" }),
+      en_ligne: t({ fr: "En ligne", ar: "متصل", en: "Online" }),
+      silence_s: t({
+        fr: "Sans lecture réussie depuis (s)",
+        ar: "بلا قراءة ناجحة منذ (ث)",
+        en: "No successful reading for (s)",
+      }),
+      erreurs: t({ fr: "Erreurs (total)", ar: "الأخطاء (المجموع)", en: "Errors (total)" }),
+      derniere_erreur: t({ fr: "Dernière erreur", ar: "آخر خطأ", en: "Last error" }),
     }),
   });
 }
 
-function gatewaysAndInverters() {
+function gatewaysAndInverters(t: T) {
   return [
     table({
-      title: "Passerelles : dernier rapport",
-      description:
-        "Heure du dernier rapport de santé de chaque passerelle : au-delà de quelques minutes, la passerelle est muette (coupure, liaison).",
+      title: t({
+        fr: "Passerelles : dernier rapport",
+        ar: "البوابات: آخر تقرير",
+        en: "Gateways: latest report",
+      }),
+      description: t({
+        fr: "Heure du dernier rapport de santé de chaque passerelle : au-delà de quelques minutes, la passerelle est muette (coupure, liaison).",
+        ar: "وقت آخر تقرير صحة لكل بوابة: بعد بضع دقائق تكون البوابة صامتة (انقطاع، اتصال).",
+        en: "Time of each gateway's latest health report: beyond a few minutes the gateway is silent (power cut, link).",
+      }),
       unit: "none",
       decimals: 0,
       w: 12,
@@ -134,19 +172,23 @@ function gatewaysAndInverters() {
       ],
       transformations: mergeAndName(
         {
-          Time: "Dernier rapport",
-          institution: "Établissement",
-          device: "Passerelle",
-          uptime_s: "En marche depuis (s)",
+          Time: t({ fr: "Dernier rapport", ar: "آخر تقرير", en: "Latest report" }),
+          institution: t({ fr: "Établissement", ar: "المؤسسة", en: "Institution" }),
+          device: t({ fr: "Passerelle", ar: "البوابة", en: "Gateway" }),
+          uptime_s: t({ fr: "En marche depuis (s)", ar: "قيد التشغيل منذ (ث)", en: "Up for (s)" }),
         },
         [],
       ),
     }),
     stateTimeline({
-      title: "État des onduleurs",
-      description: "État SunSpec de chaque onduleur (dernier état de chaque intervalle).",
+      title: t({ fr: "État des onduleurs", ar: "حالة المموجات", en: "Inverter states" }),
+      description: t({
+        fr: "État SunSpec de chaque onduleur (dernier état de chaque intervalle).",
+        ar: "حالة SunSpec لكل مموج (آخر حالة في كل فترة).",
+        en: "SunSpec state of each inverter (the last state of each interval).",
+      }),
       unit: "none",
-      mappings: [INVERTER_STATES],
+      mappings: [inverterStates(t)],
       w: 12,
       h: 8,
       queries: [
@@ -159,12 +201,15 @@ function gatewaysAndInverters() {
   ];
 }
 
-function eventsAndDrops() {
+function eventsAndDrops(t: T) {
   return [
     table({
-      title: "Événements des onduleurs",
-      description:
-        "Intervalles où un onduleur signalait des événements (défaut d'isolement, surchauffe, ...).",
+      title: t({ fr: "Événements des onduleurs", ar: "أحداث المموجات", en: "Inverter events" }),
+      description: t({
+        fr: "Intervalles où un onduleur signalait des événements (défaut d'isolement, surchauffe, ...).",
+        ar: "الفترات التي أبلغ فيها مموج عن أحداث (عطل في العزل، ارتفاع الحرارة، ...).",
+        en: "Intervals in which an inverter reported events (insulation fault, overheating, ...).",
+      }),
       unit: "none",
       w: 12,
       h: 8,
@@ -174,14 +219,27 @@ function eventsAndDrops() {
         },
       ],
       transformations: mergeAndName(
-        { Time: "Intervalle", institution: "Établissement", device: "Onduleur", evenements: "Événements" },
+        {
+          Time: t({ fr: "Intervalle", ar: "الفترة", en: "Interval" }),
+          institution: t({ fr: "Établissement", ar: "المؤسسة", en: "Institution" }),
+          device: t({ fr: "Onduleur", ar: "المموج", en: "Inverter" }),
+          evenements: t({ fr: "Événements", ar: "الأحداث", en: "Events" }),
+        },
         [],
       ),
     }),
     timeseries(
       {
-        title: "Points perdus par passerelle",
-        description: "Points jetés par intervalle (hausse du compteur de chaque passerelle).",
+        title: t({
+          fr: "Points perdus par passerelle",
+          ar: "النقاط الضائعة حسب البوابة",
+          en: "Points dropped per gateway",
+        }),
+        description: t({
+          fr: "Points jetés par intervalle (hausse du compteur de chaque passerelle).",
+          ar: "النقاط التي تم التخلص منها في كل فترة (زيادة عداد كل بوابة).",
+          en: "Points discarded per interval (increase of each gateway's counter).",
+        }),
         unit: "none",
         decimals: 0,
         w: 12,
@@ -198,13 +256,21 @@ function eventsAndDrops() {
   ];
 }
 
-function backlog() {
+function backlog(t: T) {
   const perGateway = (field: string) =>
     `SELECT max("${field}") FROM "gateway_health" ${where()} ${BY_INTERVAL_DEVICE} fill(none)`;
   return [
     timeseries({
-      title: "File d'attente par passerelle",
-      description: "Points en attente d'envoi : une file qui monte signale une liaison coupée ou trop lente.",
+      title: t({
+        fr: "File d'attente par passerelle",
+        ar: "قائمة الانتظار حسب البوابة",
+        en: "Queue per gateway",
+      }),
+      description: t({
+        fr: "Points en attente d'envoi : une file qui monte signale une liaison coupée ou trop lente.",
+        ar: "النقاط في انتظار الإرسال: قائمة متزايدة تدل على اتصال مقطوع أو بطيء جدًا.",
+        en: "Points waiting to be sent: a growing queue means a broken or too slow link.",
+      }),
       unit: "none",
       decimals: 0,
       w: 12,
@@ -212,9 +278,16 @@ function backlog() {
       queries: [{ query: perGateway("queue_points"), alias: DEVICE_ALIAS }],
     }),
     timeseries({
-      title: "Âge du plus ancien point en file",
-      description:
-        "Retard des données : au-delà de la taille de la file, les plus anciens points sont jetés.",
+      title: t({
+        fr: "Âge du plus ancien point en file",
+        ar: "عمر أقدم نقطة في الانتظار",
+        en: "Age of the oldest queued point",
+      }),
+      description: t({
+        fr: "Retard des données : au-delà de la taille de la file, les plus anciens points sont jetés.",
+        ar: "تأخر البيانات: عند تجاوز حجم القائمة يتم التخلص من أقدم النقاط.",
+        en: "How late the data is: beyond the queue's size, the oldest points are discarded.",
+      }),
       unit: "s",
       decimals: 0,
       w: 12,
@@ -224,24 +297,33 @@ function backlog() {
   ];
 }
 
-export function fleetHealthDashboard(): Dashboard {
+export function fleetHealthDashboard(lang: Lang = "fr"): Dashboard {
+  const t = translator(lang);
   return dashboard({
     uid: "jisr-fleet-health",
-    title: "Jisr — Santé du parc",
-    description:
-      "Pour les techniciens : appareils silencieux ou hors ligne, états et événements des onduleurs, file d'attente et pertes des passerelles.",
+    lang,
+    title: t({ fr: "Jisr — Santé du parc", ar: "جسر — حالة الأجهزة", en: "Jisr — Fleet health" }),
+    description: t({
+      fr: "Pour les techniciens : appareils silencieux ou hors ligne, états et événements des onduleurs, file d'attente et pertes des passerelles.",
+      ar: "للتقنيين: الأجهزة الصامتة أو غير المتصلة، حالات المموجات وأحداثها، قوائم انتظار البوابات وخسائرها.",
+      en: "For technicians: silent or offline devices, inverter states and events, gateways' queues and drops.",
+    }),
     time: { from: "now-24h", to: "now" },
     refresh: "1m",
     variables: [
-      institutionVariable(),
+      institutionVariable("many", lang),
       customVariable(
         "silence_minutes",
-        "Silence (minutes)",
-        "Minutes sans lecture réussie au-delà desquelles un appareil est signalé silencieux.",
+        t({ fr: "Silence (minutes)", ar: "الصمت (دقائق)", en: "Silence (minutes)" }),
+        t({
+          fr: "Minutes sans lecture réussie au-delà desquelles un appareil est signalé silencieux.",
+          ar: "عدد الدقائق بلا قراءة ناجحة التي يُعتبر بعدها الجهاز صامتًا.",
+          en: "Minutes without a successful reading after which a device is reported silent.",
+        }),
         ["5", "15", "30", "60", "180"],
         "15",
       ),
     ],
-    rows: [counters(), [silentDevices()], gatewaysAndInverters(), eventsAndDrops(), backlog()],
+    rows: [counters(t), [silentDevices(t)], gatewaysAndInverters(t), eventsAndDrops(t), backlog(t)],
   });
 }

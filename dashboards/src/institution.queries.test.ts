@@ -125,7 +125,8 @@ const SERIES: Record<string, Row[][]> = {
   ],
   // Last 7 days from 3 June 14:00: only the 9th (the 1st and 2nd are older).
   "Énergie par jour": [
-    [{ institution: A, time: at("2026-06-09T00:00"), production: 38, autoconsommee: 34.2 }],
+    [{ institution: A, time: at("2026-06-09T00:00"), production: 38 }],
+    [{ institution: A, time: at("2026-06-09T00:00"), autoconsommee: 34.2 }],
   ],
   "Eau chaude disponible par jour": [
     [{ institution: A, time: at("2026-06-09T00:00"), availability_pct: 90 }],

@@ -2,6 +2,8 @@
  * Assembles a dashboard: places panels row by row on Grafana's 24-column grid, numbers them, and adds the
  * variables and links every Jisr dashboard shares.
  */
+
+import { type Lang, translator } from "./i18n.js";
 import {
   DATASOURCE,
   type Dashboard,
@@ -27,15 +29,24 @@ const INSTITUTION_QUERY = 'SHOW TAG VALUES WITH KEY = "institution"';
  * figures (power now, savings) must never silently add up several. Either way it narrows what is shown,
  * it does not restrict who may see what: a viewer can pick any value (see README).
  */
-export function institutionVariable(scope: "many" | "one" = "many"): Variable {
+export function institutionVariable(scope: "many" | "one" = "many", lang: Lang = "fr"): Variable {
   const many = scope === "many";
+  const t = translator(lang);
   return {
     type: "query",
     name: "institution",
-    label: "Établissement",
+    label: t({ fr: "Établissement", ar: "المؤسسة", en: "Institution" }),
     description: many
-      ? "Filtre d'affichage (pas un contrôle d'accès) : un ou plusieurs établissements, ou tous."
-      : "Filtre d'affichage (pas un contrôle d'accès) : un établissement.",
+      ? t({
+          fr: "Filtre d'affichage (pas un contrôle d'accès) : un ou plusieurs établissements, ou tous.",
+          ar: "تصفية العرض (وليست تحكمًا في الوصول): مؤسسة واحدة أو أكثر، أو الكل.",
+          en: "Display filter (not access control): one or more institutions, or all.",
+        })
+      : t({
+          fr: "Filtre d'affichage (pas un contrôle d'accès) : un établissement.",
+          ar: "تصفية العرض (وليست تحكمًا في الوصول): مؤسسة واحدة.",
+          en: "Display filter (not access control): one institution.",
+        }),
     query: INSTITUTION_QUERY,
     definition: INSTITUTION_QUERY,
     datasource: { ...DATASOURCE },
@@ -97,7 +108,9 @@ export function place(rows: PanelDraft[][]): Panel[] {
 }
 
 export interface DashboardSpec {
+  /** The French dashboard's uid; the others add `-ar` / `-en` (French URLs stay as they were). */
   uid: string;
+  lang: Lang;
   title: string;
   description: string;
   time: { from: string; to: string };
@@ -107,12 +120,16 @@ export interface DashboardSpec {
   rows: PanelDraft[][];
 }
 
+/** The tag of one language's dashboards: the links menu lists those only. */
+export const langTag = (lang: Lang) => `${JISR_TAG}-${lang}`;
+
 export function dashboard(spec: DashboardSpec): Dashboard {
+  const t = translator(spec.lang);
   return {
-    uid: spec.uid,
+    uid: spec.lang === "fr" ? spec.uid : `${spec.uid}-${spec.lang}`,
     title: spec.title,
     description: spec.description,
-    tags: [JISR_TAG],
+    tags: [JISR_TAG, langTag(spec.lang)],
     timezone: TIMEZONE,
     // Provisioned from files (allowUiUpdates: false): changes belong in dashboards/src, not in the UI.
     editable: false,
@@ -126,11 +143,15 @@ export function dashboard(spec: DashboardSpec): Dashboard {
     weekStart: "monday",
     links: [
       {
-        title: "Tableaux Jisr",
+        title: t({ fr: "Tableaux Jisr", ar: "لوحات جسر", en: "Jisr dashboards" }),
         type: "dashboards",
         icon: "external link",
-        tooltip: "Les autres tableaux de bord Jisr, avec la même période et les mêmes établissements",
-        tags: [JISR_TAG],
+        tooltip: t({
+          fr: "Les autres tableaux de bord Jisr, avec la même période et les mêmes établissements",
+          ar: "لوحات جسر الأخرى، بنفس الفترة ونفس المؤسسات",
+          en: "The other Jisr dashboards, with the same period and institutions",
+        }),
+        tags: [langTag(spec.lang)],
         asDropdown: true,
         targetBlank: false,
         includeVars: true,

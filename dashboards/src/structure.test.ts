@@ -73,6 +73,78 @@ describe("semantic checks", () => {
   });
 });
 
+/** Legends spelt the same in both languages. */
+const SAME_IN_FR_AND_EN = new Set(["Production · $tag_institution", "Silence (minutes)"]);
+
+describe("fr, ar and en from one definition", () => {
+  const byKind = new Map<string, Map<string, Dashboard>>();
+  for (const entry of CATALOGUE) {
+    const dashboard = committed.find((c) => c.file === entry.file)?.dashboard as Dashboard;
+    byKind.set(entry.kind, (byKind.get(entry.kind) ?? new Map()).set(entry.lang, dashboard));
+  }
+  /** What must not differ between languages: queries, layout, panel kinds, thresholds, variables' queries. */
+  const shape = (d: Dashboard) => ({
+    time: d.time,
+    refresh: d.refresh,
+    variables: d.templating.list.map((v) => [v.name, v.query, v.multi, v.includeAll]),
+    panels: d.panels.map((p) => ({
+      type: p.type,
+      gridPos: p.gridPos,
+      timeFrom: p.timeFrom,
+      interval: p.interval,
+      queries: p.targets.map((t) => [t.refId, t.query, t.resultFormat]),
+      thresholds: p.fieldConfig.defaults.thresholds,
+      unit: p.fieldConfig.defaults.unit.replace("suffix: د.م.", "suffix: MAD"),
+    })),
+  });
+  /** Everything a user reads. */
+  const texts = (d: Dashboard) => [
+    d.title,
+    d.description,
+    ...d.links.flatMap((l) => [l.title, l.tooltip]),
+    ...d.templating.list.flatMap((v) => [v.label, v.description]),
+    ...d.panels.flatMap((p) => [
+      p.title,
+      p.description,
+      ...p.targets.flatMap((t) =>
+        t.alias && t.alias !== "$tag_institution" && !t.alias.startsWith("$tag_") ? [t.alias] : [],
+      ),
+    ]),
+  ];
+
+  it("every kind exists in the three languages, with its own uid and language tag", () => {
+    expect([...byKind.keys()].sort()).toEqual(["fleet-health", "institution", "programme"]);
+    for (const [kind, langs] of byKind) {
+      expect([...langs.keys()].sort(), kind).toEqual(["ar", "en", "fr"]);
+      for (const [lang, d] of langs) expect(d.tags, `${kind} ${lang}`).toContain(`jisr-${lang}`);
+    }
+  });
+
+  it("the same queries, layout, thresholds and units in every language; only the words change", () => {
+    for (const [kind, langs] of byKind) {
+      const fr = langs.get("fr") as Dashboard;
+      for (const lang of ["ar", "en"]) {
+        const other = langs.get(lang) as Dashboard;
+        expect(shape(other), `${kind} ${lang}`).toEqual(shape(fr));
+        const [a, b] = [texts(fr), texts(other)];
+        expect(b).toHaveLength(a.length);
+        // Every title, description and legend is translated, but for words French and English share.
+        a.forEach((text, i) => {
+          if (lang === "en" && SAME_IN_FR_AND_EN.has(text)) expect(b[i]).toBe(text);
+          else expect(b[i], `${kind} ${lang}: "${text}"`).not.toBe(text);
+        });
+        if (lang === "ar") for (const text of b) expect(text, kind).toMatch(/[\u0600-\u06FF]/);
+      }
+    }
+  });
+
+  it("money reads MAD in French and English, د.م. in Arabic", () => {
+    const units = (d: Dashboard) => new Set(d.panels.map((p) => p.fieldConfig.defaults.unit));
+    expect(units(byKind.get("programme")?.get("fr") as Dashboard)).toContain("suffix: MAD");
+    expect(units(byKind.get("programme")?.get("ar") as Dashboard)).toContain("suffix: د.م.");
+  });
+});
+
 describe("provisioning files", () => {
   it("provision one InfluxDB datasource speaking InfluxQL over POST, with the uid the dashboards use", () => {
     const [file] = provisioning.datasources;

@@ -50,7 +50,8 @@ ${retired.length ? `\nNo longer in the institutions file:\n${retired.join("\n")}
        * * * * * cd /etc/jisr/grafana-isolation && ${query("influxdb/copy.influxql")}
 
 4. Give Grafana the passwords (\`secrets.env\`, e.g. compose \`env_file\`), \`JISR_INFLUX_URL\`, and the
-   institution dashboard at \`${o.dashboardsPath}\` (mount \`dashboards/grafana/institution.json\` there).
+   institution dashboards at \`${o.dashboardsPath}\` (mount \`dashboards/grafana/institution.fr.json\`,
+   \`institution.ar.json\` and \`institution.en.json\` there: the same dashboard in French, Arabic and English).
 5. Create the organisations and users: \`GRAFANA_URL=... GRAFANA_AUTH=admin:password sh grafana/create-orgs.sh\`.
    Grafana refuses to start when a provisioning file names an organisation that does not exist, so run it
    before adding the files of step 6.
