@@ -53,16 +53,21 @@ export function decodeResponses(
   return profile.points.map((p) => decoded.get(p.name) as DecodedValue);
 }
 
-/** Sends the requests of `plan` in order; rejects with the link's error, or ShortResponseError. */
+/**
+ * Sends the requests of `plan` in order; rejects with the link's error, or ShortResponseError. `readAt`,
+ * when given, receives the clock's time as each answer arrives (`readAt[i]` for `plan[i]`).
+ */
 export async function readPlan(
   link: ModbusLink,
   unit: number,
   plan: readonly ReadRequest[],
   timeoutMs: number,
+  readAt?: { clock: () => number; times: number[] },
 ): Promise<number[][]> {
   const responses: number[][] = [];
   for (const r of plan) {
     const data = await link.read(unit, r.table, r.address, r.count, timeoutMs);
+    readAt?.times.push(readAt.clock());
     if (data.length < r.count) {
       throw new ShortResponseError(
         `${r.table} ${r.address}+${r.count}: the device answered ${data.length} values instead of ${r.count}`,
@@ -71,6 +76,40 @@ export async function readPlan(
     responses.push(data);
   }
   return responses;
+}
+
+/**
+ * When each point of `profile` was read: the arrival time of the answer that carried its registers
+ * (`times[i]` for `plan[i]`), in profile order.
+ */
+export function pointReadTimes(
+  profile: Profile,
+  plan: readonly ReadRequest[],
+  times: readonly number[],
+): number[] {
+  const requestOf = new Map<string, number>();
+  plan.forEach((request, i) => {
+    for (const name of request.points) requestOf.set(name, i);
+  });
+  const last = times[times.length - 1] ?? Number.NaN;
+  return profile.points.map((p) => times[requestOf.get(p.name) ?? -1] ?? last);
+}
+
+/**
+ * Reads one device with `profile`: every point decoded, in profile order, and the time each was read
+ * (the clock when the answer carrying its registers arrived).
+ */
+export async function readWithProfileTimed(
+  link: ModbusLink,
+  unit: number,
+  profile: Profile,
+  timeoutMs: number,
+  clock: () => number,
+): Promise<{ values: DecodedValue[]; readAt: number[] }> {
+  const plan = planOf(profile);
+  const times: number[] = [];
+  const responses = await readPlan(link, unit, plan, timeoutMs, { clock, times });
+  return { values: decodeResponses(profile, plan, responses), readAt: pointReadTimes(profile, plan, times) };
 }
 
 /** Reads one device with `profile` and returns every point decoded, in profile order, with its unit. */

@@ -1,6 +1,7 @@
 /**
  * Decoded values → points of the data model: one point per (measurement, extra tags), tagged with the
- * institution and the device, stamped with the poll's time. A value the device marks "not available" is
+ * institution and the device, stamped with the time its registers were read (the latest answer among
+ * those that carried its fields; `ctx.time` when read times are not given). A value the device marks "not available" is
  * left out; a series left with no field is not written at all.
  */
 import type { FieldValue, Point } from "@jisr/core";
@@ -11,6 +12,8 @@ export interface PointContext {
   institution: string;
   device: string;
   time: number;
+  /** When each profile point was read (profile order), epoch ms; see readWithProfileTimed. */
+  readAt?: readonly number[];
 }
 
 function setField(point: Point, field: string, value: FieldValue, joins: boolean): void {
@@ -32,10 +35,11 @@ export function toPoints(profile: Profile, values: readonly DecodedValue[], ctx:
     const tags = { institution: ctx.institution, device: ctx.device, ...p.tags };
     const key = `${p.measurement} ${JSON.stringify(Object.entries(tags).sort())}`;
     let point = series.get(key);
+    const readAt = ctx.readAt?.[i] ?? ctx.time;
     if (!point) {
-      point = { measurement: p.measurement, tags, fields: {}, time: ctx.time };
+      point = { measurement: p.measurement, tags, fields: {}, time: readAt };
       series.set(key, point);
-    }
+    } else if (readAt > point.time) point.time = readAt;
     if (p.field !== undefined) {
       const value = p.bitfield ? (v.flags ?? []).join(",") : v.value;
       setField(point, p.field, value, p.bitfield !== undefined);

@@ -12,6 +12,8 @@ export interface PointContext {
   device: string;
   /** Epoch milliseconds, UTC: when the registers were read. */
   time: number;
+  /** Per model key: when its block's answer arrived; `time` for models not in it. */
+  readAt?: ReadonlyMap<string, number>;
 }
 
 /** The field value of one point, typed so a field never changes type between polls. */
@@ -92,7 +94,7 @@ export function sunspecToPoints(
   for (const [key, model] of Object.entries(device.models)) {
     for (const p of modelPoints(model, key, registry, ctx)) {
       if (Object.keys(p.fields).length === 0) continue;
-      points.push(pointSchema.parse({ ...p, time: ctx.time }));
+      points.push(pointSchema.parse({ ...p, time: ctx.readAt?.get(key) ?? ctx.time }));
     }
   }
   return points;

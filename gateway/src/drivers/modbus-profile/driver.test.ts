@@ -47,10 +47,10 @@ function config(overrides: Partial<DeviceConfig> = {}): DeviceConfig {
   };
 }
 
-function makeDriver(overrides: Partial<DeviceConfig> = {}): ModbusProfileDriver {
+function makeDriver(overrides: Partial<DeviceConfig> = {}, clock?: () => number): ModbusProfileDriver {
   const driver = new ModbusProfileDriver(
     config(overrides),
-    { institution: "ehpad-ben-guerir", logger },
+    { institution: "ehpad-ben-guerir", logger, ...(clock && { clock }) },
     { links },
   );
   drivers.push(driver);
@@ -67,14 +67,22 @@ async function failure(promise: Promise<unknown>): Promise<DeviceError> {
 }
 
 describe("ModbusProfileDriver", () => {
-  it("reads the profile's plan in coalesced requests and stamps points with the poll's time", async () => {
-    const driver = makeDriver();
+  it("reads the profile's plan in coalesced requests and stamps points when their registers were read", async () => {
+    // The driver's clock is read once per answer: 10 s, then 20 s after NOW. The point's fields come
+    // from both answers, so it carries the later one, not the poll's start.
+    const answers: number[] = [];
+    const clock = () => {
+      answers.push(NOW + 10_000 * (answers.length + 1));
+      return answers[answers.length - 1] as number;
+    };
+    const driver = makeDriver({}, clock);
     expect(await driver.init()).toEqual([]);
     const [point, ...rest] = await driver.poll(NOW + 123);
     expect(rest).toEqual([]);
     expect(point?.measurement).toBe("hot_water");
     expect(point?.tags).toEqual({ institution: "ehpad-ben-guerir", device: "ces-1" });
-    expect(point?.time).toBe(NOW + 123);
+    expect(answers).toEqual([NOW + 10_000, NOW + 20_000]);
+    expect(point?.time).toBe(NOW + 20_000);
     expect(point?.fields.tank_top_temperature_c).toBe(sim.get("tank_top_temperature_c"));
     expect(point?.fields.pump_on).toBe(sim.get("pump_on"));
     // One request for the two relay coils, one for the ten input registers.

@@ -10,7 +10,7 @@ import { type LinkPool, type PooledLink, sharedLinkPool } from "../../modbus/lin
 import type { LinkTarget } from "../../modbus/target.js";
 import { loadProfile } from "../../profiles/load.js";
 import type { Profile } from "../../profiles/profile.js";
-import { readWithProfile } from "../../profiles/read.js";
+import { readWithProfileTimed } from "../../profiles/read.js";
 import { toPoints } from "../../profiles/to-points.js";
 import { backoffDelay } from "../../util/backoff.js";
 import { DeviceError, type Driver, type DriverContext, type PollOptions } from "../types.js";
@@ -83,8 +83,21 @@ export class ModbusProfileDriver implements Driver {
     const { profile, link } = this.#ready();
     for (let attempt = 0; ; attempt++) {
       try {
-        const values = await readWithProfile(link, this.#device.unit, profile, this.#device.timeout);
-        return toPoints(profile, values, { institution: this.#ctx.institution, device: this.id, time: now });
+        // Each point carries the time of the answer that brought its registers, not the poll's start:
+        // on a busy line the two can be seconds apart.
+        const { values, readAt } = await readWithProfileTimed(
+          link,
+          this.#device.unit,
+          profile,
+          this.#device.timeout,
+          this.#ctx.clock ?? Date.now,
+        );
+        return toPoints(profile, values, {
+          institution: this.#ctx.institution,
+          device: this.id,
+          time: now,
+          readAt,
+        });
       } catch (err) {
         const error = classifyFailure(err, this.#where);
         if (attempt >= retries || !retryable(error)) throw error;

@@ -45,7 +45,7 @@ describe("modbus-profile golden cases", () => {
     };
     const driver = new ModbusProfileDriver(
       device,
-      { institution: "ehpad-ben-guerir", logger: pino({ level: "silent" }) },
+      { institution: "ehpad-ben-guerir", logger: pino({ level: "silent" }), clock: () => NOW },
       { links },
     );
     cleanups.push(() => driver.close());

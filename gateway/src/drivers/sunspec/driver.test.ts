@@ -105,6 +105,8 @@ describe("SunspecDriver", () => {
     expect(first.every((p) => p.time === T0 + 1005)).toBe(true);
 
     const before = proxy.requests.length;
+    // The points carry the clock read as each model's answer arrived, not the poll's start.
+    clockMs = T0 + 2007;
     const points = await d.poll(T0 + 2000);
     const perPoll = proxy.requests.length - before;
     await d.poll(T0 + 3000);
@@ -118,11 +120,11 @@ describe("SunspecDriver", () => {
     const inverter = points.find((p) => p.measurement === "pv_inverter");
     expect(inverter).toMatchObject({
       tags: { institution: "ehpad-ben-guerir", device: "inv-1" },
-      time: T0 + 2000,
+      time: T0 + 2007,
     });
     expect(inverter?.fields.power_w).toBe(sim.servedAt(Date.now())?.values.W);
     expect(points.filter((p) => p.measurement === "pv_mppt").map((p) => p.tags.mppt)).toEqual(["1", "2"]);
-    expect(points.every((p) => p.time === T0 + 2000)).toBe(true);
+    expect(points.every((p) => p.time === T0 + 2007)).toBe(true);
   });
 
   it("after the connection drops, fails the poll, waits out the backoff, then reconnects and rediscovers", async () => {

@@ -117,9 +117,8 @@ export class SunspecDriver implements Driver {
   }
 
   /**
-   * One read. Points carry `now` (the scheduler's clock at the read) unless a discovery had to happen
-   * first: then the clock is read again just before the models are, so the timestamp stays the instant the
-   * values were read.
+   * One read. Each model's points carry the time its block's answer arrived (`now`, the scheduler's
+   * clock, only for what was not read in this call).
    */
   async #readOnce(now: number | undefined): Promise<Point[]> {
     if (this.#closed || !this.#link) throw new DeviceError("transport", `${this.#where}: driver closed`);
@@ -135,8 +134,17 @@ export class SunspecDriver implements Driver {
     }
     const registry = this.#registry ?? defaultModels();
     const time = fresh || now === undefined ? this.#clock() : now;
-    const device = await readDiscoveredModels(reader, this.#discovery, registry);
-    return sunspecToPoints(device, { institution: this.#ctx.institution, device: this.id, time }, registry);
+    // Each model's points carry the time its block's answer arrived, not the poll's start.
+    const times = new Map<string, number>();
+    const device = await readDiscoveredModels(reader, this.#discovery, registry, {
+      clock: this.#clock,
+      times,
+    });
+    return sunspecToPoints(
+      device,
+      { institution: this.#ctx.institution, device: this.id, time, readAt: times },
+      registry,
+    );
   }
 
   /**

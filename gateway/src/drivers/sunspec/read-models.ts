@@ -25,6 +25,8 @@ export async function readDiscoveredModels(
   client: HoldingRegisterReader,
   discovery: SunspecDiscovery,
   registry: ModelRegistry,
+  /** Receives, per model key, the clock's time when its block's answer arrived. */
+  readAt?: { clock: () => number; times: Map<string, number> },
 ): Promise<SunspecDevice> {
   const models: Record<string, DecodedModel> = {};
   const unknown = discovery.models.filter((ref) => !registry.has(ref.id));
@@ -39,7 +41,9 @@ export async function readDiscoveredModels(
     }
     // decodeModel checks the block still starts with the model id: a firmware update that moved the
     // models shows up here, and the driver then discovers again.
-    models[modelKey(models, ref.id)] = decodeModel(map, words, ref.address);
+    const key = modelKey(models, ref.id);
+    readAt?.times.set(key, readAt.clock());
+    models[key] = decodeModel(map, words, ref.address);
   }
   return { base: discovery.base, models, unknown };
 }
