@@ -1,16 +1,21 @@
 /**
  * Speed of the analytics, next to the size of the data it reads:
  * 1. a month of one-minute readings of N institutions (40 by default) written to SQLite and to InfluxDB,
- *    then the job computing and storing that month's results on each;
+ *    then the job computing and storing that month's results on each, then one institution's day whose
+ *    readings arrived late recomputed (the days before it served from the job's cache); with
+ *    `--scale 40,400` the same for each size, and how the time grows;
  * 2. a year of the Grafana dashboards' queries (dashboards/grafana/*.json, the queries as Grafana sends
  *    them for "last 12 months" and every institution) against InfluxDB holding a year of daily results and
  *    a year of hourly rollups, plus the month of raw data; then the same with the raw-series panels
  *    pointed at the rollup retention policy `rp_1h`.
  *
- *   npx tsx bench/analytics-month.ts [--institutions 40] [--month 2026-11] [--skip-sqlite]
+ *   npx tsx bench/analytics-month.ts [--institutions 40] [--scale 40,400] [--month 2026-11] [--skip-sqlite]
+ *     [--skip-dashboards]
+ *
+ * The machine is shared: the bench prints the load average next to its times.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { InfluxClient } from "@jisr/core/influx/client";
@@ -34,6 +39,7 @@ import { interpolate } from "../dashboards/src/interpolate.js";
 import { backfillDownsampling } from "../services/analytics/src/downsampling/backfill.js";
 import { loadDownsampling } from "../services/analytics/src/downsampling/config.js";
 import { setupDownsampling } from "../services/analytics/src/downsampling/setup.js";
+import { MonthCache } from "../services/analytics/src/jobs/month-cache.js";
 import { runAnalytics } from "../services/analytics/src/jobs/run.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
@@ -48,11 +54,16 @@ import {
 const { values: args } = parseArgs({
   options: {
     institutions: { type: "string", default: "40" },
+    scale: { type: "string" },
     month: { type: "string", default: "2026-11" },
     "skip-sqlite": { type: "boolean", default: false },
+    "skip-dashboards": { type: "boolean", default: false },
   },
 });
-const N = Number(args.institutions);
+/** The sizes to run, in order; the dashboards part uses the first. */
+const SIZES = (args.scale ?? args.institutions ?? "40").split(",").map(Number);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench: bad --scale/--institutions`);
+let N = SIZES[0] as number;
 const MONTH = args.month as string;
 const TZ = "Africa/Casablanca";
 const logger = pino({ level: "silent" });
@@ -71,12 +82,23 @@ interface RawSize {
   writeMs: number;
 }
 
-/** Writes the month's raw readings (with 3 h of context on both sides), counting points and line-protocol bytes. */
-async function writeRaw(store: Store): Promise<RawSize> {
+/** The day whose readings of the first institution arrive late (written after the month's run). */
+const LATE_DAY = `${MONTH}-15`;
+
+/**
+ * Writes the month's raw readings (with 3 h of context on both sides), counting points and line-protocol
+ * bytes; the first institution's LATE_DAY is held back (`late`), for the late-data recompute.
+ */
+async function writeRaw(store: Store, late: Point[]): Promise<RawSize> {
   const month = localMonth(MONTH, TZ);
+  const lateDay = localDay(LATE_DAY, TZ);
   const size: RawSize = { points: 0, bytes: 0, writeMs: 0 };
   for (let i = 0; i < N; i++) {
-    for (const chunk of rawChunks(i, month.from - 3 * HOUR_MS, month.to + 3 * HOUR_MS)) {
+    for (const all of rawChunks(i, month.from - 3 * HOUR_MS, month.to + 3 * HOUR_MS)) {
+      const held = (p: Point) =>
+        i === 0 && (p.time as number) >= lateDay.from && (p.time as number) < lateDay.to;
+      if (i === 0) late.push(...all.filter(held));
+      const chunk = i === 0 ? all.filter((p) => !held(p)) : all;
       size.points += chunk.length;
       size.bytes += Buffer.byteLength(encodePoints(chunk, "ms"));
       const started = performance.now();
@@ -89,7 +111,7 @@ async function writeRaw(store: Store): Promise<RawSize> {
   return size;
 }
 
-async function monthJob(store: Store) {
+async function monthJob(store: Store, cache: MonthCache) {
   const month = localMonth(MONTH, TZ);
   const last = addDays(`${addMonths(MONTH, 1)}-01`, -1);
   return time(() =>
@@ -100,9 +122,32 @@ async function monthJob(store: Store) {
       to: last,
       logger,
       now: month.to + HOUR_MS,
+      cache,
     }),
   );
 }
+
+/** The late day's readings arrive; the job recomputes that day (and the month's savings) of that institution. */
+async function lateDayJob(store: Store, cache: MonthCache, late: Point[]) {
+  await store.write(late);
+  return time(() =>
+    runAnalytics({
+      store,
+      institutions: benchInstitutions(N),
+      only: [institutionId(0)],
+      from: LATE_DAY,
+      to: LATE_DAY,
+      logger,
+      now: localMonth(MONTH, TZ).to + HOUR_MS,
+      cache,
+    }),
+  );
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
 
 interface PanelQuery {
   query: string;
@@ -226,15 +271,12 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   try {
     lines.push(
-      `\nA month (${MONTH}) of one-minute readings, ${N} institutions (PV inverter, grid meter, water heater each):`,
+      `\nA month (${MONTH}) of one-minute readings (PV inverter, grid meter, water heater per institution); this machine's load average (1 / 5 / 15 min) at the start: ${load()} on ${cpus().length} CPUs:`,
     );
     lines.push(
-      "| store | raw points | raw size (line protocol) | write raw | compute + store the month | result points |",
-      "|---|---:|---:|---:|---:|---:|",
+      "| store | institutions | raw points | raw size (line protocol) | write raw | compute + store the month | per institution | load after | late day recomputed (1 institution) | result points |",
+      "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     );
-    const stores: Array<[string, Store]> = [];
-    if (!args["skip-sqlite"])
-      stores.push(["SQLite (file)", new SqliteStore({ path: join(dir, "bench.sqlite"), logger })]);
     const client = new InfluxClient({
       url: influxd.url,
       database: "bench_analytics",
@@ -242,17 +284,53 @@ async function main(): Promise<void> {
       timeoutMs: 120_000,
     });
     const influx = new InfluxStore(client);
-    stores.push(["InfluxDB 1.6.7", influx]);
-    for (const [name, store] of stores) {
-      process.stderr.write(`${name}\n`);
-      await store.init();
-      const raw = await writeRaw(store);
-      const [report, ms] = await monthJob(store);
-      lines.push(
-        `| ${name} | ${raw.points.toLocaleString("en")} | ${mb(raw.bytes)} | ${seconds(raw.writeMs)} | ${seconds(ms)} | ${report.points} |`,
-      );
+    const growth: Array<[string, number, number]> = [];
+    for (const size of [...SIZES].reverse()) {
+      // The largest size last would leave the dashboards' database holding it: run sizes largest first
+      // on their own databases, the first size (the dashboards') last on bench_analytics.
+      N = size;
+      const stores: Array<[string, Store]> = [];
+      if (!args["skip-sqlite"])
+        stores.push(["SQLite (file)", new SqliteStore({ path: join(dir, `bench-${N}.sqlite`), logger })]);
+      stores.push([
+        "InfluxDB 1.6.7",
+        N === SIZES[0]
+          ? influx
+          : new InfluxStore(
+              new InfluxClient({ url: influxd.url, database: `bench_${N}`, logger, timeoutMs: 120_000 }),
+            ),
+      ]);
+      for (const [name, store] of stores) {
+        process.stderr.write(`${name}, ${N} institutions\n`);
+        await store.init();
+        const late: Point[] = [];
+        const raw = await writeRaw(store, late);
+        const cache = new MonthCache();
+        const [report, ms] = await monthJob(store, cache);
+        const after = load();
+        const [, lateMs] = await lateDayJob(store, cache, late);
+        growth.push([name, N, ms]);
+        lines.push(
+          `| ${name} | ${N} | ${raw.points.toLocaleString("en")} | ${mb(raw.bytes)} | ${seconds(raw.writeMs)} | ${seconds(ms)} | ${(ms / N).toFixed(0)} ms | ${after} | ${(lateMs / 1000).toFixed(2)} s | ${report.points} |`,
+        );
+        if (store !== influx) await store.close();
+      }
     }
-
+    if (SIZES.length > 1) {
+      lines.push("", "How the month's time grows with the number of institutions:");
+      for (const name of new Set(growth.map(([n]) => n))) {
+        const rows = growth.filter(([n]) => n === name).sort((a, b) => a[1] - b[1]);
+        const [, n0, ms0] = rows[0] as [string, number, number];
+        lines.push(
+          `- ${name}: ${rows.map(([, n, ms]) => `${n} → ${seconds(ms)} (× ${(ms / ms0).toFixed(1)} for × ${(n / n0).toFixed(0)} institutions)`).join("; ")}`,
+        );
+      }
+    }
+    N = SIZES[0] as number;
+    if (args["skip-dashboards"]) {
+      await influx.close();
+      return;
+    }
     process.stderr.write("Downsampling and a year of dashboards\n");
     await setupDownsampling({ client, config: loadDownsampling(), logger });
     const month = localMonth(MONTH, TZ);
@@ -284,12 +362,12 @@ async function main(): Promise<void> {
         }
       }
     }
-    for (const [, store] of stores) await store.close();
+    await influx.close();
   } finally {
     await influxd.stop();
     rmSync(dir, { recursive: true, force: true });
+    console.log(lines.join("\n"));
   }
-  console.log(lines.join("\n"));
 }
 
 await main();

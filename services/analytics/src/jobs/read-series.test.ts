@@ -77,6 +77,37 @@ describe("reading counters through the Store", () => {
     const [series] = await aggregateInChunks(counting, q, 1);
     expect(series?.points).toHaveLength(minutes);
     expect(series?.points.every((p, i) => p.value === i)).toBe(true);
-    expect(sizes).toEqual([MAX_ROWS_PER_QUERY, 500]);
+    // One count over the range (one row), then the two chunks.
+    expect(sizes).toEqual([1, MAX_ROWS_PER_QUERY, 500]);
+  });
+
+  it("reads a field nobody writes with one query, and sparse data in one answer", async () => {
+    const queries: Array<{ fn: string; from: number; to: number }> = [];
+    const counting = Object.assign(Object.create(store) as SqliteStore, {
+      aggregate: async (q: Parameters<SqliteStore["aggregate"]>[0]) => {
+        queries.push({ fn: q.fn, from: q.from, to: q.to });
+        return store.aggregate(q);
+      },
+    });
+    const long = (field: string) => ({
+      measurement: src.measurement,
+      field,
+      fn: "last" as const,
+      from: T0,
+      to: T0 + 30 * DAY_MS, // 43 200 minutes: 5 chunks at one minute
+      everyMs: MINUTE_MS,
+    });
+    expect(await aggregateInChunks(counting, long("energy_wh"), 1)).toEqual([]);
+    expect(queries.map((q) => q.fn)).toEqual(["count"]);
+    // A reading an hour: 720 in the month, one answer.
+    await store.write(Array.from({ length: 720 }, (_, i) => reading("inv-1", T0 + i * HOUR_MS, i)));
+    queries.length = 0;
+    const [series] = await aggregateInChunks(counting, long("energy_wh"), 1);
+    expect(series?.points).toHaveLength(720);
+    expect(series?.points.every((p, i) => p.value === i && p.time === T0 + i * HOUR_MS)).toBe(true);
+    expect(queries).toEqual([
+      { fn: "count", from: T0, to: T0 + 30 * DAY_MS },
+      { fn: "last", from: T0, to: T0 + 30 * DAY_MS },
+    ]);
   });
 });

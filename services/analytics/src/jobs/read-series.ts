@@ -63,9 +63,15 @@ export async function readMinutes(
  */
 export const MAX_ROWS_PER_QUERY = 9_000;
 
+/** Chunks of one long read in flight at once (InfluxDB answers them in parallel; SQLite one by one anyway). */
+const CHUNKS_IN_FLIGHT = 3;
+
 /**
  * `store.aggregate` over a long range, in consecutive chunks of whole buckets so that no answer holds more
- * than MAX_ROWS_PER_QUERY rows for `seriesCount` series; the chunks' points are joined per series.
+ * than MAX_ROWS_PER_QUERY rows for `seriesCount` series; the chunks' points are joined per series, in time
+ * order. A range that needs several chunks is first counted (one row per series): a field nobody writes
+ * (a mixed outlet a site does not have) then costs one query instead of one per chunk, and sparse data
+ * that fits in one answer is read in one.
  */
 export async function aggregateInChunks(
   store: Store,
@@ -73,17 +79,41 @@ export async function aggregateInChunks(
   seriesCount: number,
 ): Promise<SeriesResult[]> {
   const buckets = Math.max(1, Math.floor(MAX_ROWS_PER_QUERY / Math.max(1, seriesCount)));
-  const joined = new Map<string, SeriesResult>();
   // Chunk edges on bucket boundaries (epoch-aligned), so no bucket is split between two chunks.
+  const edges: Array<[number, number]> = [];
   for (let start = q.from; start < q.to; ) {
     const end = Math.min(q.to, (Math.floor(start / q.everyMs) + buckets) * q.everyMs);
-    for (const s of await store.aggregate({ ...q, from: start, to: end })) {
+    edges.push([start, end]);
+    start = end;
+  }
+  if (edges.length > 1) {
+    // Buckets at least as wide as the range: at most two per series (they are epoch-aligned).
+    const everyMs = Math.max(64 * DAY_MS, q.to - q.from);
+    const counts = await store.aggregate({ ...q, fn: "count", everyMs });
+    const readings = counts.reduce((n, s) => n + s.points.reduce((m, p) => m + p.value, 0), 0);
+    if (readings === 0) return [];
+    // No more readings than one answer holds: no more buckets either.
+    if (readings <= MAX_ROWS_PER_QUERY) return store.aggregate(q);
+  }
+  const parts = new Array<SeriesResult[]>(edges.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < edges.length) {
+      const i = next++;
+      const [from, to] = edges[i] as [number, number];
+      parts[i] = await store.aggregate({ ...q, from, to });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHUNKS_IN_FLIGHT, edges.length) }, worker));
+  if (parts.length === 1) return parts[0] as SeriesResult[];
+  const joined = new Map<string, SeriesResult>();
+  for (const part of parts) {
+    for (const s of part) {
       const key = JSON.stringify(s.tags);
       const into = joined.get(key);
       if (into) into.points.push(...s.points);
       else joined.set(key, { tags: s.tags, points: [...s.points] });
     }
-    start = end;
   }
   return [...joined.values()];
 }
