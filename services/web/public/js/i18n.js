@@ -4,6 +4,9 @@
  * Numbers use the Moroccan locales (ar-MA writes Western digits, as Moroccan documents do).
  */
 const fr = {
+  "alerts.began": "commencée {ago}",
+  "alerts.resolvedAt": "Résolue {ago} (à {t}) · a duré {d}",
+  "alerts.noneOpen": "Aucune alerte ouverte : tout fonctionne.",
   "live.updated": "Mis à jour {ago}",
   "device.inverter": "Onduleur {n}",
   "device.grid_meter": "Compteur réseau {n}",
@@ -91,6 +94,9 @@ const fr = {
 };
 
 const ar = {
+  "alerts.began": "بدأ {ago}",
+  "alerts.resolvedAt": "تم الحل {ago} (على الساعة {t}) · دام {d}",
+  "alerts.noneOpen": "لا توجد تنبيهات مفتوحة: كل شيء يعمل.",
   "live.updated": "آخر تحديث {ago}",
   "device.inverter": "العاكس {n}",
   "device.grid_meter": "عداد الشبكة {n}",
@@ -178,6 +184,9 @@ const ar = {
 };
 
 const en = {
+  "alerts.began": "began {ago}",
+  "alerts.resolvedAt": "Resolved {ago} (at {t}) · lasted {d}",
+  "alerts.noneOpen": "No open alerts: everything is working.",
   "live.updated": "Updated {ago}",
   "device.inverter": "Inverter {n}",
   "device.grid_meter": "Grid meter {n}",

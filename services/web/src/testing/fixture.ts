@@ -189,6 +189,7 @@ export async function webFixture(): Promise<WebFixture> {
       conditions: [FOYER, MAISON].map((institution) =>
         condition({
           institution,
+          device: "inverter-1",
           summary: { key: "inverter_fault.fault_state", params: { institution, state: "FAULT" } },
         }),
       ),

@@ -10,6 +10,7 @@ import { presentAlert } from "@jisr/alerting/routes/alerts/present";
 import { formatLocal } from "@jisr/core/time/local-time";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
+import type { Directory } from "../../data/directory.js";
 import { ERR } from "../../errors.js";
 import { ALL_ROLES } from "../../plugins/app/access.js";
 import {
@@ -19,21 +20,28 @@ import {
   webAlertListSchema,
   webAlertSchema,
 } from "../../schemas/alerts.js";
-import { errorResponses } from "../../schemas/common.js";
+import { errorResponses, iso } from "../../schemas/common.js";
+import { alertText, deviceName } from "./text.js";
 
 type AlertsQuery = z.output<typeof alertsQuerySchema>;
 
-/** The alerting service's presentation, plus the start in local time. */
+/**
+ * The alerting service's presentation, plus the start and end in local time, the device's name, and
+ * texts whose devices and figures read as on the rest of the page (text.ts).
+ */
 function present(
   a: Alert,
   silences: readonly Silence[],
   now: number,
-  timeZone: string,
+  directory: Directory,
   lang?: AlertsQuery["lang"],
 ) {
+  const inst = directory.get(a.institution);
   return {
     ...presentAlert(a, silences, now, lang),
-    since_local: formatLocal(a.firingSince ?? a.activeSince, timeZone),
+    ...(lang ? { text: alertText(a, inst, lang), device_name: deviceName(inst, a.device, lang) } : {}),
+    since_local: formatLocal(a.firingSince ?? a.activeSince, directory.timeZone),
+    resolved_local: a.resolvedAt === null ? null : formatLocal(a.resolvedAt, directory.timeZone),
   };
 }
 
@@ -58,8 +66,11 @@ const alertRoutes: FastifyPluginAsync = async (app) => {
       const silences = alerts.listSilences(now);
       const institutions = q.institution ? [q.institution] : request.scope();
       const list = alerts.listAlerts({ institutions, state: q.state, severity: q.severity, limit: q.limit });
-      const tz = app.web.directory.timeZone;
-      return { alerts: list.map((a) => present(a, silences, now, tz, q.lang)), configured: true };
+      return {
+        alerts: list.map((a) => present(a, silences, now, app.web.directory, q.lang)),
+        configured: true,
+        at: iso(now),
+      };
     },
   );
 
@@ -87,7 +98,7 @@ const alertRoutes: FastifyPluginAsync = async (app) => {
       const by = user ? `${user.name} (${user.id})` : "?";
       const acked = alerts.acknowledge(id, { by, at: now, comment }) ?? alert;
       request.log.info({ alert: id, by: user?.id }, "Alert acknowledged");
-      return present(acked, alerts.listSilences(now), now, app.web.directory.timeZone);
+      return present(acked, alerts.listSilences(now), now, app.web.directory);
     },
   );
 };
