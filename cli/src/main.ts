@@ -46,7 +46,7 @@ export async function buildProgram(name?: string | "all"): Promise<Command> {
   }
   // Keep `jisr --help` in the order of COMMANDS whatever was loaded first.
   const order = new Map(COMMANDS.map((c, i) => [c.name, i]));
-  program.commands.sort((a, b) => (order.get(a.name()) ?? 0) - (order.get(b.name()) ?? 0));
+  (program.commands as Command[]).sort((a, b) => (order.get(a.name()) ?? 0) - (order.get(b.name()) ?? 0));
   return program;
 }
 
