@@ -10,7 +10,7 @@ import { type Logger, pino } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import { createDriver, type Driver } from "../drivers/index.js";
 import { LinkPool } from "../modbus/link-pool.js";
-import { type MqttDevicesHandle, startMqttDevices } from "../mqtt/source.js";
+import type { MqttDevicesHandle } from "../mqtt/source.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
 import { type Outbox, OutboxError } from "../uplink/outbox.js";
 import { SqliteOutbox } from "../uplink/sqlite-outbox.js";
@@ -106,7 +106,7 @@ export async function runGateway(
     throw err;
   }
 
-  const uplink = createUplink(config, {
+  const uplink = await createUplink(config, {
     outbox,
     logger: root.child({ component: "uplink" }),
     ...(options.uplinkRetry && { retry: options.uplinkRetry }),
@@ -219,16 +219,21 @@ function statusOf(p: Parts): GatewayStatus {
   };
 }
 
-/** MQTT devices push their readings into the same queue as the polled ones. */
-function startMqtt(
+/**
+ * MQTT devices push their readings into the same queue as the polled ones. The MQTT client (and aedes)
+ * are loaded only here, when the config has MQTT devices: a Modbus-only gateway on a 512 MB box does not
+ * carry them (issue 13, footprint).
+ */
+async function startMqtt(
   config: GatewayConfig,
   options: RunGatewayOptions,
   root: Logger,
   clock: () => number,
   health: MqttHealth,
   outbox: Outbox,
-): Promise<MqttDevicesHandle> | undefined {
+): Promise<MqttDevicesHandle | undefined> {
   if (!config.mqtt) return undefined;
+  const { startMqttDevices } = await import("../mqtt/source.js");
   return startMqttDevices(config.mqtt, {
     institution: config.institution,
     logger: root.child({ component: "mqtt" }),

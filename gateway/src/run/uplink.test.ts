@@ -84,7 +84,7 @@ describe("uplink backoff cap (uplink.retry_max_delay)", () => {
     await server.close(); // down from the start: every upload fails for the whole outage
     const outbox = new MemoryOutbox(10_000);
     outbox.enqueue([point(1), point(2)]);
-    uplink = createUplink(configFor(url, "2s"), { outbox, logger: pino({ level: "silent" }) });
+    uplink = await createUplink(configFor(url, "2s"), { outbox, logger: pino({ level: "silent" }) });
     uplink.start();
 
     // 15 s down. Uncapped (1 s doubling, as before this fix) the waits would reach 8 and 16 s by now;

@@ -5,7 +5,7 @@
  */
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
-import { isMqttUrl, MqttSender, type MqttSenderStatus } from "../uplink/mqtt-sender.js";
+import type { MqttSenderStatus } from "../uplink/mqtt-sender.js";
 import type { Outbox } from "../uplink/outbox.js";
 import { Sender, type SenderStatus } from "../uplink/sender.js";
 
@@ -26,7 +26,13 @@ export interface UplinkOptions {
 /** uplink.retry_max_delay when a caller builds the config by hand. */
 const DEFAULT_RETRY_MAX_MS = 30_000;
 
-export function createUplink(config: GatewayConfig, o: UplinkOptions): Uplink {
+/** mqtt:// or mqtts://: the MQTT uplink (checked here so the HTTP uplink never loads the MQTT client). */
+function isMqttUrl(url: string): boolean {
+  return /^mqtts?:\/\//i.test(url);
+}
+
+/** The uplink for `config.uplink.url`; the MQTT sender (and the mqtt package) is loaded only when used. */
+export async function createUplink(config: GatewayConfig, o: UplinkOptions): Promise<Uplink> {
   const { uplink } = config;
   const common = {
     url: uplink.url,
@@ -41,12 +47,14 @@ export function createUplink(config: GatewayConfig, o: UplinkOptions): Uplink {
   // Capped (uplink.retry_max_delay, 30 s by default): after a long outage the gateway must send again
   // soon after the server is back, not after a backoff that kept doubling while it was away.
   const retry = o.retry ?? { initialMs: 1000, maxMs: uplink.retry_max_delay ?? DEFAULT_RETRY_MAX_MS };
-  if (isMqttUrl(uplink.url))
+  if (isMqttUrl(uplink.url)) {
+    const { MqttSender } = await import("../uplink/mqtt-sender.js");
     return new MqttSender({
       ...common,
       institution: config.institution,
       ...(uplink.mqtt_topic !== undefined && { topic: uplink.mqtt_topic }),
       reconnect: retry,
     });
+  }
   return new Sender({ ...common, retry });
 }

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/**
+ * Issue 13, footprint: a gateway with no MQTT device and an HTTP uplink must not load the MQTT client
+ * (+21 MiB) nor aedes. They are reached only through `await import(...)` in run/gateway.ts and
+ * run/uplink.ts; this walks the static import graph of `jisr gateway run` (what Node loads before any
+ * dynamic import runs) and fails if a static import brings them back.
+ */
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// Value imports and re-exports (not `import type`/`export type`, erased at run time) and bare imports.
+const STATIC = /^\s*(?:import|export)\s+(?!type\b)(?:[^;]*?\bfrom\s+)?["']([^"']+)["']/gm;
+
+function staticImports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(STATIC)].map((m) => m[1] as string);
+}
+
+/** Every bare package reached from `entry` through static imports of gateway files. */
+function packagesReached(entry: string): Map<string, string> {
+  const seen = new Set<string>();
+  const packages = new Map<string, string>();
+  const todo = [entry];
+  while (todo.length > 0) {
+    const file = todo.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const spec of staticImports(file)) {
+      if (spec.startsWith(".")) {
+        const target = resolve(dirname(file), spec.replace(/\.js$/, ".ts"));
+        if (existsSync(target)) todo.push(target);
+      } else if (!spec.startsWith("node:")) {
+        const name = spec.startsWith("@")
+          ? spec.split("/").slice(0, 2).join("/")
+          : (spec.split("/")[0] as string);
+        if (!packages.has(name)) packages.set(name, file.slice(SRC.length + 1));
+      }
+    }
+  }
+  return packages;
+}
+
+describe("what `jisr gateway run` loads before its config asks for more", () => {
+  it("does not load mqtt or aedes statically", () => {
+    const reached = packagesReached(join(SRC, "cli-run.ts"));
+    // The walk itself works: the packages every gateway needs are found.
+    expect([...reached.keys()]).toEqual(expect.arrayContaining(["pino", "modbus-serial", "better-sqlite3"]));
+    expect(reached.get("mqtt"), "mqtt imported statically by this file").toBeUndefined();
+    expect(reached.get("aedes"), "aedes imported statically by this file").toBeUndefined();
+  });
+
+  it("would notice a static import of mqtt (the MQTT sender imports it)", () => {
+    const reached = packagesReached(join(SRC, "uplink", "mqtt-sender.ts"));
+    expect(reached.has("mqtt")).toBe(true);
+  });
+});
