@@ -10,12 +10,14 @@ import {
   checkGrid,
   checkPanelIds,
   checkQueries,
+  checkRawSpans,
   checkTexts,
   checkVariables,
   variableRefs,
 } from "./checks.js";
 import { fleetHealthDashboard } from "./fleet-health.js";
 import { allLevels, groupByTags, selectLevels } from "./influxql-levels.js";
+import { institutionDashboard } from "./institution.js";
 import type { Dashboard, Panel } from "./model.js";
 
 const UIDS = new Set(["jisr-influxdb"]);
@@ -110,6 +112,19 @@ describe("semantic checks", () => {
       expect.stringContaining('tag "device" compared or grouped without ::tag'),
       expect.stringContaining('GROUP BY "gateway" is not a "key"::tag'),
     ]);
+  });
+
+  it("a panel over more than a day that reads raw minutes instead of results or rollups", () => {
+    const d = structuredClone(institutionDashboard());
+    const tank = d.panels.find((p) => p.targets[0]?.query.includes('"rp_1h"."hot_water"')) as Panel;
+    expect(checkRawSpans(d)).toEqual([]);
+    setQuery(tank, (tank.targets[0]?.query ?? "").replace('"rp_1h"."hot_water"', '"hot_water"'));
+    expect(checkRawSpans(d)).toEqual([
+      expect.stringContaining('spans more than a day but reads raw "hot_water"'),
+    ]);
+    // The same raw query over today only is fine.
+    tank.timeFrom = "now/d";
+    expect(checkRawSpans(d)).toEqual([]);
   });
 
   it("an alias naming a tag the query does not group by", () => {

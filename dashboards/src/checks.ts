@@ -131,6 +131,52 @@ export function checkQueries(d: Dashboard): string[] {
   return problems;
 }
 
+/** The analytics results (docs/analytics-results.md): one point per institution and day or month. */
+export const RESULT_MEASUREMENTS = [
+  "energy_daily",
+  "energy_monthly",
+  "savings_daily",
+  "savings_monthly",
+  "hot_water_daily",
+  "hot_water_monthly",
+];
+
+const DAY_MS = 86_400_000;
+
+/** How long a Grafana range is at most: `now-7d` 7 days, `now/M` 31 days, `now/d` and `24h` a day. */
+export function spanMs(from: string): number {
+  if (from === "now/d") return DAY_MS;
+  if (from === "now/M") return 31 * DAY_MS;
+  const m = /^(?:now-)?(\d+)([mhdwMy])$/.exec(from);
+  if (!m) throw new Error(`unknown range start "${from}"`);
+  const unit = { m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS, M: 31 * DAY_MS, y: 366 * DAY_MS };
+  return Number(m[1]) * unit[m[2] as keyof typeof unit];
+}
+
+/**
+ * A panel whose range spans more than a day (its own `timeFrom`, else the dashboard's default) reads the
+ * analytics results or the hourly rollups (`"rp_1h"."…"`), never raw one-minute series (issue 12: a month
+ * of raw minutes for 40 institutions is seconds per panel).
+ */
+export function checkRawSpans(d: Dashboard): string[] {
+  const problems: string[] = [];
+  const dashboardSpan = spanMs(d.time.from);
+  for (const p of d.panels) {
+    const span = p.timeFrom ? spanMs(p.timeFrom) : dashboardSpan;
+    if (span <= DAY_MS) continue;
+    for (const t of p.targets) {
+      for (const m of t.query.matchAll(/\bFROM\s+((?:"[^"]+"\.)?"[^"]+")/gi)) {
+        const from = m[1] as string;
+        const rollup = /^"[^"]+"\./.test(from);
+        const measurement = from.replace(/^"[^"]+"\./, "").replaceAll('"', "");
+        if (!rollup && !RESULT_MEASUREMENTS.includes(measurement))
+          problems.push(`${where(p)} query ${t.refId}: spans more than a day but reads raw "${measurement}"`);
+      }
+    }
+  }
+  return problems;
+}
+
 /** `$tag_<key>` in an alias names a tag the query's outer level groups by. */
 export function checkAliases(d: Dashboard): string[] {
   const problems: string[] = [];
@@ -186,6 +232,7 @@ export function checkDashboard(d: Dashboard, provisionedUids: ReadonlySet<string
     ...checkDatasources(d, provisionedUids),
     ...checkVariables(d),
     ...checkQueries(d),
+    ...checkRawSpans(d),
     ...checkAliases(d),
     ...checkGrid(d),
     ...checkTexts(d),

@@ -84,10 +84,12 @@ export function panelQueries(d: Dashboard, panel: Panel, opts: RunOptions): stri
   if (!range)
     throw new Error(`no range given for panel "${panel.title}" (timeFrom ${panel.timeFrom ?? "none"})`);
   const multi = new Set(d.templating.list.filter((v) => v.multi || v.includeAll).map((v) => v.name));
+  // The panel's min interval is a lower bound for $__interval, as in Grafana.
+  const intervalMs = Math.max(opts.intervalMs, panel.interval ? durationMs(panel.interval) : 0);
   return panel.targets.map((t) => {
     const q = interpolate(t.query, {
       ...range,
-      intervalMs: opts.intervalMs,
+      intervalMs,
       variables: opts.variables,
       multi,
     });
@@ -96,6 +98,13 @@ export function panelQueries(d: Dashboard, panel: Panel, opts: RunOptions): stri
       throw new Error(`panel "${panel.title}": $${left.join(", $")} not substituted in ${q}`);
     return q;
   });
+}
+
+/** A Grafana min interval (`15m`, `1h`, `1d`) in ms. */
+export function durationMs(text: string): number {
+  const m = /^(\d+)([smhd])$/.exec(text);
+  if (!m) throw new Error(`unsupported interval "${text}"`);
+  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "s" | "m" | "h" | "d"];
 }
 
 /** Rows per target, in target order. */
