@@ -152,16 +152,38 @@ function range(spec: string, end: "from" | "to"): number {
   return NOW - Number(m[1]) * unit;
 }
 
-const NICE_MS = [1, 5, 10, 15, 30, 60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400].map(
-  (s) => s * 1000,
-);
+/** Grafana's roundInterval (public/app/core/utils/kbn / rangeutil): [below this, use that], in ms. */
+const ROUND: ReadonlyArray<[number, number]> = [
+  [1500, 1000],
+  [3500, 2000],
+  [7500, 5000],
+  [12500, 10_000],
+  [17500, 15_000],
+  [25000, 20_000],
+  [45000, 30_000],
+  [75000, 60_000],
+  [105_000, 90_000],
+  [150_000, 120_000],
+  [270_000, 240_000],
+  [450_000, 300_000],
+  [750_000, 600_000],
+  [1_050_000, 900_000],
+  [1_500_000, 1_200_000],
+  [2_700_000, 1_800_000],
+  [5_400_000, 3_600_000],
+  [9_000_000, 7_200_000],
+  [16_200_000, 10_800_000],
+  [32_400_000, 21_600_000],
+  [86_400_000, 43_200_000],
+  [604_800_000, 86_400_000],
+];
 
-/** Grafana's $__interval: range over ~1000 data points, rounded to a nice step, at least the panel's min. */
+/** Grafana's $__interval: the range over ~1000 points (a panel's width), rounded, at least the panel's min. */
 function intervalOf(panel: Panel, from: number, to: number): number {
   const raw = (to - from) / 1000;
-  const nice = NICE_MS.find((n) => n >= raw) ?? 86_400_000;
-  const min = panel.interval ? range(panel.interval, "from") : NOW;
-  return Math.max(nice, NOW - min);
+  const rounded = ROUND.find(([below]) => raw < below)?.[1] ?? 604_800_000;
+  const min = panel.interval ? NOW - range(panel.interval, "from") : 0;
+  return Math.max(rounded, min);
 }
 
 interface Timing {
