@@ -1,7 +1,7 @@
 /** Plain-text reconciliation and savings of one institution, for `jisr bill reconcile`. */
 import type { InstitutionBills } from "./service.js";
 
-const mad = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(2));
+const mad = (x: number | null | undefined) => (x === undefined || x === null ? "—" : x.toFixed(2));
 const signed = (x: number | undefined) => (x === undefined ? "—" : `${x > 0 ? "+" : ""}${x.toFixed(2)}`);
 
 export function formatInstitutionBills(r: InstitutionBills): string {
@@ -38,7 +38,7 @@ export function formatInstitutionBills(r: InstitutionBills): string {
   );
   for (const p of s.periods)
     out.push(
-      `  ${p.from}..${p.to}: consumption ${p.consumptionKwh} kWh (import ${p.importKwh} + PV on site ${p.selfKwh}), without solar ${mad(p.baselineTtc)} − ${p.actualBasis === "bill" ? "paid" : "PREDICTED"} ${mad(p.actualTtc)} = ${mad(p.savingsTtc)} MAD [${mad(p.band.low)}, ${mad(p.band.high)}], ${(p.completeness * 100).toFixed(1)} % of hours measured${p.marks.length ? `; ${p.marks.join("; ")}` : ""}`,
+      `  ${p.from}..${p.to}: consumption ${p.consumptionKwh} kWh (import ${p.importKwh} + PV on site ${p.selfKwh}), without solar ${mad(p.baselineTtc)} − ${p.actualBasis === "bill" ? "paid" : "PREDICTED"} ${mad(p.actualTtc)} = ${mad(p.savingsTtc)} MAD [${mad(p.band?.low)}, ${mad(p.band?.high)}], ${(p.completeness * 100).toFixed(1)} % of hours measured${p.marks.length ? `; ${p.marks.join("; ")}` : ""}`,
     );
   out.push(`  total: ${mad(s.total.savingsTtc)} MAD [${mad(s.total.band.low)}, ${mad(s.total.band.high)}]`);
   return out.join("\n");

@@ -63,13 +63,14 @@ export interface PeriodSavings {
   consumptionKwh: number;
   /** Hours with both import and PV data / hours of the period. */
   completeness: number;
-  baselineTtc: number;
-  actualTtc: number;
-  savingsTtc: number;
+  /** Null when the period was not measured (no grid-meter or no PV data): no savings are stated then. */
+  baselineTtc: number | null;
+  actualTtc: number | null;
+  savingsTtc: number | null;
   /** Baseline − our tariff on the billed kWh (on the metered import when predicted). */
-  sameTariffSavingsTtc: number;
-  uncertaintyKwh: number;
-  band: { low: number; high: number };
+  sameTariffSavingsTtc: number | null;
+  uncertaintyKwh: number | null;
+  band: { low: number; high: number } | null;
   tariffId: string;
   tariffConfirmed: boolean;
   marks: string[];
@@ -82,7 +83,14 @@ export interface SavingsStatement {
   tariffId: string;
   tariffConfirmed: boolean;
   periods: PeriodSavings[];
-  total: { savingsTtc: number; band: { low: number; high: number }; periods: number; predicted: number };
+  /** Over the measured periods only; `notMeasured` periods state no savings. */
+  total: {
+    savingsTtc: number;
+    band: { low: number; high: number };
+    periods: number;
+    predicted: number;
+    notMeasured: number;
+  };
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -99,7 +107,8 @@ export function savingsStatement(input: SavingsInput): SavingsStatement {
   const cfg = input.config ?? mvConfigSchema.parse(undefined);
   const periods = input.periods.map(({ metering, bill }) => periodSavings(metering, bill, input, cfg));
   const first = input.periods[0]?.metering;
-  const sum = (f: (p: PeriodSavings) => number) => r2(periods.reduce((s, p) => s + f(p), 0));
+  const sum = (f: (p: PeriodSavings) => number | undefined) =>
+    r2(periods.reduce((s, p) => s + (f(p) ?? 0), 0));
   return {
     method:
       "IPMVP Option B (retrofit isolation, all parameters measured): savings = bill without solar " +
@@ -121,11 +130,12 @@ export function savingsStatement(input: SavingsInput): SavingsStatement {
     tariffConfirmed: input.tariffConfirmed,
     periods,
     total: {
-      savingsTtc: sum((p) => p.savingsTtc),
+      savingsTtc: sum((p) => p.savingsTtc ?? undefined),
       // Bands add linearly: the meters' errors are systematic from one period to the next.
-      band: { low: sum((p) => p.band.low), high: sum((p) => p.band.high) },
+      band: { low: sum((p) => p.band?.low), high: sum((p) => p.band?.high) },
       periods: periods.length,
       predicted: periods.filter((p) => p.actualBasis === "predicted").length,
+      notMeasured: periods.filter((p) => p.savingsTtc === null).length,
     },
   };
 }
@@ -142,8 +152,26 @@ function periodSavings(
   const consumption = importKwh + selfKwh;
   const known = Math.min(m.importHours, m.selfHours);
   const completeness = m.hours > 0 ? known / m.hours : 0;
-  if (m.importKwh === undefined) marks.push("no grid-meter data: import taken as 0");
-  if (m.selfKwh === undefined) marks.push("no PV/export data: self-consumption taken as 0");
+  const base = {
+    from: m.from,
+    to: m.to,
+    ...(stored ? { billId: stored.id } : {}),
+    actualBasis: (stored ? "bill" : "predicted") as PeriodSavings["actualBasis"],
+    importKwh: r3(importKwh),
+    selfKwh: r3(selfKwh),
+    consumptionKwh: r3(consumption),
+    completeness: r3(completeness),
+    tariffId: input.tariff.id,
+    tariffConfirmed: input.tariffConfirmed,
+    marks,
+  };
+  // Without both measurements there is no measured consumption: say so, never price 0 kWh.
+  if (m.importKwh === undefined || m.selfKwh === undefined) {
+    if (m.importKwh === undefined) marks.push("NOT MEASURED: no grid-meter data over the period");
+    if (m.selfKwh === undefined) marks.push("NOT MEASURED: no PV and export data over the period");
+    const none = { baselineTtc: null, actualTtc: null, savingsTtc: null, sameTariffSavingsTtc: null };
+    return { ...base, ...none, uncertaintyKwh: null, band: null };
+  }
   if (completeness < cfg.completeness_min)
     marks.push(`incomplete: ${(completeness * 100).toFixed(1)} % of hours measured`);
   if (!input.tariffConfirmed) marks.push(`tariff ${input.tariff.id} NOT confirmed by the bills`);
@@ -151,7 +179,6 @@ function periodSavings(
     pricePeriod({ total: Math.max(0, kwh) }, input.tariff, m.from, m.to).total.ttc;
   const baseline = price(consumption);
   const predictedOnImport = price(importKwh);
-  const actualBasis = stored ? "bill" : "predicted";
   if (!stored) marks.push("PREDICTED: no bill recorded for the period, our tariff on the metered import");
   const actual = stored ? stored.bill.total : predictedOnImport;
   const onBilled = stored
@@ -161,14 +188,7 @@ function periodSavings(
     Math.hypot((cfg.grid_meter_class_pct / 100) * importKwh, (cfg.pv_meter_class_pct / 100) * selfKwh) +
     consumption * (1 - Math.min(1, completeness));
   return {
-    from: m.from,
-    to: m.to,
-    ...(stored ? { billId: stored.id } : {}),
-    actualBasis,
-    importKwh: r3(importKwh),
-    selfKwh: r3(selfKwh),
-    consumptionKwh: r3(consumption),
-    completeness: r3(completeness),
+    ...base,
     baselineTtc: baseline,
     actualTtc: actual,
     savingsTtc: r2(baseline - actual),

@@ -113,6 +113,10 @@ describe("GET /api/v1/bills/reconciliation", () => {
       ["vat", 0],
       ["total", 0],
     ]);
+    // The fixture has no reading in October: no savings are stated for the period, and it says why.
+    const [period] = res.json().institution.savings.periods;
+    expect(period.savingsTtc).toBeNull();
+    expect(period.marks).toContain("NOT MEASURED: no grid-meter data over the period");
   });
 
   it("gives the programme table to the ministry only", async () => {
