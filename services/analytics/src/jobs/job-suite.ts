@@ -85,6 +85,22 @@ function withSilentMeter(from: number, to: number, silent: [number, number]): Po
   );
 }
 
+/**
+ * The fixture with the grid meter's import register frozen over [frozen[0], frozen[1]): its readings keep
+ * arriving with the value it had at frozen[0], then it catches up (the device kept counting inside).
+ */
+function withFrozenImport(from: number, to: number, frozen: [number, number]): Point[] {
+  const points = fixturePoints({ from: Math.min(from, frozen[0]), to }, BASE);
+  const held = points.find((p) => p.measurement === "grid_meter" && p.time === frozen[0]);
+  return points
+    .filter((p) => p.time >= from)
+    .map((p) =>
+      p.measurement === "grid_meter" && p.time >= frozen[0] && p.time < frozen[1]
+        ? { ...p, fields: { ...p.fields, energy_import_wh: held?.fields.energy_import_wh as number } }
+        : p,
+    );
+}
+
 /** The energy and savings points of November's first `days` days and of the month, as stored. */
 async function monthPoints(store: Store, days: number) {
   const daily = async (m: string) =>
@@ -443,6 +459,44 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       expect(cached).toEqual(await monthPoints(store, 8));
       // The 6th lies inside the gap: 1440 of its 3725 minutes (see the test above).
       expect(cached.energyDaily[5]?.import_wh).toBeCloseTo(11_911.1, 6);
+    });
+
+    it("spreads a frozen register's catch-up over the days it was frozen, cached days too", {
+      timeout: 120_000,
+    }, async () => {
+      // The import register reads the same value from 20:00 on the 5th to 10:00 on the 8th, while the
+      // readings keep coming (so no day looks incomplete), then catches up: the energy of those 62 h is
+      // spread over them as across the gap of the tests above, here with the scheduler's cache holding
+      // the 5th to the 7th from before the catch-up.
+      const frozen: [number, number] = [at(5, 20), at(8, 10)];
+      const config = fixtureConfig();
+      const cache = new MonthCache();
+      const run = (from: string, now: number) =>
+        runAnalytics({ store, institutions: config, from, to: "2026-11-08", logger, now, cache });
+      await writeInBatches(store, withFrozenImport(day(1).from - 3 * HOUR_MS, at(8, 9), frozen));
+      const before = await run("2026-11-01", at(8, 9));
+      expect(before.events).toBe(0); // nothing to say yet: a register that does not move is not wrong
+      expect((await pointAt(store, MEASUREMENTS.energyDaily, day(6).from))?.import_wh).toBe(0);
+      await writeInBatches(store, withFrozenImport(at(8, 9), at(8, 12), frozen));
+      const after = await run("2026-11-07", at(8, 12));
+      expect(after.events).toBe(1); // the catch-up, reported
+      const cached = await monthPoints(store, 8);
+      await runAnalytics({
+        store,
+        institutions: config,
+        from: "2026-11-01",
+        to: "2026-11-08",
+        logger,
+        now: at(8, 12),
+      });
+      expect(cached).toEqual(await monthPoints(store, 8));
+      // Nothing lost: the month's import is the unfrozen one (the gap test above: 84 011.7 Wh).
+      expect(cached.energyMonthly?.import_wh).toBeCloseTo(84_011.7, 6);
+      // The 6th was frozen all day: 1440 min of the 62 h (3720 min) over which 2 640 min × 700 W rose
+      // (241 + 960 + 960 + 479 import minutes, the 8th's catch-up read at 10:00): 30 800 × 1440 / 3720 Wh.
+      expect(cached.energyDaily[5]?.import_wh).toBeCloseTo(Math.round(((30_800 * 1440) / 3720) * 10) / 10, 6);
+      expect(cached.energyDaily[5]?.counter_anomalies).toBe(0);
+      expect(cached.energyDaily[7]?.counter_anomalies).toBe(1);
     });
 
     it("counts self-consumption only in the hours where PV and export are both known, days and month alike", {

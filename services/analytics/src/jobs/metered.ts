@@ -28,6 +28,12 @@ export interface MeteredCounter {
    * than the configured gap (and no further than the longest one), whose energy is spread over them.
    */
   gaps?: Array<[number, number]>;
+  /**
+   * Freshly read windows only: the periods [since, to] a frozen counter's catch-up was spread over
+   * (energy/counter.ts "stuck"). Unlike a gap's hours, those hours had readings (of an unchanged value), so
+   * a cached day among them looks complete: month.ts recomputes it whenever such a period reaches it.
+   */
+  refills?: Array<[number, number]>;
 }
 
 export interface MeteredEnergy {
@@ -61,11 +67,17 @@ export async function readMetered(
       horizonMs: cfg.maxGapMs,
       bucketMs: COUNTER_BUCKET_MS,
     });
+    const energy = hourlyEnergy(series, options, from, hours);
+    const refills = energy.events.flatMap(
+      (e): Array<[number, number]> =>
+        e.kind === "stuck" && e.since !== undefined ? [[e.since, e.time]] : [],
+    );
     return {
-      energy: hourlyEnergy(series, options, from, hours),
+      energy,
       counts: await hourlyCounts(store, src, from, hours),
       devices,
       gaps: gapsOf(series, cfg.gapMs, cfg.maxGapMs),
+      refills,
     };
   };
   const metered: MeteredEnergy = { from, hours, readingIntervalMs: inst.readingIntervalMs };
@@ -178,7 +190,7 @@ export function leavesOutHours(m: MeteredEnergy, from: number, to: number): bool
 export function gapStartAcross(fresh: MeteredEnergy, at: number): number | undefined {
   let start: number | undefined;
   for (const c of [fresh.pv, fresh.import, fresh.export]) {
-    for (const [from, to] of c?.gaps ?? []) {
+    for (const [from, to] of [...(c?.gaps ?? []), ...(c?.refills ?? [])]) {
       if (from < at && to > at && (start === undefined || from < start)) start = from;
     }
   }

@@ -147,6 +147,11 @@ function staleFrom(merged: MeteredEnergy, fresh: MeteredEnergy, readFrom: number
     [merged.import, fresh.import],
     [merged.export, fresh.export],
   ] as const) {
+    // A frozen counter's catch-up spread back over cached hours: those hours had readings, so they are
+    // covered, yet their energy changed.
+    for (const [from, to] of f?.refills ?? []) {
+      if (from < readFrom && to > readFrom && (stale === undefined || from < stale)) stale = from;
+    }
     for (const [from, to] of f?.gaps ?? []) {
       if (from >= readFrom || to <= readFrom || (stale !== undefined && from >= stale)) continue;
       const first = Math.max(0, Math.floor((from - merged.from) / HOUR_MS));
