@@ -113,7 +113,7 @@ describe("dashboards: every panel is unchanged by fields named like tags", () =>
   beforeAll(async () => {
     database = uniqueDatabase("hostile_dash");
     client = await loadFixtures(influxUrl(), database);
-  });
+  }, 120_000);
   afterAll(() => client?.close());
 
   it("panels of A and of B, and of all, are what they were before the hostile write", async () => {
@@ -146,7 +146,7 @@ describe("dashboards: every panel is unchanged by fields named like tags", () =>
     const after = await everyPanel();
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [key, rows] of before) expect(after.get(key), key).toEqual(rows);
-  });
+  }, 180_000); // a few hundred queries: room for a busy machine
 });
 
 describe("savings, report, web summary and panels of site-a are unchanged by another's stray fields", () => {
