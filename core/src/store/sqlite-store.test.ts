@@ -32,6 +32,37 @@ describe("SqliteStore on a file", () => {
     time: T0 + minute * 60_000,
   });
 
+  it("sees the series another process adds to the same file, between two of its own queries", async () => {
+    const path = tempFile();
+    const reader = new SqliteStore({ path, logger });
+    const writer = new SqliteStore({ path, logger });
+    await reader.init();
+    await writer.init();
+    await writer.write([point(0, 42)]);
+    const q = {
+      measurement: "pv",
+      field: "power_w",
+      fn: "sum" as const,
+      from: T0,
+      to: T0 + 3_600_000,
+      everyMs: 3_600_000,
+    };
+    expect(await reader.aggregate({ ...q, groupBy: ["device"] })).toEqual([
+      { tags: { device: "inv-1" }, points: [{ time: T0, value: 42 }] },
+    ]);
+    // A second inverter appears, written by the other store (the ingestion, in the demo).
+    await writer.write([{ ...point(1, 8), tags: { institution: "dar-al-amal", device: "inv-2" } }]);
+    expect(await reader.aggregate({ ...q, groupBy: ["device"] })).toEqual([
+      { tags: { device: "inv-1" }, points: [{ time: T0, value: 42 }] },
+      { tags: { device: "inv-2" }, points: [{ time: T0, value: 8 }] },
+    ]);
+    expect(await reader.aggregate({ ...q, where: { device: "inv-2" } })).toEqual([
+      { tags: {}, points: [{ time: T0, value: 8 }] },
+    ]);
+    await reader.close();
+    await writer.close();
+  });
+
   it("keeps its data across a close and reopen, in WAL mode with synchronous=FULL", async () => {
     const path = tempFile();
     const first = new SqliteStore({ path, logger });

@@ -59,6 +59,11 @@ export class SqliteStore implements Store {
   #seriesIds = new Map<string, number>();
   #fields = new Map<string, { id: number; kind: FieldKind }>();
   #aggregates = new Map<AggregateFn, Database.Statement>();
+  // Series of a measurement with their tags parsed, kept while no series is added (by this store or by
+  // another process on the same file: series are never deleted, so an unchanged largest id says so). A
+  // job asking for one institution's series among hundreds then parses none of their tags again.
+  #seriesOf = new Map<string, SeriesRow[]>();
+  #seriesUpTo = -1;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
@@ -171,6 +176,8 @@ export class SqliteStore implements Store {
     this.#db?.close();
     this.#db = undefined;
     this.#aggregates.clear();
+    this.#seriesOf.clear();
+    this.#seriesUpTo = -1;
   }
 
   #open(): Database.Database {
@@ -211,11 +218,22 @@ export class SqliteStore implements Store {
   }
 
   #series(measurement: string, where: Record<string, string> | undefined): SeriesRow[] {
-    const rows = this.#open().prepare<[string], { id: number; tags: string }>(SELECT_SERIES).all(measurement);
+    const db = this.#open();
+    const upTo = (db.prepare("SELECT MAX(id) AS id FROM series").get() as { id: number | null }).id ?? 0;
+    if (upTo !== this.#seriesUpTo) {
+      this.#seriesOf.clear();
+      this.#seriesUpTo = upTo;
+    }
+    let all = this.#seriesOf.get(measurement);
+    if (!all) {
+      all = db
+        .prepare<[string], { id: number; tags: string }>(SELECT_SERIES)
+        .all(measurement)
+        .map((r) => ({ id: r.id, tags: JSON.parse(r.tags) as Record<string, string> }));
+      this.#seriesOf.set(measurement, all);
+    }
     const filters = Object.entries(where ?? {});
-    return rows
-      .map((r) => ({ id: r.id, tags: JSON.parse(r.tags) as Record<string, string> }))
-      .filter((s) => filters.every(([k, v]) => s.tags[k] === v));
+    return all.filter((s) => filters.every(([k, v]) => s.tags[k] === v));
   }
 
   #aggregateStatement(fn: AggregateFn): Database.Statement {
