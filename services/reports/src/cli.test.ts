@@ -177,6 +177,15 @@ describe("jisr report", () => {
     }
   });
 
+  it("shows examples in --help", async () => {
+    let help = "";
+    const program = new Command("jisr").exitOverride().configureOutput({ writeOut: (s) => (help += s) });
+    registerReportCommands(program, { logger: pino({ level: "silent" }) });
+    await expect(program.parseAsync(["node", "jisr", "report", "--help"])).rejects.toThrow("(outputHelp)");
+    expect(help).toContain("Examples:");
+    expect(help).toContain("jisr report --period 2026-Q4 --institution foyer-ben-guerir --lang ar");
+  });
+
   it("says what is wrong", async () => {
     await expect(jisr("report", "--period", "2026-13", "--sqlite", sqlite)).rejects.toThrow(
       /invalid options:\n {2}- period: must be a month \(2026-10\), a quarter \(2026-Q4\) or a year \(2026\)/,

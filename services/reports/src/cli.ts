@@ -11,8 +11,9 @@ import { loadInstitutions } from "@jisr/analytics/config/load";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import { type Command, Option } from "commander";
-import { type Logger, pino } from "pino";
+import type { Logger } from "pino";
 import { z } from "zod";
+import { cliLogger, type LogSink } from "./cli-log.js";
 import { LANGUAGES } from "./i18n/types.js";
 import { buildReport, DEFAULT_COMPLETENESS_THRESHOLD } from "./model/build.js";
 import { isPeriod } from "./period.js";
@@ -20,6 +21,8 @@ import { REPORT_FORMATS, renderReport, reportFileName } from "./render/index.js"
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
+  /** Where logs go: readable lines on a terminal (isTTY), JSON lines otherwise. */
+  stderr?: LogSink;
 }
 
 export interface ReportCliOptions {
@@ -41,7 +44,7 @@ const optionsSchema = z.object({
 });
 
 export function registerReportCommands(program: Command, options: ReportCliOptions = {}): void {
-  const io = options.io ?? { stdout: process.stdout };
+  const io: CliIo = options.io ?? { stdout: process.stdout, stderr: process.stderr };
   const now = options.now ?? Date.now;
   const command = program
     .command("report")
@@ -70,11 +73,26 @@ export function registerReportCommands(program: Command, options: ReportCliOptio
         "--completeness-threshold <share>",
         "flag data completeness below this share (0..1)",
       ).default(String(DEFAULT_COMPLETENESS_THRESHOLD)),
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  jisr report --period 2026-10                                  the programme's October, PDF in French
+  jisr report --period 2026-Q4 --institution foyer-ben-guerir --lang ar
+                                                                one institution's quarter, in Arabic
+  jisr report --period 2026 --format xlsx --out /srv/reports/2026.xlsx
+                                                                the year as a spreadsheet
+  jisr report --period 2026-10 --format csv --alerts /var/lib/jisr/alerts.sqlite
+                                                                with alert counts and time to resolve
+  jisr report --period 2026-11 --sqlite demo.sqlite             from the demo's store
+
+The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON lines otherwise).`,
     );
   addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
     const o = parse(optionsSchema, raw, cmd);
     const storeOptions = parse(storeOptionsSchema, raw, cmd);
-    const log = (options.logger ?? pino({ name: "jisr-report" }, pino.destination(2))).child({
+    const log = (options.logger ?? cliLogger(io.stderr ?? process.stderr)).child({
       component: "report",
     });
     if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr report: no alert state file at ${o.alerts}`);

@@ -57,5 +57,7 @@ export const en: Catalogue = {
     notListed: (id) => `${id} is not in the institutions file; its results are counted in the totals.`,
     subsidyApart: "The butane subsidy avoided is the state's money: it is not in the total savings.",
     co2Source: (source) => `CO2 emission factor: ${source}`,
+    co2Provisional:
+      "Provisional CO2 emission factor, pending the official value: the CO2 avoided is an estimate.",
   },
 };

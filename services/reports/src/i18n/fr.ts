@@ -59,5 +59,7 @@ export const fr: Catalogue = {
     subsidyApart:
       "La subvention au butane évitée est l'argent de l'État : elle n'entre pas dans les économies totales.",
     co2Source: (source) => `Facteur d'émission CO2 : ${source}`,
+    co2Provisional:
+      "Facteur d'émission CO2 provisoire, en attente de la valeur officielle : le CO2 évité est une estimation.",
   },
 };

@@ -69,5 +69,7 @@ export interface Catalogue {
     notListed(id: string): string;
     subsidyApart: string;
     co2Source(source: string): string;
+    /** For a factor the configuration marks provisional (tag U or C): neutral, never its comment. */
+    co2Provisional: string;
   };
 }

@@ -105,6 +105,18 @@ export function notesOf(report: Report, c: Catalogue): string[] {
   }
   for (const i of report.institutions) if (!i.listed) notes.push(c.notes.notListed(i.id));
   if (report.totals.money.butaneSubsidyAvoidedMad !== undefined) notes.push(c.notes.subsidyApart);
-  for (const source of report.co2Sources) notes.push(c.notes.co2Source(source));
+  // A provisional factor's source is a note to whoever configures the system ("U: placeholder. Confirm
+  // with ONEE/AMEE..."): the ministry reads a neutral note in its language instead, once.
+  const sources = report.co2Sources;
+  if (sources.some(isProvisional)) notes.push(c.notes.co2Provisional);
+  for (const source of sources.filter((s) => !isProvisional(s))) notes.push(c.notes.co2Source(source));
   return notes;
+}
+
+/**
+ * Whether the institutions file marks a figure's source provisional: the confidence tags of the
+ * configuration, U (unverified placeholder) and C (third party, to confirm), lead the text ("U: ...").
+ */
+export function isProvisional(source: string): boolean {
+  return /^\s*[UC]\s*[:\-–]/.test(source);
 }
