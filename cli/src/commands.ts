@@ -68,6 +68,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: ingestion,
   },
   {
+    name: "ingest-quarantine",
+    description:
+      "MQTT ingestion: batches kept in quarantine (token missing, unknown or another institution's) and points refused for good",
+    load: ingestion,
+  },
+  {
     name: "savings",
     description: "what the sun saved one institution in a month: both bills line by line, and the savings",
     load: analytics,
