@@ -104,6 +104,7 @@ it("stores every good reading of 80 mixed batches, keeps the bad ones with their
   };
   await revoke();
 
+  const logs: { level: number; msg: string }[] = [];
   const database = uniqueDatabase("mqtt_lost");
   const store = new InfluxStore({ url: influxUrl(), database });
   const check = new InfluxStore({ url: influxUrl(), database });
@@ -122,7 +123,7 @@ it("stores every good reading of 80 mixed batches, keeps the bad ones with their
     limits: { maxPoints: 1000, maxBytes: 1024 * 1024 },
     state: { path: statePath },
     feedbackTopic: `${p}/{institution}/{gateway}/feedback`,
-    logger: pino({ level: "silent" }),
+    logger: pino({ level: "info" }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     retry: { initialMs: 100, maxMs: 500 },
   });
   cleanups.push(() => consumer.stop());
@@ -250,6 +251,23 @@ it("stores every good reading of 80 mixed batches, keeps the bad ones with their
   for (const gateway of ["gw-unknown", "gw-revoked", "gw-missing", "gw-foreign"])
     expect(waiting(gateway)).toMatchObject({ batches: 10, points: 50 });
 
+  // The operator sees it in the log: one line per gateway and reason (at most one a minute), not one per batch.
+  const lines = (text: string) => logs.filter((l) => l.msg.includes(text));
+  for (const [gateway, reason] of [
+    ["gw-unknown", "unknown token"],
+    ["gw-revoked", "unknown token"],
+    ["gw-missing", "no token"],
+    ["gw-foreign", "token of another institution"],
+  ])
+    expect(
+      lines(`Gateway "${gateway}" (${A}): batch quarantined, kept but not stored: ${reason}`),
+    ).toHaveLength(1);
+  expect(lines('Gateway "gw-1"')).toHaveLength(1);
+  expect(lines('Gateway "gw-1"')[0]?.msg).toMatch(
+    /1 point\(s\) of a batch refused for good and kept with their reason, 4 stored/,
+  );
+  expect(lines("jisr ingest-quarantine list --state")).toHaveLength(4);
+
   // The gateway hears it (retained, so a late subscriber gets it too).
   await vi.waitFor(
     () => {
@@ -275,6 +293,7 @@ it("stores every good reading of 80 mixed batches, keeps the bad ones with their
     interval: 100,
   });
   expect(await count()).toBe(sent.stored + 100);
+  expect(lines("Quarantine: 20 batch(es) replayed and stored (100 point(s))")).toHaveLength(1);
   expect(waiting("gw-unknown").batches).toBe(0);
   expect(waiting("gw-revoked").batches).toBe(0);
 
