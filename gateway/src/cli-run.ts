@@ -9,6 +9,7 @@ import { type Logger, pino } from "pino";
 import { loadGatewayConfig } from "./config/load.js";
 import type { GatewayConfig } from "./config/schema.js";
 import { runGateway } from "./run/gateway.js";
+import { sdNotifier } from "./service/sd-notify.js";
 import { OutboxError } from "./uplink/outbox.js";
 
 /** Exit codes: 0 fine, 1 failure at run time, 2 the config (or a device in it) is not valid. */
@@ -114,8 +115,13 @@ export async function runGatewayCommand(
     io.stderr.write(`${err.message}\n`);
     return EXIT_INVALID_CONFIG;
   }
+  // Under systemd (Type=notify): ready now, and a watchdog fed while the event loop turns, so a hung
+  // gateway is restarted (deploy/gateway/jisr-gateway.service).
+  const systemd = sdNotifier({ logger });
+  await systemd.start(`polling ${config.devices.length + (config.mqtt?.devices.length ?? 0)} device(s)`);
   const signal = await stopSignal();
   logger.info({ signal }, "Stopping");
+  await systemd.stop();
   await gateway.stop();
   return EXIT_OK;
 }

@@ -31,6 +31,8 @@ export const TEST_SERVERS: Requirement[] = [
   { binary: "pdftotext", debianPackage: "poppler-utils" },
   // The web page, tested in a real browser driven by playwright-core.
   { binary: "chromium", debianPackage: "chromium" },
+  // The gateway's systemd unit (systemd-analyze verify) and its sd_notify (systemd-notify).
+  { binary: "systemd-analyze", debianPackage: "systemd" },
 ];
 
 function present(r: Requirement): boolean {

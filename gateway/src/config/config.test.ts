@@ -56,6 +56,7 @@ describe("gateway config", () => {
       interval: 10_000,
       timeout: 2000,
       retries: 1,
+      offline_retry_max: 300_000,
     });
     expect(config.devices[1]).toMatchObject({ id: "inv-2", unit: 2, interval: 30_000 });
   });
@@ -90,7 +91,7 @@ devices:
   it("refuses an unknown key, naming it and the keys that exist", () => {
     const problems = problemsOf(minimal.replace("host: 192.168.1.50", "host: 192.168.1.50, intervall: 5s"));
     expect(problems).toEqual([
-      "devices.0.intervall: unknown key; known keys are: id, profile, host, serial, port, unit, interval, timeout, retries",
+      "devices.0.intervall: unknown key; known keys are: id, profile, host, serial, port, unit, interval, timeout, retries, offline_retry_max",
     ]);
     expect(problemsOf(`${minimal}\nlog_level: debug\n`)).toEqual([
       "log_level: unknown key; known keys are: institution, gateway_id, uplink, data_dir, buffer, health, devices, mqtt",

@@ -51,7 +51,7 @@ devices:
 `);
 const problems = [
   "uplink.flush_interval: Invalid input: expected string, received number",
-  "devices.0.colour: unknown key; known keys are: id, profile, host, serial, port, unit, interval, timeout, retries",
+  "devices.0.colour: unknown key; known keys are: id, profile, host, serial, port, unit, interval, timeout, retries, offline_retry_max",
   "devices.1.port: must be between 1 and 65535",
 ];
 
