@@ -9,6 +9,7 @@ import { ERR } from "../errors.js";
 import { parsePeriod, type ReportPeriod } from "../period.js";
 import { type AlertHistory, alertFigures, readAlerts } from "./alerts.js";
 import { type MonthlyResults, type MonthValues, readMonthlyResults } from "./read.js";
+import { buildReconciliationSection, type ReconciliationSource } from "./reconciliation.js";
 import { type Expected, figuresOf, mergeTallies, monthTally, type Tally } from "./tally.js";
 import type { InstitutionName, InstitutionReport, Report } from "./types.js";
 
@@ -41,6 +42,8 @@ export interface BuildReportOptions {
   now?: number;
   /** Completeness below this share is flagged; default 0.9. */
   completenessThreshold?: number;
+  /** The recorded bills: adds the reconciliation section (model/reconciliation.ts). */
+  bills?: ReconciliationSource;
 }
 
 export const DEFAULT_COMPLETENESS_THRESHOLD = 0.9;
@@ -81,6 +84,8 @@ export async function buildReport(o: BuildReportOptions): Promise<Report> {
   };
   // The institutions shown only, so that the total row adds up the rows above it.
   if (alerts) report.totalAlerts = alertFigures(subjects.flatMap((i) => alerts.get(i.id) ?? []));
+  if (o.bills)
+    report.reconciliation = await buildReconciliationSection(o.store, period, o.bills, o.institution);
   return report;
 }
 

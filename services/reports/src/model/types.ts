@@ -4,6 +4,7 @@
  * not be computed is absent (undefined), never 0: "no data" and "nothing saved" are different answers.
  */
 import type { ReportPeriod } from "../period.js";
+import type { ReconciliationSection } from "./reconciliation.js";
 
 export interface MoneyFigures {
   /** PV: electricity bill saved plus export income (`savings_monthly.savings_mad`), MAD TTC. */
@@ -117,4 +118,6 @@ export interface Report {
   totalAlerts?: AlertFigures;
   /** Where the CO2 grid factor comes from, as the institutions file says. */
   co2Sources: string[];
+  /** The bills recorded over the period, reconciled (model/reconciliation.ts); absent unless asked for. */
+  reconciliation?: ReconciliationSection;
 }

@@ -10,6 +10,7 @@ import type { Catalogue } from "../i18n/types.js";
 import type { Report } from "../model/types.js";
 import { hasAlerts, headerOf, rowsOf } from "./content.js";
 import { displayValue, metricsFor } from "./metrics.js";
+import { reconciliationRows } from "./reconciliation.js";
 
 export const BOM = "\uFEFF";
 
@@ -41,6 +42,9 @@ export function renderCsv(report: Report, c: Catalogue): Buffer {
       row.lowCompleteness ? c.labels.incomplete : "",
     ]);
   }
+  // The bills section, when the report has one: a blank row, then its own header and rows.
+  const bills = reconciliationRows(report.reconciliation, c);
+  if (bills.length > 0) lines.push([], ...bills);
   const text = lines.map((cells) => cells.map((cell) => quote(cell, sep)).join(sep)).join("\r\n");
   return Buffer.from(`${BOM}${text}\r\n`, "utf8");
 }

@@ -10,6 +10,7 @@ import type { Catalogue, UnitKey } from "../i18n/types.js";
 import type { InstitutionReport, Report } from "../model/types.js";
 import { generatedLine, hasAlerts, headerOf, notesOf, periodLine, rowsOf, titleOf } from "./content.js";
 import { type Metric, metricsFor } from "./metrics.js";
+import { addReconciliationSheet } from "./reconciliation.js";
 
 const NUMBER_FORMATS: Record<UnitKey, string> = {
   mad: "#,##0.00",
@@ -33,6 +34,7 @@ export async function renderXlsx(report: Report, c: Catalogue): Promise<Buffer> 
   summarySheet(workbook, report, c, metrics);
   const names = new Set<string>([c.labels.summarySheet.toLowerCase()]);
   for (const inst of report.institutions) institutionSheet(workbook, report, inst, c, metrics, names);
+  addReconciliationSheet(workbook, report.reconciliation, c);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

@@ -1,0 +1,176 @@
+/**
+ * The bill reconciliation section in the CSV (rows after the main table) and the XLSX (its own sheet).
+ * Its words live here, in the three languages, so that the report catalogues are not touched for it.
+ */
+import type ExcelJS from "exceljs";
+import { plainNumber } from "../i18n/format.js";
+import type { Catalogue, Lang } from "../i18n/types.js";
+import type { ReconciliationSection } from "../model/reconciliation.js";
+
+const WORDS: Record<Lang, Record<string, string>> = {
+  fr: {
+    title: "Rapprochement des factures (période de relevé)",
+    sheet: "Factures",
+    institution: "Établissement",
+    bill: "Facture",
+    from: "Du",
+    to: "Au",
+    days: "Jours",
+    estimated: "Estimé",
+    billedKwh: "kWh facturés",
+    meteredKwh: "kWh mesurés",
+    diffKwh: "Écart kWh",
+    billedTtc: "Facturé TTC",
+    predictedTtc: "Notre tarif TTC",
+    diffTtc: "Écart MAD",
+    flags: "Signalements",
+    savings: "Économie IPMVP-B",
+    low: "Bas",
+    high: "Haut",
+    marks: "Mentions",
+    method: "Méthode",
+    boundary: "Périmètre",
+    meters: "Compteurs",
+    assumptions: "Hypothèses",
+    tariff: "Tarif",
+    confirmed: "confirmé par les factures",
+    unconfirmed: "NON confirmé",
+    yes: "oui",
+  },
+  ar: {
+    title: "مطابقة الفواتير (فترة القراءة)",
+    sheet: "الفواتير",
+    institution: "المؤسسة",
+    bill: "الفاتورة",
+    from: "من",
+    to: "إلى",
+    days: "الأيام",
+    estimated: "تقديرية",
+    billedKwh: "كيلوواط ساعة مفوترة",
+    meteredKwh: "كيلوواط ساعة مقيسة",
+    diffKwh: "فرق الكيلوواط ساعة",
+    billedTtc: "المفوتر",
+    predictedTtc: "تعريفتنا",
+    diffTtc: "الفرق بالدرهم",
+    flags: "تنبيهات",
+    savings: "التوفير IPMVP-B",
+    low: "الأدنى",
+    high: "الأعلى",
+    marks: "ملاحظات",
+    method: "المنهجية",
+    boundary: "حدود القياس",
+    meters: "العدادات",
+    assumptions: "الفرضيات",
+    tariff: "التعريفة",
+    confirmed: "مؤكدة بالفواتير",
+    unconfirmed: "غير مؤكدة",
+    yes: "نعم",
+  },
+  en: {
+    title: "Bill reconciliation (reading periods)",
+    sheet: "Bills",
+    institution: "Institution",
+    bill: "Bill",
+    from: "From",
+    to: "To",
+    days: "Days",
+    estimated: "Estimated",
+    billedKwh: "Billed kWh",
+    meteredKwh: "Metered kWh",
+    diffKwh: "kWh difference",
+    billedTtc: "Billed incl. VAT",
+    predictedTtc: "Our tariff incl. VAT",
+    diffTtc: "MAD difference",
+    flags: "Flags",
+    savings: "IPMVP-B saving",
+    low: "Low",
+    high: "High",
+    marks: "Marks",
+    method: "Method",
+    boundary: "Boundary",
+    meters: "Meters",
+    assumptions: "Assumptions",
+    tariff: "Tariff",
+    confirmed: "confirmed by the bills",
+    unconfirmed: "NOT confirmed",
+    yes: "yes",
+  },
+};
+
+/** The section as table rows (cells as text), header first, then notes; empty without bills. */
+export function reconciliationRows(section: ReconciliationSection | undefined, c: Catalogue): string[][] {
+  if (!section || section.rows.length === 0) return [];
+  const w = WORDS[c.lang];
+  const n = (x: number | null | undefined, d = 2) =>
+    x === undefined || x === null ? "" : plainNumber(x, d, c);
+  const out: string[][] = [[w.title as string]];
+  out.push(
+    [
+      "institution",
+      "bill",
+      "from",
+      "to",
+      "days",
+      "estimated",
+      "billedKwh",
+      "meteredKwh",
+      "diffKwh",
+      "billedTtc",
+      "predictedTtc",
+      "diffTtc",
+      "savings",
+      "low",
+      "high",
+      "flags",
+      "marks",
+    ].map((k) => w[k] as string),
+  );
+  for (const r of section.rows)
+    out.push([
+      r.institution,
+      r.reference ?? r.billId,
+      r.from,
+      r.to,
+      String(r.days),
+      r.estimated ? (w.yes as string) : "",
+      n(r.billedKwh, 0),
+      n(r.meteredKwh, 0),
+      n(r.diffKwh, 0),
+      n(r.billedTtc),
+      n(r.predictedTtc),
+      n(r.diffTtc),
+      n(r.savingsTtc),
+      n(r.band?.low),
+      n(r.band?.high),
+      r.flags.map((f) => `${f.code}: ${f.message}`).join(" | "),
+      r.savingsMarks.join(" | "),
+    ]);
+  for (const i of section.institutions)
+    out.push([
+      `${w.tariff} ${i.institution}`,
+      `${i.tariff} (${i.tariffConfirmed ? w.confirmed : w.unconfirmed})`,
+      `${w.savings}: ${n(i.savingsTtc)} [${n(i.band.low)} ; ${n(i.band.high)}]`,
+    ]);
+  out.push([w.method as string, section.method]);
+  out.push([w.boundary as string, section.boundary]);
+  for (const m of section.meters)
+    out.push([w.meters as string, m.institution, m.role, m.devices.join(" "), `±${m.accuracyClassPct} %`]);
+  out.push([w.assumptions as string, section.assumptions.join(" ; ")]);
+  return out;
+}
+
+/** A sheet of its own in the XLSX, right to left in Arabic. */
+export function addReconciliationSheet(
+  workbook: ExcelJS.Workbook,
+  section: ReconciliationSection | undefined,
+  c: Catalogue,
+): void {
+  const rows = reconciliationRows(section, c);
+  if (rows.length === 0) return;
+  const sheet = workbook.addWorksheet(WORDS[c.lang].sheet as string, {
+    views: [{ rightToLeft: c.dir === "rtl" }],
+  });
+  for (const cells of rows) sheet.addRow(cells);
+  sheet.getRow(1).font = { bold: true, size: 13 };
+  sheet.getRow(2).font = { bold: true };
+}
