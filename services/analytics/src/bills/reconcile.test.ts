@@ -27,6 +27,7 @@
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseTariff } from "../tariff/load.js";
 import { candidates } from "./fit.js";
 import { meterPeriod, type PeriodMetering } from "./meter.js";
 import { type BillReconciliation, reconcileBills } from "./reconcile.js";
@@ -244,5 +245,72 @@ describe("savingsStatement (IPMVP Option B)", () => {
       [["meter-1"], 1],
       [["inv-1"], 2],
     ]);
+  });
+});
+
+/**
+ * A two-period (bi-horaire) bill on P2, registers per period. Periods in GMT (winter peak 17:00-22:00 UTC,
+ * whatever the legal clock does): P2 = 09 Feb 23:00Z → 10 Mar 00:00Z holds 28 whole UTC days of 5 peak
+ * hours → 140 kWh peak, 673 − 140 = 533 kWh normal. Prices TTC (placeholders of the example file): peak
+ * 140 × 2.2740 = 318.36; normal 533 × 1.2740 = 679.042 → 679.04; energy 997.40. Fee 20.74 HT (VAT 4.15);
+ * TPPAN on 673 kWh: 8.47 + 12.71 + 473 × 0.1695 = 80.1735 → 80.17 = 101.35 HT (VAT 1.69 + 2.54 + 16.03).
+ * VAT 4.15 + 1.69 + 2.54 + 16.03 = 24.41. Total 997.40 + 20.74 + 101.35 + 24.41 = 1143.90.
+ */
+const TWO_PERIOD = `
+id: test-two-period
+name: Test bi-horaire
+kind: bt-two-period
+vat: [{ from: "2017-01-01", rate_pct: 20 }]
+periods:
+  - from: "2017-01-01"
+    clock: gmt
+    seasons:
+      - name: winter
+        months: [10, 11, 12, 1, 2, 3]
+        windows: [{ period: peak, start: "17:00", end: "22:00" }, { period: normal, start: "22:00", end: "17:00" }]
+      - name: summer
+        months: [4, 5, 6, 7, 8, 9]
+        windows: [{ period: peak, start: "18:00", end: "23:00" }, { period: normal, start: "23:00", end: "18:00" }]
+energy: [{ from: "2017-01-01", basis: ttc, prices: { peak: 2.2740, normal: 1.2740 } }]
+fixed_fees:
+  - from: "2025-01-01"
+    fees: [{ id: fixed-fee, label: { fr: Redevance fixe, en: Fixed fee }, amount: 20.74, basis: ht }]
+tppan:
+  - from: "2025-01-01"
+    slices: [{ up_to_kwh: 100, price: 0.0847 }, { up_to_kwh: 200, price: 0.1271 }, { price: 0.1695 }]
+`;
+
+describe("a two-period bill", () => {
+  it("is priced per register and our metered import is split by period the same way", () => {
+    const twoPeriod = stored(
+      billInputSchema.parse({
+        institution: SITE,
+        from: "2026-02-10",
+        to: "2026-03-10",
+        registers: [
+          { period: "peak", kwh: 140 },
+          { period: "normal", kwh: 533 },
+        ],
+        lines: [
+          { kind: "energy", label: "Heures de pointe", period: "peak", amount: 318.36, basis: "ttc" },
+          { kind: "energy", label: "Heures normales", period: "normal", amount: 679.04, basis: "ttc" },
+          { kind: "fixed_fee", label: "Redevance", amount: 20.74 },
+          { kind: "levy", label: "TPPAN", amount: 101.35 },
+          { kind: "vat", label: "TVA", amount: 24.41 },
+        ],
+        total: 1143.9,
+      }),
+    );
+    const m2 = metering.get(B2.id);
+    if (!m2) throw new Error("metering missing");
+    const [r] = reconcileBills({
+      bills: [twoPeriod],
+      metering: new Map([[twoPeriod.id, m2]]),
+      tariff: parseTariff(TWO_PERIOD, "test-two-period.yaml"),
+    });
+    expect(r?.predicted?.kwh).toEqual({ total: 673, byPeriod: { peak: 140, normal: 533 } });
+    expect(r?.lines.every((l) => l.diff === 0)).toBe(true);
+    expect(r?.predictedOnMetered).toEqual({ kwh: 673, ttc: 1143.9 });
+    expect(r?.flags).toEqual([]);
   });
 });
