@@ -195,8 +195,16 @@ describe("report download", () => {
     await logIn(page, url(), "ministry");
     await page.getByTestId("nav-reports").click();
     await drawn(page, "reports", "fr");
-    await page.getByTestId("report-month").fill("2026-11");
+    // Only the months with data are offered, and the page says since when there is data.
+    expect(await page.getByTestId("report-month").locator("option").allTextContents()).toEqual([
+      "novembre 2026",
+    ]);
+    expect(await page.getByTestId("report-data-note").textContent()).toBe(
+      "Données depuis le 1 novembre 2026 : seules les périodes avec des données sont proposées.",
+    );
+    await page.getByTestId("report-month").selectOption("2026-11");
     await page.getByTestId("report-institution").selectOption(FOYER);
+    await page.locator(`[data-testid=report-form][data-scope="${FOYER}"]`).waitFor();
     await page.getByTestId("report-format").selectOption("csv");
     await page.getByTestId("report-lang").selectOption("en");
     const csv = await download(page);
@@ -205,6 +213,7 @@ describe("report download", () => {
     expect(csv.bytes.toString("utf8")).toContain(String(EXPECTED.foyer.savingsMonthMad));
 
     await page.getByTestId("report-institution").selectOption("");
+    await page.locator('[data-testid=report-form][data-scope=""]').waitFor();
     await page.getByTestId("report-format").selectOption("pdf");
     await page.getByTestId("report-lang").selectOption("ar");
     const pdf = await download(page);

@@ -261,6 +261,10 @@ describe("live figures", () => {
     await go(page, `#/institution/${CENTRE}`);
     await drawn(page, "institution", "en", CENTRE);
     expect(await page.getByTestId("power-now").getAttribute("data-value")).toBe(""); // no reading now
+    // No availability figure yet today at 11:00: the card says when the next demand window opens.
+    expect(await page.getByTestId("availability").locator(".card-note").textContent()).toBe(
+      "No figure yet today: next hot-water window at 18:00",
+    );
     await page.evaluate("window.scrollTo(0, 300)");
     const scrolled = await scrollY(page);
     expect(scrolled).toBeGreaterThan(0);

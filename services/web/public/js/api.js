@@ -42,6 +42,8 @@ export const api = {
   programme: () => call("GET", "/api/v1/programme/summary"),
   summary: (id) => call("GET", `/api/v1/institutions/${encodeURIComponent(id)}/summary`),
   alerts: (params) => call("GET", `/api/v1/alerts?${new URLSearchParams(params)}`),
+  periods: (institution) =>
+    call("GET", `/api/v1/reports/periods?${new URLSearchParams(institution ? { institution } : {})}`),
   ack: (id, comment) => call("POST", `/api/v1/alerts/${encodeURIComponent(id)}/ack`, { comment }),
 };
 

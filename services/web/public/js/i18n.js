@@ -4,6 +4,13 @@
  * Numbers use the Moroccan locales (ar-MA writes Western digits, as Moroccan documents do).
  */
 const fr = {
+  "reports.noData": "Pas encore de données : le premier rapport sera possible après les premiers relevés.",
+  "reports.noMonthYet": "Premières données le {d} : le premier rapport mensuel sera prêt à la fin du mois.",
+  "reports.firstDay": "Données depuis le {d} : seules les périodes avec des données sont proposées.",
+  "hotWater.nextWindow": "Pas encore de chiffre aujourd'hui : prochaine période d'eau chaude à {s}",
+  "hotWater.nextWindowTomorrow":
+    "Pas encore de chiffre aujourd'hui : prochaine période d'eau chaude demain à {s}",
+  "hotWater.windowOpen": "Période d'eau chaude en cours jusqu'à {e} : chiffre à la fin de la journée",
   "alerts.began": "commencée {ago}",
   "alerts.resolvedAt": "Résolue {ago} (à {t}) · a duré {d}",
   "alerts.noneOpen": "Aucune alerte ouverte : tout fonctionne.",
@@ -94,6 +101,12 @@ const fr = {
 };
 
 const ar = {
+  "reports.noData": "لا توجد بيانات بعد: سيكون أول تقرير ممكنا بعد القراءات الأولى.",
+  "reports.noMonthYet": "أول البيانات في {d}: سيكون أول تقرير شهري جاهزا في نهاية الشهر.",
+  "reports.firstDay": "البيانات منذ {d}: تعرض فقط الفترات التي تتوفر فيها بيانات.",
+  "hotWater.nextWindow": "لا رقم بعد اليوم: فترة الماء الساخن القادمة على الساعة {s}",
+  "hotWater.nextWindowTomorrow": "لا رقم بعد اليوم: فترة الماء الساخن القادمة غدا على الساعة {s}",
+  "hotWater.windowOpen": "فترة الماء الساخن جارية حتى {e}: الرقم في نهاية اليوم",
   "alerts.began": "بدأ {ago}",
   "alerts.resolvedAt": "تم الحل {ago} (على الساعة {t}) · دام {d}",
   "alerts.noneOpen": "لا توجد تنبيهات مفتوحة: كل شيء يعمل.",
@@ -184,6 +197,12 @@ const ar = {
 };
 
 const en = {
+  "reports.noData": "No data yet: the first report will be possible after the first readings.",
+  "reports.noMonthYet": "First data on {d}: the first monthly report will be ready at the end of the month.",
+  "reports.firstDay": "Data since {d}: only periods with data are offered.",
+  "hotWater.nextWindow": "No figure yet today: next hot-water window at {s}",
+  "hotWater.nextWindowTomorrow": "No figure yet today: next hot-water window tomorrow at {s}",
+  "hotWater.windowOpen": "Hot-water window running until {e}: figure at the end of the day",
   "alerts.began": "began {ago}",
   "alerts.resolvedAt": "Resolved {ago} (at {t}) · lasted {d}",
   "alerts.noneOpen": "No open alerts: everything is working.",

@@ -16,6 +16,8 @@ export interface WebInstitution {
   tankField: string | null;
   hasPv: boolean;
   hasHotWater: boolean;
+  /** When residents need hot water, local time ("06:00"–"09:00"), from the hot-water settings. */
+  demandWindows: Array<{ start: string; end: string }>;
   /** Devices by kind, in the file's order (the page names them "Onduleur 1", "Onduleur 2"...). */
   devices: Array<{ id: string; kind: "inverter" | "grid_meter" | "water_heater"; n: number }>;
 }
@@ -46,6 +48,7 @@ export class Directory {
       hasPv: i.pv !== undefined,
       hasHotWater: i.hotWater !== undefined,
       devices: devicesOf(i),
+      demandWindows: i.hotWater?.settings.demandWindows.map((w) => ({ start: w.start, end: w.end })) ?? [],
     }));
     this.#byId = new Map(this.all.map((i) => [i.id, i]));
   }

@@ -56,6 +56,23 @@ export function dayTicks(p: Periods, timeZone: string): Array<{ time: string; la
   return ticks;
 }
 
+/**
+ * The demand window running at local time `hhmm`, else the next one (tomorrow's first after the last):
+ * what the page says while today's availability has no figure yet ("next hot-water window at 18:00").
+ */
+export function nextWindow(
+  windows: ReadonlyArray<{ start: string; end: string }>,
+  hhmm: string,
+): { start: string; end: string; open: boolean; tomorrow: boolean } | null {
+  const sorted = [...windows].sort((a, b) => a.start.localeCompare(b.start));
+  const running = sorted.find((w) => w.start <= hhmm && hhmm < w.end);
+  if (running) return { ...running, open: true, tomorrow: false };
+  const later = sorted.find((w) => w.start > hhmm);
+  if (later) return { ...later, open: false, tomorrow: false };
+  const first = sorted[0];
+  return first ? { ...first, open: false, tomorrow: true } : null;
+}
+
 export function institutionJson(i: WebInstitution): InstitutionJson {
   return {
     id: i.id,
@@ -232,6 +249,9 @@ export async function institutionSummary(
       availability_today_pct: round(f.availabilityTodayPct, 1),
       availability_month_pct: round(f.availabilityMonthPct, 1),
       hygiene_ok_today: hygiene,
+      next_window: inst.hasHotWater
+        ? nextWindow(inst.demandWindows, formatLocal(now, dir.timeZone).slice(11, 16))
+        : null,
     },
     open_alerts: openAlerts,
     series: {

@@ -69,6 +69,11 @@ export const summarySchema = z.object({
     availability_today_pct: maybe,
     availability_month_pct: maybe,
     hygiene_ok_today: z.boolean().nullable(),
+    /** The demand window running now, else the next one (local "HH:MM"); null without hot water. */
+    next_window: z
+      .object({ start: z.string(), end: z.string(), open: z.boolean(), tomorrow: z.boolean() })
+      .nullable()
+      .optional(),
   }),
   open_alerts: z.number().int().nullable(),
   series: z.object({

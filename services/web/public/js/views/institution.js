@@ -63,6 +63,19 @@ function tankCard(s) {
   );
 }
 
+/**
+ * Today's availability, or why there is none yet: the analysis counts a day's demand windows once they
+ * are over, so in the morning the page says which window comes next rather than "no data".
+ */
+function todayAvailability(hw) {
+  if (hw.availability_today_pct !== null)
+    return t("kpi.availabilityTodayValue", { p: fmt.pct(hw.availability_today_pct) });
+  const w = hw.next_window;
+  if (!w) return t("kpi.availabilityTodayValue", { p: fmt.pct(null) });
+  if (w.open) return t("hotWater.windowOpen", { e: w.end });
+  return t(w.tomorrow ? "hotWater.nextWindowTomorrow" : "hotWater.nextWindow", { s: w.start });
+}
+
 function cards(s) {
   // The two parts and the total are formatted together, so that they add up as displayed.
   const split = fmt.column([s.savings_month_electricity_mad, s.savings_month_hot_water_mad], "MAD", {
@@ -113,7 +126,7 @@ function cards(s) {
       value: s.hot_water.availability_month_pct,
       tone: tone(s.hot_water.availability_month_pct),
       note: [
-        t("kpi.availabilityTodayValue", { p: fmt.pct(s.hot_water.availability_today_pct) }),
+        todayAvailability(s.hot_water),
         hygiene === null ? "" : ` · ${t(hygiene ? "kpi.hygieneOk" : "kpi.hygieneFail")}`,
       ].join(""),
     }),

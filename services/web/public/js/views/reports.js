@@ -1,19 +1,28 @@
 /**
  * Report download: period (month, quarter, year), institution (or the whole programme for the ministry),
- * format and language. The button is a plain link to /api/v1/reports, so the browser downloads the file
+ * format and language. Only periods with data are offered (GET /reports/periods, per institution), the
+ * newest first, and the page says when the data begins, so nobody downloads three pages of "—". The button is a plain link to /api/v1/reports, so the browser downloads the file
  * with the session cookie and no script handles the bytes.
  */
-import { reportUrl } from "../api.js";
+import { api, reportUrl } from "../api.js";
 import { h, mount } from "../dom.js";
-import { language, t } from "../i18n.js";
+import { language, locale, t } from "../i18n.js";
 import { nameOf } from "./common.js";
 
-/** The last complete month, in the local calendar of the browser (Morocco for our users). */
-function lastMonth() {
-  const d = new Date();
-  d.setDate(1);
-  d.setMonth(d.getMonth() - 1);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}`;
+/** "novembre 2026" for "2026-11" (noon UTC on the 1st: the month cannot shift in any zone). */
+function monthLabel(month) {
+  const [y, m] = month.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(
+    Date.UTC(y, m - 1, 1, 12),
+  );
+}
+
+/** "1 novembre 2026" for "2026-11-01". */
+function dayLabel(day) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeZone: "UTC" }).format(
+    Date.UTC(y, m - 1, d, 12),
+  );
 }
 
 function select(name, options, value) {
@@ -24,10 +33,16 @@ function select(name, options, value) {
   );
 }
 
-export function reportsView(main, ctx) {
+function fill(selectEl, options, keep) {
+  const value = options.some(([v]) => v === keep) ? keep : options[0]?.[0];
+  selectEl.replaceChildren(
+    ...options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)),
+  );
+  if (value !== undefined) selectEl.value = value;
+}
+
+export async function reportsView(main, ctx) {
   const lang = language();
-  const month = lastMonth();
-  const year = month.slice(0, 4);
   const kind = select(
     "kind",
     [
@@ -37,25 +52,9 @@ export function reportsView(main, ctx) {
     ],
     "month",
   );
-  const monthInput = h("input", {
-    type: "month",
-    name: "month",
-    value: month,
-    "data-testid": "report-month",
-  });
-  const quarter = select(
-    "quarter",
-    [1, 2, 3, 4].map((q) => [`Q${q}`, `Q${q}`]),
-    "Q1",
-  );
-  const yearInput = h("input", {
-    type: "number",
-    name: "year",
-    value: year,
-    min: "2020",
-    max: "2100",
-    "data-testid": "report-year",
-  });
+  const month = select("month", [], undefined);
+  const quarter = select("quarter", [], undefined);
+  const year = select("year", [], undefined);
   const scopes = [
     ...(ctx.me.can.programme_reports ? [["", t("reports.programme")]] : []),
     ...ctx.me.institutions.map((i) => [i.id, nameOf(i, lang)]),
@@ -84,18 +83,25 @@ export function reportsView(main, ctx) {
     { class: "button primary", "data-testid": "report-download", download: "" },
     t("reports.download"),
   );
+  const note = h("p", { class: "muted", "data-testid": "report-data-note" });
+  const field = (label, control) => h("label", {}, h("span", {}, label), control);
+  let periods = { months: [], first_day: null };
 
   const update = () => {
     const k = kind.value;
-    monthInput.parentElement.hidden = k !== "month";
+    month.parentElement.hidden = k !== "month";
     quarter.parentElement.hidden = k !== "quarter";
-    yearInput.parentElement.hidden = k === "month";
-    const period =
-      k === "month"
-        ? monthInput.value
-        : k === "quarter"
-          ? `${yearInput.value}-${quarter.value}`
-          : yearInput.value;
+    year.parentElement.hidden = k !== "year";
+    const none = periods.months.length === 0;
+    link.hidden = none;
+    note.textContent = none
+      ? periods.first_day
+        ? t("reports.noMonthYet", { d: dayLabel(periods.first_day) })
+        : t("reports.noData")
+      : periods.first_day
+        ? t("reports.firstDay", { d: dayLabel(periods.first_day) })
+        : "";
+    const period = k === "month" ? month.value : k === "quarter" ? quarter.value : year.value;
     link.href = reportUrl({
       period,
       ...(institution.value ? { institution: institution.value } : {}),
@@ -103,22 +109,54 @@ export function reportsView(main, ctx) {
       lang: reportLang.value,
     });
   };
-  const field = (label, control) => h("label", {}, h("span", {}, label), control);
+
+  /** The periods of the chosen institution (or the programme), newest first. */
+  const load = async () => {
+    periods = await api.periods(institution.value || undefined);
+    const months = periods.months;
+    const quarters = [
+      ...new Set(months.map((m) => `${m.slice(0, 4)}-Q${Math.ceil(Number(m.slice(5)) / 3)}`)),
+    ];
+    const years = [...new Set(months.map((m) => m.slice(0, 4)))];
+    fill(
+      month,
+      months.map((m) => [m, monthLabel(m)]),
+      month.value,
+    );
+    fill(
+      quarter,
+      quarters.map((q) => [q, q.replace("-", " ")]),
+      quarter.value,
+    );
+    fill(
+      year,
+      years.map((y) => [y, y]),
+      year.value,
+    );
+    // Which scope the offered periods are for (a test waits on it after choosing an institution).
+    form.dataset.scope = institution.value;
+    update();
+  };
+
   const form = h(
     "form",
     { class: "report-form", "data-testid": "report-form" },
-    field(t("reports.kind"), kind),
-    field(t("reports.month"), monthInput),
-    field(t("reports.year"), yearInput),
-    field(t("reports.quarter"), quarter),
     field(t("reports.scope"), institution),
+    field(t("reports.kind"), kind),
+    field(t("reports.month"), month),
+    field(t("reports.quarter"), quarter),
+    field(t("reports.year"), year),
     field(t("reports.format"), format),
     field(t("reports.language"), reportLang),
     link,
   );
-  form.addEventListener("input", update);
-  form.addEventListener("change", update);
+  form.addEventListener("change", (e) => {
+    if (e.target === institution) void load();
+    else update();
+  });
   form.addEventListener("submit", (e) => e.preventDefault());
+  await load();
+  if (!ctx.current()) return;
   mount(
     main,
     h(
@@ -128,6 +166,6 @@ export function reportsView(main, ctx) {
       h("p", { class: "muted" }, t("reports.intro")),
     ),
     form,
+    note,
   );
-  update();
 }

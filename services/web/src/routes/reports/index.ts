@@ -4,14 +4,47 @@
  * the programme's report (no institution) is the ministry's alone.
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { periodsWithData } from "../../data/periods.js";
 import { ERR } from "../../errors.js";
 import { ALL_ROLES } from "../../plugins/app/access.js";
-import { errorResponses } from "../../schemas/common.js";
+import { errorResponses, institutionId } from "../../schemas/common.js";
 import { type ReportQuery, reportQuerySchema } from "../../schemas/reports.js";
 
 const query = (request: FastifyRequest) => request.query as ReportQuery;
 
+const periodsQuerySchema = z.object({ institution: institutionId.optional() }).strict();
+type PeriodsQuery = z.output<typeof periodsQuerySchema>;
+const periodsSchema = z.object({
+  /** Months with a monthly result, newest first ("2026-11"). */
+  months: z.array(z.string()),
+  /** First local day with a daily result ("2026-11-05"), null before any. */
+  first_day: z.string().nullable(),
+});
+
 const reportRoutes: FastifyPluginAsync = async (app) => {
+  // The periods that have data, so the page offers no report of an empty period.
+  app.get(
+    "/reports/periods",
+    {
+      schema: { querystring: periodsQuerySchema, response: { 200: periodsSchema, ...errorResponses } },
+      config: {
+        access: {
+          roles: ALL_ROLES,
+          action: "list report periods",
+          institution: (request) => (request.query as PeriodsQuery).institution,
+          programme: (request) => (request.query as PeriodsQuery).institution === undefined,
+        },
+      },
+    },
+    async (request) => {
+      const { institution } = request.query as PeriodsQuery;
+      const { store, directory, clock } = app.web;
+      const scope = institution ? { one: institution } : { some: directory.ids() };
+      return periodsWithData(store, scope, clock(), directory.timeZone);
+    },
+  );
+
   app.get(
     "/reports",
     {

@@ -1,7 +1,7 @@
 /** Report download over HTTP: the reports library's file, named and typed for a browser to save it. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebBed, webBed } from "../../testing/bed.js";
-import { EXPECTED, FOYER } from "../../testing/fixture.js";
+import { CENTRE, EXPECTED, FOYER, MAISON } from "../../testing/fixture.js";
 
 let bed: WebBed;
 beforeAll(async () => {
@@ -44,5 +44,41 @@ describe("GET /api/v1/reports", () => {
       },
       { path: "querystring.format", message: 'Invalid option: expected one of "pdf"|"xlsx"|"csv"' },
     ]);
+  });
+});
+
+describe("GET /api/v1/reports/periods", () => {
+  it("lists the months with results and the first day with data, for an institution", async () => {
+    const cookie = await bed.login("manager");
+    const res = await bed.get(`/api/v1/reports/periods?institution=${FOYER}`, { cookie });
+    expect(res.statusCode).toBe(200);
+    // The foyer has November's monthly results; its first daily results are those of 1 November.
+    expect(res.json()).toEqual({ months: ["2026-11"], first_day: "2026-11-01" });
+  });
+
+  it("places a result at local midnight in its local month, whatever the offset", async () => {
+    // 1 October 2026 00:00 in Morocco (UTC+1) is 30 September 23:00 UTC: October, not September.
+    await bed.fixture.store.write([
+      {
+        measurement: "savings_monthly",
+        tags: { institution: CENTRE },
+        fields: { savings_mad: 12 },
+        time: Date.UTC(2026, 8, 30, 23),
+      },
+    ]);
+    const cookie = await bed.login("technician");
+    const res = await bed.get(`/api/v1/reports/periods?institution=${CENTRE}`, { cookie });
+    expect(res.json()).toEqual({ months: ["2026-11", "2026-10"], first_day: null });
+  });
+
+  it("keeps other institutions' periods and the programme's to those who may see them", async () => {
+    const manager = await bed.login("manager");
+    expect(
+      (await bed.get(`/api/v1/reports/periods?institution=${MAISON}`, { cookie: manager })).statusCode,
+    ).toBe(403);
+    expect((await bed.get("/api/v1/reports/periods", { cookie: manager })).statusCode).toBe(403);
+    const ministry = await bed.login("ministry");
+    const res = await bed.get("/api/v1/reports/periods", { cookie: ministry });
+    expect(res.json().months[0]).toBe("2026-11");
   });
 });
