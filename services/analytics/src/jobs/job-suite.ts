@@ -9,6 +9,7 @@ import { addDays, daysOfMonth, HOUR_MS, localDay, localMonth, MINUTE_MS } from "
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixtureConfig, fixturePoints, SITE } from "./job-fixture.js";
+import { computeMonth, readYearBefore, readYearsBefore } from "./month.js";
 import { MonthCache } from "./month-cache.js";
 import { MEASUREMENTS } from "./points.js";
 import { runAnalytics } from "./run.js";
@@ -459,6 +460,32 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       expect(cached).toEqual(await monthPoints(store, 8));
       // The 6th lies inside the gap: 1440 of its 3725 minutes (see the test above).
       expect(cached.energyDaily[5]?.import_wh).toBeCloseTo(11_911.1, 6);
+    });
+
+    it("reads the export cap's year so far for all institutions at once, as it would one by one", {
+      timeout: 120_000,
+    }, async () => {
+      // 30 and 31 October then 1 November: November's export cap counts October's production and export.
+      const oct30 = localDay("2026-10-30", TZ).from;
+      await writeInBatches(store, fixturePoints({ from: oct30 - 3 * HOUR_MS, to: day(2).from }, BASE));
+      const config = fixtureConfig();
+      const now = day(2).from;
+      await runAnalytics({ store, institutions: config, from: "2026-10-30", to: "2026-11-01", logger, now });
+      const batched = await pointAt(store, MEASUREMENTS.savingsMonthly, NOV.from);
+      const inst = config.institutions[0];
+      if (!inst) throw new Error("fixture without an institution");
+      const ctx = { store, config, log: logger };
+      const days = { firstDay: "2026-11-01", lastDay: "2026-11-01", through: "2026-11-02" }; // as runAnalytics on the 2nd
+      // One by one: computeMonth reads the year itself.
+      const alone = await computeMonth(ctx, inst, "2026-11", days);
+      const monthly = (r: typeof alone) =>
+        r.points.find((p) => p.measurement === MEASUREMENTS.savingsMonthly)?.fields;
+      expect(batched).toEqual(monthly(alone));
+      // What both read: October's 30th and 31st, 2 × 8 kWh produced and 2 × 2.4 kWh exported.
+      const years = await readYearsBefore(store, "2026-11", TZ);
+      expect(years.get(SITE)?.producedKwh).toBeCloseTo(16, 9);
+      expect(years.get(SITE)?.exportedKwh).toBeCloseTo(4.8, 9);
+      expect(years.get(SITE)).toEqual(await readYearBefore(store, SITE, "2026-11", TZ));
     });
 
     it("spreads a frozen register's catch-up over the days it was frozen, cached days too", {

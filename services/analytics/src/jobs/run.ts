@@ -18,7 +18,8 @@ import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import { ANOMALY_KINDS, type CounterEventKind } from "../energy/counter.js";
 import type { DeviceEvent } from "../energy/hourly.js";
-import { computeMonth, type JobContext } from "./month.js";
+import type { YearBefore } from "../tariff/savings.js";
+import { computeMonth, type JobContext, readYearsBefore } from "./month.js";
 import type { MonthCache } from "./month-cache.js";
 import type { RunProgress } from "./progress.js";
 
@@ -101,9 +102,11 @@ export async function runAnalytics(o: RunAnalyticsOptions): Promise<RunReport> {
   const summaries = new Map<string, InstitutionSummary>();
   let daysDone = 0;
   let institutionsDone = insts.length - remaining.size; // institutions with nothing to compute
+  let years = new Map<string, YearBefore>();
   const runTask = async (task: Task) => {
     const taskStarted = Date.now();
-    const result = await computeMonth(ctx, task.inst, task.month, task);
+    const yearBefore = years.get(task.inst.id) ?? { producedKwh: 0, exportedKwh: 0 };
+    const result = await computeMonth(ctx, task.inst, task.month, { ...task, yearBefore });
     await o.store.write(result.points);
     report.months++;
     report.points += result.points.length;
@@ -143,6 +146,8 @@ export async function runAnalytics(o: RunAnalyticsOptions): Promise<RunReport> {
   };
   // Months one after the other; within a month, a pool of `concurrency` institutions.
   for (const monthTasks of byMonth(tasks)) {
+    // The export cap's year so far, read back from the earlier months' points, for all institutions at once.
+    years = await readYearsBefore(o.store, (monthTasks[0] as Task).month, o.institutions.timeZone);
     await pool(monthTasks, Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY), runTask);
   }
   report.ms = Date.now() - started;
