@@ -166,6 +166,38 @@ describe("MQTT ingestion", () => {
     ]);
   });
 
+  it("splits a batch InfluxDB itself refuses (a type it had not told us) until the bad point is alone", async () => {
+    const p = prefix();
+    const db = await influx();
+    const c = await consumer(p, db.store);
+    const gw = await gateway();
+    await publish(gw, `${p}/${A}/gw-1/points`, { points: [wire(1)] }, tokenA);
+    await until(() => expect(c.status().stored_batches).toBe(1));
+    // Another writer makes a new field a float after ingestion learnt the measurement's fields.
+    await db.check.write([{ ...wire(0), tags: { device: "other", institution: A }, fields: { code: 1 } }]);
+    const points = [2, 3, 4, 5].map((n) => wire(n, { tags: { device: `inv-${n}` } }));
+    points[1] = { ...(points[1] as Point), fields: { power_w: 1, code: "E7" } };
+    await publish(gw, `${p}/${A}/gw-1/points`, { points }, tokenA);
+    await until(() => expect(c.status().stored_batches).toBe(2));
+    expect(c.status()).toMatchObject({ stored_points: 4, rejected_points: { JISR_ERR_STORE_REJECTED: 1 } });
+    expect((await db.stored()).map((r) => r.tags.device).sort()).toEqual([
+      "inv-1",
+      "inv-2",
+      "inv-4",
+      "inv-5",
+      "other", // the other writer's point
+    ]);
+    const state = new MqttIngestState({ path: c.status().state_file });
+    cleanups.push(async () => state.close());
+    expect(state.rejected()).toMatchObject([
+      {
+        code: "JISR_ERR_STORE_REJECTED",
+        path: expect.stringMatching(/^points\.1\b/),
+        message: expect.stringMatching(/conflict/),
+      },
+    ]);
+  });
+
   it("shares the load between instances of one group: each batch is stored once", async () => {
     const p = prefix();
     const db = await influx();

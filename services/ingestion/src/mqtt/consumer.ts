@@ -265,18 +265,53 @@ class Consumer implements MqttIngest {
 
   async #handle(client: MqttClient, packet: IPublishPacket, done: (err?: Error) => void): Promise<void> {
     const epoch = this.#epoch;
-    const acknowledge = await this.#process(client, packet).catch((err: unknown) => {
-      // A bug or a failing state file, not the batch's fault: keep it unacknowledged, so the broker sends
-      // it again on the next connection, and say so loudly.
-      this.#lastError = (err as Error).message;
-      this.#log.error(
-        { err, topic: packet.topic },
-        "Internal error on a batch; not acknowledged (the broker sends it again after a reconnect)",
-      );
-      return false;
-    });
+    const acknowledge = await this.#process(client, packet).catch((err: unknown) =>
+      this.#keepAfterError(packet, err),
+    );
     // Not acknowledged: the broker sends the batch again on the next connection (persistent session).
     if (acknowledge && epoch === this.#epoch && !this.#stopping) done();
+    else if (!acknowledge && !this.#stopping && epoch === this.#epoch) {
+      // mqtt.js takes no other packet until this one is answered: after a pause, drop the connection so
+      // the broker sends the batch again, rather than stall every gateway behind it.
+      await this.#hold(client, 5000);
+      if (!this.#stopping && epoch === this.#epoch) client.stream.destroy();
+    }
+  }
+
+  /**
+   * A bug or a failing state file, not the batch's fault. The batch is kept in quarantine with the error
+   * (replayable once fixed: `jisr ingest-quarantine replay`), then acknowledged; if even that fails, it is
+   * not acknowledged and comes again after a reconnect. Loud either way.
+   */
+  #keepAfterError(packet: IPublishPacket, err: unknown): boolean {
+    const message = (err as Error).message;
+    this.#lastError = message;
+    const parts = batchTopicParts(this.#filter, packet.topic);
+    const payload = typeof packet.payload === "string" ? Buffer.from(packet.payload) : packet.payload;
+    try {
+      const auth = parts
+        ? authorizeBatch(parts.institution, packet.properties?.userProperties, () => undefined)
+        : undefined;
+      const token = auth && !auth.ok ? auth.tokenSha256 : undefined;
+      this.#quarantine(
+        { topic: packet.topic, institution: parts?.institution ?? "-", gateway: parts?.gateway ?? "-" },
+        payload,
+        {
+          ok: false,
+          code: ERR.INTERNAL.code,
+          reason: `internal error: ${message}`,
+          tokenSha256: token,
+        },
+      );
+      this.#log.error({ err, topic: packet.topic }, "Internal error on a batch; kept it in quarantine");
+      return true;
+    } catch (again) {
+      this.#log.error(
+        { err, also: (again as Error).message, topic: packet.topic, state_file: this.#state.path },
+        "Internal error on a batch, and it could not be kept in quarantine: not acknowledged (sent again after a reconnect)",
+      );
+      return false;
+    }
   }
 
   /** True when the batch may be acknowledged: written, rejected or kept, all durably. */
@@ -367,19 +402,25 @@ class Consumer implements MqttIngest {
         continue;
       }
       if (result === "unavailable" || result === "stopping") return { outcome: result, stored, rejections };
-      const named = new Map((result.problems ?? []).map((p) => [p.index, p]));
+      // The points the store names, by their place in this part (a point may be named for several fields).
+      const named = new Map<number, { path: string; message: string }[]>();
+      for (const p of result.problems ?? []) {
+        if (p.index < 0 || p.index >= part.length) continue; // not this part's: ignore rather than loop
+        named.set(p.index, [...(named.get(p.index) ?? []), p]);
+      }
       if (named.size > 0) {
         const rest: GoodPoint[] = [];
         part.forEach((g, i) => {
-          const problem = named.get(i);
-          if (!problem) {
+          const problems = named.get(i);
+          if (!problems) {
             rest.push(g);
             return;
           }
+          const at = (path: string) => path.replace(/^points\.\d+/, `points.${g.index}`);
           rejections.push({
             code: ERR.STORE_REJECTED.code,
-            path: problem.path.replace(/^points\.\d+/, `points.${g.index}`),
-            message: problem.message,
+            path: at((problems[0] as { path: string }).path),
+            message: problems.map((p, n) => (n === 0 ? p.message : `${at(p.path)}: ${p.message}`)).join("; "),
             item: itemOf(g.raw),
           });
         });
