@@ -320,6 +320,19 @@ it("stores every good reading of 80 mixed batches, keeps the bad ones with their
   await cli("list", "--gateway", "gw-foreign");
   expect(out.join("")).toMatch(/^10 batch\(es\), 50 point\(s\)/);
 
+  out.length = 0;
+  await cli("rejected", "--gateway", "gw-1", "--limit", "100");
+  const printed = out
+    .join("")
+    .split("\n")
+    .filter((l) => l.includes("JISR_ERR_"));
+  expect(printed).toHaveLength(30);
+  expect(
+    printed.filter((l) =>
+      l.includes("JISR_ERR_STORE_REJECTED  points.2.fields.power_w: field type conflict"),
+    ),
+  ).toHaveLength(10);
+
   expect(await count()).toBe(sent.stored + 150);
   await cli("replay", "--gateway", "gw-foreign", "--ignore-token", "--wait", "30");
   expect(await count()).toBe(sent.stored + sent.quarantined); // every good reading sent
