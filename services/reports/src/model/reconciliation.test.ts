@@ -17,10 +17,12 @@ import { join } from "node:path";
 import { bills } from "@jisr/analytics";
 import { SITE, siteConfig, sitePoints } from "@jisr/analytics/bills/test-fixture";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import ExcelJS from "exceljs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CATALOGUES } from "../i18n/index.js";
 import { renderCsv } from "../render/csv.js";
+import { renderXlsx } from "../render/xlsx.js";
 import { buildReport } from "./build.js";
 
 const config = siteConfig();
@@ -88,6 +90,13 @@ describe("the report's bill reconciliation section", () => {
     expect(csv).toContain("Bill reconciliation (reading periods)");
     expect(csv).toContain(`${SITE},SRM-03,2026-03-10,2026-04-09,30,,740,719,21,1346.14,1341.03,5.11,286.07,`);
     expect(csv).toContain("IPMVP Option B");
+    // The XLSX has a sheet of its own, right to left in Arabic, whose figures are numbers.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderXlsx(report, CATALOGUES.ar)) as unknown as ExcelJS.Buffer);
+    const sheet = workbook.getWorksheet("الفواتير");
+    expect(sheet?.views[0]?.rightToLeft).toBe(true);
+    expect(sheet?.getRow(3).getCell(10).value).toBe(1346.14);
+    expect(sheet?.getRow(3).getCell(13).value).toBe(286.07);
   });
 
   it("leaves the section out of a month no bill overlaps", async () => {

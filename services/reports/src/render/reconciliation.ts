@@ -97,13 +97,19 @@ const WORDS: Record<Lang, Record<string, string>> = {
   },
 };
 
-/** The section as table rows (cells as text), header first, then notes; empty without bills. */
-export function reconciliationRows(section: ReconciliationSection | undefined, c: Catalogue): string[][] {
+/** A cell: text, a number with its decimals (kept a number in the XLSX), or empty. */
+export type SectionCell = string | { value: number; decimals: number } | null;
+
+/** The section as table rows, header first, then notes; empty without bills. */
+export function reconciliationCells(
+  section: ReconciliationSection | undefined,
+  c: Catalogue,
+): SectionCell[][] {
   if (!section || section.rows.length === 0) return [];
   const w = WORDS[c.lang];
-  const n = (x: number | null | undefined, d = 2) =>
-    x === undefined || x === null ? "" : plainNumber(x, d, c);
-  const out: string[][] = [[w.title as string]];
+  const n = (x: number | null | undefined, decimals = 2): SectionCell =>
+    x === undefined || x === null ? null : { value: x, decimals };
+  const out: SectionCell[][] = [[w.title as string]];
   out.push(
     [
       "institution",
@@ -131,8 +137,8 @@ export function reconciliationRows(section: ReconciliationSection | undefined, c
       r.reference ?? r.billId,
       r.from,
       r.to,
-      String(r.days),
-      r.estimated ? (w.yes as string) : "",
+      n(r.days, 0),
+      r.estimated ? (w.yes as string) : null,
       n(r.billedKwh, 0),
       n(r.meteredKwh, 0),
       n(r.diffKwh, 0),
@@ -145,11 +151,12 @@ export function reconciliationRows(section: ReconciliationSection | undefined, c
       r.flags.map((f) => `${f.code}: ${f.message}`).join(" | "),
       r.savingsMarks.join(" | "),
     ]);
+  const text = (x: number) => plainNumber(x, 2, c);
   for (const i of section.institutions)
     out.push([
       `${w.tariff} ${i.institution}`,
       `${i.tariff} (${i.tariffConfirmed ? w.confirmed : w.unconfirmed})`,
-      `${w.savings}: ${n(i.savingsTtc)} [${n(i.band.low)} ; ${n(i.band.high)}]`,
+      `${w.savings}: ${text(i.savingsTtc)} [${text(i.band.low)} ; ${text(i.band.high)}]`,
     ]);
   out.push([w.method as string, section.method]);
   out.push([w.boundary as string, section.boundary]);
@@ -159,18 +166,36 @@ export function reconciliationRows(section: ReconciliationSection | undefined, c
   return out;
 }
 
+/** The same rows as CSV text cells (plain numbers in the catalogue's decimal mark). */
+export function reconciliationRows(section: ReconciliationSection | undefined, c: Catalogue): string[][] {
+  return reconciliationCells(section, c).map((row) =>
+    row.map((cell) =>
+      cell === null ? "" : typeof cell === "string" ? cell : plainNumber(cell.value, cell.decimals, c),
+    ),
+  );
+}
+
 /** A sheet of its own in the XLSX, right to left in Arabic. */
 export function addReconciliationSheet(
   workbook: ExcelJS.Workbook,
   section: ReconciliationSection | undefined,
   c: Catalogue,
 ): void {
-  const rows = reconciliationRows(section, c);
+  const rows = reconciliationCells(section, c);
   if (rows.length === 0) return;
   const sheet = workbook.addWorksheet(WORDS[c.lang].sheet as string, {
     views: [{ rightToLeft: c.dir === "rtl" }],
   });
-  for (const cells of rows) sheet.addRow(cells);
+  // Figures stay numbers with a number format, as on the other sheets, so they can be added up.
+  for (const cells of rows) {
+    const row = sheet.addRow(
+      cells.map((cell) => (cell !== null && typeof cell === "object" ? cell.value : cell)),
+    );
+    cells.forEach((cell, i) => {
+      if (cell !== null && typeof cell === "object")
+        row.getCell(i + 1).numFmt = cell.decimals === 0 ? "#,##0" : "#,##0.00";
+    });
+  }
   sheet.getRow(1).font = { bold: true, size: 13 };
   sheet.getRow(2).font = { bold: true };
 }
