@@ -3,8 +3,9 @@
  * in order, each with why it comes where it does.
  */
 import type { Store } from "@jisr/core/store/types";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
+import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./batch/group-commit.js";
 import { DEFAULT_MAX_FIELDS, DEFAULT_MAX_TAGS } from "./batch/point.js";
 import {
   clientErrorHandler,
@@ -16,6 +17,7 @@ import auth from "./plugins/app/auth.js";
 import body from "./plugins/app/body.js";
 import errorHandler from "./plugins/app/error-handler.js";
 import storePlugin from "./plugins/app/store.js";
+import summary, { DEFAULT_SUMMARY_INTERVAL_S } from "./plugins/app/summary.js";
 import tenancy from "./plugins/app/tenancy.js";
 import zodCompilers from "./plugins/app/zod.js";
 import healthRoutes from "./routes/health/index.js";
@@ -23,7 +25,15 @@ import writeRoutes from "./routes/write/index.js";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_MAX_POINTS = 50_000;
-export { DEFAULT_HTTP_LIMITS, DEFAULT_MAX_FIELDS, DEFAULT_MAX_TAGS, type HttpLimits };
+export {
+  DEFAULT_GROUP_COMMIT,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_MAX_FIELDS,
+  DEFAULT_MAX_TAGS,
+  DEFAULT_SUMMARY_INTERVAL_S,
+  type GroupCommitOptions,
+  type HttpLimits,
+};
 
 export interface AppOptions {
   store: Store;
@@ -41,6 +51,10 @@ export interface AppOptions {
   http?: Partial<HttpLimits>;
   /** A pino logger to log to, true for Fastify's default one, false for none (the default). */
   logger?: Logger | boolean;
+  /** Group commit window, group size and the cap on points held (batch/group-commit.ts). */
+  groupCommit?: Partial<GroupCommitOptions>;
+  /** Milliseconds between two `info` summaries of the writes (0: none); default 60 s. */
+  summaryIntervalMs?: number;
   /** How often the tokens file is checked for changes; default 1000 ms. */
   tokensPollMs?: number;
 }
@@ -91,12 +105,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...fastifyHttpOptions(limits),
     // Answers 408/431/400 from Node's HTTP parser with a JISR_ERR_* body; logs with the app's logger.
     clientErrorHandler: clientErrorHandler(() => app.log),
+    // Fastify's two `info` lines per request would be most of the log (and of the CPU) at fleet scale:
+    // plugins/app/summary.ts logs each write at debug and a summary per interval at info.
+    logController: new LogController({ disableRequestLogging: true }),
     ...loggerOptions(opts.logger),
   }) as unknown as FastifyInstance;
   // Node closes connections beyond the cap as soon as they are accepted (the `drop` event).
   app.server.maxConnections = limits.maxConnections;
   logDrops(app);
 
+  // Before the error handler, which names the code of each refusal for the summary.
+  await app.register(summary, { intervalMs: opts.summaryIntervalMs ?? DEFAULT_SUMMARY_INTERVAL_S * 1000 });
   // First, so that an error anywhere below, even while parsing a body, leaves as a JISR_ERR_* body.
   await app.register(errorHandler);
   // Before any route: routes declare zod schemas, compiled when the route is added.
@@ -105,7 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(body);
   // Decorators the routes rely on: the store, then auth (reads the tokens file, fails the boot if it is
   // missing or invalid), then tenancy, which needs the institution that auth sets.
-  await app.register(storePlugin, { store: opts.store });
+  await app.register(storePlugin, { store: opts.store, groupCommit: opts.groupCommit });
   await app.register(auth, { tokensFile: opts.tokensFile, tokensPollMs: opts.tokensPollMs });
   await app.register(tenancy);
   // Routes last, so every plugin above applies to them.

@@ -2,6 +2,8 @@
  * Commands of this workspace for the `jisr` CLI: `jisr ingest` runs the service, `jisr token new|list`
  * manages the tokens file. Output meant for scripts goes to stdout, logs to stderr.
  */
+
+import cluster from "node:cluster";
 import { formatProblems, problemsOf, ValidationError } from "@jisr/core/errors";
 import { idSchema } from "@jisr/core/point";
 import type { Store } from "@jisr/core/store/types";
@@ -9,6 +11,7 @@ import { type Command, Option } from "commander";
 import { pino } from "pino";
 import {
   DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_GROUP_COMMIT,
   DEFAULT_HTTP_LIMITS,
   DEFAULT_MAX_FIELDS,
   DEFAULT_MAX_POINTS,
@@ -17,9 +20,11 @@ import {
 import { createInfluxStore } from "./influx.js";
 import { addMqttOptions, MQTT_HELP, mqttServerOptions } from "./mqtt/cli-options.js";
 import { registerQuarantineCommands } from "./mqtt/cli-quarantine.js";
+import { DEFAULT_SUMMARY_INTERVAL_S } from "./plugins/app/summary.js";
 import { type IngestOptions, ingestOptionsSchema } from "./schemas/cli.js";
 import { type IngestionServer, type IngestionServerOptions, startIngestion } from "./server.js";
 import { addToken, readTokensFile } from "./tokens/file.js";
+import { runPrimary, workerIndex } from "./workers.js";
 
 /** Where commands write; the process streams unless a test passes its own. */
 export interface CliIo {
@@ -125,6 +130,40 @@ function registerIngest(program: Command): void {
         .env("JISR_INGEST_MAX_CONNECTIONS")
         .default(String(DEFAULT_HTTP_LIMITS.maxConnections)),
     )
+    .addOption(
+      new Option(
+        "--group-window <ms>",
+        "group commit: how long a write waits for others to share it (0: none)",
+      )
+        .env("JISR_INGEST_GROUP_WINDOW")
+        .default(String(DEFAULT_GROUP_COMMIT.windowMs)),
+    )
+    .addOption(
+      new Option(
+        "--group-points <n>",
+        "group commit: a group is written as soon as it holds this many points",
+      )
+        .env("JISR_INGEST_GROUP_POINTS")
+        .default(String(DEFAULT_GROUP_COMMIT.maxPoints)),
+    )
+    .addOption(
+      new Option(
+        "--max-in-flight-points <n>",
+        "most points held while being written; beyond, 503 Retry-After",
+      )
+        .env("JISR_INGEST_MAX_IN_FLIGHT_POINTS")
+        .default(String(DEFAULT_GROUP_COMMIT.maxInFlightPoints)),
+    )
+    .addOption(
+      new Option("--log-interval <s>", "seconds between two info summaries of the requests (0: none)")
+        .env("JISR_INGEST_LOG_INTERVAL")
+        .default(String(DEFAULT_SUMMARY_INTERVAL_S)),
+    )
+    .addOption(
+      new Option("--workers <n>", "processes serving the same port (node:cluster); 1: this process only")
+        .env("JISR_INGEST_WORKERS")
+        .default("1"),
+    )
     .addOption(new Option("--log-level <level>", "pino log level").env("JISR_LOG_LEVEL").default("info"));
   addMqttOptions(ingest)
     .addHelpText(
@@ -153,8 +192,46 @@ ${MQTT_HELP}`,
     });
 }
 
-async function runIngest(o: IngestOptions, mqtt: IngestionServerOptions["mqtt"]): Promise<void> {
-  const logger = pino({ name: "jisr-ingestion", level: o.logLevel });
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}
+
+/**
+ * In a worker of `--workers N`, the MQTT consumer joins a shared subscription (the workers share the
+ * topics instead of each receiving every batch) under a client id and a state file of its own, both
+ * stable across a restart of that worker.
+ */
+function mqttForWorker(
+  mqtt: IngestionServerOptions["mqtt"],
+  index: number | undefined,
+): IngestionServerOptions["mqtt"] {
+  if (!mqtt || index === undefined) return mqtt;
+  const state = mqtt.state && { ...mqtt.state, path: `${mqtt.state.path}.w${index}` };
+  return {
+    ...mqtt,
+    group: mqtt.group || "jisr-ingest",
+    clientId: `${mqtt.clientId}-w${index}`.slice(-64),
+    ...(state && { state }),
+  };
+}
+
+async function runIngest(o: IngestOptions, mqttOptions: IngestionServerOptions["mqtt"]): Promise<void> {
+  const index = workerIndex();
+  const logger = pino({
+    name: "jisr-ingestion",
+    level: o.logLevel,
+    ...(index !== undefined && { base: { worker: index, pid: process.pid } }),
+  });
+  if (o.workers > 1 && cluster.isPrimary) {
+    const stop = stopSignal();
+    await runPrimary(o.workers, logger, stop);
+    logger.info({ signal: await stop }, "Workers stopped");
+    return;
+  }
+  const mqtt = mqttForWorker(mqttOptions, index);
   const store: Store = createInfluxStore({ ...o, logger });
   let server: IngestionServer;
   try {
@@ -172,6 +249,12 @@ async function runIngest(o: IngestOptions, mqtt: IngestionServerOptions["mqtt"])
         idleTimeoutMs: o.idleTimeout,
         maxConnections: o.maxConnections,
       },
+      groupCommit: {
+        windowMs: o.groupWindow,
+        maxPoints: o.groupPoints,
+        maxInFlightPoints: o.maxInFlightPoints,
+      },
+      summaryIntervalMs: o.logInterval * 1000,
       logger,
       host: o.host,
       port: o.port,
@@ -181,13 +264,13 @@ async function runIngest(o: IngestOptions, mqtt: IngestionServerOptions["mqtt"])
     await store.close();
     throw err;
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const signal = await stopSignal();
   logger.info({ signal }, "Stopping");
   await server.close();
   await store.close();
+  // A cluster worker is kept alive by its channel to the primary (and, seen with Node 20, by the closed
+  // store's sockets): every request was answered and every acknowledged point written, so leave now.
+  if (index !== undefined) process.exit(0);
 }
 
 function registerTokenNew(token: Command, io: CliIo): void {

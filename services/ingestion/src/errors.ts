@@ -126,5 +126,11 @@ export const ERR = {
     503,
     (seconds: number) => `The database is unavailable: keep the data and retry in ${seconds} s`,
   ),
+  OVERLOADED: entry(
+    "JISR_ERR_OVERLOADED",
+    503,
+    (seconds: number) =>
+      `The service holds as many points as it may while they are written: keep the data and retry in ${seconds} s`,
+  ),
   INTERNAL: entry("JISR_ERR_INTERNAL", 500, () => "Internal Server Error"),
 } as const;

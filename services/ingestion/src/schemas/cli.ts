@@ -23,6 +23,11 @@ export const ingestOptionsSchema = z
     keepAliveTimeout: positiveInt.describe("ms"),
     idleTimeout: positiveInt.describe("ms"),
     maxConnections: positiveInt,
+    groupWindow: z.coerce.number().int().min(0).max(10_000).describe("ms"),
+    groupPoints: positiveInt,
+    maxInFlightPoints: positiveInt,
+    logInterval: z.coerce.number().int().min(0).max(86_400).describe("s"),
+    workers: z.coerce.number().int().min(1).max(256),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]),
   })
   .refine((o) => !(o.influxToken && o.influxUsername), {

@@ -38,7 +38,8 @@ export default globalPlugin<AuthOptions>("auth", async (app: FastifyInstance, op
     const token = bearerToken(request.headers.authorization);
     const institution = token === undefined ? undefined : tokens.institutionOf(token);
     if (institution === undefined) {
-      request.log.info(
+      // Debug: the info summary counts 401s; a line each would let a flood of bad tokens flood the log.
+      request.log.debug(
         { reason: token === undefined ? "no bearer token" : "unknown token" },
         "Request refused",
       );

@@ -87,8 +87,9 @@ function logError(request: FastifyRequest, err: Error, error: JisrError): void {
   else if (error.code === ERR.STORE_UNAVAILABLE.code)
     request.log.warn(context, "Store unavailable; batch refused with 503");
   else if (error.statusCode >= 500) request.log.error(context, "Unhandled error");
+  // Debug: at fleet scale a refusal per request at info would flood the log; the summary counts them.
   else
-    request.log.info(
+    request.log.debug(
       { code: error.code, statusCode: error.statusCode, message: error.message },
       "Request refused",
     );
@@ -98,6 +99,7 @@ export default globalPlugin("error-handler", async (app: FastifyInstance) => {
   const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
   app.setErrorHandler((err: AnyError, request: FastifyRequest, reply: FastifyReply) => {
     const error = toJisrError(err, request, bodyLimit);
+    request.refusal = error.code;
     logError(request, err, error);
     if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
     return reply.code(error.statusCode).send(errorBody(error));

@@ -1,14 +1,27 @@
-/** Makes the Store (InfluxDB in production) available to routes as `app.store`. */
+/**
+ * Makes the Store (InfluxDB in production) available to routes as `app.store`, and the group committer in
+ * front of it as `app.commit` (batch/group-commit.ts): routes write through `app.commit`, so that the
+ * points of concurrent requests reach InfluxDB in one write.
+ */
 import type { Store } from "@jisr/core/store/types";
 import type { FastifyInstance } from "fastify";
+import { type GroupCommitOptions, GroupCommitter } from "../../batch/group-commit.js";
 import { globalPlugin } from "../global.js";
 
 declare module "fastify" {
   interface FastifyInstance {
     store: Store;
+    commit: GroupCommitter;
   }
 }
 
-export default globalPlugin<{ store: Store }>("store", async (app: FastifyInstance, opts) => {
-  app.decorate("store", opts.store);
-});
+export default globalPlugin<{ store: Store; groupCommit?: Partial<GroupCommitOptions> }>(
+  "store",
+  async (app: FastifyInstance, opts) => {
+    app.decorate("store", opts.store);
+    const committer = new GroupCommitter(opts.store, opts.groupCommit);
+    app.decorate("commit", committer);
+    // Requests still waiting for their group are written before the app closes, not left hanging.
+    app.addHook("preClose", async () => committer.flushNow());
+  },
+);

@@ -36,6 +36,7 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
   };
   app.post("/write", { schema, onRequest: app.authenticate }, async (request, reply) => {
     const batch = decode(request, opts);
+    request.batchPoints = batch.total;
     if (batch.total === 0) throw ERR.EMPTY_BATCH();
     if (batch.bad > 0) {
       const error = ERR.INVALID_BATCH(batch.bad, batch.total);
@@ -47,8 +48,8 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
     // Every point passed pointSchema and the token's institution is a valid id: seal them so the store
     // does not run the same checks again.
     const points = request.claimPoints(batch.points, where).map(sealCheckedPoint);
-    await app.store.write(points);
-    request.log.debug({ points: points.length }, "Batch stored");
+    // Answered only once the group holding these points is written (or refused: 503/400 for this request).
+    await app.commit.submit(points);
     return reply.code(204).send();
   });
 };

@@ -1,0 +1,137 @@
+/**
+ * Group commit: the points of concurrent requests go to the store in one write. One InfluxDB write per
+ * request costs an HTTP exchange, a WAL fsync and a shard lock each; at fleet scale (thousands of small
+ * batches a second) that, not validation, is what saturates the database.
+ *
+ * Guarantees, each request on its own:
+ * - its promise resolves only after the group holding its points was written (the 204 means stored);
+ * - a group that fails for the store's availability rejects every request of the group with that error
+ *   (503 with Retry-After): nothing is acknowledged that might not be stored;
+ * - a group that the store refuses for its content (a field type conflict, 400) is written again request
+ *   by request, so that one sender's bad batch does not take the good batches of others down with it;
+ * - the points held (waiting or being written) are capped: beyond the cap a request is refused at once
+ *   with 503 and Retry-After, so overload never turns into an unbounded queue in memory.
+ */
+import type { Point } from "@jisr/core/point";
+import { type Store, StoreRejectedError } from "@jisr/core/store/types";
+import { ERR } from "../errors.js";
+
+export interface GroupCommitOptions {
+  /** How long the first request of a group waits for others; default 50 ms. 0 writes each at once. */
+  windowMs: number;
+  /** A group is written as soon as it holds this many points; default 5 000 (InfluxDB's advice). */
+  maxPoints: number;
+  /** Most points held at once, waiting or being written; default 200 000. */
+  maxInFlightPoints: number;
+}
+
+export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = Object.freeze({
+  windowMs: 50,
+  maxPoints: 5_000,
+  maxInFlightPoints: 200_000,
+});
+
+/** Seconds a sender refused for overload waits: the backlog drains in well under that. */
+export const OVERLOAD_RETRY_AFTER_S = 1;
+
+interface Waiter {
+  points: readonly Point[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export interface GroupCommitStats {
+  groups: number;
+  /** Groups written again request by request after the store refused the group for its content. */
+  splits: number;
+}
+
+export class GroupCommitter {
+  readonly options: GroupCommitOptions;
+  readonly stats: GroupCommitStats = { groups: 0, splits: 0 };
+  #pending: Waiter[] = [];
+  #pendingPoints = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #inFlight = 0;
+
+  constructor(
+    readonly store: Store,
+    options: Partial<GroupCommitOptions> = {},
+  ) {
+    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    this.options = { ...DEFAULT_GROUP_COMMIT, ...defined };
+  }
+
+  /** Points held right now, waiting for their group or being written. */
+  get inFlightPoints(): number {
+    return this.#inFlight;
+  }
+
+  /** Resolves once `points` are written; rejects with the store's error, or OVERLOADED at once. */
+  submit(points: readonly Point[]): Promise<void> {
+    const n = points.length;
+    // A batch larger than the cap alone is still taken when nothing else is held: it is bounded by the
+    // body limit, and refusing it for ever would make its sender retry for ever.
+    if (this.#inFlight > 0 && this.#inFlight + n > this.options.maxInFlightPoints) {
+      const error = ERR.OVERLOADED(OVERLOAD_RETRY_AFTER_S);
+      error.retryAfterSeconds = OVERLOAD_RETRY_AFTER_S;
+      return Promise.reject(error);
+    }
+    this.#inFlight += n;
+    return new Promise<void>((resolve, reject) => {
+      if (this.#pendingPoints > 0 && this.#pendingPoints + n > this.options.maxPoints) this.#flush();
+      this.#pending.push({ points, resolve, reject });
+      this.#pendingPoints += n;
+      if (this.#pendingPoints >= this.options.maxPoints || this.options.windowMs <= 0) this.#flush();
+      else this.#timer ??= setTimeout(() => this.#flush(), this.options.windowMs);
+    }).finally(() => {
+      this.#inFlight -= n;
+    });
+  }
+
+  /** Writes what is waiting now (on close, so that nothing waits for a timer that will not fire). */
+  flushNow(): void {
+    if (this.#pending.length > 0) this.#flush();
+  }
+
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const group = this.#pending;
+    this.#pending = [];
+    this.#pendingPoints = 0;
+    this.stats.groups++;
+    void this.#write(group);
+  }
+
+  async #write(group: Waiter[]): Promise<void> {
+    const only = group[0];
+    if (group.length === 1 && only) return this.#writeOne(only);
+    const points: Point[] = [];
+    for (const w of group) for (const p of w.points) points.push(p);
+    try {
+      await this.store.write(points);
+    } catch (err) {
+      if (err instanceof StoreRejectedError) {
+        // The content of one request is to blame, not the store: each request gets its own answer.
+        // One after the other, so that a type conflict between two requests of the group is judged in
+        // their order of arrival (the first one's type wins, as it would have without grouping).
+        this.stats.splits++;
+        for (const w of group) await this.#writeOne(w);
+        return;
+      }
+      for (const w of group) w.reject(err);
+      return;
+    }
+    for (const w of group) w.resolve();
+  }
+
+  async #writeOne(w: Waiter): Promise<void> {
+    try {
+      await this.store.write(w.points);
+      w.resolve();
+    } catch (err) {
+      w.reject(err);
+    }
+  }
+}
