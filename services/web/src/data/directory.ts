@@ -16,6 +16,10 @@ export interface WebInstitution {
   tankField: string | null;
   hasPv: boolean;
   hasHotWater: boolean;
+  latitude: number;
+  longitude: number;
+  /** The inverters' maximum AC power, W (the PV counters' limit); null without PV. */
+  pvMaxPowerW: number | null;
   /** When residents need hot water, local time ("06:00"–"09:00"), from the hot-water settings. */
   demandWindows: Array<{ start: string; end: string }>;
   /** Devices by kind, in the file's order (the page names them "Onduleur 1", "Onduleur 2"...). */
@@ -48,6 +52,9 @@ export class Directory {
       hasPv: i.pv !== undefined,
       hasHotWater: i.hotWater !== undefined,
       devices: devicesOf(i),
+      latitude: i.location.latitude,
+      longitude: i.location.longitude,
+      pvMaxPowerW: i.pv?.counter.maxPowerW ?? null,
       demandWindows: i.hotWater?.settings.demandWindows.map((w) => ({ start: w.start, end: w.end })) ?? [],
     }));
     this.#byId = new Map(this.all.map((i) => [i.id, i]));

@@ -4,11 +4,25 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { institutionJson, institutionSummary } from "../../data/summary.js";
+import { z as zod } from "zod";
+import { energyReport, PERIOD_KINDS } from "../../data/energy.js";
+import { institutionJson, institutionSummary, periodsAt } from "../../data/summary.js";
 import { ALL_ROLES } from "../../plugins/app/access.js";
 import { errorResponses } from "../../schemas/common.js";
 import { institutionListSchema, institutionParamsSchema, summarySchema } from "../../schemas/institutions.js";
 import { openAlertCounts } from "../alerts/counts.js";
+
+const energyQuerySchema = zod
+  .object({
+    period: zod.enum(PERIOD_KINDS).default("day"),
+    date: zod
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local day such as "2026-11-20"')
+      .optional()
+      .describe("A day of the period; today (local) by default."),
+  })
+  .strict();
+type EnergyQuery = zod.output<typeof energyQuerySchema>;
 
 const idParam = (request: FastifyRequest) => (request.params as z.output<typeof institutionParamsSchema>).id;
 
@@ -44,6 +58,29 @@ const institutionRoutes: FastifyPluginAsync = async (app) => {
         app.web.clock(),
         counts?.get(id) ?? null,
       );
+    },
+  );
+
+  // Where the energy goes over a day, week, month or year, against the previous period, the same
+  // period last year and the clear-sky yield (data/energy.ts).
+  app.get(
+    "/institutions/:id/energy",
+    {
+      schema: {
+        params: institutionParamsSchema,
+        querystring: energyQuerySchema,
+        response: { ...errorResponses },
+      },
+      config: { access: { roles: ALL_ROLES, action: "see an institution", institution: idParam } },
+    },
+    async (request) => {
+      const id = idParam(request);
+      const inst = app.web.directory.get(id);
+      if (!inst) throw new Error(`institution ${id} vanished`);
+      const q = request.query as EnergyQuery;
+      const tz = app.web.directory.timeZone;
+      const day = q.date ?? periodsAt(app.web.clock(), tz).today;
+      return energyReport(app.web.store, inst, q.period, day, tz);
     },
   );
 };
