@@ -6,7 +6,14 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { type AppOptions, buildApp, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
+import {
+  type AppOptions,
+  buildApp,
+  DEFAULT_BODY_LIMIT_BYTES,
+  DEFAULT_MAX_FIELDS,
+  DEFAULT_MAX_POINTS,
+  DEFAULT_MAX_TAGS,
+} from "./app.js";
 import { InitOnUseStore } from "./init-on-use.js";
 import { type MqttIngest, type MqttIngestOptions, startMqttIngest } from "./mqtt/consumer.js";
 
@@ -57,6 +64,7 @@ export async function startIngestion(opts: IngestionServerOptions): Promise<Inge
   const limits = {
     maxPoints: opts.maxPoints ?? DEFAULT_MAX_POINTS,
     maxBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    point: { maxFields: opts.maxFields ?? DEFAULT_MAX_FIELDS, maxTags: opts.maxTags ?? DEFAULT_MAX_TAGS },
   };
   const mqtt = opts.mqtt
     ? await startMqttIngest({ ...opts.mqtt, store, tokensFile: opts.tokensFile, limits, logger }).catch(

@@ -107,4 +107,21 @@ describe("splitMqttBatch", () => {
     expect(countPoints(json({ points: [good(1), good(2)] }), 1000)).toBe(2);
     expect(countPoints(Buffer.from("nope"), 1000)).toBe(0);
   });
+
+  it("applies the point limits of HTTP and refuses a reserved key, one point at a time", () => {
+    const points = [
+      good(1),
+      { ...good(2), fields: { a: 1, b: 2, c: 3 } },
+      { ...good(3), fields: { institution: 0, power_w: 0 } },
+      good(4),
+    ];
+    const result = splitMqttBatch(A, json({ points }), { ...limits, point: { maxFields: 2 } });
+    if (!result.ok) throw new Error("expected a split");
+    expect(result.good.map((g) => g.index)).toEqual([0, 3]);
+    expect(result.rejections.map((r) => [r.code, r.path.split(".").slice(0, 2).join(".")])).toEqual([
+      ["JISR_ERR_INVALID_BATCH", "points.1"],
+      ["JISR_ERR_INVALID_BATCH", "points.2"],
+    ]);
+    expect(result.rejections[1]?.message).toMatch(/institution|reserved/);
+  });
 });

@@ -14,6 +14,7 @@
 import { gunzipSync } from "node:zlib";
 import { type Point, sealCheckedPoint } from "@jisr/core/point";
 import { decodeJsonBatch } from "../batch/json.js";
+import type { PointLimits } from "../batch/point.js";
 import { ERR, JisrError } from "../errors.js";
 import { bearerToken, hashToken } from "../tokens/token.js";
 import type { Rejection } from "./state.js";
@@ -23,6 +24,8 @@ export interface BatchLimits {
   maxPoints: number;
   /** Largest payload after gzip decompression. */
   maxBytes: number;
+  /** Fields and tags per point, as over HTTP (`--max-fields`, `--max-tags`); their defaults otherwise. */
+  point?: Partial<PointLimits>;
 }
 
 export type Authorization =
@@ -91,7 +94,7 @@ export function splitMqttBatch(institution: string, payload: Buffer, limits: Bat
     const body = parseBody(payload, limits.maxBytes);
     // No point limit here: the payload is in memory already (bounded by maxBytes and the broker's
     // packet size), and refusing a batch for its length would lose good points. It is written in parts.
-    const batch = decodeJsonBatch(body, Number.MAX_SAFE_INTEGER);
+    const batch = decodeJsonBatch(body, Number.MAX_SAFE_INTEGER, limits.point);
     const raw = (body as { points: unknown[] }).points;
     const byIndex = new Map<number, { path: string; message: string }[]>();
     for (const p of batch.problems) {
