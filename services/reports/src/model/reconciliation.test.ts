@@ -11,7 +11,8 @@
  * with that, CONFIRMED: consumption 719 + 30 × 6 = 899 kWh → 1434.62 + (25.00 + 5.00) + (8.47 + 1.69) +
  * (12.71 + 2.54) + (118.48 + 23.70) = 1632.21; saving 1632.21 − 1346.14 = 286.07 MAD.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bills } from "@jisr/analytics";
@@ -20,8 +21,10 @@ import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import ExcelJS from "exceljs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findBinary } from "../../../../test/servers/ensure-packages.js";
 import { CATALOGUES } from "../i18n/index.js";
 import { renderCsv } from "../render/csv.js";
+import { renderPdf } from "../render/pdf/document.js";
 import { renderXlsx } from "../render/xlsx.js";
 import { buildReport } from "./build.js";
 
@@ -97,6 +100,13 @@ describe("the report's bill reconciliation section", () => {
     expect(sheet?.views[0]?.rightToLeft).toBe(true);
     expect(sheet?.getRow(3).getCell(10).value).toBe(1346.14);
     expect(sheet?.getRow(3).getCell(13).value).toBe(286.07);
+    // The PDF, read back by poppler's pdftotext.
+    const pdf = join(dir, "report.pdf");
+    writeFileSync(pdf, await renderPdf(report, CATALOGUES.en));
+    const text = execFileSync(findBinary("pdftotext") as string, ["-layout", pdf, "-"], { encoding: "utf8" });
+    expect(text).toContain("Bill reconciliation (reading periods)");
+    expect(text).toMatch(/2026-03-10\s+2026-04-09\s+740\s+719\s+1346\.14\s+1341\.03\s+5\.11\s+286\.07/);
+    expect(text).toContain("other_fee");
   });
 
   it("leaves the section out of a month no bill overlaps", async () => {

@@ -6,6 +6,7 @@ import type ExcelJS from "exceljs";
 import { plainNumber } from "../i18n/format.js";
 import type { Catalogue, Lang } from "../i18n/types.js";
 import type { ReconciliationSection } from "../model/reconciliation.js";
+import type { Column, Layout, TableRow } from "./pdf/layout.js";
 
 const WORDS: Record<Lang, Record<string, string>> = {
   fr: {
@@ -198,4 +199,67 @@ export function addReconciliationSheet(
   }
   sheet.getRow(1).font = { bold: true, size: 13 };
   sheet.getRow(2).font = { bold: true };
+}
+
+/** The section in the PDF: a table of the bills, then each bill's flags, the method and its assumptions. */
+export function reconciliationPdf(
+  layout: Layout,
+  section: ReconciliationSection | undefined,
+  c: Catalogue,
+): void {
+  if (!section || section.rows.length === 0) return;
+  const w = WORDS[c.lang];
+  const n = (x: number | null | undefined, d = 2) =>
+    x === undefined || x === null ? "—" : plainNumber(x, d, c);
+  layout.heading(w.title as string, 13);
+  const keys = [
+    "institution",
+    "from",
+    "to",
+    "billedKwh",
+    "meteredKwh",
+    "billedTtc",
+    "predictedTtc",
+    "diffTtc",
+    "savings",
+  ];
+  const columns: Column[] = keys.map((k, i) => ({
+    header: w[k] as string,
+    share: i === 0 ? 0.2 : 0.1,
+    align: i < 3 ? "start" : "end",
+  }));
+  const rows: TableRow[] = section.rows.map((r) => ({
+    cells: [
+      r.institution,
+      r.from,
+      r.to,
+      n(r.billedKwh, 0),
+      n(r.meteredKwh, 0),
+      n(r.billedTtc),
+      n(r.predictedTtc),
+      n(r.diffTtc),
+      n(r.savingsTtc),
+    ],
+  }));
+  layout.table(columns, rows, 8);
+  for (const r of section.rows) {
+    for (const f of r.flags)
+      layout.paragraph(`• ${r.institution} ${r.from}: ${f.code}: ${f.message}`, { size: 8 });
+    for (const m of r.savingsMarks) layout.paragraph(`• ${r.institution} ${r.from}: ${m}`, { size: 8 });
+  }
+  for (const i of section.institutions)
+    layout.paragraph(
+      `${w.tariff} ${i.institution}: ${i.tariff} (${i.tariffConfirmed ? w.confirmed : w.unconfirmed}); ${w.savings} ${n(i.savingsTtc)} [${n(i.band.low)} ; ${n(i.band.high)}]`,
+      { size: 9 },
+    );
+  layout.paragraph(`${w.method}: ${section.method}`, { size: 8 });
+  layout.paragraph(`${w.boundary}: ${section.boundary}`, { size: 8 });
+  for (const m of section.meters)
+    layout.paragraph(
+      `${w.meters}: ${m.institution}, ${m.role}: ${m.devices.join(", ")} ±${m.accuracyClassPct} %`,
+      {
+        size: 8,
+      },
+    );
+  layout.paragraph(`${w.assumptions}: ${section.assumptions.join(" ; ")}`, { size: 8 });
 }

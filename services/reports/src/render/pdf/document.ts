@@ -9,6 +9,7 @@ import type { Catalogue } from "../../i18n/types.js";
 import type { AlertFigures, Figures, InstitutionReport, Report } from "../../model/types.js";
 import { generatedLine, hasAlerts, headerOf, notesOf, periodLine, titleOf } from "../content.js";
 import { displayValue, type Metric, metricsFor } from "../metrics.js";
+import { reconciliationPdf } from "../reconciliation.js";
 import { embeddableFonts } from "./fonts.js";
 import { type Column, Layout, type TableRow } from "./layout.js";
 import { PdfText } from "./text.js";
@@ -68,6 +69,7 @@ function writeReport(layout: Layout, report: Report, c: Catalogue): void {
       monthsTable(layout, inst, metrics, c, report.completenessThreshold);
     }
   }
+  reconciliationPdf(layout, report.reconciliation, c);
   notes(layout, report, c);
 }
 
