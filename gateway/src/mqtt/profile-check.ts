@@ -17,6 +17,7 @@ export function checkMqttProfile(spec: MqttProfileSpec): Problem[] {
     const patternProblem = topicPatternProblem(topic.topic);
     if (patternProblem) problems.push({ path: at("topic"), message: patternProblem });
     problems.push(...tagProblems(topic, at));
+    problems.push(...deviceProblems(topic, at));
     topic.fields.forEach((field, f) => {
       problems.push(...fieldProblems(field, spec.roles, (...p) => at("fields", f, ...p)));
     });
@@ -29,6 +30,15 @@ export function checkMqttProfile(spec: MqttProfileSpec): Problem[] {
 }
 
 type At = (...path: (string | number)[]) => string;
+
+/** A device template may only use "{device}" and captures of its own topic pattern. */
+function deviceProblems(topic: TopicSpec, at: At): Problem[] {
+  if (topic.device === undefined) return [];
+  const captures = new Set([...topic.topic.matchAll(/\{([a-z][a-z0-9_]*)(?::[^{}]+)?\}/g)].map((m) => m[1]));
+  return [...topic.device.matchAll(/\{([a-z][a-z0-9_]*)\}/g)]
+    .filter((m) => m[1] !== "device" && (m[1] === "topic" || !captures.has(m[1])))
+    .map((m) => ({ path: at("device"), message: `"{${m[1]}}" is not captured by the topic pattern` }));
+}
 
 /** A tag value may only use captures of its own topic pattern. */
 function tagProblems(topic: TopicSpec, at: At): Problem[] {

@@ -88,6 +88,14 @@ export const fieldSchema = strictObject({
     .boolean()
     .default(false)
     .describe("A payload without this value is bad (default: a missing or null value is just left out)."),
+  channels: z
+    .enum(["sum", "mean", "none"], { error: 'must be "sum", "mean" or "none"' })
+    .optional()
+    .describe(
+      "The value may be an array, one element per channel (multi-channel Tasmota): element i goes to " +
+        'device "<id>-<i+1>", and the device itself gets their sum or mean ("none": nothing). A single ' +
+        "value goes to the device as usual.",
+    ),
 });
 export type FieldSpec = z.output<typeof fieldSchema>;
 
@@ -106,10 +114,30 @@ export const topicSchema = strictObject({
     .record(tagKey, tagValue)
     .optional()
     .describe('Tags of the topic\'s points; "{name}" is replaced by what that part of the topic matched.'),
-  fields: z
-    .array(fieldSchema)
-    .min(1, "must map at least one value")
-    .describe("Values read from the payload."),
+  device: z
+    .string()
+    .regex(/^\{device\}[-_.a-z0-9{}]*$/, 'must start with "{device}", e.g. "{device}-{ch}"')
+    .optional()
+    .describe(
+      "The device tag of this topic's points when not the device's id: \"{device}-{ch}\" gives one series " +
+        'per channel ("{device}" is the id, "{ch}" what the pattern captured).',
+    ),
+  components: strictObject({
+    path: jsonPath.describe('The object whose keys are components, e.g. "params".'),
+    method_path: jsonPath.optional().describe('Where the method name is, e.g. "method".'),
+    method: z.string().optional().describe('Only messages with this method, e.g. "NotifyStatus".'),
+    time_path: jsonPath.optional().describe('Unix time in seconds of the notification, e.g. "params.ts".'),
+  })
+    .optional()
+    .describe(
+      "A message carrying several components' status at once (Shelly NotifyStatus on <prefix>/events/rpc): " +
+        'each key "switch:0" of `path` is read as if published on "{topic}/status/switch:0" (by this ' +
+        "profile's other topics); keys no topic reads are counted and left out.",
+    ),
+  fields: z.array(fieldSchema).default([]).describe("Values read from the payload."),
+}).refine((t) => t.fields.length > 0 || t.components !== undefined, {
+  message: "must map at least one value",
+  path: ["fields"],
 });
 export type TopicSpec = z.output<typeof topicSchema>;
 

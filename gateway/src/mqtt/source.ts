@@ -46,6 +46,10 @@ export interface MqttDeviceStatus {
   clock_skew: number;
   /** Retained messages (old values the broker kept, sent on subscribe) left out. */
   retained_skipped: number;
+  /** Messages on a topic the profile reads that held none of the values it reads (logged with the topic). */
+  empty_payloads: number;
+  /** Components of NotifyStatus messages that the profile does not read (sys, wifi, input:0 ...). */
+  ignored_components: number;
   last_message_at?: number;
   last_bad_payload?: { topic: string; message: string; at: number };
 }
@@ -192,6 +196,8 @@ class SourceState {
         bad_payloads: 0,
         clock_skew: 0,
         retained_skipped: 0,
+        empty_payloads: 0,
+        ignored_components: 0,
       });
     }
   }
@@ -199,7 +205,14 @@ class SourceState {
   handle(topic: string, payload: Buffer, retained: boolean): void {
     const route = routeMessage(this.#devices, topic);
     if (!route) {
+      // Subscriptions only cover the profiles' topics, so this is a topic another pattern's wildcard
+      // let through: counted and logged with the topic, never dropped without a trace.
       this.#unmatched++;
+      this.#warn.warn(
+        "unmatched",
+        { topic, unmatched_messages: this.#unmatched },
+        `MQTT message on ${topic} matches no configured device's topic; ignored`,
+      );
       return;
     }
     const { device } = route;
@@ -229,7 +242,24 @@ class SourceState {
       return;
     }
     if (result.clockSkew) this.#skewed(device, stats, topic);
-    if (result.points.length === 0) return;
+    if (result.ignored) {
+      stats.ignored_components += result.ignored.length;
+      this.#options.logger.debug(
+        { device: device.config.id, topic, components: result.ignored },
+        "Components this profile does not read; left out",
+      );
+    }
+    if (result.points.length === 0) {
+      if (route.topic.spec.components) return;
+      stats.empty_payloads++;
+      stats.last_bad_payload = { topic, message: "none of the values the profile reads", at: receivedAt };
+      this.#warn.warn(
+        `empty:${device.config.id}`,
+        { device: device.config.id, topic, empty_payloads: stats.empty_payloads },
+        `Message from device "${device.config.id}" on ${topic} holds none of the values its profile reads; ignored`,
+      );
+      return;
+    }
     stats.points += result.points.length;
     this.#deliver(device, result.points);
   }
