@@ -253,6 +253,42 @@ describe("alerts at a glance", () => {
   });
 });
 
+describe("where the energy goes", () => {
+  it("shows the day's flow and moves by day, week, month and year", async () => {
+    const page = await bed.page({ width: 1366, height: 768 });
+    await logIn(page, url(), "ministry");
+    await go(page, `#/institution/${FOYER}`);
+    await drawn(page, "institution", "fr", FOYER);
+    const energy = page.getByTestId("panel-energy");
+    expect(await energy.getAttribute("data-period")).toBe("day:2026-11-20");
+    expect(await page.getByTestId("energy-label").textContent()).toBe("20 novembre 2026");
+    // Today's PV from the job (45,6 kWh); no grid figures yet, so no consumption: said, not 0.
+    const row = (key: string) => page.getByTestId(`energy-${key}`).locator("td").allTextContents();
+    expect(await row("pv")).toEqual(["45,6\u00a0kWh", "pas de données", "pas de données"]);
+    expect(await row("consumption")).toEqual(["pas de données", "pas de données", "pas de données"]);
+    // Tomorrow is not offered.
+    expect(await page.getByTestId("energy-next").isDisabled()).toBe(true);
+
+    await page.getByTestId("energy-kind-week").click();
+    await page.locator("[data-testid=panel-energy][data-period='week:2026-11-16']").waitFor();
+    expect(await page.getByTestId("energy-label").textContent()).toBe("semaine du 16 novembre 2026");
+    await page.getByTestId("energy-prev").click();
+    await page.locator("[data-testid=panel-energy][data-period='week:2026-11-09']").waitFor();
+    await page.getByTestId("energy-kind-month").click();
+    await page.locator("[data-testid=panel-energy][data-period='month:2026-11']").waitFor();
+    expect(await row("pv")).toEqual(["45,6\u00a0kWh", "pas de données", "pas de données"]);
+    await page.getByTestId("energy-kind-year").click();
+    await page.locator("[data-testid=panel-energy][data-period='year:2026']").waitFor();
+    await shoot(page, "desk-ministry-energy-fr");
+
+    // The chosen period stays through the 30-second refresh (the view draws again around it).
+    await page.locator('[data-lang="ar"]').click();
+    await drawn(page, "institution", "ar", FOYER);
+    expect(await energy.getAttribute("data-period")).toBe("year:2026");
+    await shoot(page, "desk-ministry-energy-ar");
+  });
+});
+
 describe("live figures", () => {
   it("refresh every 30 s with 'updated N s ago', keeping the institution, the view and the scroll", async () => {
     const page = await bed.page(PHONE);

@@ -42,6 +42,11 @@ export const api = {
   programme: () => call("GET", "/api/v1/programme/summary"),
   summary: (id) => call("GET", `/api/v1/institutions/${encodeURIComponent(id)}/summary`),
   alerts: (params) => call("GET", `/api/v1/alerts?${new URLSearchParams(params)}`),
+  energy: (id, period, date) =>
+    call(
+      "GET",
+      `/api/v1/institutions/${encodeURIComponent(id)}/energy?${new URLSearchParams({ period, date })}`,
+    ),
   periods: (institution) =>
     call("GET", `/api/v1/reports/periods?${new URLSearchParams(institution ? { institution } : {})}`),
   ack: (id, comment) => call("POST", `/api/v1/alerts/${encodeURIComponent(id)}/ack`, { comment }),

@@ -9,6 +9,7 @@ import { h, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { language, t } from "../i18n.js";
 import { card, deviceName, nameOf, panel } from "./common.js";
+import { energyPanel } from "./energy.js";
 
 function chooser(me, current) {
   if (me.institutions.length < 2) return null;
@@ -216,6 +217,7 @@ export async function institutionView(main, ctx, id) {
     tank: h("div", { class: "chart", "data-testid": "chart-tank" }),
   };
   const hasHotWater = s.institution.has_hot_water;
+  const energy = s.institution.has_pv ? energyPanel(id, s.today, ctx) : null;
   mount(
     main,
     h(
@@ -226,6 +228,7 @@ export async function institutionView(main, ctx, id) {
       chooser(ctx.me, id),
     ),
     cards(s),
+    energy?.box ?? null,
     h(
       "div",
       { class: "charts" },
@@ -237,4 +240,5 @@ export async function institutionView(main, ctx, id) {
   const draw = () => charts(s, boxes);
   draw();
   ctx.onResize(draw);
+  await energy?.ready;
 }
