@@ -1,0 +1,279 @@
+/**
+ * The fast path against the reference path (zod's pointSchema via decodeJsonBatch/decodeLineBatch, then
+ * tenancy), on thousands of seeded random batches, valid and invalid: whenever the fast path accepts a
+ * batch, the reference path accepts it too and the points sent to the store encode to the same line
+ * protocol. Whatever the fast path gives up on, the reference path decides (routes/write), so the answers
+ * are the reference path's in every case. The fast path must also take most valid batches, or it would
+ * be no path at all.
+ */
+import { encodePoints, type Precision } from "@jisr/core/line-protocol";
+import type { Point } from "@jisr/core/point";
+import { describe, expect, it } from "vitest";
+import { JisrError } from "../errors.js";
+import { claimForInstitution } from "../plugins/app/tenancy.js";
+import { fastJsonBatch, fastLineBatch } from "./fast.js";
+import { decodeJsonBatch } from "./json.js";
+import { decodeLineBatch } from "./line-protocol.js";
+import type { PointLimits } from "./point.js";
+
+const OWN = "ehpad-ben-guerir";
+const LIMITS: PointLimits = { maxFields: 6, maxTags: 4 };
+const MAX_POINTS = 20;
+const RECEIVED_AT = Date.UTC(2026, 10, 29, 10);
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Rand = () => number;
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+
+/** Reference decision: the points as claimed for OWN, or the refusal's code. */
+function referenceLines(body: string, precision: Precision): Point[] | string {
+  try {
+    const b = decodeLineBatch(body, precision, MAX_POINTS, RECEIVED_AT, LIMITS);
+    if (b.total === 0) return "EMPTY";
+    if (b.bad > 0) return "INVALID";
+    return claimForInstitution(OWN, b.points);
+  } catch (err) {
+    if (err instanceof JisrError) return err.code;
+    throw err;
+  }
+}
+
+function referenceJson(body: unknown): Point[] | string {
+  try {
+    const b = decodeJsonBatch(body, MAX_POINTS, LIMITS);
+    if (b.total === 0) return "EMPTY";
+    if (b.bad > 0) return "INVALID";
+    return claimForInstitution(OWN, b.points);
+  } catch (err) {
+    if (err instanceof JisrError) return err.code;
+    throw err;
+  }
+}
+
+// Pieces of line protocol, plain and hostile.
+const MEASUREMENTS = ["pv_inverter", "grid_meter", "m", "Bad", "9x", "a".repeat(65), "x\\,y", "é"];
+const TAG_KEYS = ["site", "phase", "time", "Site", "a_b", "institution", "device"];
+const TAG_VALUES = [
+  "roof",
+  "a\\,b",
+  "a\\ b",
+  "a\\=b",
+  "a=b",
+  "x".repeat(256),
+  "x".repeat(257),
+  "a\u0085b",
+  "a\u009bb",
+  "a\u0001b",
+  "a\ud800b",
+  "😀",
+  "a\\\\b",
+  "a\\nb",
+  "مدرسة",
+  OWN,
+  "orphelinat-sidi-bennour",
+];
+const FIELD_KEYS = ["power_w", "energy_wh", "state", "v", "time", "institution", "device", "site", "Bad"];
+const FIELD_VALUES = [
+  "1",
+  "-2.5",
+  "1e3",
+  ".5",
+  "+1",
+  "1.",
+  "1e999",
+  "NaN",
+  "12i",
+  "-12i",
+  "12u",
+  "-12u",
+  "99999999999999999999i",
+  "123456789012345i",
+  "1234567890123456i",
+  "t",
+  "TRUE",
+  "False",
+  "yes",
+  '"text"',
+  '"a \\"q\\" b"',
+  '"back\\\\slash"',
+  '"other\\escape"',
+  '"line\nbreak"',
+  '"unterminated',
+  '"x"y',
+  "",
+];
+const DEVICES = ["inv-1", "meter_2", "Inv", "-x", "a".repeat(63), "a".repeat(64)];
+const TIMES: Record<Precision, string[]> = {
+  ms: [String(RECEIVED_AT), "946684799999", "4102444800001", "0", "-5", "17e11", ""],
+  s: [String(RECEIVED_AT / 1000), "946684800", "99999999999"],
+  us: [`${RECEIVED_AT}123`, `${RECEIVED_AT}`],
+  ns: [`${RECEIVED_AT}123456`, `${RECEIVED_AT}`, "00000001796504000000000"],
+};
+
+function randomLine(r: Rand, precision: Precision, hostile: boolean): string {
+  const h = () => hostile && r() < 0.15;
+  let line = h() ? pick(r, MEASUREMENTS) : pick(r, MEASUREMENTS.slice(0, 3));
+  const tags: string[] = [];
+  if (!(h() && r() < 0.3)) tags.push(`device=${h() ? pick(r, DEVICES) : pick(r, DEVICES.slice(0, 2))}`);
+  const nTags = Math.floor(r() * (hostile ? 5 : 3));
+  for (let t = 0; t < nTags; t++) {
+    const key = h() ? pick(r, TAG_KEYS) : pick(r, ["site", "phase", "a_b"]);
+    const value = h() ? pick(r, TAG_VALUES) : pick(r, TAG_VALUES.slice(0, 6));
+    tags.push(`${key}=${value}`);
+  }
+  if (r() < 0.5) tags.reverse();
+  if (tags.length > 0) line += `,${tags.join(",")}`;
+  const fields: string[] = [];
+  const nFields = 1 + Math.floor(r() * (hostile ? 7 : 5));
+  for (let f = 0; f < nFields; f++) {
+    const key = h() ? pick(r, FIELD_KEYS) : `f${f}`;
+    const value = h()
+      ? pick(r, FIELD_VALUES)
+      : pick(r, FIELD_VALUES.slice(0, 6).concat(["12i", "t", '"ok"']));
+    fields.push(`${key}=${value}`);
+  }
+  line += ` ${fields.join(",")}`;
+  const time = h() ? pick(r, TIMES[precision]) : (TIMES[precision][0] as string);
+  if (time !== "" && !(h() && r() < 0.2)) line += ` ${time}`;
+  if (h() && r() < 0.2) line += pick(r, [" ", "\r", "  ", "\t"]);
+  return line;
+}
+
+function randomBody(r: Rand, precision: Precision, hostile: boolean): string {
+  const n = 1 + Math.floor(r() * (hostile ? 24 : 10));
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (hostile && r() < 0.05) lines.push(pick(r, ["", "# comment", "   "]));
+    lines.push(randomLine(r, precision, hostile));
+  }
+  return lines.join(hostile && r() < 0.1 ? "\r\n" : "\n");
+}
+
+const JSON_VALUES: unknown[] = [
+  1,
+  -2.5,
+  0,
+  -0,
+  1e308,
+  "text",
+  "x".repeat(65_537),
+  true,
+  false,
+  null,
+  [],
+  {},
+  "a\ud800",
+];
+
+function randomJsonPoint(r: Rand, hostile: boolean): unknown {
+  const h = () => hostile && r() < 0.12;
+  const tags: Record<string, unknown> = {};
+  if (!(h() && r() < 0.3)) tags.device = h() ? pick(r, DEVICES) : "inv-1";
+  const nTags = Math.floor(r() * (hostile ? 5 : 3));
+  for (let t = 0; t < nTags; t++) {
+    const key = h() ? pick(r, [...TAG_KEYS, "__proto__", "constructor"]) : pick(r, ["site", "phase"]);
+    tags[key] = h() ? pick(r, [...TAG_VALUES.map((v) => v.replace(/\\/g, "")), 5, "", "a\\b"]) : "roof";
+  }
+  const fields: Record<string, unknown> = {};
+  const nFields = (h() ? 0 : 1) + Math.floor(r() * (hostile ? 7 : 5));
+  for (let f = 0; f < nFields; f++) {
+    const key = h() ? pick(r, [...FIELD_KEYS, "__proto__"]) : `f${f}`;
+    fields[key] = h() ? pick(r, JSON_VALUES) : pick(r, [1, 2.5, "ok", true]);
+  }
+  const point: Record<string, unknown> = {
+    measurement: h() ? pick(r, MEASUREMENTS) : "pv_inverter",
+    tags,
+    fields,
+    time: h()
+      ? pick(r, [RECEIVED_AT + 0.5, "2026-11-29T10:00:00Z", "2026-11-29T10:00:00", 946684799999, null, 1.8e9])
+      : RECEIVED_AT,
+  };
+  if (h()) delete point[pick(r, ["tags", "fields", "time", "measurement"])];
+  if (h()) point.extra = 1;
+  // Through JSON, as the server receives it (a __proto__ key becomes an own key, -0 stays a number).
+  return JSON.parse(JSON.stringify(point));
+}
+
+describe("fast path ≡ reference path (zod)", () => {
+  it.each(["ns", "ms", "s", "us"] as Precision[])(
+    "line protocol, precision %s: 1 500 random batches",
+    (precision) => {
+      const r = rng(11 + precision.length * 7 + precision.charCodeAt(0));
+      let validTaken = 0;
+      let valid = 0;
+      for (let c = 0; c < 1_500; c++) {
+        const body = randomBody(r, precision, c % 3 !== 0);
+        const reference = referenceLines(body, precision);
+        const fast = fastLineBatch(body, precision, MAX_POINTS, RECEIVED_AT, LIMITS, OWN);
+        if (typeof reference !== "string") valid++;
+        if (fast === undefined) continue;
+        if (typeof reference === "string")
+          throw new Error(`fast path took a batch refused with ${reference}:\n${body}`);
+        expect(encodePoints(fast, "ms"), body).toBe(encodePoints(reference, "ms"));
+        validTaken++;
+      }
+      expect(valid).toBeGreaterThan(250);
+      expect(validTaken / valid).toBeGreaterThan(0.6);
+    },
+  );
+
+  it("JSON: 3 000 random batches", () => {
+    const r = rng(2026);
+    let validTaken = 0;
+    let valid = 0;
+    for (let c = 0; c < 3_000; c++) {
+      const hostile = c % 3 !== 0;
+      const n = 1 + Math.floor(r() * (hostile ? 24 : 10));
+      const body = { points: Array.from({ length: n }, () => randomJsonPoint(r, hostile)) };
+      // Each path gets its own copy: the fast path sets the institution tag in place.
+      const text = JSON.stringify(body);
+      const reference = referenceJson(JSON.parse(text));
+      const fast = fastJsonBatch(JSON.parse(text), MAX_POINTS, LIMITS, OWN);
+      if (typeof reference !== "string") valid++;
+      if (fast === undefined) continue;
+      if (typeof reference === "string")
+        throw new Error(`fast path took a batch refused with ${reference}:\n${text}`);
+      expect(encodePoints(fast, "ms"), text).toBe(encodePoints(reference, "ms"));
+      validTaken++;
+    }
+    expect(valid).toBeGreaterThan(500);
+    expect(validTaken / valid).toBeGreaterThan(0.6);
+  });
+
+  it("gives an empty body (blank lines only, an empty points array) to the reference path", () => {
+    for (const body of ["", "\n", "\n\n"]) {
+      expect(fastLineBatch(body, "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN)).toBeUndefined();
+      expect(referenceLines(body, "ms")).toBe("EMPTY");
+    }
+    expect(fastJsonBatch({ points: [] }, MAX_POINTS, LIMITS, OWN)).toBeUndefined();
+  });
+
+  it("leaves a batch it gives up on exactly as sent, for the reference path", () => {
+    const body = {
+      points: [
+        {
+          measurement: "m",
+          tags: { device: "d", a: "1", b: "2", c: "3" },
+          fields: { v: 1 },
+          time: RECEIVED_AT,
+        },
+        { measurement: "m", tags: { device: "d" }, fields: { v: 1 }, time: "2026-11-29T10:00:00Z" },
+      ],
+    };
+    const copy = structuredClone(body);
+    expect(fastJsonBatch(body, MAX_POINTS, LIMITS, OWN)).toBeUndefined();
+    expect(body).toEqual(copy);
+    // With the institution tag added, the first point would hold 5 tags, more than the limit of 4.
+    expect(referenceJson(body)).not.toBe("INVALID");
+  });
+});
