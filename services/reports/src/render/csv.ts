@@ -9,7 +9,7 @@ import { plainNumber } from "../i18n/format.js";
 import type { Catalogue } from "../i18n/types.js";
 import type { Report } from "../model/types.js";
 import { hasAlerts, headerOf, rowsOf } from "./content.js";
-import { displayValue, metricsFor } from "./metrics.js";
+import { columnMetrics, displayValue, metricsFor } from "./metrics.js";
 import { reconciliationRows } from "./reconciliation.js";
 
 export const BOM = "\uFEFF";
@@ -20,7 +20,16 @@ export function csvSeparator(c: Catalogue): ";" | "," {
 
 export function renderCsv(report: Report, c: Catalogue): Buffer {
   const sep = csvSeparator(c);
-  const metrics = metricsFor(hasAlerts(report));
+  const all = rowsOf(report, c);
+  const total = all.find((r) => r.total);
+  // With a total row, each column shows the decimals that make its rows add up to it.
+  const metrics = total
+    ? columnMetrics(
+        metricsFor(hasAlerts(report)),
+        all.filter((r) => !r.total),
+        total,
+      )
+    : metricsFor(hasAlerts(report));
   const header = [
     c.labels.period,
     c.labels.id,
@@ -29,7 +38,7 @@ export function renderCsv(report: Report, c: Catalogue): Buffer {
     c.labels.warning,
   ];
   const lines = [header];
-  for (const row of rowsOf(report, c)) {
+  for (const row of all) {
     const cells = metrics.map((m) => {
       const v = m.value(row.figures, row.alerts);
       return v === undefined ? "" : plainNumber(displayValue(m, v), m.decimals, c);

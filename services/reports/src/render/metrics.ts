@@ -2,6 +2,7 @@
  * The figures every renderer shows, as data: one entry per metric with its unit, decimals and where it
  * is in the model. CSV and XLSX show them all; the PDF's table by institution shows the `pdfSummary` ones.
  */
+import { decimalsThatAddUp } from "../i18n/numbers.js";
 import type { MetricKey, UnitKey } from "../i18n/types.js";
 import type { AlertFigures, Figures } from "../model/types.js";
 
@@ -82,6 +83,27 @@ export const METRICS: readonly Metric[] = [
 /** The metrics a report shows: without an alert history, the alert columns would only be empty. */
 export function metricsFor(withAlerts: boolean): readonly Metric[] {
   return withAlerts ? METRICS : METRICS.filter((m) => !m.fromAlerts);
+}
+
+/** Figures that add up from rows to a total (a percentage or a mean does not). */
+const ADDITIVE_UNITS: ReadonlySet<UnitKey> = new Set(["mad", "kwh", "kg", "days", "count"]);
+
+/**
+ * The metrics of a table whose last row is the total of the others, each with the decimals that make its
+ * displayed rows add up to its displayed total (numbers.ts): 2,60 + 1,50 + 0,60 = 4,70, never
+ * 3 + 2 + 1 = 5.
+ */
+export function columnMetrics(
+  metrics: readonly Metric[],
+  rows: ReadonlyArray<{ figures: Figures; alerts?: AlertFigures }>,
+  total: { figures: Figures; alerts?: AlertFigures },
+): Metric[] {
+  return metrics.map((m) => {
+    const t = m.value(total.figures, total.alerts);
+    if (!ADDITIVE_UNITS.has(m.unit) || m.percent || t === undefined) return m;
+    const values = rows.map((r) => m.value(r.figures, r.alerts)).filter((v): v is number => v !== undefined);
+    return { ...m, decimals: decimalsThatAddUp(values, t, m.decimals) };
+  });
 }
 
 /** The value as a percentage 0..100 for percent metrics, as is otherwise. */

@@ -8,7 +8,7 @@ import { formatNumber, formatPercent, institutionName, monthLabel } from "../../
 import type { Catalogue } from "../../i18n/types.js";
 import type { AlertFigures, Figures, InstitutionReport, Report } from "../../model/types.js";
 import { generatedLine, hasAlerts, headerOf, notesOf, periodLine, titleOf } from "../content.js";
-import { displayValue, type Metric, metricsFor } from "../metrics.js";
+import { columnMetrics, displayValue, type Metric, metricsFor } from "../metrics.js";
 import { reconciliationPdf } from "../reconciliation.js";
 import { embeddableFonts } from "./fonts.js";
 import { type Column, Layout, type TableRow } from "./layout.js";
@@ -112,7 +112,11 @@ function figuresTable(
 
 /** The key figures, one row per institution and the total; units in the header. */
 function summaryTable(layout: Layout, report: Report, metrics: readonly Metric[], c: Catalogue): void {
-  const shown = metrics.filter((m) => m.pdfSummary);
+  const shown = columnMetrics(
+    metrics.filter((m) => m.pdfSummary),
+    report.institutions,
+    { figures: report.totals },
+  );
   const columns = keyColumns(c.labels.institution, shown, c);
   const rows: TableRow[] = report.institutions.map((i) =>
     keyRow(institutionName(i.name, c.lang), i.figures, shown, c, report.completenessThreshold),
@@ -128,7 +132,11 @@ function monthsTable(
   c: Catalogue,
   threshold: number,
 ): void {
-  const shown = metrics.filter((m) => m.pdfSummary);
+  const shown = columnMetrics(
+    metrics.filter((m) => m.pdfSummary),
+    inst.months,
+    { figures: inst.figures },
+  );
   const rows = inst.months.map((m) => keyRow(monthLabel(m.month, c), m.figures, shown, c, threshold));
   rows.push({ ...keyRow(c.labels.total, inst.figures, shown, c, threshold), bold: true });
   layout.table(keyColumns(c.labels.month, shown, c), rows, 8);
