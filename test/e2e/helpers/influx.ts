@@ -15,8 +15,12 @@ export async function query(url: string, database: string, q: string): Promise<R
   );
 }
 
-/** The timestamps of one device's pv_inverter points, as stored (one row per series and time). */
+/**
+ * The distinct timestamps of one device's points in every measurement, as stored. A poll's points carry
+ * the time of the answer that brought their registers (one per SunSpec model), so a poll may stamp its
+ * pv_inverter and pv_mppt points a few milliseconds apart: each of those times must be stored.
+ */
 export async function storedTimes(url: string, database: string, device: string): Promise<number[]> {
-  const rows = await query(url, database, `SELECT power_w FROM pv_inverter WHERE device = '${device}'`);
-  return rows.map((r) => r.time as number);
+  const rows = await query(url, database, `SELECT * FROM /.*/ WHERE "device"::tag = '${device}'`);
+  return [...new Set(rows.map((r) => r.time as number))];
 }

@@ -30,6 +30,11 @@ export function polledAt(text: string, device: string): number[] {
     .flatMap((l) => l.stamped_at ?? []);
 }
 
+/** How many polls of one device were queued ("Polled" lines): one pv_inverter point each. */
+export function pollCount(text: string, device: string): number {
+  return logLines(text).filter((l) => l.msg === "Polled" && l.device === device).length;
+}
+
 /** An in-process pino destination that keeps every line. */
 export function logSink(): { write(s: string): void; text(): string } {
   let text = "";
