@@ -80,6 +80,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   { name: "analytics", description: "compute and store the daily and monthly results", load: analytics },
   { name: "tariff", description: "electricity tariff files", load: analytics },
+  {
+    name: "bill",
+    description: "electricity bills as the utility printed them: record, import, list, reconcile",
+    load: analytics,
+  },
   { name: "influx", description: "InfluxDB set-up: retention policies and downsampling", load: analytics },
   {
     name: "alerting",

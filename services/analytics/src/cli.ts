@@ -8,7 +8,7 @@ import { isDay, isMonth, localDay } from "@jisr/core/time/local-time";
 import { type Command, Option } from "commander";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
-import { registerTariffFit } from "./bills/cli.js";
+import { registerBillCommands, registerTariffFit } from "./bills/cli.js";
 import { durationMs } from "./config/duration.js";
 import { type InstitutionsConfig, loadInstitutions } from "./config/load.js";
 import {
@@ -76,6 +76,7 @@ export function registerAnalyticsCommands(program: Command, options: AnalyticsCl
   const tariff = program.command("tariff").description("electricity tariff files");
   registerTariffCheck(tariff, io);
   registerTariffFit(tariff, io);
+  registerBillCommands(program, io);
   const influx = program
     .command("influx")
     .description("InfluxDB set-up: retention policies and downsampling");
