@@ -55,7 +55,8 @@ function renderChrome() {
   );
   mount(
     who,
-    h("span", { class: "who-name", "data-testid": "who-name" }, me.name),
+    // dir=auto: a Latin name in the Arabic page keeps its own direction (and its ellipsis at its end).
+    h("span", { class: "who-name", "data-testid": "who-name", dir: "auto" }, me.name),
     h("button", { type: "button", class: "link", "data-testid": "logout", onclick: logout }, t("logout")),
   );
 }
