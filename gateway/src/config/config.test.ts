@@ -94,7 +94,7 @@ devices:
       "devices.0.intervall: unknown key; known keys are: id, profile, host, serial, port, unit, interval, timeout, retries, offline_retry_max",
     ]);
     expect(problemsOf(`${minimal}\nlog_level: debug\n`)).toEqual([
-      "log_level: unknown key; known keys are: institution, gateway_id, uplink, data_dir, buffer, health, devices, mqtt",
+      "log_level: unknown key; known keys are: institution, gateway_id, uplink, data_dir, buffer, health, devices, mqtt, local_page",
     ]);
   });
 

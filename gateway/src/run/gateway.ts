@@ -5,10 +5,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Problem, ValidationError } from "@jisr/core";
+import { type Point, type Problem, ValidationError } from "@jisr/core";
 import { type Logger, pino } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import { createDriver, type Driver } from "../drivers/index.js";
+import { type LocalPage, type LocalSnapshot, startLocalPage } from "../local/page.js";
+import { TodayPv } from "../local/today-pv.js";
 import { LinkPool } from "../modbus/link-pool.js";
 import type { MqttDevicesHandle } from "../mqtt/source.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
@@ -96,9 +98,15 @@ export async function runGateway(
   }
   const startedAt = clock();
   const mqttHealth = new MqttHealth(startedAt);
+  // Today's PV for the local page, from the same readings that go into the queue.
+  const pvToday = new TodayPv();
+  const enqueue = (points: Point[]) => {
+    outbox.enqueue(points);
+    pvToday.record(points);
+  };
   let mqtt: MqttDevicesHandle | undefined;
   try {
-    mqtt = config.mqtt && (await startMqtt(config, options, root, clock, mqttHealth, outbox));
+    mqtt = config.mqtt && (await startMqtt(config, options, root, clock, mqttHealth, enqueue));
   } catch (err) {
     await Promise.all(drivers.map((d) => d.close()));
     await links.closeAll();
@@ -119,7 +127,7 @@ export async function runGateway(
           offlineRetryMaxMs: config.devices[i]?.offline_retry_max,
         }),
         logger: root.child({ component: "poller", device: driver.id }),
-        onPoints: (points) => outbox.enqueue(points),
+        onPoints: enqueue,
         clock,
       }),
   );
@@ -136,6 +144,19 @@ export async function runGateway(
     clock,
     logger: root.child({ component: "housekeeping" }),
   });
+  let page: LocalPage | undefined;
+  if (config.local_page) {
+    try {
+      page = await startLocalPage(config.local_page, () => localSnapshot(status(), pvToday, clock()));
+      log.info({ url: page.url }, "Local page served");
+    } catch (err) {
+      // The page is a convenience: a port in use must not keep the readings from being taken.
+      log.error(
+        { err },
+        `Cannot serve the local page on port ${config.local_page.port}; going on without it`,
+      );
+    }
+  }
   uplink.start();
   for (const poller of pollers) poller.start();
   housekeeping.start();
@@ -156,6 +177,7 @@ export async function runGateway(
     const deadline = Date.now() + (options.stopDeadlineMs ?? STOP_DEADLINE_MS);
     const pollWait = Math.min(STOP_POLL_WAIT_MS, (deadline - Date.now()) / 2);
     housekeeping.stop();
+    await page?.close();
     await Promise.all([...pollers.map((p) => p.stop(pollWait)), mqtt?.stop()]);
     await Promise.all(drivers.map((d) => d.close()));
     await links.closeAll();
@@ -219,6 +241,19 @@ function statusOf(p: Parts): GatewayStatus {
   };
 }
 
+/** What the local page shows, from the status and today's PV. */
+function localSnapshot(s: GatewayStatus, pv: TodayPv, now: number): LocalSnapshot {
+  return {
+    institution: s.institution,
+    gateway_id: s.gateway_id,
+    pv: pv.summary(now),
+    devices: s.devices.map((d) => ({ id: d.id, online: d.state === "online" })),
+    queue_points: s.queue.points,
+    ...(s.uplink.last_delivery_at !== undefined && { last_delivery_at: s.uplink.last_delivery_at }),
+    now,
+  };
+}
+
 /**
  * MQTT devices push their readings into the same queue as the polled ones. The MQTT client (and aedes)
  * are loaded only here, when the config has MQTT devices: a Modbus-only gateway on a 512 MB box does not
@@ -230,7 +265,7 @@ async function startMqtt(
   root: Logger,
   clock: () => number,
   health: MqttHealth,
-  outbox: Outbox,
+  enqueue: (points: Point[]) => void,
 ): Promise<MqttDevicesHandle | undefined> {
   if (!config.mqtt) return undefined;
   const { startMqttDevices } = await import("../mqtt/source.js");
@@ -238,7 +273,7 @@ async function startMqtt(
     institution: config.institution,
     logger: root.child({ component: "mqtt" }),
     onPoints: (points) => {
-      outbox.enqueue(points);
+      enqueue(points);
       health.record(points);
     },
     clock,
