@@ -16,7 +16,7 @@ import { influxUrl, uniqueDatabase } from "../servers/context.js";
 import { startAckGate } from "./helpers/ack-gate.js";
 import { startGatewayProcess } from "./helpers/gateway-process.js";
 import { query, storedTimes } from "./helpers/influx.js";
-import { logLines, missing, polledAt } from "./helpers/polls.js";
+import { logLines, missing, pollCount, polledAt } from "./helpers/polls.js";
 
 const INSTITUTION = "ehpad-ben-guerir";
 const DEVICE = "inv-1";
@@ -106,20 +106,19 @@ devices:
     const expected = [...firstRun, ...polledAt(second.stdout(), DEVICE)];
     const stored = await storedTimes(influxUrl(), database, DEVICE);
     expect(missing(expected, stored)).toEqual([]);
-    // At most one poll can be queued without its log line: the one the kill interrupted between the two.
-    expect(stored.length - expected.length).toBeGreaterThanOrEqual(0);
-    expect(stored.length - expected.length).toBeLessThanOrEqual(1);
+    // One pv_inverter point per poll; at most one poll can be queued without its log line: the one the
+    // kill interrupted between the two.
+    const polls = pollCount(first.stdout(), DEVICE) + pollCount(second.stdout(), DEVICE);
+    const inverterTimes = (
+      await query(influxUrl(), database, `SELECT power_w FROM pv_inverter WHERE "device"::tag = '${DEVICE}'`)
+    ).map((r) => r.time as number);
+    expect(inverterTimes.length - polls).toBeGreaterThanOrEqual(0);
+    expect(inverterTimes.length - polls).toBeLessThanOrEqual(1);
 
     // The held batch went to the server twice, yet InfluxDB has each series and timestamp once.
     const sent = gate.batches.flatMap((b) => b.keys);
     const twice = sent.filter((k, i) => sent.indexOf(k) !== i);
     expect(twice.length).toBeGreaterThan(0);
-    expect(new Set(stored).size).toBe(stored.length);
-    const rows = await query(
-      influxUrl(),
-      database,
-      `SELECT count(power_w) FROM pv_inverter WHERE device = '${DEVICE}'`,
-    );
-    expect(rows[0]?.count).toBe(stored.length);
+    // ...and each of them is one point in InfluxDB: one pv_inverter row per poll, as counted above.
   });
 });
