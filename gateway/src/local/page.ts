@@ -75,7 +75,7 @@ export function pickLang(req: Pick<IncomingMessage, "url" | "headers">): Lang {
   return "fr";
 }
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
@@ -90,13 +90,13 @@ export function renderPage(s: LocalSnapshot, lang: Lang): string {
       ? t.never
       : new Date(s.last_delivery_at).toISOString().replace(".000", "");
   const rows = s.devices
-    .map((d) => `<li>${escape(d.id)}: ${d.online ? t.online : `<strong>${t.offline}</strong>`}</li>`)
+    .map((d) => `<li>${escapeHtml(d.id)}: ${d.online ? t.online : `<strong>${t.offline}</strong>`}</li>`)
     .join("");
   return `<!doctype html>
 <html lang="${lang}" dir="${lang === "ar" ? "rtl" : "ltr"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="30">
-<title>${t.title}: ${escape(s.institution)}</title></head><body>
-<h1>${t.title}: ${escape(s.institution)}</h1>
+<title>${t.title}: ${escapeHtml(s.institution)}</title></head><body>
+<h1>${t.title}: ${escapeHtml(s.institution)}</h1>
 <dl>
 <dt>${t.pv}</dt><dd id="pv-today">${number.format(s.pv.energy_wh / 1000)} kWh</dd>
 <dt>${t.power}</dt><dd id="pv-power">${number.format(s.pv.power_w)} W</dd>
