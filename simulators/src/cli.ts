@@ -7,6 +7,7 @@ import { collect, faultsOnCommand, parseStart, untilSignal } from "./cli-common.
 import { registerFaultCommand } from "./control/fault-command.js";
 import { FAULT_TEXT_HELP, inverterTarget, parseFaultText } from "./control/faults.js";
 import { registerDeviceSimCommand } from "./device-cli.js";
+import { registerFleetCommand } from "./fleet/cli.js";
 import { registerMqttSimCommand } from "./mqtt/cli.js";
 import { startSunspecRtuBus } from "./rtu/sunspec-rtu.js";
 import { startSunspecInverter } from "./sunspec-inverter.js";
@@ -140,4 +141,5 @@ Runs until Ctrl-C (SIGINT) or SIGTERM. Logs JSON lines (pino) to stderr.`,
   registerDeviceSimCommand(sim);
   registerMqttSimCommand(sim);
   registerFaultCommand(sim);
+  registerFleetCommand(sim);
 }

@@ -1,0 +1,155 @@
+/**
+ * A fleet of N simulated sites (simulators/src/fleet) through `jisr ingest` into a private influxd, for
+ * N = 40, 400, 2 000 and 4 000: each site posts 5 points / 50 fields every 10 s with its own token. Prints,
+ * per size: offered and stored points/s (stored = counted in InfluxDB afterwards), p50/p95/p99 latency
+ * from each batch's due time to its 204, errors, and CPU seconds of the service and of influxd.
+ *
+ *   npm run bench:fleet [-- --sites 40,400,2000,4000 --seconds 60 --workers 1]
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { makeFleet, percentile, runFleet } from "@jisr/simulators/fleet/fleet";
+import { ensurePackages } from "../test/servers/ensure-packages.js";
+import { freePort, waitFor } from "../test/servers/free-port.js";
+import { startInfluxd } from "../test/servers/influxd.js";
+
+const { values: args } = parseArgs({
+  options: {
+    sites: { type: "string", default: "40,400,2000,4000" },
+    seconds: { type: "string", default: "60" },
+    workers: { type: "string", default: "1" },
+  },
+});
+const SIZES = (args.sites as string).split(",").map(Number);
+const SECONDS = Number(args.seconds);
+
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime, and the CPU of children waited for (cutime, cstime): the workers of --workers.
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU of a process and its live children (the cluster workers). */
+function treeCpu(pid: number): number {
+  let total = cpuOf(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const c of children) total += cpuOf(Number(c));
+  } catch {}
+  return total;
+}
+
+function ownCpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+async function count(url: string, db: string): Promise<number> {
+  const q = new URLSearchParams({ db, q: 'SELECT count("power_w") FROM "pv_inverter"' });
+  const res = await fetch(`${url}/query?${q}`);
+  const body = (await res.json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };
+  // 2 inverter points of 5 per batch.
+  return ((body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0) * 5) / 2;
+}
+
+async function main(): Promise<void> {
+  ensurePackages();
+  const influx = await startInfluxd();
+  const dir = mkdtempSync(join(tmpdir(), "jisr-fleet-"));
+  const rows: string[] = [];
+  try {
+    for (const n of SIZES) {
+      const tokensFile = join(dir, `tokens-${n}.json`);
+      const sites = makeFleet(n, tokensFile, 10_000);
+      const db = `fleet_${n}`;
+      const port = await freePort();
+      const script = join(dir, "jisr.mts");
+      writeFileSync(
+        script,
+        `import { Command } from ${JSON.stringify(new URL(import.meta.resolve("commander")).pathname)};
+import { registerIngestCommands } from ${JSON.stringify(new URL("../services/ingestion/src/cli.ts", import.meta.url).pathname)};
+const program = new Command("jisr");
+registerIngestCommands(program);
+await program.parseAsync(process.argv);`,
+      );
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          script,
+          "ingest",
+          "--port",
+          String(port),
+          "--tokens",
+          tokensFile,
+          "--database",
+          db,
+        ],
+        {
+          cwd: new URL("../services/ingestion/", import.meta.url).pathname,
+          env: {
+            ...process.env,
+            JISR_INFLUX_URL: influx.url,
+            JISR_INGEST_WORKERS: String(args.workers),
+            JISR_INGEST_MAX_CONNECTIONS: "8192",
+            JISR_LOG_LEVEL: "warn",
+          },
+          stdio: ["ignore", "ignore", "inherit"],
+        },
+      );
+      const url = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 120_000, "ingestion to start");
+      const cpu0 = {
+        service: treeCpu(child.pid as number),
+        influxd: cpuOf(influx.process.pid as number),
+        fleet: ownCpu(),
+      };
+      process.stderr.write(`${n} sites for ${SECONDS} s…\n`);
+      const r = await runFleet({ url, sites, durationMs: SECONDS * 1000, timeScale: 60 });
+      const cpu = {
+        service: treeCpu(child.pid as number) - cpu0.service,
+        influxd: cpuOf(influx.process.pid as number) - cpu0.influxd,
+        fleet: ownCpu() - cpu0.fleet,
+      };
+      const stored = await count(influx.url, db);
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+      const lat = r.latencies.sort((a, b) => a - b);
+      const offered = r.offered * 5;
+      const errors =
+        Object.entries(r.errors)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(", ") || "0";
+      const [load1] = readFileSync("/proc/loadavg", "utf8").split(" ");
+      rows.push(
+        `| ${n} | ${(offered / SECONDS).toFixed(0)} | ${(stored / SECONDS).toFixed(0)} | ${((100 * stored) / offered).toFixed(1)} % | ${percentile(lat, 0.5)} | ${percentile(lat, 0.95)} | ${percentile(lat, 0.99)} | ${errors} | ${cpu.service.toFixed(1)} | ${cpu.influxd.toFixed(1)} | ${cpu.fleet.toFixed(1)} | ${load1} |`,
+      );
+      process.stderr.write(`${rows.at(-1)}\n`);
+    }
+  } finally {
+    await influx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(
+    `\nFleet through ingestion (${args.workers} worker(s)) into influxd, ${SECONDS} s per size, 5 points / 50 fields per site every 10 s:`,
+  );
+  console.log(
+    "| sites | offered points/s | stored points/s | stored | p50 ms | p95 ms | p99 ms | errors | CPU s ingestion | CPU s influxd | CPU s fleet | load avg |",
+  );
+  console.log("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+  for (const r of rows) console.log(r);
+}
+
+await main();
