@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Alert } from "@jisr/alerting/engine/types";
 import { AlertStore } from "@jisr/alerting/store/alert-store";
+import { bills } from "@jisr/analytics";
 import type { Point } from "@jisr/core/point";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import { localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
@@ -129,6 +130,33 @@ describe("jisr report", () => {
       /^2026-10;maison-enfants-skhour;Maison d'enfants, Skhour Rehamna;400,05;400,05;/,
     );
     expect(lines.find((l) => l.includes(";Total;"))).toMatch(/^2026-10;;Total;1212,50;1212,50;/);
+  });
+
+  it("adds the reconciliation of the bills recorded for the period with --bills", async () => {
+    const billsDir = join(dir, "bills");
+    new bills.BillStore(billsDir).add(
+      [
+        bills.billInputSchema.parse({
+          institution: "foyer-ben-guerir",
+          reference: "SRM-10",
+          from: "2026-10-01",
+          to: "2026-10-31",
+          registers: [{ kwh: 420 }],
+          lines: [{ kind: "energy", label: "Consommation", amount: 600, basis: "ttc" }],
+          total: 600,
+        }),
+      ],
+      "test",
+    );
+    const args = ["report", "--period", "2026-10", "--format", "csv", "--sqlite", sqlite];
+    const withBills = join(dir, "with-bills.csv");
+    await jisr(...args, "--bills", billsDir, "--out", withBills);
+    const text = readFileSync(withBills, "utf8");
+    expect(text).toContain("Rapprochement des factures (période de relevé)");
+    expect(text).toContain("SRM-10");
+    const without = join(dir, "without-bills.csv");
+    await jisr(...args, "--out", without);
+    expect(readFileSync(without, "utf8")).not.toContain("SRM-10");
   });
 
   it("counts alerts from the alerting service's state file", async () => {

@@ -40,6 +40,7 @@ const optionsSchema = z.object({
   out: z.string().min(1).optional(),
   institutions: z.string().min(1),
   alerts: z.string().min(1).optional(),
+  bills: z.string().min(1).optional(),
   completenessThreshold: z.coerce.number().min(0).max(1),
 });
 
@@ -70,6 +71,12 @@ export function registerReportCommands(program: Command, options: ReportCliOptio
     )
     .addOption(
       new Option(
+        "--bills <dir>",
+        "bills recorded with `jisr bill` or the web page: adds their reconciliation over the reading periods",
+      ).env("JISR_BILLS_DIR"),
+    )
+    .addOption(
+      new Option(
         "--completeness-threshold <share>",
         "flag data completeness below this share (0..1)",
       ).default(String(DEFAULT_COMPLETENESS_THRESHOLD)),
@@ -86,6 +93,7 @@ Examples:
   jisr report --period 2026-10 --format csv --alerts /var/lib/jisr/alerts.sqlite
                                                                 with alert counts and time to resolve
   jisr report --period 2026-11 --sqlite demo.sqlite             from the demo's store
+  jisr report --period 2026-Q1 --bills /var/lib/jisr/bills      with every bill reconciled and its savings
 
 The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON lines otherwise).`,
     );
@@ -96,6 +104,7 @@ The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON 
       component: "report",
     });
     if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr report: no alert state file at ${o.alerts}`);
+    if (o.bills && !existsSync(o.bills)) cmd.error(`jisr report: no bills directory at ${o.bills}`);
     const institutions = loadInstitutions(o.institutions);
     const store = openStore(storeOptions, log);
     const alerts = o.alerts ? new AlertStore(o.alerts) : undefined;
@@ -109,6 +118,7 @@ The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON 
         completenessThreshold: o.completenessThreshold,
         ...(o.institution ? { institution: o.institution } : {}),
         ...(alerts ? { alerts } : {}),
+        ...(o.bills ? { bills: { dir: o.bills, institutions } } : {}),
       });
       const body = await renderReport(report, o.format, o.lang);
       const file = resolve(o.out ?? reportFileName(o.period, o.institution, o.lang, o.format));

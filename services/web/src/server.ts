@@ -34,6 +34,8 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
       institutions: opts.institutions,
       ...(opts.alerts ? { alerts: opts.alerts } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
+      // The same folder the bills page writes to (routes/bills), so a recorded bill shows in the reports.
+      billsDir: process.env.JISR_BILLS_DIR ?? "data/bills",
     });
   const secureCookies = opts.secureCookies ?? !(LOOPBACK.has(host) && !opts.trustProxy);
   const app = await buildWebApp({ ...opts, reports, secureCookies });

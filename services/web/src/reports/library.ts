@@ -15,6 +15,8 @@ export interface LibraryReportsOptions {
   institutions: InstitutionsConfig;
   /** The alert history, for the alerts raised and the mean time to resolve. */
   alerts?: AlertStore;
+  /** Bills recorded on the bills page or with `jisr bill`: the reports then reconcile them. */
+  billsDir?: string;
   clock?: () => number;
 }
 
@@ -27,6 +29,7 @@ export function libraryReports(o: LibraryReportsOptions): ReportsPort {
       now: (o.clock ?? Date.now)(),
       ...(r.institution ? { institution: r.institution } : {}),
       ...(o.alerts ? { alerts: o.alerts } : {}),
+      ...(o.billsDir ? { bills: { dir: o.billsDir, institutions: o.institutions } } : {}),
     });
     return {
       body: await renderReport(report, r.format, r.lang),
