@@ -199,5 +199,37 @@ describe("jisr bill add and reconcile", () => {
     expect(out).toContain("! estimated_reading:");
     expect(out).toContain("other_bracket_edges");
     expect(out).toContain("priced with test-domestic+edges-200 (reproduces every bill)");
+    expect(out).not.toContain("period_length");
+
+    // Tolerances from a file: where reading periods of 30 days are unusual (31 to 35 expected), they are flagged.
+    const months = join(dir, "months.yaml");
+    writeFileSync(months, "month_days: [31, 35]\n");
+    const tolerant = await jisr(
+      "bill",
+      "reconcile",
+      "--institution",
+      SITE,
+      "--sqlite",
+      sqlite,
+      "--tolerances",
+      months,
+    );
+    expect(tolerant).toContain("kWh: billed 201, metered 720, diff -519 (-72.08 %)");
+    expect(tolerant).toContain("! period_length: reading period of 30 days");
+    expect(tolerant).toContain("! estimated_reading:");
+    const typo = join(dir, "typo.yaml");
+    writeFileSync(typo, "kwh_percent: 5\nmad_total: -1\n");
+    const refused = await jisr(
+      "bill",
+      "reconcile",
+      "--institution",
+      SITE,
+      "--sqlite",
+      sqlite,
+      "--tolerances",
+      typo,
+    ).catch((e: Error) => e.message);
+    expect(refused).toContain("kwh_percent");
+    expect(refused).toContain("mad_total");
   });
 });

@@ -17,6 +17,7 @@ import { formatInstitutionBills } from "./format.js";
 import { billedTotalKwh } from "./schema.js";
 import { fitBases, institutionBills, loadTariffDir, SHIPPED_TARIFFS_DIR } from "./service.js";
 import { BillStore, validateBill } from "./store.js";
+import { loadTolerances } from "./tolerances-file.js";
 
 export interface BillCliIo {
   stdout: { write(s: string): unknown };
@@ -29,6 +30,14 @@ function institutionsOption(): Option {
   return new Option("--institutions <file>", "institutions file (YAML)")
     .env("JISR_INSTITUTIONS_FILE")
     .default(DEFAULT_INSTITUTIONS);
+}
+
+/** Where differences become flags: a YAML file with the keys of `tolerancesSchema` (reconcile.ts). */
+export function tolerancesOption(): Option {
+  return new Option(
+    "--tolerances <file.yaml>",
+    "reconciliation tolerances (kwh_pct, kwh_abs, mad_line, mad_total, completeness_min, month_days); defaults otherwise",
+  ).env("JISR_BILL_TOLERANCES");
 }
 
 function billsDirOption(): Option {
@@ -270,15 +279,28 @@ Example file:
     .option("--json", "print JSON")
     .addOption(new Option("--lang <lang>", "language").choices(["fr", "en", "ar"]).default("en"))
     .addOption(billsDirOption())
-    .addOption(institutionsOption());
+    .addOption(institutionsOption())
+    .addOption(tolerancesOption());
   addStoreOptions(reconcile).action(async (raw: Record<string, unknown>, cmd: Command) => {
     const o = parse(storeOptionsSchema, raw, cmd);
+    let tolerances: ReturnType<typeof loadTolerances> | undefined;
+    try {
+      if (raw.tolerances) tolerances = loadTolerances(String(raw.tolerances));
+    } catch (err) {
+      cmd.error(`jisr bill reconcile: --tolerances ${(err as Error).message}`);
+    }
     const config = loadInstitutions(String(raw.institutions));
     const inst = institutionOf(config, String(raw.institution), cmd);
     const store = openStore(o, pino({ level: "warn" }, pino.destination(2)));
     try {
       await store.init();
-      const result = await institutionBills(store, config, inst, new BillStore(String(raw.billsDir)));
+      const result = await institutionBills(
+        store,
+        config,
+        inst,
+        new BillStore(String(raw.billsDir)),
+        tolerances ? { tolerances } : {},
+      );
       io.stdout.write(
         raw.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatInstitutionBills(result)}\n`,
       );
