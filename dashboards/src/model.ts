@@ -1,7 +1,7 @@
 /**
  * The subset of Grafana's classic dashboard JSON model (schemaVersion 41, Grafana 11.6) that Jisr emits.
  * Kept narrow on purpose: every key written here is one the strict schema in
- * ../shared/reference/grafana-schema/dashboard.jsonschema.json accepts.
+ * vendor/grafana-schema/dashboard.jsonschema.json accepts (Grafana's own, vendored with its licence).
  */
 
 /** The provisioned InfluxDB datasource (provisioning/datasources/influxdb.yaml): referred to by uid only. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -14,11 +14,8 @@ import {
   repeatSize,
 } from "./models.js";
 
-// The shared reference folder sits beside the repository (../shared), where CI puts it.
-const OFFICIAL_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../../shared/reference/sunspec-models",
-);
+/** The official SunSpec model definitions, vendored with their licence (vendor/README.md). */
+const OFFICIAL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../vendor/sunspec-models");
 
 interface OfficialPoint {
   name: string;
@@ -75,36 +72,33 @@ describe("our SunSpec layouts", () => {
   });
 });
 
-describe.skipIf(!existsSync(OFFICIAL_DIR))(
-  "our SunSpec layouts vs the official definitions (skipped: ../shared/reference absent outside CI)",
-  () => {
-    const cases: [number, ModelDef][] = [
-      [1, MODEL_COMMON],
-      [103, MODEL_INVERTER_3P],
-      [160, MODEL_MPPT],
-    ];
-    it.each(cases)("model %i matches point by point (name, type, size, sf, units, offset)", (id, ours) => {
-      const off = official(id);
-      expect(shape(ours.points)).toEqual(shape(off.points));
-      expect(offsets(ours.points)).toEqual(offsets(off.points));
-      expect(ours.id).toBe(id);
-      expect(off.points[0]).toMatchObject({ name: "ID" });
-    });
+describe("our SunSpec layouts vs the official definitions (vendor/sunspec-models)", () => {
+  const cases: [number, ModelDef][] = [
+    [1, MODEL_COMMON],
+    [103, MODEL_INVERTER_3P],
+    [160, MODEL_MPPT],
+  ];
+  it.each(cases)("model %i matches point by point (name, type, size, sf, units, offset)", (id, ours) => {
+    const off = official(id);
+    expect(shape(ours.points)).toEqual(shape(off.points));
+    expect(offsets(ours.points)).toEqual(offsets(off.points));
+    expect(ours.id).toBe(id);
+    expect(off.points[0]).toMatchObject({ name: "ID" });
+  });
 
-    it("model 160's repeating module group matches", () => {
-      const group = official(160).groups?.find((g) => g.name === "module");
-      expect(group).toBeDefined();
-      expect(MODEL_MPPT.repeating?.name).toBe("module");
-      expect(shape(MODEL_MPPT.repeating?.points ?? [])).toEqual(shape(group?.points ?? []));
-    });
+  it("model 160's repeating module group matches", () => {
+    const group = official(160).groups?.find((g) => g.name === "module");
+    expect(group).toBeDefined();
+    expect(MODEL_MPPT.repeating?.name).toBe("module");
+    expect(shape(MODEL_MPPT.repeating?.points ?? [])).toEqual(shape(group?.points ?? []));
+  });
 
-    it("uses the official St, Evt1 and DCEvt symbol values", () => {
-      const inv = official(103);
-      expect(symbols(inv, "St")).toEqual(OPERATING_STATE);
-      expect(symbols(inv, "Evt1")).toEqual(EVT1_BIT);
-      const module = official(160).groups?.find((g) => g.name === "module");
-      const dcEvt = symbols(module as OfficialGroup, "DCEvt");
-      for (const [name, bit] of Object.entries(DCEVT_BIT)) expect(dcEvt[name]).toBe(bit);
-    });
-  },
-);
+  it("uses the official St, Evt1 and DCEvt symbol values", () => {
+    const inv = official(103);
+    expect(symbols(inv, "St")).toEqual(OPERATING_STATE);
+    expect(symbols(inv, "Evt1")).toEqual(EVT1_BIT);
+    const module = official(160).groups?.find((g) => g.name === "module");
+    const dcEvt = symbols(module as OfficialGroup, "DCEvt");
+    for (const [name, bit] of Object.entries(DCEVT_BIT)) expect(dcEvt[name]).toBe(bit);
+  });
+});

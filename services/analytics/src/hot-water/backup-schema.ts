@@ -1,7 +1,8 @@
 /**
  * The backup heater of a solar water heater, and the prices of its energy. Electric backup is priced by the
  * savings job through the bill counterfactual (tariffs are not here); butane is priced per bottle, with the
- * state subsidy kept apart. Figures: ../shared/DOMAIN.md §2.3, tags as in settings-schema.ts.
+ * state subsidy kept apart. Each default figure says its source and reliability in its description, with
+ * the tags explained in settings-schema.ts.
  */
 import { z } from "zod";
 import { counterLimitsSchema } from "./counter-schema.js";

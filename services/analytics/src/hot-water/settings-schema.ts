@@ -1,8 +1,8 @@
 /**
  * Hot-water settings of one institution: ONE strict zod schema. Every object is strict (an unknown key is a
  * typo), every field is described and has a default, except the facts that only the installation can give
- * (a butane burner's rating). Figures come from ../shared/DOMAIN.md §2-3 with its reliability tags:
- * A official/standard, B reputable, C third party, D derived here, U unconfirmed. U figures are defaults
+ * (a butane burner's rating). Default figures come from published sources (standards, utilities' and
+ * suppliers' documents), each with a reliability tag: A official/standard, B reputable, C third party, D derived here, U unconfirmed. U figures are defaults
  * only until a bill, the contract or a datasheet confirms them.
  * Cross-field rules (windows that overlap, price dates out of order) are checked after the fields.
  */
