@@ -7,30 +7,12 @@
  * stores one, and a line break cannot be escaped in a tag at all. Refusing them keeps writes identical
  * on every server and makes it impossible for a tag value to end a line and start a second point.
  */
+import { escapeKey, escapeMeasurement, escapeStringField } from "./line-protocol-escape.js";
 import type { FieldValue, Point } from "./point.js";
 
+export { escapeKey, escapeMeasurement, escapeStringField };
+
 export type Precision = "ns" | "us" | "ms" | "s";
-
-const MEASUREMENT_ESCAPES = /[, \\]/g;
-const KEY_ESCAPES = /[,= \\]/g;
-const CONTROL = /[\n\r\t\f\v]/g;
-
-function escapeControl(s: string): string {
-  // Never reached for validated input; a last guard so a direct caller can never split a line.
-  return s.replace(CONTROL, (c) => `\\${{ "\n": "n", "\r": "r", "\t": "t", "\f": "f", "\v": "v" }[c]}`);
-}
-
-const NEEDS_ESCAPE = /[,= \\\n\r\t\f\v]/;
-
-export function escapeMeasurement(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  return escapeControl(s).replace(MEASUREMENT_ESCAPES, (c) => `\\${c}`);
-}
-
-export function escapeKey(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  return escapeControl(s).replace(KEY_ESCAPES, (c) => `\\${c}`);
-}
 
 /**
  * Names and tag values repeat in every batch (a few hundred devices, a few dozen fields), so their
@@ -46,11 +28,6 @@ function memoKey(s: string): string {
     if (escapedKeys.size < MAX_MEMOISED) escapedKeys.set(s, e);
   }
   return e;
-}
-
-/** String field values: only `"` and `\` are escaped; a line break inside the quotes is legal. */
-export function escapeStringField(s: string): string {
-  return /[\\"]/.test(s) ? s.replace(/[\\"]/g, (c) => `\\${c}`) : s;
 }
 
 function encodeField(v: FieldValue): string {

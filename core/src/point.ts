@@ -3,7 +3,7 @@
  * It maps 1:1 onto an InfluxDB point, and onto a row of the embedded SQLite store.
  */
 import { z } from "zod";
-import { escapeKey, escapeMeasurement } from "./line-protocol.js";
+import { escapeKey, escapeMeasurement } from "./line-protocol-escape.js";
 
 /** A field value. Numbers are always stored as floats so a field can never change type between writers. */
 export type FieldValue = number | string | boolean;
