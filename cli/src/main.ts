@@ -6,6 +6,7 @@
  */
 import { Command } from "commander";
 import { COMMANDS, type CommandEntry } from "./commands.js";
+import { applyHelpExamples } from "./help-examples.js";
 
 function baseProgram(): Command {
   return new Command("jisr")
@@ -17,10 +18,10 @@ function baseProgram(): Command {
     .addHelpText(
       "after",
       `
-Start here:
+Examples:
   jisr demo                       three simulated institutions, end to end, no server needed
   jisr gateway read --host 192.168.1.50 --port 502    what does this inverter answer?
-  jisr <command> --help           the options of one command`,
+  jisr <command> --help           the options of one command, with its own examples`,
     );
 }
 
@@ -47,6 +48,7 @@ export async function buildProgram(name?: string | "all"): Promise<Command> {
   // Keep `jisr --help` in the order of COMMANDS whatever was loaded first.
   const order = new Map(COMMANDS.map((c, i) => [c.name, i]));
   (program.commands as Command[]).sort((a, b) => (order.get(a.name()) ?? 0) - (order.get(b.name()) ?? 0));
+  applyHelpExamples(program);
   return program;
 }
 
