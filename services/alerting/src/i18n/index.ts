@@ -1,14 +1,7 @@
-/** The three catalogues, by language. */
-import type { Language } from "../config/schema.js";
-import { ar } from "./ar.js";
-import { en } from "./en.js";
-import { fr } from "./fr.js";
-import type { Catalogue } from "./types.js";
-
-export const CATALOGUES: Record<Language, Catalogue> = { fr, ar, en };
-
-export function catalogue(language: Language): Catalogue {
-  return CATALOGUES[language];
-}
-
-export type { Catalogue } from "./types.js";
+/**
+ * The three catalogues, by language. The texts live in @jisr/core/alert-texts so the gateway raises its
+ * local alerts with the same words without loading this service (issue 13); this folder re-exports them
+ * and keeps the test that holds them to this service's rules (i18n.test.ts).
+ */
+export { CATALOGUES, catalogue } from "@jisr/core/alert-texts/index";
+export type { Catalogue } from "@jisr/core/alert-texts/types";

@@ -1,0 +1,203 @@
+/** English messages. Rule texts are keyed by the rules' summary and action keys (see types.ts). */
+import type { Catalogue } from "./types.js";
+
+export const en: Catalogue = {
+  language: "en",
+  dir: "ltr",
+  locale: "en-GB",
+  punctuation: { colon: ": ", comma: ", ", semicolon: "; " },
+  severity: { critical: "Critical", major: "Major", minor: "Minor", info: "Information" },
+  kind: { firing: "New alert", repeat: "Still active", escalated: "Got worse", resolved: "Resolved" },
+  labels: {
+    what: "What",
+    where: "Where",
+    device: "Device",
+    since: "Since",
+    severity: "Severity",
+    evidence: "Measured",
+    action: "Suggested action",
+    resolvedAt: "Resolved at",
+    duration: "Lasted",
+    reference: "Alert",
+    yes: "yes",
+    no: "no",
+  },
+  subjectFiring: (count, institution, severity) =>
+    count === 1 ? `[${severity}] Alert at ${institution}` : `[${severity}] ${count} alerts at ${institution}`,
+  subjectResolved: (count, institution) =>
+    count === 1 ? `Resolved: alert at ${institution}` : `Resolved: ${count} alerts at ${institution}`,
+  footer: "To acknowledge an alert (and stop reminders): POST /api/v1/alerts/<alert>/ack.",
+  summaries: {
+    "site_silent.silent":
+      "Gateway {device} has sent nothing for {silent_min} min: the institution is no longer monitored",
+    "site_silent.ok": "Gateway {device} reports again",
+    "device_silent.silent":
+      "Device {device} has not answered for {silent_min} min (its gateway still reports)",
+    "device_silent.ok": "Device {device} answers again",
+    "gateway_backlog.growing": "Readings pile up in the queue of gateway {device}",
+    "gateway_backlog.stale": "Gateway {device} has delivered no reading for {oldest_queued_age_min} min",
+    "gateway_backlog.dropping":
+      "Gateway {device} is losing readings: {dropped_points} lost, its queue is full",
+    "gateway_backlog.ok": "Gateway {device} delivers its readings again",
+    "inverter_fault.fault_state": "Inverter {device} is in fault (state {state})",
+    "inverter_fault.events": "Inverter {device} reports: {events}",
+    "inverter_fault.ok": "Inverter {device} reports no fault",
+    "pv_zero_production.zero":
+      "Inverter {device} produces nothing in daylight (a clear sky would give {clear_sky_power_w} W)",
+    "pv_zero_production.ok": "Inverter {device} produces again",
+    "pv_underperformance.major":
+      "Inverter {device} gave {median_ratio_pct}% of the expected output over {days} clear days (alert below {threshold_pct}%)",
+    "pv_underperformance.minor":
+      "Inverter {device} gave {median_ratio_pct}% of the expected output over {days} clear days (alert below {threshold_pct}%)",
+    "pv_underperformance.ok": "Output of inverter {device} is normal again",
+    "pv_input_mismatch.failed":
+      "Input {inputs} of inverter {device} produces almost nothing ({ratio_pct}% of its siblings): a string has failed",
+    "pv_input_mismatch.degraded": "Input {inputs} of inverter {device} gives {ratio_pct}% of its siblings",
+    "pv_input_mismatch.ok": "The inputs of inverter {device} are balanced again",
+    "pv_soiling.soiled":
+      "The modules of inverter {device} are dirty: {loss_pct}% lost, about {lost_per_month_mad} MAD a month ({lost_since_cleaning_kwh} kWh since the last cleaning)",
+    "pv_soiling.ok": "The modules of inverter {device} are clean",
+    "swh_no_heat_gain.no_flow":
+      "Solar water heater {device}: pump on for {pump_on_min} min but no flow (collector {collector_minus_tank_k} K above the tank)",
+    "swh_no_heat_gain.no_gain":
+      "Solar water heater {device}: pump on for {pump_on_min} min but the tank gains no heat",
+    "swh_no_heat_gain.ok": "Solar water heater {device} heats again",
+    "swh_overheating.stagnation": "Solar collector of {device} at {collector_c} °C: stagnation",
+    "swh_overheating.pump_stopped": "Solar collector of {device} at {collector_c} °C with the pump stopped",
+    "swh_overheating.ok": "The solar collector of {device} no longer overheats",
+    "swh_sensor_fault.out_of_range": "Sensor {sensors} of {device}: open or short circuit",
+    "swh_sensor_fault.controller_error": "The controller of {device} reports a sensor fault: {sensors}",
+    "swh_sensor_fault.missing": "Sensor {sensors} of {device} sends no value",
+    "swh_sensor_fault.stuck": "Sensor {sensors} of {device} is stuck on one value",
+    "swh_sensor_fault.ok": "The sensors of {device} work",
+    "swh_reverse_circulation.thermosiphon":
+      "The tank of {device} loses {cooling_k_per_h} K/h at night through the collector loop (reverse thermosiphon)",
+    "swh_reverse_circulation.pump_at_night":
+      "The solar pump of {device} runs at night: the tank cools by {cooling_k_per_h} K/h",
+    "swh_reverse_circulation.ok": "The tank of {device} keeps its heat at night",
+    "swh_tank_cold.cold":
+      "Hot water of {device} at {temperature_c} °C in the demand window {demand_window} (service temperature {service_temperature_c} °C)",
+    "swh_tank_cold.ok": "The hot water of {device} is at temperature again",
+    "swh_backup_only.backup_only":
+      "On the sunny day {day}, the backup heater of {device} ran {backup_on_min} min and the sun gave nothing",
+    "swh_backup_only.backup_while_collector_hot":
+      "On {day}, the backup heater of {device} ran {backup_on_min} min while the collector was hot",
+    "swh_backup_only.ok": "The solar part of {device} does its work again",
+  },
+  actions: {
+    check_site_power_and_internet:
+      "Check the gateway's power supply and the Internet link (router, SIM credit).",
+    check_device_power_and_link:
+      "Check the device's power supply and its cable or Modbus link to the gateway.",
+    check_gateway_uplink:
+      "Check the gateway's Internet link; the readings are kept and will be sent once it is back.",
+    inspect_insulation_and_earthing:
+      "Do not touch the DC side: have a qualified electrician check the insulation and earthing.",
+    check_grid_connection: "Check the grid connection: AC breaker, grid voltage and frequency.",
+    read_inverter_display_and_restart:
+      "Note the fault code on the inverter's display, then restart it (AC off, DC off, wait 5 min, DC on, AC on).",
+    read_inverter_events: "Read the events on the inverter's display or app and note them.",
+    check_inverter_breakers_and_dc_isolator: "Check the inverter's AC breaker and DC isolator.",
+    inspect_inverter_strings_and_breakers:
+      "Inspect the inverter, its strings and breakers; bring a clamp meter.",
+    inspect_soiling_shading_and_strings: "Look for dirt, new shade and failed strings on the array.",
+    check_string_fuses_and_connectors:
+      "Check the fuses and MC4 connectors of the weak input; bring a multimeter and spare fuses.",
+    inspect_string_shading_and_bypass_diodes: "Look for shade on the weak string and test its bypass diodes.",
+    clean_modules: "Clean the modules (water and a soft brush, early morning or late afternoon).",
+    check_solar_pump_valves_and_air:
+      "Check the solar pump, the valves and air in the solar loop; bleed it if needed.",
+    check_solar_pump_and_power: "Check the solar pump and its power supply.",
+    cover_collector_or_dump_heat:
+      "Cover the collector or draw hot water to cool it; check the expansion vessel and the relief valve.",
+    replace_or_reconnect_sensor: "Reconnect or replace the temperature sensor (bring a spare PT1000).",
+    check_sensor_placement_and_wiring:
+      "Check that the sensor sits in its well and that its wiring is intact.",
+    check_check_valve: "Check the non-return valve of the solar loop.",
+    check_controller_night_pumping:
+      "Check the controller settings: the pump should not run at night (antifreeze, recooling).",
+    check_backup_heater_and_thermostat:
+      "Check the backup heater, its breaker, thermal cut-out and thermostat.",
+    check_solar_loop_and_backup: "Check the solar loop and the backup heater.",
+    check_solar_pump_and_collector:
+      "Check the solar pump and the collector: the backup heater is doing the sun's work.",
+    none: "Nothing to do.",
+  },
+  evidence: {
+    actual_kwh: "Actual energy",
+    ambient_c: "Ambient temperature",
+    backup_heater_on: "Backup heater on",
+    backup_on_collector_hot_min: "Backup on while the collector is hot",
+    backup_on_min: "Backup heater run time",
+    clean_ratio_pct: "Ratio when clean",
+    clear_days: "Clear days",
+    clear_sky_index: "Clear-sky index",
+    clear_sky_power_w: "Clear-sky power",
+    collector_c: "Collector",
+    collector_min_c: "Collector minimum",
+    collector_minus_tank_k: "Collector − tank",
+    collector_minus_tank_max_k: "Largest collector − tank",
+    current_ratio_pct: "Current ratio",
+    daily_ratios_pct: "Daily ratios",
+    day: "Day",
+    demand_window: "Demand window",
+    dropped_points: "Readings lost",
+    errors_total: "Failed polls",
+    event_bits: "Event bits",
+    events: "Events",
+    expected_kwh: "Expected energy",
+    faulty_sensors: "Faulty sensors",
+    field: "Value",
+    flow_l_per_h: "Flow",
+    heat_gain_wh: "Heat gain",
+    irradiance_w_per_m2: "Irradiance",
+    largest_drop_pct: "Largest drop",
+    last_cleaning: "Last cleaning",
+    last_error: "Last error",
+    last_seen: "Last reading",
+    last_success_age_min: "Since the last good reading",
+    loss_pct: "Loss",
+    loss_rate_pct_per_day: "Loss rate",
+    lost_kwh: "Energy lost",
+    lost_per_day_kwh: "Lost per day",
+    lost_per_month_mad: "Cost per month",
+    lost_since_cleaning_kwh: "Lost since the last cleaning",
+    lost_since_cleaning_mad: "Cost since the last cleaning",
+    lowest_in_window_c: "Lowest in the window",
+    mad_is_estimate: "Cost estimated",
+    max_power_w: "Highest power",
+    max_standing_loss_k_per_h: "Normal standing loss",
+    median_ratio_pct: "Median ratio",
+    method: "Method",
+    night_from: "Night from",
+    night_to: "Night until",
+    oldest_queued_age_min: "Oldest queued reading",
+    online: "Online",
+    power_w: "Power",
+    price_mad_per_kwh: "Price",
+    pump_on: "Pump on",
+    pump_on_at_night_min: "Pump on at night",
+    pump_on_min: "Pump run time",
+    queue_growth_points: "Queue growth",
+    queue_points: "Queued readings",
+    reading_time: "Reading time",
+    seen_in_window: "Seen in the window",
+    service_temperature_c: "Service temperature",
+    silent_min: "Silent for",
+    solar_gain_wh: "Solar gain",
+    state: "State",
+    state_code: "State code",
+    sun_elevation_deg: "Sun elevation",
+    tank_c: "Tank",
+    tank_rise_k: "Tank rise",
+    tank_top_c: "Tank top",
+    tank_top_cooling_k_per_h: "Tank top cooling",
+    temperature_c: "Temperature",
+    window_h: "Window",
+    window_min: "Window",
+    worst_ratio_pct: "Worst ratio",
+    zero_threshold_w: "Zero threshold",
+  },
+  evidencePatterns: [{ pattern: /^(mppt|string)_(.+)_ratio_pct$/, name: "Input $1 $2 against its siblings" }],
+  units: { d: "d", h: "h", min: "min" },
+};
