@@ -15,6 +15,8 @@ export interface CommandEntry {
   load: () => Promise<Register>;
 }
 
+// The four modules only register their commands (commander and help texts); each action imports its work
+// (zod, the Modbus and MQTT stacks, the config loader) when it runs. gateway/src/cli-help.test.ts checks it.
 const gateway = async (): Promise<Register> => {
   const [read, scan, run, status] = await Promise.all([
     import("@jisr/gateway/cli-read"),

@@ -3,14 +3,13 @@
  * config file that starts nothing. A wrong config exits with code 2 and every problem by path.
  */
 import { dirname, resolve } from "node:path";
-import { ValidationError } from "@jisr/core";
+import { ValidationError } from "@jisr/core/errors";
 import type { Command } from "commander";
-import { type Logger, pino } from "pino";
-import { loadGatewayConfig } from "./config/load.js";
+import type { DestinationStream, Logger } from "pino";
 import type { GatewayConfig } from "./config/schema.js";
-import { runGateway } from "./run/gateway.js";
-import { sdNotifier } from "./service/sd-notify.js";
-import { OutboxError } from "./uplink/outbox.js";
+
+// The config loader (zod, yaml, profiles), pino, the gateway and its queue are imported inside the
+// actions: registering these commands, which `jisr gateway --help` does, must stay light.
 
 /** Exit codes: 0 fine, 1 failure at run time, 2 the config (or a device in it) is not valid. */
 export const EXIT_OK = 0;
@@ -60,7 +59,8 @@ export interface CliIo {
 }
 
 /** Loads the config, or writes its problems to stderr and returns undefined. */
-function loadOrReport(path: string, io: CliIo): GatewayConfig | undefined {
+async function loadOrReport(path: string, io: CliIo): Promise<GatewayConfig | undefined> {
+  const { loadGatewayConfig } = await import("./config/load.js");
   try {
     return loadGatewayConfig(path);
   } catch (err) {
@@ -71,8 +71,8 @@ function loadOrReport(path: string, io: CliIo): GatewayConfig | undefined {
 }
 
 /** `check-config`: 0 and "OK ..." on stdout, or 2 and every problem on stderr. */
-export function checkGatewayConfigCommand(path: string, io: CliIo): number {
-  const config = loadOrReport(path, io);
+export async function checkGatewayConfigCommand(path: string, io: CliIo): Promise<number> {
+  const config = await loadOrReport(path, io);
   if (!config) return EXIT_INVALID_CONFIG;
   const devices = config.devices.map((d) => d.id).join(", ");
   io.stdout.write(
@@ -100,9 +100,15 @@ export async function runGatewayCommand(
     io.stderr.write(`error: --log-level: must be one of ${LOG_LEVELS.join(", ")}\n`);
     return EXIT_INVALID_CONFIG;
   }
-  const config = loadOrReport(options.config, io);
+  const config = await loadOrReport(options.config, io);
   if (!config) return EXIT_INVALID_CONFIG;
-  const logger: Logger = pino({ level, base: { pid: process.pid } }, io.stdout as pino.DestinationStream);
+  const [{ pino }, { runGateway }, { sdNotifier }, { OutboxError }] = await Promise.all([
+    import("pino"),
+    import("./run/gateway.js"),
+    import("./service/sd-notify.js"),
+    import("./uplink/outbox.js"),
+  ]);
+  const logger: Logger = pino({ level, base: { pid: process.pid } }, io.stdout as DestinationStream);
   let gateway: Awaited<ReturnType<typeof runGateway>>;
   try {
     gateway = await runGateway(config, { logger, baseDir: dirname(resolve(options.config)) });
@@ -159,7 +165,7 @@ export function registerGatewayRunCommand(gateway: Command): void {
     .description("validate a gateway config file and print every problem, without starting anything")
     .requiredOption("-c, --config <file>", "gateway config file (YAML)")
     .addHelpText("after", CHECK_HELP)
-    .action((opts: { config: string }) => {
-      process.exitCode = checkGatewayConfigCommand(opts.config, io);
+    .action(async (opts: { config: string }) => {
+      process.exitCode = await checkGatewayConfigCommand(opts.config, io);
     });
 }

@@ -5,7 +5,8 @@ import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulato
 import { Command } from "commander";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { gatewayStatusCommand, registerGatewayStatusCommand } from "./cli-status.js";
+import { registerGatewayStatusCommand } from "./cli-status.js";
+import { gatewayStatusCommand } from "./commands/status.js";
 import { loadGatewayConfig } from "./config/load.js";
 import { type GatewayHandle, runGateway } from "./run/gateway.js";
 import { type GatewayStatusFile, STATUS_FORMAT } from "./run/status-file.js";

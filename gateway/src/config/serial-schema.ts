@@ -1,8 +1,8 @@
 /** The RS-485 line of a Modbus RTU device: which serial port, and how its bytes are framed. */
 import { z } from "zod";
+import { BAUD_RATES, PARITIES } from "./serial-line.js";
 
-export const PARITIES = ["none", "even", "odd"] as const;
-export const BAUD_RATES = [1200, 2400, 4800, 9600, 19_200, 38_400, 57_600, 115_200] as const;
+export { BAUD_RATES, PARITIES };
 
 export const serialSchema = z
   .strictObject({

@@ -1,10 +1,10 @@
 /**
  * The bus options of the technician's commands (`jisr gateway read`, `scan`): `--host H [--port P]` for
  * Modbus TCP, or `--serial PATH [--baud N] [--parity P]` for Modbus RTU, checked once, at the edge.
+ * commander declares them in cli-target-options.ts, which loads no zod.
  */
-import type { Command } from "commander";
 import { z } from "zod";
-import { BAUD_RATES, PARITIES } from "../config/serial-schema.js";
+import { BAUD_RATES, PARITIES } from "../config/serial-line.js";
 import type { LinkTarget } from "./target.js";
 
 export const targetOptionsShape = {
@@ -34,14 +34,4 @@ export function optionError(error: z.ZodError): string {
   const issue = error.issues[0];
   const flag = String(issue?.path[0] ?? "?").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   return `--${flag}: ${issue?.message ?? "invalid"}`;
-}
-
-/** Adds the bus options to a command. */
-export function addTargetOptions(command: Command): Command {
-  return command
-    .option("--host <host>", "Modbus TCP: device (or TCP-to-RTU converter) IP address or host name")
-    .option("--port <port>", "Modbus TCP: port", "502")
-    .option("--serial <path>", "Modbus RTU: serial port of the RS-485 adapter, in place of --host")
-    .option("--baud <rate>", `Modbus RTU: line speed (${BAUD_RATES.join(", ")})`, "9600")
-    .option("--parity <parity>", "Modbus RTU: none, even or odd (8 data bits, 1 stop bit)", "none");
 }

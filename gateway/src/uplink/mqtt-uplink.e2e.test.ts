@@ -17,7 +17,7 @@ import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulato
 import { pino } from "pino";
 import { afterEach, expect, it, vi } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
-import { gatewayStatusCommand } from "../cli-status.js";
+import { gatewayStatusCommand } from "../commands/status.js";
 import { loadGatewayConfig } from "../config/load.js";
 import { type RestartableMosquitto, startRestartableMosquitto } from "../mqtt/testing/mosquitto.js";
 import { type GatewayHandle, runGateway } from "../run/gateway.js";
