@@ -1,0 +1,54 @@
+import { loadInventory } from "@jisr/core/inventory/load";
+import { DEPLOY_INVENTORY, LEGACY_ALERTING } from "@jisr/core/inventory/testing/paths";
+import { describe, expect, it } from "vitest";
+import { alertingConfigFromInventory } from "./from-inventory.js";
+import { loadAlertingConfig } from "./load.js";
+
+const SETTINGS = `evaluation_interval: "60s"
+state_file: /var/lib/jisr/alerting/alerting.sqlite
+recipients: []
+`;
+
+describe("the alerting config from an inventory and a settings file", () => {
+  it("is what the pre-inventory alerting.yaml gave, deep-equal", () => {
+    const fromFile = loadAlertingConfig(LEGACY_ALERTING);
+    const fromInventory = alertingConfigFromInventory(loadInventory(DEPLOY_INVENTORY), {
+      text: SETTINGS,
+      baseDir: "/",
+    });
+    expect(fromInventory).toEqual(fromFile);
+  });
+
+  it("refuses institutions in the settings file: they come from the inventory", () => {
+    expect(() =>
+      alertingConfigFromInventory(loadInventory(DEPLOY_INVENTORY), { text: `${SETTINGS}institutions: []\n` }),
+    ).toThrow(/institutions: comes from the inventory/);
+  });
+
+  it("makes recipients of the contacts whose role the programme notifies, one per person", () => {
+    const inventory = loadInventory(DEPLOY_INVENTORY);
+    const [site] = inventory.institutions;
+    if (!site) throw new Error("one institution");
+    inventory.programme.alerts = { notify_roles: ["technician"], min_severity: "major" };
+    site.contacts = [
+      { id: "amina", name: "Amina", role: "technician", language: "ar", email: "amina@example.org" },
+      { id: "driss", name: "Driss", role: "manager", language: "fr", email: "driss@example.org" },
+    ];
+    const smtp = "delivery:\n  smtp: { host: 127.0.0.1, from: alertes@example.org }\n";
+    const config = alertingConfigFromInventory(inventory, { text: smtp, baseDir: "/" });
+    expect(config.recipients).toEqual([
+      {
+        id: "amina",
+        name: "Amina",
+        language: "ar",
+        institutions: ["demo-ben-guerir"],
+        min_severity: "major",
+        channels: { email: "amina@example.org" },
+      },
+    ]);
+    // Without an SMTP server the alerting loader refuses e-mail recipients, as it does for alerting.yaml.
+    expect(() => alertingConfigFromInventory(inventory, { text: "", baseDir: "/" })).toThrow(
+      /recipients\.0\.channels\.email: needs delivery\.smtp/,
+    );
+  });
+});
