@@ -21,7 +21,8 @@ export type Precision = "ns" | "us" | "ms" | "s";
 const escapedKeys = new Map<string, string>();
 const MAX_MEMOISED = 50_000;
 
-function memoKey(s: string): string {
+/** A tag key or value as line protocol writes it (memoised: see above). */
+export function escapeKeyCached(s: string): string {
   let e = escapedKeys.get(s);
   if (e === undefined) {
     e = escapeKey(s);
@@ -30,7 +31,8 @@ function memoKey(s: string): string {
   return e;
 }
 
-function encodeField(v: FieldValue): string {
+/** A field value as line protocol writes it: numbers always as floats. */
+export function encodeField(v: FieldValue): string {
   if (typeof v === "string") return `"${escapeStringField(v)}"`;
   if (typeof v === "boolean") return v ? "true" : "false";
   if (!Number.isFinite(v)) throw new RangeError(`field value ${v} cannot be written to InfluxDB`);
@@ -51,11 +53,11 @@ export function encodePoint(p: Point, precision: Precision = "ms"): string {
   for (const k of Object.keys(p.tags).sort()) {
     const v = p.tags[k];
     if (v === undefined || v === "") continue;
-    line += `,${memoKey(k)}=${memoKey(v)}`;
+    line += `,${escapeKeyCached(k)}=${escapeKeyCached(v)}`;
   }
   const fields = Object.keys(p.fields)
     .sort()
-    .map((k) => `${memoKey(k)}=${encodeField(p.fields[k] as FieldValue)}`);
+    .map((k) => `${escapeKeyCached(k)}=${encodeField(p.fields[k] as FieldValue)}`);
   if (fields.length === 0) throw new RangeError(`point "${p.measurement}" has no field`);
   return `${line} ${fields.join(",")} ${PRECISION_FROM_MS[precision](p.time)}`;
 }

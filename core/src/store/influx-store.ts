@@ -12,6 +12,7 @@ import { buildAggregateQuery, buildLatestQuery, quoteIdentifier } from "../influ
 import { type InfluxSeries, rowObject } from "../influx/response.js";
 import { encodePoints } from "../line-protocol.js";
 import type { FieldValue, Point } from "../point.js";
+import { type EncodedBatch, type EncodedWriter, isCheckedEncodedBatch } from "./encoded.js";
 import { checkFieldTypes, type FieldType, type KnownFieldTypes, mergeFieldTypes } from "./field-types.js";
 import {
   type AggregateQuery,
@@ -35,7 +36,7 @@ export const MAX_LINES_PER_WRITE = 5_000;
 
 export type InfluxStoreOptions = InfluxClientOptions;
 
-export class InfluxStore implements Store {
+export class InfluxStore implements Store, EncodedWriter {
   readonly kind = "influxdb" as const;
   readonly client: InfluxClient;
 
@@ -61,6 +62,55 @@ export class InfluxStore implements Store {
       }
     } catch (err) {
       // Another writer may have fixed a type we did not know yet: forget what we knew and ask again next time.
+      if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
+      throw err;
+    }
+    mergeFieldTypes(this.#fieldTypes, added);
+  }
+
+  /**
+   * Batches checked and encoded on the way in (store/encoded.ts): their lines are sent as they are. The
+   * field-type check runs on each batch's set of (measurement, field, type), not on every point; on a
+   * conflict the batches go through `write`, which refuses them with every point named, as it always did.
+   */
+  async writeEncoded(batches: readonly EncodedBatch[]): Promise<void> {
+    const measurements = new Set<string>();
+    for (const b of batches) {
+      if (!isCheckedEncodedBatch(b))
+        throw new TypeError("writeEncoded takes only checkedEncodedBatch() batches");
+      for (const m of b.fieldTypes.keys()) measurements.add(m);
+    }
+    await this.#loadFieldTypes(measurements);
+    const added: KnownFieldTypes = new Map();
+    for (const b of batches) {
+      for (const [m, fields] of b.fieldTypes) {
+        const known = this.#fieldTypes.get(m);
+        let adding = added.get(m);
+        for (const [field, type] of fields) {
+          const before = known?.get(field) ?? adding?.get(field);
+          if (before === type) continue;
+          if (before !== undefined) return this.write(batches.flatMap((x) => x.points()));
+          if (adding === undefined) {
+            adding = new Map<string, FieldType>();
+            added.set(m, adding);
+          }
+          adding.set(field, type);
+        }
+      }
+    }
+    try {
+      let chunk: string[] = [];
+      for (const b of batches) {
+        for (const line of b.lines) {
+          chunk.push(line);
+          if (chunk.length === MAX_LINES_PER_WRITE) {
+            await this.client.write(chunk.join("\n"), "ms");
+            chunk = [];
+          }
+        }
+      }
+      if (chunk.length > 0) await this.client.write(chunk.join("\n"), "ms");
+    } catch (err) {
       if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
       throw err;
     }

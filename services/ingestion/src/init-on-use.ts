@@ -6,6 +6,7 @@
  * InfluxDB answers but refuses (wrong credentials, say), StoreMisconfiguredError, which names the cause.
  */
 import type { Point } from "@jisr/core/point";
+import { canWriteEncoded, type EncodedBatch, type EncodedWriter } from "@jisr/core/store/encoded";
 import {
   type AggregateQuery,
   type LatestQuery,
@@ -16,7 +17,7 @@ import {
   StoreUnavailableError,
 } from "@jisr/core/store/types";
 
-export class InitOnUseStore implements Store {
+export class InitOnUseStore implements Store, EncodedWriter {
   readonly #inner: Store;
   #initialized = false;
   #initializing: Promise<void> | undefined;
@@ -48,6 +49,18 @@ export class InitOnUseStore implements Store {
   }
 
   async write(points: readonly Point[]): Promise<void> {
+    await this.#ready();
+    await this.#inner.write(points);
+  }
+
+  /** Encoded batches as they are when the inner store takes them (InfluxDB), their points otherwise. */
+  async writeEncoded(batches: readonly EncodedBatch[]): Promise<void> {
+    await this.#ready();
+    if (canWriteEncoded(this.#inner)) return this.#inner.writeEncoded(batches);
+    await this.#inner.write(batches.flatMap((b) => b.points()));
+  }
+
+  async #ready(): Promise<void> {
     try {
       await this.init();
     } catch (err) {
@@ -59,7 +72,6 @@ export class InitOnUseStore implements Store {
         { cause: err },
       );
     }
-    await this.#inner.write(points);
   }
 
   aggregate(q: AggregateQuery): Promise<SeriesResult[]> {

@@ -8,6 +8,8 @@
  */
 import { encodePoints, type Precision } from "@jisr/core/line-protocol";
 import type { Point } from "@jisr/core/point";
+import type { EncodedBatch } from "@jisr/core/store/encoded";
+import { checkFieldTypes } from "@jisr/core/store/field-types";
 import { describe, expect, it } from "vitest";
 import { JisrError } from "../errors.js";
 import { claimForInstitution } from "../plugins/app/tenancy.js";
@@ -111,6 +113,19 @@ const FIELD_VALUES = [
   '"unterminated',
   '"x"y',
   "",
+  "-0",
+  "-0.00",
+  "007.50",
+  "1E3",
+  "constructor",
+  "__proto__",
+  "toString",
+];
+/** Plain values by type: in a plain batch a field keeps one type, as a real device's does. */
+const PLAIN_BY_TYPE = [
+  ["1", "-2.5", "1e3", ".5", "+1", "1.", "12i", "-0", "007.50"],
+  ["t", "TRUE", "False"],
+  ['"ok"', '"a \\"q\\" b"', '"back\\\\slash"'],
 ];
 const DEVICES = ["inv-1", "meter_2", "Inv", "-x", "a".repeat(63), "a".repeat(64)];
 const TIMES: Record<Precision, string[]> = {
@@ -137,9 +152,7 @@ function randomLine(r: Rand, precision: Precision, hostile: boolean): string {
   const nFields = 1 + Math.floor(r() * (hostile ? 7 : 5));
   for (let f = 0; f < nFields; f++) {
     const key = h() ? pick(r, FIELD_KEYS) : `f${f}`;
-    const value = h()
-      ? pick(r, FIELD_VALUES)
-      : pick(r, FIELD_VALUES.slice(0, 6).concat(["12i", "t", '"ok"']));
+    const value = h() ? pick(r, FIELD_VALUES) : pick(r, PLAIN_BY_TYPE[f % 3] as string[]);
     fields.push(`${key}=${value}`);
   }
   line += ` ${fields.join(",")}`;
@@ -188,7 +201,9 @@ function randomJsonPoint(r: Rand, hostile: boolean): unknown {
   const nFields = (h() ? 0 : 1) + Math.floor(r() * (hostile ? 7 : 5));
   for (let f = 0; f < nFields; f++) {
     const key = h() ? pick(r, [...FIELD_KEYS, "__proto__"]) : `f${f}`;
-    fields[key] = h() ? pick(r, JSON_VALUES) : pick(r, [1, 2.5, "ok", true]);
+    fields[key] = h()
+      ? pick(r, JSON_VALUES)
+      : pick(r, [[1, 2.5, -0], ["ok"], [true, false]][f % 3] as unknown[]);
   }
   const point: Record<string, unknown> = {
     measurement: h() ? pick(r, MEASUREMENTS) : "pv_inverter",
@@ -202,6 +217,53 @@ function randomJsonPoint(r: Rand, hostile: boolean): unknown {
   if (h()) point.extra = 1;
   // Through JSON, as the server receives it (a __proto__ key becomes an own key, -0 stays a number).
   return JSON.parse(JSON.stringify(point));
+}
+
+/**
+ * Each token of a line the fast path wrote, in a form InfluxDB 1.x reads as core's parser does: tag values
+ * without a bare `=` (1.x refuses it), numbers as plain decimals or as JavaScript writes them (no `i`/`u`
+ * integers, no `+`, no `-0`), a timestamp of digits.
+ */
+function expectInfluxForms(line: string): void {
+  let i = 0;
+  const until = (stops: string) => {
+    const start = i;
+    while (i < line.length && !stops.includes(line[i] as string)) i += line[i] === "\\" ? 2 : 1;
+    return line.slice(start, i);
+  };
+  until(", ");
+  while (line[i] === ",") {
+    i++;
+    const pair = until(", ");
+    expect(pair.replace(/\\./g, "").split("=").length, `tag ${pair} in ${line}`).toBe(2);
+  }
+  expect(line[i], line).toBe(" ");
+  i++;
+  for (;;) {
+    until("=");
+    i++;
+    if (line[i] === '"') {
+      for (i++; line[i] !== '"'; i += line[i] === "\\" ? 2 : 1);
+      i++;
+    } else {
+      const value = until(", ");
+      const plain = /^-?\d+(\.\d+)?$/.test(value) && !/^-0*(\.0*)?$/.test(value);
+      const bool = ["t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE"].includes(value);
+      expect(plain || bool || String(Number(value)) === value, `value ${value} in ${line}`).toBe(true);
+    }
+    if (line[i] !== ",") break;
+    i++;
+  }
+  expect(line.slice(i), line).toMatch(/^ \d+$/);
+}
+
+/** The fast path's batch against the reference points: same points, same field types, InfluxDB's forms. */
+function expectSameBatch(fast: EncodedBatch, reference: Point[], what: string): void {
+  expect(encodePoints(fast.points(), "ms"), what).toBe(encodePoints(reference, "ms"));
+  const sorted = (types: Map<string, Map<string, string>>) =>
+    [...types].map(([m, f]) => [m, [...f].sort()]).sort();
+  expect(sorted(fast.fieldTypes), what).toEqual(sorted(checkFieldTypes(reference, new Map())));
+  for (const line of fast.lines) expectInfluxForms(line);
 }
 
 describe("fast path ≡ reference path (zod)", () => {
@@ -219,7 +281,7 @@ describe("fast path ≡ reference path (zod)", () => {
         if (fast === undefined) continue;
         if (typeof reference === "string")
           throw new Error(`fast path took a batch refused with ${reference}:\n${body}`);
-        expect(encodePoints(fast, "ms"), body).toBe(encodePoints(reference, "ms"));
+        expectSameBatch(fast, reference, body);
         validTaken++;
       }
       expect(valid).toBeGreaterThan(250);
@@ -243,11 +305,45 @@ describe("fast path ≡ reference path (zod)", () => {
       if (fast === undefined) continue;
       if (typeof reference === "string")
         throw new Error(`fast path took a batch refused with ${reference}:\n${text}`);
-      expect(encodePoints(fast, "ms"), text).toBe(encodePoints(reference, "ms"));
+      expectSameBatch(fast, reference, text);
       validTaken++;
     }
     expect(valid).toBeGreaterThan(500);
     expect(validTaken / valid).toBeGreaterThan(0.6);
+  });
+
+  it("gives a batch that sends one field with two types to the reference path (the store refuses it)", () => {
+    const body = `m,device=d v=1 ${RECEIVED_AT}\nm,device=e v="on" ${RECEIVED_AT}`;
+    expect(fastLineBatch(body, "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN)).toBeUndefined();
+    expect(referenceLines(body, "ms")).toHaveLength(2);
+    const json = (v: unknown) => ({
+      measurement: "m",
+      tags: { device: "d" },
+      fields: { v },
+      time: RECEIVED_AT,
+    });
+    expect(fastJsonBatch({ points: [json(1), json(true)] }, MAX_POINTS, LIMITS, OWN)).toBeUndefined();
+    // The same field in two measurements is two fields.
+    const two = `m,device=d v=1 ${RECEIVED_AT}\nn,device=e v="on" ${RECEIVED_AT}`;
+    expect(fastLineBatch(two, "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN)?.lines).toEqual([
+      `m,device=d,institution=${OWN} v=1 ${RECEIVED_AT}`,
+      `n,device=e,institution=${OWN} v="on" ${RECEIVED_AT}`,
+    ]);
+  });
+
+  it("copies each line as sent, rewriting only what must change", () => {
+    const body = [
+      `m,device=d,institution=${OWN} v=1.50,w=-0.0,s="a \\"q\\"",b=T ${RECEIVED_AT}`,
+      "m,site=a\\ b,device=d v=12i,w=1e3,x=+2",
+      "m,device=d,site=a=b v=.5",
+    ].join("\n");
+    expect(fastLineBatch(body, "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN)?.lines).toEqual([
+      `m,device=d,institution=${OWN} v=1.50,w=0,s="a \\"q\\"",b=T ${RECEIVED_AT}`,
+      `m,site=a\\ b,device=d,institution=${OWN} v=12,w=1000,x=2 ${RECEIVED_AT}`,
+      `m,device=d,site=a\\=b,institution=${OWN} v=0.5 ${RECEIVED_AT}`,
+    ]);
+    const ns = fastLineBatch(`m,device=d v=1 ${RECEIVED_AT}123456`, "ns", MAX_POINTS, 0, LIMITS, OWN);
+    expect(ns?.lines).toEqual([`m,device=d,institution=${OWN} v=1 ${RECEIVED_AT}`]);
   });
 
   it("gives an empty body (blank lines only, an empty points array) to the reference path", () => {

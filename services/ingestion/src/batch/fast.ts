@@ -1,17 +1,25 @@
 /**
  * The fast path of POST /write: decides "every point of this batch is valid" without zod and without
- * building intermediate objects, and yields the points ready for the store (institution tag set, in
- * place). It only ever says yes when the reference path (json.ts / line-protocol.ts with core's zod
- * `pointSchema`, then tenancy) says yes with the same points: anything unusual (an escape it does not
- * handle, a lone surrogate, an ISO time, an overlong integer, another institution, any invalid point) makes
- * it give up, and the reference path decides and words the problems. batch/fast.test.ts checks that
- * equivalence on random valid and invalid batches.
+ * building a object per point, and yields the batch as line protocol ready for the store (store/encoded.ts
+ * in core): the institution tag injected, every timestamp in ms, every number a float, plus the set of
+ * field types the batch uses. A line-protocol body is not parsed and re-encoded: each line is copied as
+ * sent, with only what must change rewritten (the institution tag added, an integer `12i` written `12`, a
+ * timestamp of another precision, an exotic float such as `1e3` or `-0`).
+ *
+ * It only ever says yes when the reference path (json.ts / line-protocol.ts with core's zod `pointSchema`,
+ * then tenancy) says yes with the same points: anything unusual (an escape it does not handle, a lone
+ * surrogate, an ISO time, an overlong integer, another institution, one field with two types, any invalid
+ * point) makes it give up, and the reference path decides and words the problems. batch/fast.test.ts
+ * checks that equivalence on random valid and invalid batches, and that the lines store the same points.
  *
  * Why: at 5 000 points a batch, zod, the character-by-character parser and the per-point copies were most
- * of the service's CPU (issue 11), several times what InfluxDB spends storing the same points.
+ * of the service's CPU (issue 11), several times what InfluxDB spends storing the same points; after them,
+ * the objects, the field-type check per field and the second encoding in the store were.
  */
-import type { Precision } from "@jisr/core/line-protocol";
+import { encodeField, escapeKeyCached, type Precision, parseLines } from "@jisr/core/line-protocol";
 import { type FieldValue, MAX_TIME, MIN_TIME, type Point } from "@jisr/core/point";
+import { checkedEncodedBatch, type EncodedBatch } from "@jisr/core/store/encoded";
+import type { FieldType, KnownFieldTypes } from "@jisr/core/store/field-types";
 import type { PointLimits } from "./point.js";
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -82,42 +90,86 @@ export function fastJsonPoint(raw: unknown, limits: PointLimits, institution: st
   return p as unknown as Point;
 }
 
+/** The field types of one measurement in a batch's set, created on first use. */
+function typesOf(types: KnownFieldTypes, measurement: string): Map<string, FieldType> {
+  let m = types.get(measurement);
+  if (m === undefined) {
+    m = new Map<string, FieldType>();
+    types.set(measurement, m);
+  }
+  return m;
+}
+
+/** Records a field's type; false when the batch already gave that field another type. */
+function sameType(m: Map<string, FieldType>, key: string, type: FieldType): boolean {
+  const before = m.get(key);
+  if (before === undefined) {
+    m.set(key, type);
+    return true;
+  }
+  return before === type;
+}
+
+/** One checked JSON point as a line: tags as sent plus the institution, fields as floats, strings, booleans. */
+function jsonLine(p: Point, inject: string, types: KnownFieldTypes): string | undefined {
+  let line = p.measurement;
+  const tags = p.tags;
+  // Keys are snake_case (checked): nothing to escape. InfluxDB sorts the tags of a series key itself.
+  for (const k in tags) line += `,${k}=${escapeKeyCached(tags[k] as string)}`;
+  if (tags.institution === undefined) line += inject;
+  const m = typesOf(types, p.measurement);
+  let sep = " ";
+  for (const k in p.fields) {
+    const v = p.fields[k] as FieldValue;
+    const type: FieldType = typeof v === "string" ? "string" : typeof v === "boolean" ? "boolean" : "float";
+    if (!sameType(m, k, type)) return undefined;
+    line += `${sep}${k}=${encodeField(v)}`;
+    sep = ",";
+  }
+  return `${line} ${p.time}`;
+}
+
 /**
- * A whole JSON body `{ "points": [...] }`: the points, claimed for `institution` (in place, once every
- * point passed, so a batch handed to the reference path is exactly as sent), or undefined.
+ * A whole JSON body `{ "points": [...] }`: the batch encoded for `institution`, or undefined. A batch
+ * given up on is left exactly as sent, for the reference path.
  */
 export function fastJsonBatch(
   body: unknown,
   maxPoints: number,
   limits: PointLimits,
   institution: string,
-): Point[] | undefined {
+): EncodedBatch | undefined {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
   const envelope = body as Record<string, unknown>;
   for (const k in envelope) if (k !== "points") return undefined;
   const raw = envelope.points;
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > maxPoints) return undefined;
-  for (const p of raw) if (fastJsonPoint(p, limits, institution) === undefined) return undefined;
+  const inject = `,institution=${institution}`;
+  const types: KnownFieldTypes = new Map();
+  const lines: string[] = [];
+  for (const p of raw) {
+    if (fastJsonPoint(p, limits, institution) === undefined) return undefined;
+    const line = jsonLine(p as Point, inject, types);
+    if (line === undefined) return undefined;
+    lines.push(line);
+  }
   const points = raw as Point[];
-  for (const p of points) if (p.tags.institution === undefined) p.tags.institution = institution;
-  return points;
+  return checkedEncodedBatch(lines, types, () => {
+    for (const p of points) if (p.tags.institution === undefined) p.tags.institution = institution;
+    return points;
+  });
 }
 
 const isNameChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
 const isLower = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
-const BOOLEANS: Record<string, boolean> = {
-  t: true,
-  T: true,
-  true: true,
-  True: true,
-  TRUE: true,
-  f: false,
-  F: false,
-  false: false,
-  False: false,
-  FALSE: false,
-};
+/** The booleans of line protocol (InfluxDB reads the same ten). A Set: `constructor` is not a boolean. */
+const BOOLEANS = new Set(["t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE"]);
+const SIGNED = /^[+-]?\d{1,15}$/;
+const UNSIGNED = /^\+?\d{1,15}$/;
+/** A plain decimal this long is finite for sure (the largest double has 309 digits). */
+const MAX_PLAIN_NUMBER = 300;
 
 /** Milliseconds from a timestamp's digits, as the reference parser computes them (truncated). */
 function timeMs(digits: string, precision: Precision): number {
@@ -133,8 +185,16 @@ function timeMs(digits: string, precision: Precision): number {
   }
 }
 
+/** The points of lines this module wrote (valid by construction), for a store that needs objects. */
+function pointsOfLines(lines: readonly string[]): Point[] {
+  return parseLines(lines.join("\n"), "ms").map((r) => {
+    if (!r.ok) throw new Error(`line ${r.line} of a checked batch does not parse: ${r.error}`);
+    return { ...r.point, time: r.point.time as number };
+  });
+}
+
 /**
- * A whole line-protocol body: the points, claimed for `institution`, or undefined when any line is not
+ * A whole line-protocol body: the batch encoded for `institution`, or undefined when any line is not
  * plainly valid (the reference path then decides the whole batch and names each problem by line).
  */
 export function fastLineBatch(
@@ -144,8 +204,13 @@ export function fastLineBatch(
   receivedAt: number,
   limits: PointLimits,
   institution: string,
-): Point[] | undefined {
-  const points: Point[] = [];
+): EncodedBatch | undefined {
+  const lines: string[] = [];
+  const types: KnownFieldTypes = new Map();
+  // Keys of the current line: a tag twice, a field twice or a field named as a tag are all refused.
+  const seen = new Set<string>();
+  const inject = `,institution=${institution}`;
+  const receivedText = ` ${receivedAt}`;
   const n = body.length;
   let i = 0;
   while (i < n) {
@@ -154,23 +219,30 @@ export function fastLineBatch(
       i++;
       continue;
     }
+    // The line is copied from the body piece by piece: `out` holds what was rewritten so far, `seg` is
+    // where the part still to copy as sent begins.
+    let out = "";
+    let seg = i;
     // Measurement: snake_case, so it holds nothing to unescape.
     const mStart = i;
     if (!isLower(c)) return undefined;
     for (i++; i < n && isNameChar(body.charCodeAt(i)); i++);
     if (i - mStart > 64) return undefined;
     const measurement = body.slice(mStart, i);
-    const tags: Record<string, string> = {};
+    seen.clear();
     let tagCount = 0;
+    let hasDevice = false;
+    let hasInstitution = false;
     while (body.charCodeAt(i) === 44) {
       const kStart = ++i;
       if (!isLower(body.charCodeAt(i))) return undefined;
       for (i++; i < n && isNameChar(body.charCodeAt(i)); i++);
       if (i - kStart > 64 || body.charCodeAt(i) !== 61) return undefined;
       const key = body.slice(kStart, i);
-      if (key === "time" || Object.hasOwn(tags, key)) return undefined;
+      if (key === "time" || seen.has(key)) return undefined;
+      seen.add(key);
       const vStart = ++i;
-      let escaped = false;
+      let bareEquals = false;
       let length = 0;
       for (; i < n; i++, length++) {
         c = body.charCodeAt(i);
@@ -178,22 +250,38 @@ export function fastLineBatch(
         if (c === 92) {
           const next = body.charCodeAt(i + 1);
           if (next !== 44 && next !== 61 && next !== 32) return undefined;
-          escaped = true;
           i++;
           continue;
         }
+        if (c === 61) bareEquals = true;
         if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff)) return undefined;
       }
       if (length === 0 || length > MAX_TAG_VALUE) return undefined;
-      const raw = body.slice(vStart, i);
-      tags[key] = escaped ? raw.replace(/\\([,= ])/g, "$1") : raw;
+      // Escapes make a value fail these two tests exactly when its unescaped form fails them: an id has
+      // no `,`, `=` or space.
+      if (key === "device") {
+        if (!ID.test(body.slice(vStart, i))) return undefined;
+        hasDevice = true;
+      } else if (key === "institution") {
+        if (i - vStart !== institution.length || !body.startsWith(institution, vStart)) return undefined;
+        hasInstitution = true;
+      }
+      if (bareEquals) {
+        // Our parser reads `a=b` as a value; InfluxDB 1.x refuses an unescaped `=` in a tag value (and
+        // would fail the whole group): written escaped, as the reference encoding writes it.
+        const value = body.slice(vStart, i).replace(/\\([,= ])/g, "$1");
+        out += body.slice(seg, vStart) + escapeKeyCached(value);
+        seg = i;
+      }
       tagCount++;
     }
-    if (tagCount > limits.maxTags || body.charCodeAt(i) !== 32) return undefined;
-    if (tags.device === undefined || !ID.test(tags.device)) return undefined;
-    if (tags.institution !== undefined && tags.institution !== institution) return undefined;
+    if (tagCount > limits.maxTags || body.charCodeAt(i) !== 32 || !hasDevice) return undefined;
+    if (!hasInstitution) {
+      out += body.slice(seg, i) + inject;
+      seg = i;
+    }
     i++;
-    const fields: Record<string, FieldValue> = {};
+    const m = typesOf(types, measurement);
     let fieldCount = 0;
     for (;;) {
       const kStart = i;
@@ -201,12 +289,13 @@ export function fastLineBatch(
       for (i++; i < n && isNameChar(body.charCodeAt(i)); i++);
       if (i - kStart > 64 || body.charCodeAt(i) !== 61) return undefined;
       const key = body.slice(kStart, i);
-      if (key === "time" || key === "institution" || key === "device") return undefined;
-      if (Object.hasOwn(tags, key) || Object.hasOwn(fields, key)) return undefined;
+      if (key === "time" || key === "institution" || key === "device" || seen.has(key)) return undefined;
+      seen.add(key);
       i++;
+      let type: FieldType;
       if (body.charCodeAt(i) === 34) {
-        const sStart = ++i;
-        let escaped = false;
+        // A string, copied as sent: `\"` and `\\` are the only escapes, read alike by InfluxDB.
+        i++;
         let length = 0;
         for (; i < n; i++, length++) {
           c = body.charCodeAt(i);
@@ -214,39 +303,73 @@ export function fastLineBatch(
           if (c === 92) {
             const next = body.charCodeAt(i + 1);
             if (next !== 34 && next !== 92) return undefined;
-            escaped = true;
             i++;
           }
         }
         if (i >= n || length > MAX_STRING_FIELD) return undefined;
-        const raw = body.slice(sStart, i);
-        fields[key] = escaped ? raw.replace(/\\(["\\])/g, "$1") : raw;
         i++;
+        type = "string";
       } else {
+        // The common case first, without a string or a number made: a plain decimal `-?\d+(\.\d+)?`,
+        // copied as sent (InfluxDB and Number() read it as the same double).
         const vStart = i;
-        for (; i < n; i++) {
-          c = body.charCodeAt(i);
-          if (c === 44 || c === 32 || c === 10) break;
+        let j = i;
+        let nonZero = false;
+        if (body.charCodeAt(j) === 45) j++;
+        const dStart = j;
+        for (; j < n; j++) {
+          c = body.charCodeAt(j);
+          if (!isDigit(c)) break;
+          if (c !== 48) nonZero = true;
         }
-        const raw = body.slice(vStart, i);
-        const last = raw.charCodeAt(raw.length - 1);
-        let value: FieldValue | undefined;
-        if (last === 105 || last === 117) {
-          // i (signed) or u (unsigned) integers, read as floats as the reference parser does; beyond
-          // 15 digits the range check is the reference path's.
-          const digits = raw.slice(0, -1);
-          if (!(last === 105 ? /^[+-]?\d{1,15}$/ : /^\+?\d{1,15}$/).test(digits)) return undefined;
-          value = Number(digits);
+        let plain = j > dStart;
+        if (plain && body.charCodeAt(j) === 46) {
+          const fStart = ++j;
+          for (; j < n; j++) {
+            c = body.charCodeAt(j);
+            if (!isDigit(c)) break;
+            if (c !== 48) nonZero = true;
+          }
+          plain = j > fStart;
+        }
+        c = body.charCodeAt(j);
+        if (plain && (j >= n || c === 44 || c === 32 || c === 10) && j - vStart <= MAX_PLAIN_NUMBER) {
+          i = j;
+          if (!nonZero && body.charCodeAt(vStart) === 45) {
+            // -0: stored as 0, as the reference encoding writes it.
+            out += `${body.slice(seg, vStart)}0`;
+            seg = i;
+          }
+          type = "float";
         } else {
-          value = BOOLEANS[raw];
-          if (value === undefined) {
-            if (!FLOAT.test(raw)) return undefined;
-            value = Number(raw);
-            if (!Number.isFinite(value)) return undefined;
+          for (i = vStart; i < n; i++) {
+            c = body.charCodeAt(i);
+            if (c === 44 || c === 32 || c === 10) break;
+          }
+          const raw = body.slice(vStart, i);
+          const last = raw.charCodeAt(raw.length - 1);
+          if (BOOLEANS.has(raw)) type = "boolean";
+          else {
+            let value: number;
+            if (last === 105 || last === 117) {
+              // i (signed) or u (unsigned) integers, written as floats as the reference parser reads
+              // them; beyond 15 digits the range check is the reference path's.
+              const digits = raw.slice(0, -1);
+              if (!(last === 105 ? SIGNED : UNSIGNED).test(digits)) return undefined;
+              value = Number(digits);
+            } else {
+              if (!FLOAT.test(raw)) return undefined;
+              value = Number(raw);
+              if (!Number.isFinite(value)) return undefined;
+            }
+            // Written as the reference encoding writes it: `12i` as `12`, `1e3` as `1000`, `+1` as `1`.
+            out += body.slice(seg, vStart) + String(value);
+            seg = i;
+            type = "float";
           }
         }
-        fields[key] = value;
       }
+      if (!sameType(m, key, type)) return undefined;
       fieldCount++;
       if (body.charCodeAt(i) === 44) {
         i++;
@@ -255,7 +378,6 @@ export function fastLineBatch(
       break;
     }
     if (fieldCount > limits.maxFields) return undefined;
-    let time = receivedAt;
     if (body.charCodeAt(i) === 32) {
       const tStart = ++i;
       for (; i < n; i++) {
@@ -263,15 +385,22 @@ export function fastLineBatch(
         if (c < 48 || c > 57) break;
       }
       if (i === tStart || i - tStart > 25) return undefined;
-      time = timeMs(body.slice(tStart, i), precision);
+      const time = timeMs(body.slice(tStart, i), precision);
       if (time < MIN_TIME || time > MAX_TIME) return undefined;
+      if (precision !== "ms") {
+        out += body.slice(seg, tStart) + String(time);
+        seg = i;
+      }
+    } else {
+      out += body.slice(seg, i) + receivedText;
+      seg = i;
     }
     if (i < n && body.charCodeAt(i) !== 10) return undefined;
+    lines.push(out + body.slice(seg, i));
     i++;
-    if (tags.institution === undefined) tags.institution = institution;
-    points.push({ measurement, tags, fields, time });
-    if (points.length > maxPoints) return undefined;
+    if (lines.length > maxPoints) return undefined;
   }
   // An empty body is the reference path's to refuse (JISR_ERR_EMPTY_BATCH).
-  return points.length > 0 ? points : undefined;
+  if (lines.length === 0) return undefined;
+  return checkedEncodedBatch(lines, types, () => pointsOfLines(lines));
 }

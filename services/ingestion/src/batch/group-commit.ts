@@ -13,6 +13,7 @@
  *   with 503 and Retry-After, so overload never turns into an unbounded queue in memory.
  */
 import type { Point } from "@jisr/core/point";
+import { canWriteEncoded, type EncodedBatch, isCheckedEncodedBatch } from "@jisr/core/store/encoded";
 import { type Store, StoreRejectedError } from "@jisr/core/store/types";
 import { ERR } from "../errors.js";
 
@@ -34,8 +35,18 @@ export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = Object.freeze(
 /** Seconds a sender refused for overload waits: the backlog drains in well under that. */
 export const OVERLOAD_RETRY_AFTER_S = 1;
 
+/**
+ * What a request submits: its batch checked and encoded by the fast path (written as line protocol as
+ * is, see store/encoded.ts in core), or its checked points (the reference path).
+ */
+export type Submission = EncodedBatch | readonly Point[];
+
+const sizeOf = (s: Submission) =>
+  isCheckedEncodedBatch(s) ? s.lines.length : (s as readonly Point[]).length;
+const pointsOf = (s: Submission) => (isCheckedEncodedBatch(s) ? s.points() : (s as readonly Point[]));
+
 interface Waiter {
-  points: readonly Point[];
+  batch: Submission;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -67,9 +78,9 @@ export class GroupCommitter {
     return this.#inFlight;
   }
 
-  /** Resolves once `points` are written; rejects with the store's error, or OVERLOADED at once. */
-  submit(points: readonly Point[]): Promise<void> {
-    const n = points.length;
+  /** Resolves once `batch` is written; rejects with the store's error, or OVERLOADED at once. */
+  submit(batch: Submission): Promise<void> {
+    const n = sizeOf(batch);
     // A batch larger than the cap alone is still taken when nothing else is held: it is bounded by the
     // body limit, and refusing it for ever would make its sender retry for ever.
     if (this.#inFlight > 0 && this.#inFlight + n > this.options.maxInFlightPoints) {
@@ -80,7 +91,7 @@ export class GroupCommitter {
     this.#inFlight += n;
     return new Promise<void>((resolve, reject) => {
       if (this.#pendingPoints > 0 && this.#pendingPoints + n > this.options.maxPoints) this.#flush();
-      this.#pending.push({ points, resolve, reject });
+      this.#pending.push({ batch, resolve, reject });
       this.#pendingPoints += n;
       if (this.#pendingPoints >= this.options.maxPoints || this.options.windowMs <= 0) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.options.windowMs);
@@ -107,10 +118,8 @@ export class GroupCommitter {
   async #write(group: Waiter[]): Promise<void> {
     const only = group[0];
     if (group.length === 1 && only) return this.#writeOne(only);
-    const points: Point[] = [];
-    for (const w of group) for (const p of w.points) points.push(p);
     try {
-      await this.store.write(points);
+      await this.#store(group.map((w) => w.batch));
     } catch (err) {
       if (err instanceof StoreRejectedError) {
         // The content of one request is to blame, not the store: each request gets its own answer.
@@ -128,10 +137,20 @@ export class GroupCommitter {
 
   async #writeOne(w: Waiter): Promise<void> {
     try {
-      await this.store.write(w.points);
+      await this.#store([w.batch]);
       w.resolve();
     } catch (err) {
       w.reject(err);
     }
+  }
+
+  /** Encoded batches as they are when the store takes them and all are encoded; points otherwise. */
+  #store(batches: Submission[]): Promise<void> {
+    const store = this.store;
+    if (canWriteEncoded(store) && batches.every(isCheckedEncodedBatch)) return store.writeEncoded(batches);
+    if (batches.length === 1) return store.write(pointsOf(batches[0] as Submission));
+    const points: Point[] = [];
+    for (const b of batches) for (const p of pointsOf(b)) points.push(p);
+    return store.write(points);
   }
 }

@@ -4,6 +4,7 @@
  * point refuses the batch (400, every problem listed), one point of another institution too (403).
  */
 import { type Point, sealCheckedPoint } from "@jisr/core/point";
+import type { EncodedBatch } from "@jisr/core/store/encoded";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { fastJsonBatch, fastLineBatch } from "../../batch/fast.js";
@@ -30,8 +31,8 @@ function decode(request: FastifyRequest, opts: WriteRouteOptions): DecodedBatch 
   return decodeLineBatch(request.body, precision, opts.maxPoints, Date.now(), opts.pointLimits);
 }
 
-/** The fast path (batch/fast.ts): the batch's points, claimed, or undefined for the reference path. */
-function fastDecode(request: FastifyRequest, opts: WriteRouteOptions): Point[] | undefined {
+/** The fast path (batch/fast.ts): the batch claimed and encoded, or undefined for the reference path. */
+function fastDecode(request: FastifyRequest, opts: WriteRouteOptions): EncodedBatch | undefined {
   const { maxPoints, pointLimits } = opts;
   if (isJson(request)) return fastJsonBatch(request.body, maxPoints, pointLimits, request.institution);
   if (typeof request.body !== "string") return undefined;
@@ -61,12 +62,15 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
   };
   app.post("/write", { schema, onRequest: app.authenticate }, async (request, reply) => {
     const fast = fastDecode(request, opts);
-    if (fast) request.batchPoints = fast.length;
-    // Every point passed the checks of pointSchema (the fast path's or zod's) and names the token's
-    // institution: sealed, so the store does not run the same checks again.
-    const points = (fast ?? referenceDecode(request, opts)).map(sealCheckedPoint);
-    // Answered only once the group holding these points is written (or refused: 503/400 for this request).
-    await app.commit.submit(points);
+    if (fast) {
+      request.batchPoints = fast.lines.length;
+      // Answered only once the group holding these points is written (or refused: 503/400 for this request).
+      await app.commit.submit(fast);
+    } else {
+      // Every point passed zod's pointSchema and names the token's institution: sealed, so the store does
+      // not run the same checks again.
+      await app.commit.submit(referenceDecode(request, opts).map(sealCheckedPoint));
+    }
     return reply.code(204).send();
   });
 };
