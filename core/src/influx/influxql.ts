@@ -5,6 +5,7 @@
  * compatibility of 2.x and 3.x is used: plain SELECT with time bounds in epoch ms, GROUP BY, fill(none).
  * Tags are always compared and grouped as tags (`quoteTag`), never as whatever a bare name resolves to.
  */
+import type { HourStatsQuery } from "../store/hour-stats.js";
 import type { AggregateQuery, LatestQuery } from "../store/types.js";
 
 function escapeQuoted(s: string, quote: '"' | "'"): string {
@@ -75,4 +76,28 @@ export function buildLatestQuery(q: LatestQuery & { now: number; lookbackMs: num
     q.where,
   );
   return `SELECT * FROM ${quoteIdentifier(q.measurement)} ${where} GROUP BY * ORDER BY time DESC LIMIT 1`;
+}
+
+/**
+ * The two statements of an hour-statistics query (store/hour-stats.ts), sent in one request: the raw
+ * readings per hour, then the buckets per hour with the differences between consecutive buckets
+ * (a subquery: InfluxDB 1.2 and later, and the v1 API of 2.x and 3.x). Time bounds on both levels.
+ */
+export function buildHourStatsQueries(q: HourStatsQuery): [string, string] {
+  const field = quoteIdentifier(q.field);
+  const time = [`time >= ${msLiteral(q.from)}`, `time < ${msLiteral(q.to)}`];
+  const where = whereClause(time, q.where);
+  const tags = (q.groupBy ?? []).map(quoteTag);
+  const groupBy = (every: number) => [`time(${msLiteral(every)})`, ...tags].join(", ");
+  const from = quoteIdentifier(q.measurement);
+  const readings =
+    `SELECT count(${field}) AS "readings", min(${field}) AS "min", max(${field}) AS "max" FROM ${from} ` +
+    `${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+  const inner =
+    `SELECT ${q.bucketFn}(${field}) AS "v", difference(${q.bucketFn}(${field})) AS "d" FROM ${from} ` +
+    `${where} GROUP BY ${groupBy(q.bucketMs)} fill(none)`;
+  const buckets =
+    `SELECT count("v") AS "buckets", last("v") AS "last", count("d") AS "steps", min("d") AS "min_step", ` +
+    `max("d") AS "max_step" FROM (${inner}) WHERE ${time.join(" AND ")} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+  return [readings, buckets];
 }

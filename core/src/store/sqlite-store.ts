@@ -8,8 +8,17 @@ import { type Logger, pino } from "pino";
 import type { FieldValue, Point } from "../point.js";
 import { seriesKey } from "../point.js";
 import {
+  checkHourStatsQuery,
+  type HourStats,
+  type HourStatsQuery,
+  type HourStatsResult,
+  type HourStatsStore,
+} from "./hour-stats.js";
+import {
   aggregateSql,
   type FieldKind,
+  HOUR_READINGS,
+  hourBucketsSql,
   INSERT_FIELD,
   NEWEST_TIME,
   SCHEMA,
@@ -50,7 +59,7 @@ interface SeriesRow {
   tags: Record<string, string>;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, HourStatsStore {
   readonly kind = "sqlite" as const;
   readonly path: string;
   #db: Database.Database | undefined;
@@ -137,6 +146,62 @@ export class SqliteStore implements Store {
     return results.filter((r) => r.points.length > 0);
   }
 
+  /** Hourly statistics of a field (hour-stats.ts): two statements, each one range read per series. */
+  async hourStats(query: HourStatsQuery): Promise<HourStatsResult[]> {
+    const q = checkHourStatsQuery(query);
+    const db = this.#open();
+    const field = db
+      .prepare<[string, string], { id: number; kind: FieldKind }>(SELECT_FIELD)
+      .get(q.measurement, q.field);
+    if (!field) return [];
+    if (field.kind !== "float") {
+      throw new StoreRejectedError(
+        `hour statistics of "${q.field}" on "${q.measurement}": the field holds ${field.kind} values, not numbers`,
+      );
+    }
+    const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
+    const seriesToGroup = Object.fromEntries(groups.flatMap((g, i) => g.ids.map((id) => [String(id), i])));
+    const params = { groups: JSON.stringify(seriesToGroup), field: field.id, from: q.from, to: q.to };
+    const readings = this.#statement(HOUR_READINGS).all(params) as Array<{
+      grp: number;
+      hour: number;
+      readings: number;
+      min: number;
+      max: number;
+    }>;
+    const buckets = this.#statement(hourBucketsSql(q.bucketFn)).all({
+      ...params,
+      bucket: q.bucketMs,
+    }) as Array<{
+      grp: number;
+      hour: number;
+      buckets: number;
+      steps: number;
+      min_step: number | null;
+      max_step: number | null;
+      last_bucket: number;
+    }>;
+    const results = groups.map((g) => ({ tags: g.tags, hours: [] as HourStats[] }));
+    // Both statements list the same (group, hour) pairs in the same order: every hour with a reading.
+    readings.forEach((r, i) => {
+      const b = buckets[i];
+      if (!b || b.grp !== r.grp || b.hour !== r.hour) throw new Error("SQLite hour statistics out of step");
+      const hour: HourStats = {
+        time: r.hour,
+        readings: r.readings,
+        min: r.min,
+        max: r.max,
+        buckets: b.buckets,
+        last: b.last_bucket,
+        steps: b.steps,
+      };
+      if (b.min_step !== null) hour.minStep = b.min_step;
+      if (b.max_step !== null) hour.maxStep = b.max_step;
+      results[r.grp]?.hours.push(hour);
+    });
+    return results.filter((r) => r.hours.length > 0);
+  }
+
   async latest(query: LatestQuery): Promise<LatestRow[]> {
     const q = checkLatestQuery(query);
     const db = this.#open();
@@ -176,6 +241,7 @@ export class SqliteStore implements Store {
     this.#db?.close();
     this.#db = undefined;
     this.#aggregates.clear();
+    this.#statements.clear();
     this.#seriesOf.clear();
     this.#seriesUpTo = -1;
   }
@@ -234,6 +300,17 @@ export class SqliteStore implements Store {
     }
     const filters = Object.entries(where ?? {});
     return all.filter((s) => filters.every(([k, v]) => s.tags[k] === v));
+  }
+
+  #statements = new Map<string, Database.Statement>();
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#open().prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   #aggregateStatement(fn: AggregateFn): Database.Statement {

@@ -1,0 +1,125 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
+import type { Point } from "../point.js";
+import { HOUR_MS, MINUTE_MS } from "../time/local-time.js";
+import type { HourStatsReader } from "./hour-stats.js";
+import { hourStatsOf } from "./hour-stats-of.js";
+import { InfluxStore } from "./influx-store.js";
+import { SqliteStore } from "./sqlite-store.js";
+import type { Store } from "./types.js";
+
+const logger = pino({ level: "silent" });
+/** A whole hour (2026-11-10T00:00Z). */
+const H0 = Date.UTC(2026, 10, 10);
+
+/**
+ * Hour 0: a counter read every minute rising 10 Wh a minute, with one reading falling back 7 Wh at 00:32;
+ * hour 1: the readings of 01:20–01:29 missing (two 5-minute buckets empty); hour 2: nothing; hour 3: one
+ * reading. A second device reads 100 every 5 minutes in hour 0 only.
+ */
+function points(): Point[] {
+  const out: Point[] = [];
+  const at = (device: string, minute: number, value: number) =>
+    out.push({
+      measurement: "meter",
+      tags: { institution: "a", device },
+      fields: { energy_wh: value },
+      time: H0 + minute * MINUTE_MS,
+    });
+  for (let m = 0; m < 120; m++) {
+    if (m >= 80 && m < 90) continue;
+    at("m-1", m, 1000 + m * 10 - (m === 32 ? 17 : 0));
+  }
+  at("m-1", 190, 5000);
+  for (let m = 0; m < 60; m += 5) at("m-2", m, 100);
+  // Another institution's device of the same name: never mixed in.
+  out.push({
+    measurement: "meter",
+    tags: { institution: "b", device: "m-1" },
+    fields: { energy_wh: 1 },
+    time: H0,
+  });
+  return out;
+}
+
+const query = (bucketFn: "last" | "mean") => ({
+  measurement: "meter",
+  field: "energy_wh",
+  from: H0,
+  to: H0 + 4 * HOUR_MS,
+  where: { institution: "a" },
+  groupBy: ["device"],
+  bucketMs: 5 * MINUTE_MS,
+  bucketFn,
+});
+
+async function check(store: Store) {
+  await store.init();
+  await store.write(points());
+  const hourStats = hourStatsOf(store) as HourStatsReader;
+  expect(hourStats).toBeTypeOf("function");
+  const last = await hourStats(query("last"));
+  expect(last.map((s) => s.tags)).toEqual([{ device: "m-1" }, { device: "m-2" }]);
+  const [m1, m2] = last;
+  expect(m1?.hours).toEqual([
+    // Buckets end on minutes 4, 9, …: values 1040, 1090, …; the 00:30 bucket's last (00:34) is unaffected
+    // by the fall at 00:32, so every step is 50 Wh; the first bucket has no step before it.
+    {
+      time: H0,
+      readings: 60,
+      min: 1000,
+      max: 1590,
+      buckets: 12,
+      last: 1590,
+      steps: 11,
+      minStep: 50,
+      maxStep: 50,
+    },
+    // 01:20 and 01:25 empty: the 01:30 bucket's step spans 15 minutes (150 Wh).
+    {
+      time: H0 + HOUR_MS,
+      readings: 50,
+      min: 1600,
+      max: 2190,
+      buckets: 10,
+      last: 2190,
+      steps: 10,
+      minStep: 50,
+      maxStep: 150,
+    },
+    {
+      time: H0 + 3 * HOUR_MS,
+      readings: 1,
+      min: 5000,
+      max: 5000,
+      buckets: 1,
+      last: 5000,
+      steps: 1,
+      minStep: 2810,
+      maxStep: 2810,
+    },
+  ]);
+  expect(m2?.hours).toEqual([
+    { time: H0, readings: 12, min: 100, max: 100, buckets: 12, last: 100, steps: 11, minStep: 0, maxStep: 0 },
+  ]);
+  // Means of 5 readings: the 00:30 bucket's mean is 1320 − 17/5, so its steps are 46.6 and 53.4.
+  const mean = await hourStats(query("mean"));
+  const h0 = mean[0]?.hours[0];
+  expect(h0?.minStep).toBeCloseTo(46.6, 9);
+  expect(h0?.maxStep).toBeCloseTo(53.4, 9);
+  expect(h0?.last).toBe(1570);
+  // A query that is not whole hours is refused, naming the field.
+  await expect(hourStats({ ...query("last"), from: H0 + 1 })).rejects.toThrow(/from/);
+  await store.close();
+}
+
+describe("hourStats", () => {
+  it("SQLite: counts, extremes, buckets and steps per hour and device", async () => {
+    await check(new SqliteStore({ path: ":memory:", logger }));
+  });
+
+  it("InfluxDB: the same answer from InfluxQL (subquery with difference())", async () => {
+    await check(new InfluxStore({ url: influxUrl(), database: uniqueDatabase("hourstats"), logger }));
+  });
+});
