@@ -47,6 +47,8 @@ export const api = {
       "GET",
       `/api/v1/institutions/${encodeURIComponent(id)}/energy?${new URLSearchParams({ period, date })}`,
     ),
+  programmeEnergy: (period, date) =>
+    call("GET", `/api/v1/programme/energy?${new URLSearchParams({ period, date })}`),
   periods: (institution) =>
     call("GET", `/api/v1/reports/periods?${new URLSearchParams(institution ? { institution } : {})}`),
   ack: (id, comment) => call("POST", `/api/v1/alerts/${encodeURIComponent(id)}/ack`, { comment }),

@@ -4,6 +4,9 @@
  * Numbers use the Moroccan locales (ar-MA writes Western digits, as Moroccan documents do).
  */
 const fr = {
+  "programme.energyTitle": "Où va l'énergie du programme",
+  "programme.total": "Programme",
+  "energy.chooseDay": "Choisir un jour",
   "energy.title": "Où va l'énergie",
   "energy.day": "Jour",
   "energy.week": "Semaine",
@@ -124,6 +127,9 @@ const fr = {
 };
 
 const ar = {
+  "programme.energyTitle": "أين تذهب طاقة البرنامج",
+  "programme.total": "البرنامج",
+  "energy.chooseDay": "اختيار يوم",
   "energy.title": "أين تذهب الطاقة",
   "energy.day": "يوم",
   "energy.week": "أسبوع",
@@ -243,6 +249,9 @@ const ar = {
 };
 
 const en = {
+  "programme.energyTitle": "Where the programme's energy goes",
+  "programme.total": "Programme",
+  "energy.chooseDay": "Choose a day",
   "energy.title": "Where the energy goes",
   "energy.day": "Day",
   "energy.week": "Week",

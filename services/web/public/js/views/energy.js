@@ -12,7 +12,7 @@ import { locale, t } from "../i18n.js";
 
 const chosen = new Map();
 
-function shift(kind, day, n) {
+export function shift(kind, day, n) {
   const [y, m, d] = day.split("-").map(Number);
   const date =
     kind === "day"
@@ -26,7 +26,7 @@ function shift(kind, day, n) {
 }
 
 /** "19 novembre 2026", "semaine du 16 novembre 2026", "novembre 2026", "2026". */
-function periodLabel(p) {
+export function periodLabel(p) {
   const [y, m, d] = p.first_day.split("-").map(Number);
   const at = Date.UTC(y, m - 1, d, 12);
   const f = (o) => new Intl.DateTimeFormat(locale(), { ...o, timeZone: "UTC" }).format(at);

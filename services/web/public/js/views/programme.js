@@ -9,6 +9,7 @@ import { h, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { language, t } from "../i18n.js";
 import { card, nameOf, panel } from "./common.js";
+import { programmeEnergyPanel } from "./programme-energy.js";
 
 /**
  * Each additive column and its total, formatted together (one scale, the decimals that make the rows
@@ -134,6 +135,7 @@ export async function programmeView(main, ctx) {
   const lang = language();
   const c = columns(p);
   const savingsText = new Map(p.institutions.map((r, i) => [r.institution.id, c.savings.rows[i]]));
+  const energy = programmeEnergyPanel(p.today, ctx);
   const ranked = [...p.institutions].sort(
     (a, b) => (b.savings_month_mad ?? -1) - (a.savings_month_mad ?? -1),
   );
@@ -163,5 +165,8 @@ export async function programmeView(main, ctx) {
       ),
     ),
     h("div", { class: "table-wrap" }, table(p, lang, c)),
+    energy.box,
   );
+  // The view is drawn once its energy panel is.
+  await energy.ready;
 }

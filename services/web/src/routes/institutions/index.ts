@@ -4,25 +4,13 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { z as zod } from "zod";
-import { energyReport, PERIOD_KINDS } from "../../data/energy.js";
+import { energyReport } from "../../data/energy.js";
 import { institutionJson, institutionSummary, periodsAt } from "../../data/summary.js";
 import { ALL_ROLES } from "../../plugins/app/access.js";
 import { errorResponses } from "../../schemas/common.js";
+import { type EnergyQuery, energyQuerySchema } from "../../schemas/energy.js";
 import { institutionListSchema, institutionParamsSchema, summarySchema } from "../../schemas/institutions.js";
 import { openAlertCounts } from "../alerts/counts.js";
-
-const energyQuerySchema = zod
-  .object({
-    period: zod.enum(PERIOD_KINDS).default("day"),
-    date: zod
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a local day such as "2026-11-20"')
-      .optional()
-      .describe("A day of the period; today (local) by default."),
-  })
-  .strict();
-type EnergyQuery = zod.output<typeof energyQuerySchema>;
 
 const idParam = (request: FastifyRequest) => (request.params as z.output<typeof institutionParamsSchema>).id;
 
@@ -50,7 +38,7 @@ const institutionRoutes: FastifyPluginAsync = async (app) => {
       const inst = app.web.directory.get(id);
       // access.ts has already answered 404 for an unknown id; this narrows the type.
       if (!inst) throw new Error(`institution ${id} vanished`);
-      const counts = openAlertCounts(app.web.alerts, [id]);
+      const counts = await openAlertCounts(app.web.alerts, [id], request.log);
       return institutionSummary(
         app.web.store,
         app.web.directory,
