@@ -14,6 +14,7 @@ COPY services/analytics/package.json services/analytics/
 COPY services/alerting/package.json services/alerting/
 COPY services/reports/package.json services/reports/
 COPY services/web/package.json services/web/
+COPY services/kit/package.json services/kit/
 COPY dashboards/package.json dashboards/
 # `prepare` runs the build; with no sources copied yet it builds nothing, so the dependency layer stays cached.
 COPY scripts/build.mjs scripts/

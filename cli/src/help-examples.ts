@@ -114,11 +114,11 @@ export const HELP_EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   ],
   web: [
     "jisr web serve --users /etc/jisr/users.yaml --institutions /etc/jisr/institutions.yaml \\",
-    "    --influx-url http://127.0.0.1:8086 --alerts /var/lib/jisr/alerts.sqlite --port 8090",
+    "    --influx-url http://127.0.0.1:8086 --alerting-url http://127.0.0.1:8091 --port 8090",
   ],
   "web serve": [
     "jisr web serve --users /etc/jisr/users.yaml --institutions /etc/jisr/institutions.yaml \\",
-    "    --influx-url http://127.0.0.1:8086 --alerts /var/lib/jisr/alerts.sqlite --port 8090",
+    "    --influx-url http://127.0.0.1:8086 --alerting-url http://127.0.0.1:8091 --port 8090",
     "jisr web serve --users users.yaml --institutions institutions.yaml --sqlite jisr-demo/readings.sqlite",
   ],
   user: [

@@ -177,6 +177,16 @@ describe("docker-compose.yml references", () => {
     expect(datasource?.secureJsonData?.password).toBe("$" + "{JISR_INFLUX_READ_PASSWORD}");
   });
 
+  it("the web page asks the alerting API, with the token alerting accepts, and never opens its state", () => {
+    const env = (name: string) => (compose.services[name]?.environment ?? {}) as Record<string, string>;
+    expect(env("web").JISR_ALERTING_URL).toBe("http://alerting:8090");
+    expect(env("web").JISR_ALERTING_TOKEN).toBe(env("alerting").JISR_ALERTING_WEB_TOKEN);
+    expect(env("web").JISR_ALERTS_STATE).toBeUndefined();
+    const volumes = (compose.services.web?.volumes ?? []) as string[];
+    expect(volumes.filter((v) => v.startsWith("alerting-data"))).toEqual([]);
+    expect(compose.services.alerting?.volumes).toContain("alerting-data:/var/lib/jisr/alerting");
+  });
+
   it("Grafana gets the provisioning folder from dashboards/", () => {
     const volumes = compose.services.grafana?.volumes as string[];
     expect(volumes).toContain("./dashboards/provisioning:/etc/grafana/provisioning:ro");
@@ -219,7 +229,13 @@ describe("the compose stack's configuration files", () => {
   it("the alerting config loads and watches the gateway and every device it reads", async () => {
     const { loadAlertingConfig } = await import("@jisr/alerting/config/load");
     const file = join(root, "deploy/alerting/alerting.yaml");
-    expect(() => loadAlertingConfig(file)).not.toThrow();
+    // With the environment compose gives the alerting service (its web token's default).
+    const env = Object.fromEntries(
+      Object.entries((compose.services.alerting?.environment ?? {}) as Record<string, string>).map(
+        ([k, v]) => [k, v.replace(/^\$\{\w+:-(.*)\}$/, "$1")],
+      ),
+    );
+    expect(() => loadAlertingConfig(file, { env })).not.toThrow();
     const doc = parse(readFileSync(file, "utf8")) as {
       institutions: Array<{
         id: string;

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { alertingClient } from "@jisr/alerting";
 import { parseAlertingConfig } from "@jisr/alerting/config/load";
 import { type AlertingService, startAlerting } from "@jisr/alerting/service";
 import { loadInstitutions } from "@jisr/analytics/config/load";
@@ -17,6 +18,7 @@ import type { Store } from "@jisr/core/store/types";
 import { parseGatewayConfig } from "@jisr/gateway/config/load";
 import { type GatewayHandle, runGateway } from "@jisr/gateway/run/gateway";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
+import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { createSimClock, type SimClock } from "@jisr/simulators/clock";
 import { type ControlServer, startControlServer } from "@jisr/simulators/control/control-server";
@@ -173,15 +175,32 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       now: clock.now,
     });
     cleanups.push(() => analytics.stop());
+    // The page reads and acknowledges alerts through the alerting API (on loopback), as in production.
+    const webToken = generateToken();
+    const alertingConfig = parseAlertingConfig(alertingYaml(institutions, opts.speed, opts.pollMs), {
+      source: "(demo)",
+      baseDir: dir,
+    });
     const alerting = await startAlerting({
       store,
-      config: parseAlertingConfig(alertingYaml(institutions, opts.speed, opts.pollMs), {
-        source: "(demo)",
-        baseDir: dir,
-      }),
+      config: {
+        ...alertingConfig,
+        api: {
+          host: "127.0.0.1",
+          port: 0,
+          tokens: [
+            {
+              id: "tok_0000de00",
+              user: "web",
+              sha256: hashToken(webToken),
+              institutions: ["*"],
+              on_behalf: true,
+            },
+          ],
+        },
+      },
       logger: opts.logger.child({ component: "alerting" }),
       clock: clock.now,
-      api: false,
     });
     cleanups.push(() => alerting.stop());
     const usersFile = join(dir, "users.yaml");
@@ -196,7 +215,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       store,
       institutions: institutionsConfig,
       usersFile,
-      alerts: alerting.alerts,
+      alerting: alertingClient({ url: alerting.url as string, token: webToken }),
       clock: clock.now,
       // Sessions and login limits on the wall clock: the sun clock runs `speed` times faster.
       securityClock: Date.now,

@@ -157,13 +157,15 @@ function registerToken(alerting: Command, io: CliIo): void {
     .description("issue an API token: the token on stdout (give it to its user), its config entry on stderr")
     .requiredOption("--user <name>", "who will use it (recorded on acknowledgements and silences)")
     .option("--institutions <ids>", 'comma-separated institution ids, or "*" for all', "*")
-    .action((o: { user: string; institutions: string }) => {
+    .option("--on-behalf", "a service's token (the web page's): may name who acknowledges, for its own users")
+    .action((o: { user: string; institutions: string; onBehalf?: boolean }) => {
       const token = generateToken();
       const institutions = o.institutions.split(",").map((s) => s.trim());
       io.stderr.write(
         `Add to api.tokens in the alerting config:\n` +
           `    - id: ${newTokenId()}\n      user: ${JSON.stringify(o.user)}\n` +
-          `      sha256: ${hashToken(token)}\n      institutions: ${JSON.stringify(institutions)}\n`,
+          `      sha256: ${hashToken(token)}\n      institutions: ${JSON.stringify(institutions)}\n` +
+          (o.onBehalf ? "      on_behalf: true\n" : ""),
       );
       io.stdout.write(`${token}\n`);
     });

@@ -49,6 +49,12 @@ export const ERR = {
     403,
     () => "Your token covers some institutions only: a silence must name one of them (matchers.institution)",
   ),
+  FORBIDDEN_ON_BEHALF: entry(
+    "JISR_ERR_FORBIDDEN_ON_BEHALF",
+    403,
+    () =>
+      "Your token may not acknowledge for someone else (`by`): only a service's token with on_behalf: true may",
+  ),
   ALERT_NOT_FOUND: entry("JISR_ERR_ALERT_NOT_FOUND", 404, (id: string) => `No alert "${id}"`),
   SILENCE_NOT_FOUND: entry("JISR_ERR_SILENCE_NOT_FOUND", 404, (id: string) => `No silence "${id}"`),
   ALERT_RESOLVED: entry(

@@ -24,6 +24,8 @@ export interface ApiBed {
   adminToken: string;
   /** Covers INSTITUTION only; user "Ahmed". */
   techToken: string;
+  /** A service's token (on_behalf), every institution; user "web". */
+  serviceToken: string;
   now: number;
   /** Records an evaluation at the bed's `now`, as the service would. */
   evaluate(conditions: Condition[], timing?: Partial<RuleTiming>): void;
@@ -39,9 +41,10 @@ function tokenEntry(
   id: string,
   user: string,
   institutions: string[],
+  onBehalf = false,
 ): { token: string; entry: ApiTokenConfig } {
   const token = generateToken();
-  return { token, entry: { id, user, sha256: hashToken(token), institutions } };
+  return { token, entry: { id, user, sha256: hashToken(token), institutions, on_behalf: onBehalf } };
 }
 
 export async function apiBed(): Promise<ApiBed> {
@@ -49,12 +52,14 @@ export async function apiBed(): Promise<ApiBed> {
   const alerts = new AlertStore(join(dir, "state.sqlite"));
   const admin = tokenEntry("tok_0000000a", "Salma (coordination)", ["*"]);
   const tech = tokenEntry("tok_0000000b", "Ahmed", [INSTITUTION]);
+  const service = tokenEntry("tok_0000000c", "web", ["*"], true);
   const bed: ApiBed = {
     alerts,
     adminToken: admin.token,
     techToken: tech.token,
+    serviceToken: service.token,
     now: T0,
-    app: await buildApp({ alerts, tokens: [admin.entry, tech.entry], clock: () => bed.now }),
+    app: await buildApp({ alerts, tokens: [admin.entry, tech.entry, service.entry], clock: () => bed.now }),
     evaluate(conditions, timing = { forMs: 0 }) {
       recordEvaluation(alerts, { now: bed.now, conditions }, { timing: fixedTiming(timing), recipients: [] });
     },

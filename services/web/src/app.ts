@@ -3,7 +3,7 @@
  * registered in order, each with why it comes where it does (fastify/demo's app.ts).
  */
 
-import type { AlertStore } from "@jisr/alerting/store/alert-store";
+import type { AlertingClient } from "@jisr/alerting";
 import type { InstitutionsConfig } from "@jisr/analytics";
 import type { Store } from "@jisr/core/store/types";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -35,8 +35,11 @@ export interface WebAppOptions {
   institutions: InstitutionsConfig;
   /** The users file (YAML, users/schema.ts); re-read when it changes. */
   usersFile: string;
-  /** The alerting service's state file (its AlertStore), when alerting runs beside. */
-  alerts?: AlertStore;
+  /**
+   * The alerting service's API (alertingClient of @jisr/alerting), when alerting runs beside: the page
+   * reads and acknowledges alerts through it, never in the alerting service's state file.
+   */
+  alerting?: AlertingClient;
   /** Renders reports; without it the report endpoint answers 503. */
   reports?: ReportsPort;
   /** Epoch ms; Date.now by default (the demo passes its simulated clock). */
@@ -104,7 +107,7 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
     context: {
       store: opts.store,
       directory,
-      alerts: opts.alerts,
+      alerts: opts.alerting,
       reports: opts.reports,
       users,
       sessions: new SessionStore({

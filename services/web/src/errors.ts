@@ -82,7 +82,7 @@ export const ERR = {
   ALERTS_UNAVAILABLE: entry(
     "JISR_ERR_ALERTS_UNAVAILABLE",
     503,
-    () => "Alerting is not configured on this server (no alert state file)",
+    (reason: string) => `Alerts are unavailable: ${reason}. The rest of the page works`,
   ),
   REPORTS_UNAVAILABLE: entry(
     "JISR_ERR_REPORTS_UNAVAILABLE",

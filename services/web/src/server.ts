@@ -32,7 +32,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
     libraryReports({
       store: opts.store,
       institutions: opts.institutions,
-      ...(opts.alerts ? { alerts: opts.alerts } : {}),
+      ...(opts.alerting ? { alerts: opts.alerting } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       // The same folder the bills page writes to (routes/bills), so a recorded bill shows in the reports.
       billsDir: process.env.JISR_BILLS_DIR ?? "data/bills",

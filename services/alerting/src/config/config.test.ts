@@ -1,6 +1,7 @@
 /** The config file: the shipped example loads, and mistakes are reported all at once, by path. */
 import { join } from "node:path";
 import { ValidationError } from "@jisr/core/errors";
+import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
 import { describe, expect, it } from "vitest";
 import { loadAlertingConfig, parseAlertingConfig } from "./load.js";
 import { timingFor } from "./timing.js";
@@ -132,5 +133,25 @@ timings:
 
   it("reports a YAML syntax error with its line", () => {
     expect(problems("institutions: [\n")[0]).toMatch(/^line \d+: /);
+  });
+
+  it("takes an API token from the environment (token_env), keeping only its SHA-256", () => {
+    const token = generateToken();
+    const text = `${MINIMAL}api:
+  tokens:
+    - { id: tok_0000000e, user: web, token_env: WEB_TOKEN, institutions: ["*"], on_behalf: true }
+`;
+    const config = parseAlertingConfig(text, { env: { WEB_TOKEN: token } });
+    expect(config.api.tokens[0]).toEqual({
+      id: "tok_0000000e",
+      user: "web",
+      sha256: hashToken(token),
+      institutions: ["*"],
+      on_behalf: true,
+    });
+    expect(problems(text, {})).toEqual(["api.tokens.0.token_env: environment variable WEB_TOKEN is not set"]);
+    expect(problems(text, { WEB_TOKEN: "letmein" })).toEqual([
+      "api.tokens.0.token_env: WEB_TOKEN is not a jisr_ token (jisr alerting token makes one)",
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { formatPath, type Problem, problemsOf, ValidationError } from "@jisr/core/errors";
 import { isTimeZone } from "@jisr/core/time/local-time";
+import { hashToken, TOKEN_PATTERN } from "@jisr/ingestion/tokens/token";
 import { parseDocument } from "yaml";
 import { loadRulesConfig } from "../rules/config/load.js";
 import { RULE_IDS } from "../rules/types.js";
@@ -41,15 +42,44 @@ export function parseAlertingConfig(text: string, options: LoadOptions = {}): Al
     }));
     throw new ValidationError(subject, problems);
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const env = options.env ?? process.env;
+  const tokenProblems: Problem[] = [];
+  const raw: unknown = tokensFromEnv(doc.toJS() ?? {}, env, tokenProblems);
   const parsed = alertingConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new ValidationError(subject, problemsOf(parsed.error));
+  if (!parsed.success) throw new ValidationError(subject, [...tokenProblems, ...problemsOf(parsed.error)]);
   const config = parsed.data;
-  const problems = crossCheck(config);
-  problems.push(...resolveSecrets(config, options.env ?? process.env));
+  const problems = [...tokenProblems, ...crossCheck(config)];
+  problems.push(...resolveSecrets(config, env));
   const rules = rulesFromFile(config, raw, options.baseDir, problems);
   if (problems.length > 0) throw new ValidationError(subject, problems);
   return { ...config, rules, state_file: resolveStateFile(config.state_file, options.baseDir) };
+}
+
+/**
+ * An API token may be given as `token_env: NAME` (the token itself in that environment variable) instead
+ * of `sha256`: a deployment (docker-compose.yml) then hands the same secret to the alerting service and
+ * to the web page, which sends it. Only its SHA-256 is kept, as for a written entry.
+ */
+function tokensFromEnv(raw: unknown, env: Record<string, string | undefined>, problems: Problem[]): unknown {
+  const tokens = (raw as { api?: { tokens?: unknown } }).api?.tokens;
+  if (!Array.isArray(tokens)) return raw;
+  tokens.forEach((entry: unknown, i) => {
+    if (typeof entry !== "object" || entry === null || !("token_env" in entry)) return;
+    const { token_env: name, ...rest } = entry as Record<string, unknown>;
+    const path = `api.tokens.${i}.token_env`;
+    if ("sha256" in rest) problems.push({ path, message: "give sha256 or token_env, not both" });
+    else if (typeof name !== "string" || !env[name])
+      problems.push({ path, message: `environment variable ${String(name)} is not set` });
+    else if (!TOKEN_PATTERN.test(env[name] as string))
+      problems.push({ path, message: `${name} is not a jisr_ token (jisr alerting token makes one)` });
+    else {
+      tokens[i] = { ...rest, sha256: hashToken(env[name] as string) };
+      return;
+    }
+    // Reported above; a placeholder so the schema does not also say sha256 is missing.
+    tokens[i] = { ...rest, sha256: "0".repeat(64) };
+  });
+  return raw;
 }
 
 /** The rules of `rules_file` when given (its problems are reported as this file's), else `rules`. */

@@ -128,6 +128,12 @@ const apiTokenSchema = z
     user: z.string().min(1).max(120).describe("Who uses it: recorded on acknowledgements and silences."),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits (SHA-256 of the token)"),
     institutions: z.array(z.union([z.literal("*"), idSchema])).min(1),
+    on_behalf: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A service's token (the web page's): it may name the person an acknowledgement is for, checked by that service.",
+      ),
   })
   .strict();
 

@@ -2,11 +2,24 @@
 import { z } from "zod";
 import { LANGUAGES } from "../config/schema.js";
 import { ALERT_STATES, SEVERITIES } from "../engine/types.js";
-import { instant, institutionParam, nullableInstant } from "./common.js";
+import { instant, instantInput, institutionParam, nullableInstant } from "./common.js";
+
+/** "a,b,c": a list in one query parameter, each an institution id. */
+const institutionList = z
+  .string()
+  .transform((text) => text.split(",").filter((s) => s.length > 0))
+  .pipe(z.array(institutionParam).max(1000));
 
 export const alertsQuerySchema = z
   .object({
     institution: institutionParam.optional(),
+    institutions: institutionList
+      .optional()
+      .describe("Comma-separated institution ids: alerts of any of them (a caller's own user scope)."),
+    fired_from: instantInput
+      .optional()
+      .describe("With fired_to: every alert whose firing started in [fired_from, fired_to); no limit."),
+    fired_to: instantInput.optional(),
     state: z
       .enum([...ALERT_STATES, "open"])
       .optional()
@@ -15,14 +28,28 @@ export const alertsQuerySchema = z
     limit: z.coerce.number().int().min(1).max(1000).default(200),
     lang: z.enum(LANGUAGES).optional().describe("Adds the summary and action texts in this language."),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.fired_from === undefined) === (q.fired_to === undefined), {
+    message: "fired_from and fired_to go together",
+    path: ["fired_from"],
+  });
 
 export const alertParamsSchema = z.object({ id: z.string().min(1).max(64) }).strict();
 
 /** The body is optional: Fastify hands a missing body over as null. */
 export const ackBodySchema = z.preprocess(
   (body) => body ?? {},
-  z.object({ comment: z.string().max(500).default("") }).strict(),
+  z
+    .object({
+      comment: z.string().max(500).default(""),
+      by: z
+        .string()
+        .min(1)
+        .max(120)
+        .optional()
+        .describe("Who acknowledges, named by a service acting for its own users (token on_behalf)."),
+    })
+    .strict(),
 );
 
 const textRef = z.object({

@@ -1,9 +1,9 @@
 /**
  * `jisr web serve`: the web page and its API over the readings store (InfluxDB or the demo's SQLite file),
- * the institutions file, the users file and, when alerting runs beside, its alert state file.
+ * the institutions file, the users file and, when alerting runs beside, the alerting service's API
+ * (--alerting-url, with a token of its api.tokens issued with `jisr alerting token --on-behalf`).
  */
-import { existsSync } from "node:fs";
-import { AlertStore } from "@jisr/alerting/store/alert-store";
+import { alertingClient } from "@jisr/alerting";
 import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
 import { type Command, Option } from "commander";
@@ -17,7 +17,8 @@ const schema = z
   .object({
     institutions: z.string().min(1),
     users: z.string().min(1),
-    alerts: z.string().min(1).optional(),
+    alertingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    alertingToken: z.string().min(1).optional(),
     host: z.string().min(1),
     port: z.coerce.number().int().min(0).max(65535),
     secureCookies: z.enum(["auto", "yes", "no"]),
@@ -28,6 +29,10 @@ const schema = z
     keepAliveTimeout: z.coerce.number().int().positive(),
     idleTimeout: z.coerce.number().int().positive(),
     maxConnections: z.coerce.number().int().positive(),
+  })
+  .refine((o) => o.alertingUrl === undefined || o.alertingToken !== undefined, {
+    message: "--alerting-url needs --alerting-token (JISR_ALERTING_TOKEN): `jisr alerting token --on-behalf`",
+    path: ["alertingToken"],
   })
   .refine((o) => o.headersTimeout <= o.requestTimeout, {
     // Node refuses it; say so in the options' own terms.
@@ -50,7 +55,15 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
         .makeOptionMandatory(),
     )
     .addOption(
-      new Option("--alerts <file>", "alert state file of the alerting service").env("JISR_ALERTS_STATE"),
+      new Option(
+        "--alerting-url <url>",
+        "the alerting service's API, for the alerts (e.g. http://alerting:8091)",
+      ).env("JISR_ALERTING_URL"),
+    )
+    .addOption(
+      new Option("--alerting-token <token>", "the page's token at the alerting API (issued --on-behalf)").env(
+        "JISR_ALERTING_TOKEN",
+      ),
     )
     .addOption(new Option("--host <host>", "address to listen on").env("JISR_WEB_HOST").default("127.0.0.1"))
     .addOption(new Option("--port <port>", "port (0: any free one)").env("JISR_WEB_PORT").default("8090"))
@@ -106,16 +119,19 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
   addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
     const o = parseOptions(schema, raw, cmd);
     const storeOptions = parseOptions(storeOptionsSchema, raw, cmd);
-    if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr web serve: no alert state file at ${o.alerts}`);
     const log = pino({ name: "jisr-web", level: o.logLevel }, pino.destination(2));
     const institutions = loadInstitutions(o.institutions);
     const store = openStore(storeOptions, log.child({ component: "store" }));
-    const alerts = o.alerts ? new AlertStore(o.alerts) : undefined;
+    // Not asked now: the page starts without the alerting service and says so where alerts show.
+    const alerting =
+      o.alertingUrl && o.alertingToken
+        ? alertingClient({ url: o.alertingUrl, token: o.alertingToken })
+        : undefined;
     const server = await startWeb({
       store,
       institutions,
       usersFile: o.users,
-      ...(alerts ? { alerts } : {}),
+      ...(alerting ? { alerting } : {}),
       host: o.host,
       port: o.port,
       ...(o.secureCookies === "auto" ? {} : { secureCookies: o.secureCookies === "yes" }),
@@ -138,7 +154,6 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
     });
     log.info({ signal }, "Stopping");
     await server.close();
-    alerts?.close();
     await store.close();
   });
 }

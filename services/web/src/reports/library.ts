@@ -4,17 +4,16 @@
  * PDF in French, Arabic or English. The same report as `jisr report`, over HTTP.
  */
 
-import type { AlertStore } from "@jisr/alerting/store/alert-store";
 import type { InstitutionsConfig } from "@jisr/analytics";
 import type { Store } from "@jisr/core/store/types";
-import { buildReport, CONTENT_TYPES, renderReport, reportFileName } from "@jisr/reports";
+import { type AlertHistory, buildReport, CONTENT_TYPES, renderReport, reportFileName } from "@jisr/reports";
 import type { ReportsPort } from "./port.js";
 
 export interface LibraryReportsOptions {
   store: Store;
   institutions: InstitutionsConfig;
-  /** The alert history, for the alerts raised and the mean time to resolve. */
-  alerts?: AlertStore;
+  /** The alert history (the alerting API's client), for the alerts raised and the mean time to resolve. */
+  alerts?: AlertHistory;
   /** Bills recorded on the bills page or with `jisr bill`: the reports then reconcile them. */
   billsDir?: string;
   clock?: () => number;

@@ -36,7 +36,7 @@ function headers(auth: { cookie?: string; token?: string } = {}): Record<string,
 export async function webBed(
   opts: { loginLimits?: LoginLimits; overrides?: Partial<WebAppOptions> } = {},
 ): Promise<WebBed> {
-  const fixture = await webFixture();
+  const fixture = await webFixture({ clock: () => bed.now });
   const bed: WebBed = {
     fixture,
     now: NOW,
@@ -66,11 +66,11 @@ export async function webBed(
     store: fixture.store,
     institutions: fixture.institutions,
     usersFile: fixture.usersFile,
-    alerts: fixture.alerts,
+    alerting: fixture.alerting,
     reports: libraryReports({
       store: fixture.store,
       institutions: fixture.institutions,
-      alerts: fixture.alerts,
+      alerts: fixture.alerting,
       clock,
     }),
     clock,

@@ -32,11 +32,11 @@ export async function browserBed(): Promise<BrowserBed> {
     store: fixture.store,
     institutions: fixture.institutions,
     usersFile: fixture.usersFile,
-    alerts: fixture.alerts,
+    alerting: fixture.alerting,
     reports: libraryReports({
       store: fixture.store,
       institutions: fixture.institutions,
-      alerts: fixture.alerts,
+      alerts: fixture.alerting,
       clock,
     }),
     clock,

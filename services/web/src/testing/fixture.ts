@@ -1,21 +1,25 @@
 /**
- * For the web tests: three institutions with hand-known results in a real SQLite store, an alert state
- * file with one open alert per PV institution, and a users file with one user of each role. The expected
+ * For the web tests: three institutions with hand-known results in a real SQLite store, the alerting
+ * service's API listening on loopback over its state file with one open alert per PV institution (the
+ * page reads and acknowledges through that API, as in production), and a users file with one user of
+ * each role. The expected
  * figures are written next to the data that makes them (EXPECTED), so a test reads like a worked example.
  *
  * "Now" is 2026-11-20 10:00 UTC = 11:00 in Ben Guerir (UTC+1 in November): today is 2026-11-20 and its
  * local midnight is 2026-11-19T23:00Z; the month starts at 2026-10-31T23:00Z.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { recordEvaluation } from "@jisr/alerting/engine/record";
+import { type AlertingClient, AlertStore, alertingClient, buildApp, recordEvaluation } from "@jisr/alerting";
 import { condition, fixedTiming } from "@jisr/alerting/engine/test-helpers";
-import { AlertStore } from "@jisr/alerting/store/alert-store";
 import { type InstitutionsConfig, loadInstitutions } from "@jisr/analytics";
 import type { Point } from "@jisr/core/point";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
+import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { addUser } from "../users/file.js";
 import type { ScryptParams } from "../users/password.js";
@@ -164,7 +168,11 @@ export function fixturePoints(): Point[] {
 export interface WebFixture {
   dir: string;
   store: SqliteStore;
+  /** The alerting service's state file, for the tests to look into (the page never opens it). */
   alerts: AlertStore;
+  /** The alerting API on loopback, and the page's client of it (an on_behalf token for every institution). */
+  alertingApp: FastifyInstance;
+  alerting: AlertingClient;
   institutions: InstitutionsConfig;
   usersFile: string;
   /** Ids of the open alerts, by institution. */
@@ -172,7 +180,23 @@ export interface WebFixture {
   close(): Promise<void>;
 }
 
-export async function webFixture(): Promise<WebFixture> {
+/** The alerting API over the state file, on a free loopback port, with the page's token. */
+async function alertingApi(alerts: AlertStore, clock: () => number) {
+  const token = generateToken();
+  const app = await buildApp({
+    alerts,
+    tokens: [
+      { id: "tok_0000000e", user: "web", sha256: hashToken(token), institutions: ["*"], on_behalf: true },
+    ],
+    clock,
+  });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return { app, client: alertingClient({ url, token }) };
+}
+
+/** `clock`: the alerting service's, so acknowledgements carry the page's time (default NOW). */
+export async function webFixture(opts: { clock?: () => number } = {}): Promise<WebFixture> {
   const dir = mkdtempSync(join(tmpdir(), "jisr-web-"));
   const tariff = fileURLToPath(new URL("../../../analytics/tariffs/srm-bt-domestic.yaml", import.meta.url));
   writeFileSync(join(dir, "institutions.yaml"), INSTITUTIONS_YAML(tariff));
@@ -197,6 +221,7 @@ export async function webFixture(): Promise<WebFixture> {
     { timing: fixedTiming({ forMs: 0 }), recipients: [], newId: (p) => `${p}_${++n}` },
   );
   const alertIds = new Map(alerts.listAlerts({ state: "open" }).map((a) => [a.institution, a.id]));
+  const alerting = await alertingApi(alerts, opts.clock ?? (() => NOW));
   const usersFile = join(dir, "users.yaml");
   const add = (u: { id: string; password: string; name: string }, rest: object) =>
     addUser(usersFile, { ...u, ...rest } as Parameters<typeof addUser>[1], { params: TEST_PARAMS });
@@ -207,10 +232,13 @@ export async function webFixture(): Promise<WebFixture> {
     dir,
     store,
     alerts,
+    alertingApp: alerting.app,
+    alerting: alerting.client,
     institutions,
     usersFile,
     alertIds,
     async close() {
+      await alerting.app.close();
       await store.close();
       alerts.close();
       rmSync(dir, { recursive: true, force: true });

@@ -17,6 +17,8 @@ export interface ApiUser {
   name: string;
   /** Institutions covered; undefined for all. */
   institutions: readonly string[] | undefined;
+  /** A service's token (the web page's): it may name who an acknowledgement is for. */
+  onBehalf: boolean;
 }
 
 declare module "fastify" {
@@ -67,6 +69,7 @@ export default globalPlugin<{ tokens: readonly ApiTokenConfig[] }>(
         tokenId: entry.id,
         name: entry.user,
         institutions: entry.institutions.includes("*") ? undefined : entry.institutions,
+        onBehalf: entry.on_behalf,
       };
       request.log = request.log.child({ token: entry.id });
     });

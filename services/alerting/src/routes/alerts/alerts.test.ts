@@ -64,6 +64,37 @@ describe("GET /api/v1/alerts", () => {
     expect(ids((await bed.request("GET", "/api/v1/alerts?state=open")).json())).toEqual(["inv-1", "swh-1"]);
   });
 
+  it("filters by a list of institutions, each checked against the token", async () => {
+    seed();
+    const both = `/api/v1/alerts?institutions=${INSTITUTION},${OTHER_INSTITUTION}`;
+    expect(ids((await bed.request("GET", both)).json())).toEqual(["inv-1", "inv-2", "swh-1"]);
+    expect(
+      ids((await bed.request("GET", `/api/v1/alerts?institutions=${OTHER_INSTITUTION}`)).json()),
+    ).toEqual(["swh-1"]);
+    const refused = await bed.request("GET", both, { token: bed.techToken });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe("JISR_ERR_FORBIDDEN_INSTITUTION");
+  });
+
+  it("lists every alert that fired in a period, with fired_from and fired_to together", async () => {
+    seed();
+    bed.now = T0 + 2 * HOUR;
+    bed.evaluate([condition({ device: "inv-3" })]);
+    const period = (from: number, to: number) =>
+      `/api/v1/alerts?fired_from=${new Date(from).toISOString()}&fired_to=${new Date(to).toISOString()}`;
+    expect(ids((await bed.request("GET", period(T0, T0 + HOUR))).json())).toEqual([
+      "inv-1",
+      "inv-2",
+      "swh-1",
+    ]);
+    expect(ids((await bed.request("GET", period(T0 + HOUR, T0 + 3 * HOUR))).json())).toEqual(["inv-3"]);
+    const half = await bed.request("GET", `/api/v1/alerts?fired_from=${new Date(T0).toISOString()}`);
+    expect(half.statusCode).toBe(400);
+    expect(half.json().error.problems).toEqual([
+      { path: "querystring.fired_from", message: "fired_from and fired_to go together" },
+    ]);
+  });
+
   it("shows an alert with its evidence, instants in ISO and, on request, its texts", async () => {
     bed.evaluate([condition()]);
     const res = await bed.request("GET", "/api/v1/alerts?lang=fr");
@@ -125,6 +156,28 @@ describe("POST /api/v1/alerts/:id/ack", () => {
       by: "Salma (coordination)",
       at: "2026-11-29T10:00:00.000Z",
       comment: "",
+    });
+  });
+
+  it("records the person a service's token acknowledges for, and refuses `by` from any other token", async () => {
+    bed.evaluate([condition()]);
+    const [alert] = bed.alerts.openAlerts();
+    const refused = await bed.request("POST", `/api/v1/alerts/${alert?.id}/ack`, {
+      token: bed.techToken,
+      body: { by: "Someone else" },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe("JISR_ERR_FORBIDDEN_ON_BEHALF");
+    expect(bed.alerts.getAlert(alert?.id as string)?.ack).toBeNull();
+    const res = await bed.request("POST", `/api/v1/alerts/${alert?.id}/ack`, {
+      token: bed.serviceToken,
+      body: { by: "Youssef Amrani (youssef)", comment: "En route" },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().ack).toEqual({
+      by: "Youssef Amrani (youssef)",
+      at: "2026-11-29T10:00:00.000Z",
+      comment: "En route",
     });
   });
 

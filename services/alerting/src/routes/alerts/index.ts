@@ -28,6 +28,12 @@ export interface AlertRoutesOptions {
 
 const DAY_MS = 86_400_000;
 
+/** The state and severity filters, for the alerts of a firing period (listAlerts applies them in SQL). */
+function matches(a: Alert, q: z.output<typeof alertsQuerySchema>): boolean {
+  const state = q.state === "open" ? a.state !== "resolved" : q.state === undefined || a.state === q.state;
+  return state && (q.severity === undefined || a.severity === q.severity);
+}
+
 /** A day means its local midnight (the next one for an end); an instant is taken as given. */
 function instantOf(text: string, timeZone: string, end: boolean): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
@@ -63,8 +69,15 @@ const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, opts) =>
     },
     async (request) => {
       const q = request.query as z.output<typeof alertsQuerySchema>;
-      if (q.institution) request.requireAccess(q.institution);
-      const institutions = q.institution ? [q.institution] : request.institutionScope();
+      const asked = q.institution ? [q.institution, ...(q.institutions ?? [])] : q.institutions;
+      for (const id of asked ?? []) request.requireAccess(id);
+      const institutions = asked ?? request.institutionScope();
+      if (q.fired_from !== undefined && q.fired_to !== undefined) {
+        const fired = app.alerts
+          .firedBetween(Date.parse(q.fired_from), Date.parse(q.fired_to), institutions)
+          .filter((a) => matches(a, q));
+        return { alerts: present(fired, q.lang) };
+      }
       const alerts = app.alerts.listAlerts({
         institutions,
         state: q.state,
@@ -127,12 +140,15 @@ const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, opts) =>
     },
     async (request) => {
       const { id } = request.params as z.output<typeof alertParamsSchema>;
-      const { comment } = request.body as z.output<typeof ackBodySchema>;
+      const { comment, by } = request.body as z.output<typeof ackBodySchema>;
+      if (by !== undefined && !request.apiUser.onBehalf) throw ERR.FORBIDDEN_ON_BEHALF();
       const alert = visible(request, id);
       if (alert.state === "resolved") throw ERR.ALERT_RESOLVED(id);
       const now = app.clock();
-      const acked = app.alerts.acknowledge(id, { by: request.apiUser.name, at: now, comment }) ?? alert;
-      request.log.info({ alert: id, by: request.apiUser.name }, "Alert acknowledged");
+      // A service acting for its users names the person; their access was checked by that service.
+      const who = by ?? request.apiUser.name;
+      const acked = app.alerts.acknowledge(id, { by: who, at: now, comment }) ?? alert;
+      request.log.info({ alert: id, by: who, token_user: request.apiUser.name }, "Alert acknowledged");
       return present([acked])[0];
     },
   );

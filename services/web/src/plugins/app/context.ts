@@ -1,9 +1,9 @@
 /**
- * What the routes read from, decorated once: the readings Store, the institutions, the alert state (when
+ * What the routes read from, decorated once: the readings Store, the institutions, the alerting API (when
  * alerting runs beside), the reports, the users and sessions, and the clock (the demo's simulated time,
  * or the tests').
  */
-import type { AlertStore } from "@jisr/alerting/store/alert-store";
+import type { AlertingClient } from "@jisr/alerting";
 import type { Store } from "@jisr/core/store/types";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
@@ -15,8 +15,8 @@ import type { UsersRegistry } from "../../users/registry.js";
 export interface WebContext {
   store: Store;
   directory: Directory;
-  /** The alert state file of the alerting service, when it runs beside. */
-  alerts: AlertStore | undefined;
+  /** The alerting service's API, when alerting runs beside (it alone owns the alert state). */
+  alerts: AlertingClient | undefined;
   reports: ReportsPort | undefined;
   users: UsersRegistry;
   sessions: SessionStore;

@@ -1,12 +1,17 @@
 /**
- * Alerts (under /api/v1), read from the alerting service's state file with its own functions
- * (AlertStore, presentAlert): the list, scoped to the user's institutions, and the acknowledgement, for
- * technicians and the ministry. Asking for another institution's alerts, or acknowledging one of them,
- * is 403.
+ * Alerts (under /api/v1), asked of the alerting service's API (the one process that owns the alert
+ * state): the list, scoped to the user's institutions, and the acknowledgement, for technicians and the
+ * ministry, recorded by the alerting service with the person's name. Asking for another institution's
+ * alerts, or acknowledging one of them, is 403. When the alerting service does not answer, 503 saying so
+ * (the page shows it in the alerts view; counts elsewhere read as unknown).
  */
 
-import type { Alert, Silence } from "@jisr/alerting/engine/types";
-import { presentAlert } from "@jisr/alerting/routes/alerts/present";
+import {
+  AlertingApiError,
+  type AlertingClient,
+  AlertingUnavailableError,
+  type AlertJson,
+} from "@jisr/alerting";
 import { formatLocal } from "@jisr/core/time/local-time";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
@@ -29,23 +34,42 @@ type AlertsQuery = z.output<typeof alertsQuerySchema>;
  * The alerting service's presentation, plus the start and end in local time, the device's name, and
  * texts whose devices and figures read as on the rest of the page (text.ts).
  */
-function present(
-  a: Alert,
-  silences: readonly Silence[],
-  now: number,
-  directory: Directory,
-  lang?: AlertsQuery["lang"],
-) {
+function present(a: AlertJson, directory: Directory, lang?: AlertsQuery["lang"]) {
   const inst = directory.get(a.institution);
   return {
-    ...presentAlert(a, silences, now, lang),
+    ...a,
     ...(lang ? { text: alertText(a, inst, lang), device_name: deviceName(inst, a.device, lang) } : {}),
-    since_local: formatLocal(a.firingSince ?? a.activeSince, directory.timeZone),
-    resolved_local: a.resolvedAt === null ? null : formatLocal(a.resolvedAt, directory.timeZone),
+    since_local: formatLocal(Date.parse(a.firing_since ?? a.active_since), directory.timeZone),
+    resolved_local:
+      a.resolved_at === null ? null : formatLocal(Date.parse(a.resolved_at), directory.timeZone),
   };
 }
 
+/** What the alerting service said, in the page's error catalogue. */
+function translated(err: unknown, id?: string): unknown {
+  if (err instanceof AlertingUnavailableError) return ERR.ALERTS_UNAVAILABLE(err.message);
+  if (err instanceof AlertingApiError) {
+    if (id !== undefined && err.statusCode === 404) return ERR.ALERT_NOT_FOUND(id);
+    if (id !== undefined && err.statusCode === 409) return ERR.ALERT_RESOLVED(id);
+    // 401/403/400 from alerting: the page's token or version is wrong, not the user's request.
+    return ERR.ALERTS_UNAVAILABLE(
+      `the alerting service refused the page's request (${err.code}: ${err.message})`,
+    );
+  }
+  return err;
+}
+
+async function asking<T>(work: () => Promise<T>, id?: string): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw translated(err, id);
+  }
+}
+
 const alertRoutes: FastifyPluginAsync = async (app) => {
+  const client = (): AlertingClient | undefined => app.web.alerts;
+
   app.get(
     "/alerts",
     {
@@ -60,14 +84,21 @@ const alertRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const q = request.query as AlertsQuery;
-      const alerts = app.web.alerts;
+      const alerts = client();
       if (!alerts) return { alerts: [], configured: false };
       const now = app.web.clock();
-      const silences = alerts.listSilences(now);
+      // The page's access rules first (access.ts): one institution it allowed, or the user's own scope.
       const institutions = q.institution ? [q.institution] : request.scope();
-      const list = alerts.listAlerts({ institutions, state: q.state, severity: q.severity, limit: q.limit });
+      const list = await asking(() =>
+        alerts.list({
+          institutions,
+          ...(q.state && { state: q.state }),
+          ...(q.severity && { severity: q.severity }),
+          limit: q.limit,
+        }),
+      );
       return {
-        alerts: list.map((a) => present(a, silences, now, app.web.directory, q.lang)),
+        alerts: list.map((a) => present(a, app.web.directory, q.lang)),
         configured: true,
         at: iso(now),
       };
@@ -85,20 +116,19 @@ const alertRoutes: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ["ministry", "technician"], action: "acknowledge alerts" } },
     },
     async (request) => {
-      const alerts = app.web.alerts;
-      if (!alerts) throw ERR.ALERTS_UNAVAILABLE();
+      const alerts = client();
+      if (!alerts) throw ERR.ALERTS_UNAVAILABLE("alerting is not configured on this server (--alerting-url)");
       const { id } = request.params as z.output<typeof alertParamsSchema>;
       const { comment } = request.body as z.output<typeof ackBodySchema>;
-      const alert = alerts.getAlert(id);
+      const alert = await asking(() => alerts.get(id), id);
       if (!alert) throw ERR.ALERT_NOT_FOUND(id);
       request.authorize(alert.institution);
       if (alert.state === "resolved") throw ERR.ALERT_RESOLVED(id);
       const user = request.principal?.user;
-      const now = app.web.clock();
       const by = user ? `${user.name} (${user.id})` : "?";
-      const acked = alerts.acknowledge(id, { by, at: now, comment }) ?? alert;
+      const acked = await asking(() => alerts.acknowledge(id, { by, comment }), id);
       request.log.info({ alert: id, by: user?.id }, "Alert acknowledged");
-      return present(acked, alerts.listSilences(now), now, app.web.directory);
+      return present(acked, app.web.directory);
     },
   );
 };

@@ -5,8 +5,7 @@
  * "10,9 kW"); in Arabic each figure with its unit in a left-to-right isolate.
  */
 
-import type { Language } from "@jisr/alerting/config/schema";
-import type { Alert } from "@jisr/alerting/engine/types";
+import type { AlertJson, Language } from "@jisr/alerting";
 import { text } from "@jisr/alerting/i18n/format";
 import { catalogue } from "@jisr/alerting/i18n/index";
 import { formatFixed, formatQuantity, type Quantity } from "@jisr/reports/i18n/numbers";
@@ -17,6 +16,9 @@ const DEVICE_NAMES: Record<Language, Record<WebInstitution["devices"][number]["k
   ar: { inverter: "العاكس", grid_meter: "عداد الشبكة", water_heater: "السخان الشمسي" },
   en: { inverter: "Inverter", grid_meter: "Grid meter", water_heater: "Solar water heater" },
 };
+
+/** What the texts need of an alert, as the alerting API shows it. */
+type Alert = Pick<AlertJson, "rule" | "device" | "subject" | "summary" | "action">;
 
 const LOCALES: Record<Language, string> = { fr: "fr-MA", ar: "ar-MA", en: "en-GB" };
 
