@@ -1,4 +1,5 @@
 import { SimulatedInverter, startSunspecInverter } from "@jisr/simulators";
+import { startProfileDevice } from "@jisr/simulators/profile-device/index";
 import { type RtuServerHandle, startRtuServer } from "@jisr/simulators/rtu/serial-server";
 import { MODBUS_EXCEPTION, ModbusException } from "@jisr/simulators/sunspec/register-bank";
 import { Command } from "commander";
@@ -144,6 +145,40 @@ describe("jisr gateway scan over Modbus TCP", () => {
       );
     } finally {
       await sim.close();
+    }
+  });
+
+  it("tells a Growatt MIC (input registers 0-124) from a MIN on protocol V1.24 (3000-3124)", async () => {
+    // Both give device type code 5200 at holding 43; each answers only its own input range (exception 2
+    // elsewhere), as the real ones do.
+    const mic = await startProfileDevice({
+      profile: "growatt-tl-x",
+      values: { status: "NORMAL", pac: 812.5 },
+    });
+    const min = await startProfileDevice({ profile: "growatt-min-tl-x", values: { status: "WAITING" } });
+    try {
+      const found: Record<string, ScanReport> = {};
+      for (const [name, device] of Object.entries({ mic, min })) {
+        const { out, io } = capture();
+        const options = { host: "127.0.0.1", port: String(device.port), units: "1", timeout: "250" };
+        expect(await runGatewayScan({ ...options, json: true }, io), out.stderr).toBe(0);
+        found[name] = JSON.parse(out.stdout) as ScanReport;
+        const table = capture();
+        expect(await runGatewayScan(options, table.io)).toBe(0);
+        expect(table.out.stdout.trimEnd().split("\n")[2]).toMatch(
+          new RegExp(`^1\\s+profile ${name === "mic" ? "growatt-tl-x" : "growatt-min-tl-x"}\\s+exception 2`),
+        );
+      }
+      expect(found.mic?.found[0]?.profiles).toEqual([
+        { name: "growatt-tl-x", class: "inverter", value: 5200 },
+      ]);
+      expect(found.min?.found[0]?.profiles).toEqual([
+        { name: "growatt-min-tl-x", class: "inverter", value: 5200 },
+      ]);
+      // The MIC was asked for the MIN's status register and refused it: that is what tells them apart.
+      expect(mic.requests.some((r) => r.functionCode === 4 && r.address === 3000)).toBe(true);
+    } finally {
+      await Promise.all([mic.close(), min.close()]);
     }
   });
 

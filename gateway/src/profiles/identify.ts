@@ -50,21 +50,27 @@ export async function identifyProfiles(
   builtins = BUILTIN_PROFILES_DIR,
 ): Promise<IdentifyMatch[]> {
   const answers = new Map<string, Promise<number[] | undefined>>();
-  const matches: IdentifyMatch[] = [];
-  for (const { b, identify } of identifyBlocks(builtins)) {
-    const key = `${identify.table} ${identify.address} ${identify.size}`;
+  /** One read per register block whatever the number of profiles asking for it; undefined if refused. */
+  const read = (table: IdentifyRead["table"], address: number, size: number) => {
+    const key = `${table} ${address} ${size}`;
     let answer = answers.get(key);
     if (!answer) {
-      answer = link
-        .read(unit, identify.table, identify.address, identify.size, timeoutMs)
-        .catch(() => undefined);
+      answer = link.read(unit, table, address, size, timeoutMs).catch(() => undefined);
       answers.set(key, answer);
     }
-    const words = await answer;
-    if (words && words.length >= identify.size && identifyMatches(identify, words)) {
-      const value = decodeRaw(identify.type, words, identify.wordOrder);
-      matches.push({ name: b.name, class: b.class, value });
-    }
+    return answer;
+  };
+  const matches: IdentifyMatch[] = [];
+  for (const { b, identify } of identifyBlocks(builtins)) {
+    const words = await read(identify.table, identify.address, identify.size);
+    if (!words || words.length < identify.size || !identifyMatches(identify, words)) continue;
+    // Sibling families that share an identify value (Growatt's device type code 5200 is both a MIC and
+    // a MIN): the register range that answers tells them apart.
+    const { answers: mustAnswer, refuses } = identify;
+    if (mustAnswer && (await read(mustAnswer.table, mustAnswer.address, 1)) === undefined) continue;
+    if (refuses && (await read(refuses.table, refuses.address, 1)) !== undefined) continue;
+    const value = decodeRaw(identify.type, words, identify.wordOrder);
+    matches.push({ name: b.name, class: b.class, value });
   }
   return matches;
 }

@@ -40,6 +40,10 @@ export interface IdentifyRead {
   equals?: number | string;
   oneOf?: number[];
   match?: RegExp;
+  /** And this register must answer with data. */
+  answers?: { table: Table; address: number };
+  /** And this register must be refused (exception or silence). */
+  refuses?: { table: Table; address: number };
 }
 
 export interface Profile {
@@ -103,6 +107,8 @@ function resolveIdentify(spec: ProfileSpec): IdentifyRead | undefined {
     ...(i.equals !== undefined && { equals: i.equals }),
     ...(i.one_of !== undefined && { oneOf: i.one_of }),
     ...(i.match !== undefined && { match: new RegExp(i.match) }),
+    ...(i.answers && { answers: i.answers }),
+    ...(i.refuses && { refuses: i.refuses }),
   };
 }
 

@@ -151,6 +151,12 @@ export const pointSchema = strictObject({
 });
 export type PointSpec = z.output<typeof pointSchema>;
 
+/** A register another identify condition reads: whether it answers tells two families apart. */
+const registerRef = strictObject({
+  address: address.describe("0-based address of the register."),
+  table: table.default("holding").describe("Table of the register."),
+});
+
 export const identifySchema = strictObject({
   address: address.describe("0-based address of the register(s) to read."),
   table: table.default("holding").describe("Table of the register(s)."),
@@ -168,6 +174,16 @@ export const identifySchema = strictObject({
     .refine(isRegex, "must be a valid regular expression")
     .optional()
     .describe('A regular expression the decoded string must match, e.g. "^SUN2000".'),
+  answers: registerRef
+    .optional()
+    .describe(
+      "And this register must answer with data: a register range only this family has (Growatt MIN: input 3000).",
+    ),
+  refuses: registerRef
+    .optional()
+    .describe(
+      "And this register must be refused (exception or no answer): a range this family lacks and a sibling has.",
+    ),
 }).refine(
   (i) => [i.equals, i.one_of, i.match].filter((x) => x !== undefined).length === 1,
   "give exactly one of equals, one_of, match",
