@@ -18,7 +18,7 @@ import type { Store } from "@jisr/core/store/types";
 import { parseGatewayConfig } from "@jisr/gateway/config/load";
 import { type GatewayHandle, runGateway } from "@jisr/gateway/run/gateway";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
-import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken } from "@jisr/service-kit";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { createSimClock, type SimClock } from "@jisr/simulators/clock";
 import { type ControlServer, startControlServer } from "@jisr/simulators/control/control-server";

@@ -6,7 +6,7 @@ import { ValidationError } from "@jisr/core/errors";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";
 import { createInfluxStore } from "@jisr/ingestion/influx";
-import { generateToken, hashToken, newTokenId } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { formatDuration } from "./config/duration.js";

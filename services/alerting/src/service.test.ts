@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken } from "@jisr/service-kit";
 import { pino } from "pino";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parseAlertingConfig } from "./config/load.js";

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken } from "@jisr/service-kit";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "./app.js";
 import type { ApiTokenConfig } from "./config/schema.js";

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hashToken } from "@jisr/service-kit";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { waitFor } from "../../../test/servers/free-port.js";
 import { registerIngestCommands } from "./cli.js";
 import { influxQuery } from "./test-helper.js";
-import { hashToken } from "./tokens/token.js";
 
 let dir: string;
 let tokensFile: string;

@@ -7,6 +7,7 @@ import cluster from "node:cluster";
 import { formatProblems, problemsOf, ValidationError } from "@jisr/core/errors";
 import { idSchema } from "@jisr/core/point";
 import type { Store } from "@jisr/core/store/types";
+import { addToken, readTokensFile } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
 import {
@@ -23,7 +24,6 @@ import { registerQuarantineCommands } from "./mqtt/cli-quarantine.js";
 import { DEFAULT_SUMMARY_INTERVAL_S } from "./plugins/app/summary.js";
 import { type IngestOptions, ingestOptionsSchema } from "./schemas/cli.js";
 import { type IngestionServer, type IngestionServerOptions, startIngestion } from "./server.js";
-import { addToken, readTokensFile } from "./tokens/file.js";
 import { runPrimary, workerIndex } from "./workers.js";
 
 /** Where commands write; the process streams unless a test passes its own. */

@@ -1,5 +1,4 @@
+export { addToken, generateToken, hashToken, readTokensFile, writeTokensFile } from "@jisr/service-kit";
 export { type AppOptions, buildApp, DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_POINTS } from "./app.js";
 export { ERR, JisrError } from "./errors.js";
 export { type IngestionServer, type IngestionServerOptions, startIngestion } from "./server.js";
-export { addToken, readTokensFile, writeTokensFile } from "./tokens/file.js";
-export { generateToken, hashToken } from "./tokens/token.js";

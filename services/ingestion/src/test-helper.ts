@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Store } from "@jisr/core/store/types";
+import { addToken } from "@jisr/service-kit";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { type AppOptions, buildApp } from "./app.js";
 import { createInfluxStore } from "./influx.js";
-import { addToken } from "./tokens/file.js";
 
 export const INSTITUTION = "ehpad-ben-guerir";
 export const OTHER_INSTITUTION = "orphelinat-sidi-bennour";

@@ -9,11 +9,11 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { addToken } from "@jisr/service-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { freePort, waitFor } from "../../../test/servers/free-port.js";
 import { influxQuery } from "./test-helper.js";
-import { addToken } from "./tokens/file.js";
 
 let dir: string;
 beforeAll(() => {

@@ -1,2 +1,19 @@
-// The shared service kit: see README.md. Entries are added as the services move onto it.
-export {};
+// @jisr/service-kit: what the services share, once. See README.md.
+
+export {
+  addToken,
+  type NewToken,
+  readTokensFile,
+  writeTokensFile,
+} from "./tokens/file.js";
+export { type RegistryLog, TokenRegistry, type TokenRegistryOptions } from "./tokens/registry.js";
+export { type TokenEntry, type TokensFile, tokenEntrySchema, tokensFileSchema } from "./tokens/schema.js";
+export {
+  bearerToken,
+  findByHash,
+  generateToken,
+  hashToken,
+  newTokenId,
+  TOKEN_PATTERN,
+  TokenIndex,
+} from "./tokens/token.js";

@@ -9,7 +9,7 @@
 import { writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { defaultPvArray, type PvArrayConfig, pvOperatingPoint } from "@jisr/core/solar/pv-system";
-import { generateToken, hashToken, newTokenId } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
 
 export interface FleetSite {
   institution: string;

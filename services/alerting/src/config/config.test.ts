@@ -1,7 +1,7 @@
 /** The config file: the shipped example loads, and mistakes are reported all at once, by path. */
 import { join } from "node:path";
 import { ValidationError } from "@jisr/core/errors";
-import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken } from "@jisr/service-kit";
 import { describe, expect, it } from "vitest";
 import { loadAlertingConfig, parseAlertingConfig } from "./load.js";
 import { timingFor } from "./timing.js";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { formatPath, type Problem, problemsOf, ValidationError } from "@jisr/core/errors";
 import { isTimeZone } from "@jisr/core/time/local-time";
-import { hashToken, TOKEN_PATTERN } from "@jisr/ingestion/tokens/token";
+import { hashToken, TOKEN_PATTERN } from "@jisr/service-kit";
 import { parseDocument } from "yaml";
 import { loadRulesConfig } from "../rules/config/load.js";
 import { RULE_IDS } from "../rules/types.js";

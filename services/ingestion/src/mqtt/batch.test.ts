@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
+import { hashToken } from "@jisr/service-kit";
 import { describe, expect, it } from "vitest";
-import { hashToken } from "../tokens/token.js";
 import { authorizeBatch, countPoints, judgeOwner, QUARANTINE_REASON, splitMqttBatch } from "./batch.js";
 
 const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);

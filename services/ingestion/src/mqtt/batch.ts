@@ -13,10 +13,10 @@
  */
 import { gunzipSync } from "node:zlib";
 import { type Point, sealCheckedPoint } from "@jisr/core/point";
+import { bearerToken, hashToken } from "@jisr/service-kit";
 import { decodeJsonBatch } from "../batch/json.js";
 import type { PointLimits } from "../batch/point.js";
 import { ERR, JisrError } from "../errors.js";
-import { bearerToken, hashToken } from "../tokens/token.js";
 import type { Rejection } from "./state.js";
 
 export interface BatchLimits {

@@ -20,11 +20,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Point } from "@jisr/core/point";
 import type { Store } from "@jisr/core/store/types";
 import { StoreMisconfiguredError, StoreRejectedError } from "@jisr/core/store/types";
+import { readTokensFile, TokenRegistry } from "@jisr/service-kit";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import { ERR } from "../errors.js";
-import { readTokensFile } from "../tokens/file.js";
-import { TokenRegistry } from "../tokens/registry.js";
 import {
   type Authorization,
   authorizeBatch,

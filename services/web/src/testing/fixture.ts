@@ -18,7 +18,7 @@ import { condition, fixedTiming } from "@jisr/alerting/engine/test-helpers";
 import { type InstitutionsConfig, loadInstitutions } from "@jisr/analytics";
 import type { Point } from "@jisr/core/point";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import { generateToken, hashToken } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken } from "@jisr/service-kit";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { addUser } from "../users/file.js";

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
-import { generateToken, hashToken, newTokenId } from "@jisr/ingestion/tokens/token";
+import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
 import { parse, stringify } from "yaml";
 import { hashPassword, type ScryptParams } from "./password.js";
 import {

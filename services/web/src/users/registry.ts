@@ -7,7 +7,7 @@
  */
 import { stat } from "node:fs/promises";
 import { ValidationError } from "@jisr/core/errors";
-import { findByHash, TOKEN_PATTERN } from "@jisr/ingestion/tokens/token";
+import { findByHash, TOKEN_PATTERN } from "@jisr/service-kit";
 import type { Logger } from "pino";
 import { readUsersFile } from "./file.js";
 import { DEFAULT_PARAMS, dummyHash, parseHash } from "./password.js";

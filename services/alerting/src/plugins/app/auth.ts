@@ -5,7 +5,7 @@
  * "*"); routes ask `request.requireAccess(institution)` or filter with `request.institutionScope()`. A later issue adds
  * roles: they belong here too.
  */
-import { bearerToken, findByHash, TOKEN_PATTERN } from "@jisr/ingestion/tokens/token";
+import { bearerToken, findByHash, TOKEN_PATTERN } from "@jisr/service-kit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ApiTokenConfig } from "../../config/schema.js";
 import { ERR } from "../../errors.js";

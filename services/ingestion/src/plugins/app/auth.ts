@@ -3,10 +3,10 @@
  * never read or parsed; on success `request.institution` holds the token's institution. Missing and
  * unknown tokens get the same answer, so the answer does not tell which tokens exist.
  */
+
+import { bearerToken, TokenRegistry } from "@jisr/service-kit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ERR } from "../../errors.js";
-import { TokenRegistry } from "../../tokens/registry.js";
-import { bearerToken } from "../../tokens/token.js";
 import { globalPlugin } from "../global.js";
 
 declare module "fastify" {

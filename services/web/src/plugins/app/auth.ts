@@ -10,7 +10,7 @@
  */
 
 import cookie from "@fastify/cookie";
-import { bearerToken } from "@jisr/ingestion/tokens/token";
+import { bearerToken } from "@jisr/service-kit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { sessionCookieName } from "../../auth/cookies.js";

@@ -5,8 +5,8 @@
  * logged once per broken version.
  */
 import { stat } from "node:fs/promises";
-import type { TokenEntry } from "../schemas/tokens.js";
 import { readTokensFile } from "./file.js";
+import type { TokenEntry } from "./schema.js";
 import { TOKEN_PATTERN, TokenIndex } from "./token.js";
 
 /** The two levels used; satisfied by pino and by Fastify's logger. */

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
-import { type TokenEntry, type TokensFile, tokensFileSchema } from "../schemas/tokens.js";
+import { type TokenEntry, type TokensFile, tokensFileSchema } from "./schema.js";
 import { generateToken, hashToken, newTokenId } from "./token.js";
 
 /**
