@@ -105,4 +105,10 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   { name: "user", description: "people who may log in to the web page", load: web },
   { name: "grafana", description: "Grafana set-up", load: web },
+  {
+    name: "inventory",
+    description:
+      "the inventory, one file per institution: check it, add an institution, provision its gateway",
+    load: async () => (await import("./inventory/command.js")).registerInventoryCommands,
+  },
 ];
