@@ -37,6 +37,16 @@ export interface CounterReading {
   time: number;
   /** Lifetime counter, Wh. */
   value: number;
+  /**
+   * Set on a summary reading: it stands for the readings after `cleanSince` up to `time`, which the
+   * database found ordinary (every reading present, each rising from the one before by no more than is
+   * plausible: jobs/counter-window.ts). It is then counted as those readings would have been (one
+   * increment, no event) as long as nothing around it needs them one by one; when something does (an
+   * anomaly looking back or ahead, a reference that is not the reading at `cleanSince`), its time is
+   * returned in `needReadings` and the caller reads them and runs again. The numbers are the same as
+   * from the readings themselves.
+   */
+  cleanSince?: number;
 }
 
 export interface CounterOptions {
@@ -108,6 +118,8 @@ export interface CounterEvent {
 export interface CounterResult {
   increments: Increment[];
   events: CounterEvent[];
+  /** Times of summary readings (`cleanSince`) that must be replaced by their readings; empty otherwise. */
+  needReadings: number[];
 }
 
 /**
@@ -124,6 +136,7 @@ export function plausibleWh(dtMs: number, o: CounterOptions): number {
 
 /** An accepted reference, with where its increments start in the output (for retraction). */
 interface Accepted {
+  /** As read; a summary keeps its `cleanSince`. */
   reading: CounterReading;
   /** Index in `increments` of the first increment after this reading. */
   next: number;
@@ -133,6 +146,10 @@ interface Accepted {
 export function counterIncrements(readings: readonly CounterReading[], o: CounterOptions): CounterResult {
   const increments: Increment[] = [];
   const events: CounterEvent[] = [];
+  const needReadings = new Set<number>();
+  const need = (r: CounterReading | undefined) => {
+    if (r?.cleanSince !== undefined) needReadings.add(r.time);
+  };
   let ref: CounterReading | undefined;
   /** The last accepted references, oldest first (at most RETRACT_LOOKBACK + 1); cleared where the counter restarted. */
   let history: Accepted[] = [];
@@ -151,13 +168,22 @@ export function counterIncrements(readings: readonly CounterReading[], o: Counte
   };
   const accept = (r: CounterReading, wh: number, value = r.value) => {
     if (!ref) return;
-    if (r.time - ref.time > o.gapMs) events.push(event("gap", r, ref, wh));
+    if (r.cleanSince === undefined && r.time - ref.time > o.gapMs) events.push(event("gap", r, ref, wh));
     increments.push({ from: ref.time, to: r.time, wh });
-    ref = { time: r.time, value };
+    ref = { time: r.time, value, ...(r.cleanSince !== undefined ? { cleanSince: r.cleanSince } : {}) };
     remember(ref);
   };
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i] as CounterReading;
+    if (r.cleanSince !== undefined) {
+      // Its readings each rose plausibly from the one before, starting from the reading at cleanSince:
+      // from a reference that is that reading (or up to jitterWh above it, kept by a jitter), each was
+      // accepted and the reference ended at max(reference, last); anything else needs the readings.
+      const d = ref ? r.value - ref.value : Number.NaN;
+      if (!ref || ref.time !== r.cleanSince || !(d >= -o.jitterWh)) need(r);
+      else accept(r, Math.max(0, d), Math.max(r.value, ref.value));
+      continue;
+    }
     if (!Number.isFinite(r.value) || r.value < 0) continue;
     if (!ref) {
       restart(r);
@@ -184,10 +210,15 @@ export function counterIncrements(readings: readonly CounterReading[], o: Counte
       handleAnomaly(r, readings[i + 1], d, limit);
     }
   }
-  return { increments, events };
+  return { increments, events, needReadings: [...needReadings].sort((a, b) => a - b) };
 
   // Decided with one reading of lookahead: a glitch is followed by a reading that agrees with the past.
   function handleAnomaly(r: CounterReading, next: CounterReading | undefined, d: number, limit: number) {
+    // The rules below look one reading ahead, back through the remembered references and to the start
+    // of a run of unchanged values: a summary among them must be read reading by reading.
+    need(next);
+    for (const h of history) need(h.reading);
+    need(still?.reading);
     const base = ref as CounterReading;
     if (next && agrees(base, next, o)) {
       events.push(event("spike", r, base));

@@ -28,6 +28,11 @@ export interface HourlyEnergy {
    * raised them: stored with the results (`counter_anomalies`) so a figure shows it was corrected.
    */
   anomalies?: number[];
+  /**
+   * Per device, the summary readings (counter.ts `cleanSince`) that must be replaced by their readings
+   * before these figures hold; absent when none.
+   */
+  needReadings?: Map<string, number[]>;
 }
 
 /**
@@ -45,9 +50,11 @@ export function hourlyEnergy(
   const covered = new Array<boolean>(hours).fill(false);
   const events: DeviceEvent[] = [];
   const anomalies = new Array<number>(hours).fill(0);
+  const needReadings = new Map<string, number[]>();
   const to = from + hours * HOUR_MS;
   for (const [device, readings] of series) {
     const result = counterIncrements(readings, options);
+    if (result.needReadings.length > 0) needReadings.set(device, result.needReadings);
     const bins = spreadIntoBins(result.increments, from, HOUR_MS, hours);
     bins.forEach((v, i) => {
       wh[i] = (wh[i] as number) + v;
@@ -62,7 +69,7 @@ export function hourlyEnergy(
       }
     }
   }
-  return { wh, covered, events, anomalies };
+  return { wh, covered, events, anomalies, ...(needReadings.size > 0 ? { needReadings } : {}) };
 }
 
 /** Marks the hours that [start, end) (ms after the first hour) overlaps. */

@@ -3,12 +3,23 @@
  * `pv_inverter.energy_wh`), grid import and export (`grid_meter.energy_import_wh` / `energy_export_wh`),
  * per hour, read through the Store and turned into energy by energy/counter.ts.
  */
+
+import type { HourStats } from "@jisr/core/store/hour-stats";
+import { hourStatsOf } from "@jisr/core/store/hour-stats-of";
 import type { Store } from "@jisr/core/store/types";
 import { HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
 import type { CounterLimits, Institution, InstitutionsConfig } from "../config/load.js";
-import type { CounterOptions, CounterReading } from "../energy/counter.js";
+import { type CounterOptions, type CounterReading, plausibleWh } from "../energy/counter.js";
 import { completeness, type HourlyEnergy, hourlyEnergy } from "../energy/hourly.js";
-import { aggregateInChunks, type DeviceSeries, readCounterWindow, type SeriesSource } from "./read-series.js";
+import { openCounterWindow } from "./counter-window.js";
+import {
+  aggregateInChunks,
+  type DeviceSeries,
+  findEdges,
+  joinEdges,
+  readCounterWindow,
+  type SeriesSource,
+} from "./read-series.js";
 
 /** Context read on both sides of a window; beyond it, a coarse search (read-series.ts). */
 const CONTEXT_MS = 2 * HOUR_MS;
@@ -54,6 +65,8 @@ export async function readMetered(
   to: number,
 ): Promise<MeteredEnergy> {
   const hours = Math.round((to - from) / HOUR_MS);
+  // Hour statistics need whole hours (a zone with half-hour offsets reads the readings themselves).
+  const hourStats = from % HOUR_MS === 0 && to % HOUR_MS === 0 ? hourStatsOf(store) : undefined;
   const read = async (measurement: string, field: string, devices: string[], limits: CounterLimits) => {
     const options: CounterOptions = {
       ...limits,
@@ -62,19 +75,45 @@ export async function readMetered(
       maxGapMs: cfg.maxGapMs,
     };
     const src = { institution: inst.id, measurement, field, devices };
-    const series = await readCounterWindow(store, src, from, to, {
-      contextMs: CONTEXT_MS,
-      horizonMs: cfg.maxGapMs,
-      bucketMs: COUNTER_BUCKET_MS,
-    });
-    const energy = hourlyEnergy(series, options, from, hours);
+    const windowOptions = { contextMs: CONTEXT_MS, horizonMs: cfg.maxGapMs, bucketMs: COUNTER_BUCKET_MS };
+    let series: DeviceSeries;
+    let energy: HourlyEnergy;
+    let counts: Map<string, number[]>;
+    if (hourStats) {
+      // Hour summaries from the database, readings only where the counter rules need them (counter-window.ts).
+      const window = await openCounterWindow(
+        store,
+        hourStats,
+        src,
+        from - CONTEXT_MS,
+        to + CONTEXT_MS,
+        COUNTER_BUCKET_MS,
+        plausibleWh(COUNTER_BUCKET_MS, options),
+      );
+      const edges = await findEdges(store, src, window.series(), from, to, windowOptions);
+      for (;;) {
+        series = joinEdges(src, window.series(), edges);
+        energy = hourlyEnergy(series, options, from, hours);
+        if (!energy.needReadings) break;
+        for (const [device, ends] of energy.needReadings)
+          await window.readHours(
+            device,
+            ends.map((t) => t - HOUR_MS),
+          );
+      }
+      counts = countsOf(window.stats, from, hours);
+    } else {
+      series = await readCounterWindow(store, src, from, to, windowOptions);
+      energy = hourlyEnergy(series, options, from, hours);
+      counts = await hourlyCounts(store, src, from, hours);
+    }
     const refills = energy.events.flatMap(
       (e): Array<[number, number]> =>
         e.kind === "stuck" && e.since !== undefined ? [[e.since, e.time]] : [],
     );
     return {
       energy,
-      counts: await hourlyCounts(store, src, from, hours),
+      counts,
       devices,
       gaps: gapsOf(series, cfg.gapMs, cfg.maxGapMs),
       refills,
@@ -201,12 +240,32 @@ function gapsOf(series: DeviceSeries, gapMs: number, maxGapMs: number): Array<[n
   const gaps: Array<[number, number]> = [];
   for (const readings of series.values()) {
     for (let i = 1; i < readings.length; i++) {
+      // A summary stands for readings one bucket apart: no gap.
+      if ((readings[i] as CounterReading).cleanSince !== undefined) continue;
       const [a, b] = [(readings[i - 1] as CounterReading).time, (readings[i] as CounterReading).time];
       // Beyond the longest gap the counter is rebaselined: nothing is spread.
       if (b - a > gapMs && b - a <= maxGapMs) gaps.push([a, b]);
     }
   }
   return gaps;
+}
+
+/** Raw readings per hour of [from, from + hours h), per device, from the window's hour statistics. */
+function countsOf(
+  stats: ReadonlyMap<string, readonly HourStats[]>,
+  from: number,
+  hours: number,
+): Map<string, number[]> {
+  const counts = new Map<string, number[]>();
+  for (const [device, perHour] of stats) {
+    const out = new Array<number>(hours).fill(0);
+    for (const h of perHour) {
+      const i = Math.round((h.time - from) / HOUR_MS);
+      if (i >= 0 && i < hours) out[i] = h.readings;
+    }
+    counts.set(device, out);
+  }
+  return counts;
 }
 
 /** Raw readings per hour of [from, from + hours h), per device: one cheap `count` query. */

@@ -140,12 +140,51 @@ export async function readCounterWindow(
 ): Promise<DeviceSeries> {
   const bucketMs = o.bucketMs ?? MINUTE_MS;
   const series = await readMinutes(store, src, from - o.contextMs, to + o.contextMs, "last", bucketMs, true);
+  return withEdges(store, src, series, from, to, o);
+}
+
+/**
+ * `series` (a counter's readings over [from − context, to + context)) with, for a device without a
+ * reading in the context before (or after) the window, the nearest one within the horizon added.
+ * Changes and returns `series`.
+ */
+export async function withEdges(
+  store: Store,
+  src: SeriesSource,
+  series: DeviceSeries,
+  from: number,
+  to: number,
+  o: CounterWindowOptions,
+): Promise<DeviceSeries> {
+  return joinEdges(src, series, await findEdges(store, src, series, from, to, o));
+}
+
+export interface Edges {
+  before: Map<string, CounterReading>;
+  after: Map<string, CounterReading>;
+}
+
+/** The nearest readings within the horizon for the devices `series` has none for in the context before (after). */
+export async function findEdges(
+  store: Store,
+  src: SeriesSource,
+  series: DeviceSeries,
+  from: number,
+  to: number,
+  o: CounterWindowOptions,
+): Promise<Edges> {
+  const bucketMs = o.bucketMs ?? MINUTE_MS;
   const missingBefore = src.devices.filter((d) => (series.get(d)?.[0]?.time ?? from) >= from);
   const missingAfter = src.devices.filter((d) => (series.get(d)?.at(-1)?.time ?? to - 1) < to);
   const edge = (devices: string[], a: number, b: number, fn: "first" | "last") =>
     nearest(store, src, devices, a, b, fn, bucketMs);
   const before = await edge(missingBefore, from - o.contextMs - o.horizonMs, from - o.contextMs, "last");
   const after = await edge(missingAfter, to + o.contextMs, to + o.contextMs + o.horizonMs, "first");
+  return { before, after };
+}
+
+/** Adds the edge readings to `series` (changed and returned). */
+export function joinEdges(src: SeriesSource, series: DeviceSeries, { before, after }: Edges): DeviceSeries {
   for (const device of src.devices) {
     const readings = [
       ...(before.has(device) ? [before.get(device) as CounterReading] : []),
