@@ -1,12 +1,22 @@
 /**
  * Issue 13: the MQTT devices people have, end to end on a real Mosquitto, through the shipped profiles.
- * Every payload names the page it is taken from. Where the vendor's page documents the fields but its
- * example values could not be copied here, the values come from a device dump that is cited too.
+ * The payloads are the vendors' published examples, verbatim (testing/vendor-payloads.ts cites each page);
+ * where a vendor publishes none for a case, a device's own message, cited as such.
  */
 import type { MqttClient } from "mqtt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mqttUrl } from "../../../test/servers/context.js";
 import { type Collecting, publishAll, publisher, startCollecting, uniquePrefix } from "./testing/harness.js";
+import {
+  SHELLY_EM1_STATUS,
+  SHELLY_EM1DATA_STATUS,
+  SHELLY_NOTIFY_STATUS_CLOUD,
+  SHELLY_NOTIFY_STATUS_SWITCH,
+  SHELLY_PRO_4PM_SWITCHES,
+  SHELLY_PRO_EM_50_EM1_1,
+  TASMOTA_RULES_ENERGY_ARRAY,
+  TASMOTA_SHELLY25_STATUS_SNS,
+} from "./testing/vendor-payloads.js";
 
 /** 5 Dec 2026 12:00 UTC. */
 const T0 = Date.UTC(2026, 11, 5, 12, 0, 0);
@@ -41,47 +51,14 @@ const sorted = (points: Collecting["points"]) => {
 };
 
 describe("Shelly Pro EM (em1:N, em1data:N) and NotifyStatus", () => {
-  // https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/EM1 (status: id, current A, voltage V,
-  // act_power W, aprt_power VA, pf, freq Hz, calibration). Values: a Pro EM-50's Shelly.GetStatus as
-  // posted in github.com/Jan200101/ShellyPy/issues/20.
-  const em1 = [
-    {
-      id: 0,
-      current: 0.08,
-      voltage: 234.9,
-      act_power: 0,
-      aprt_power: 18.7,
-      pf: 0,
-      freq: 50,
-      calibration: "factory",
-    },
-    {
-      id: 1,
-      current: 2.598,
-      voltage: 234.9,
-      act_power: 501.8,
-      aprt_power: 612.4,
-      pf: 0.84,
-      freq: 50,
-      calibration: "factory",
-    },
-  ];
-  // https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/EM1Data (status: id,
-  // total_act_energy Wh, total_act_ret_energy Wh).
-  const em1data = [
-    { id: 0, total_act_energy: 21456.37, total_act_ret_energy: 0 },
-    { id: 1, total_act_energy: 983451.22, total_act_ret_energy: 1203.5 },
-  ];
-
   it("gives one grid_meter series per channel: em1:0 under the device's id, em1:1 under <id>-1", async () => {
     const topic = `${uniquePrefix()}/shellyproem50-08f9e0e5a1b2`;
     const s = await run(
       [{ id: "grid", profile: "shelly-gen2", topic }],
       [
-        [`${topic}/status/em1:0`, em1[0] as object],
-        [`${topic}/status/em1:1`, em1[1] as object],
-        [`${topic}/status/em1data:0`, em1data[0] as object],
-        [`${topic}/status/em1data:1`, em1data[1] as object],
+        [`${topic}/status/em1:0`, SHELLY_EM1_STATUS],
+        [`${topic}/status/em1:1`, SHELLY_PRO_EM_50_EM1_1],
+        [`${topic}/status/em1data:0`, SHELLY_EM1DATA_STATUS],
       ],
       () => T0,
     );
@@ -90,19 +67,19 @@ describe("Shelly Pro EM (em1:N, em1data:N) and NotifyStatus", () => {
         measurement: "grid_meter",
         tags: { institution, device: "grid" },
         fields: {
-          power_w: 0,
-          apparent_power_va: 18.7,
-          voltage_v: 234.9,
-          current_a: 0.08,
+          power_w: 1327.6,
+          apparent_power_va: 1557.6,
+          voltage_v: 240.2,
+          current_a: 6.473,
           frequency_hz: 50,
-          power_factor_pct: 0,
+          power_factor_pct: 87,
         },
         time: T0,
       },
       {
         measurement: "grid_meter",
         tags: { institution, device: "grid" },
-        fields: { energy_import_wh: 21456.37, energy_export_wh: 0 },
+        fields: { energy_import_wh: 2776175.11, energy_export_wh: 571584.87 },
         time: T0,
       },
       {
@@ -118,47 +95,28 @@ describe("Shelly Pro EM (em1:N, em1data:N) and NotifyStatus", () => {
         },
         time: T0,
       },
-      {
-        measurement: "grid_meter",
-        tags: { institution, device: "grid-1" },
-        fields: { energy_import_wh: 983451.22, energy_export_wh: 1203.5 },
-        time: T0,
-      },
     ]);
   });
 
-  it("reads NotifyStatus on events/rpc with its own time; other components and methods are counted, not read", async () => {
-    const topic = `${uniquePrefix()}/shellyproem50-08f9e0e5a1b2`;
-    const ts = (T0 - 3000) / 1000;
-    // https://shelly-api-docs.shelly.cloud/gen2/General/Notifications: method "NotifyStatus", params.ts
-    // (Unix time, UTC) and params.<component> with the changed part of its status; NotifyEvent carries
-    // events (params.events), no status.
-    const notify = {
-      src: "shellyproem50-08f9e0e5a1b2",
-      dst: "shellyproem50-08f9e0e5a1b2/events",
-      method: "NotifyStatus",
-      params: { ts, "em1:1": { id: 1, act_power: 480.2, current: 2.49 }, sys: { uptime: 86_400 } },
-    };
-    const event = {
-      src: "shellyproem50-08f9e0e5a1b2",
-      dst: "shellyproem50-08f9e0e5a1b2/events",
-      method: "NotifyEvent",
-      params: { ts, events: [{ component: "switch:0", id: 0, event: "toggle", ts }] },
-    };
+  it("reads NotifyStatus on events/rpc with its own time; components the profile does not read are counted", async () => {
+    const topic = `${uniquePrefix()}/shellypro4pm-f008d1d8b8b8`;
+    // The examples' own times (2021): the receive clock is set a second after the first, so that the
+    // payload's ts is believed; the second example, from June 2021, only adds an ignored component.
+    const ts = 1631186545.04 * 1000;
     const s = await run(
-      [{ id: "grid", profile: "shelly-gen2", topic }],
+      [{ id: "heaters", profile: "shelly-gen2", topic }],
       [
-        [`${topic}/events/rpc`, notify],
-        [`${topic}/events/rpc`, event],
+        [`${topic}/events/rpc`, SHELLY_NOTIFY_STATUS_SWITCH],
+        [`${topic}/events/rpc`, SHELLY_NOTIFY_STATUS_CLOUD],
       ],
-      () => T0,
+      () => ts + 1000,
     );
     expect(s.points).toEqual([
       {
         measurement: "grid_meter",
-        tags: { institution, device: "grid-1" },
-        fields: { power_w: 480.2, current_a: 2.49 },
-        time: T0 - 3000,
+        tags: { institution, device: "heaters" },
+        fields: { relay_on: true },
+        time: ts,
       },
     ]);
     const status = s.handle.status().devices[0];
@@ -186,111 +144,77 @@ describe("Shelly Pro EM (em1:N, em1data:N) and NotifyStatus", () => {
 });
 
 describe("multi-switch Shelly (switch:0..n)", () => {
-  it("gives each switch of a Pro 2PM its own series", async () => {
-    const topic = `${uniquePrefix()}/shellypro2pm-ec62608a1b2c`;
-    // https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/Switch#status (id, output, apower W,
-    // voltage V, current A, freq Hz, pf, aenergy.total Wh, temperature.tC).
-    const sw = (id: number, apower: number, total: number) => ({
-      id,
-      source: "init",
-      output: true,
-      apower,
-      voltage: 230.4,
-      freq: 50,
-      current: Math.round((apower / 230.4) * 1000) / 1000,
-      pf: 0.98,
-      aenergy: { total, by_minute: [0, 0, 0], minute_ts: T0 / 1000 },
-      temperature: { tC: 44.1, tF: 111.4 },
-    });
+  it("gives each switch of a Pro 4PM its own series", async () => {
+    const topic = `${uniquePrefix()}/shellypro4pm-f008d1d8b8b8`;
     const s = await run(
       [{ id: "heaters", profile: "shelly-gen2", topic }],
-      [
-        [`${topic}/status/switch:0`, sw(0, 1210.5, 4520.1)],
-        [`${topic}/status/switch:1`, sw(1, 805, 3100.25)],
-      ],
+      SHELLY_PRO_4PM_SWITCHES.map((payload, ch) => [`${topic}/status/switch:${ch}`, payload]),
       () => T0,
     );
-    expect(sorted(s.points).map((p) => [p.tags.device, p.fields.power_w, p.fields.energy_import_wh])).toEqual(
-      [
-        ["heaters", 1210.5, 4520.1],
-        ["heaters-1", 805, 3100.25],
-      ],
-    );
+    const fields = (power_w: number, energy_import_wh: number, relay_on: boolean) => ({
+      power_w,
+      voltage_v: 237.5,
+      energy_import_wh,
+      meter_temperature_c: 23.5,
+      relay_on,
+    });
+    expect(sorted(s.points).map((p) => [p.tags.device, p.fields])).toEqual([
+      ["heaters", fields(8.9, 6.532, true)],
+      ["heaters-1", fields(0, 0, false)],
+      ["heaters-2", fields(0, 0.068, false)],
+      ["heaters-3", fields(0, 0, false)],
+    ]);
   });
 });
 
 describe("multi-channel Tasmota (ENERGY values as arrays)", () => {
-  it("gives one series per channel plus the totals, and keeps a scalar Total", async () => {
+  it("gives one series per channel plus the totals: the documentation's array fragment", async () => {
     const topic = `${uniquePrefix()}_dual`;
-    // https://tasmota.github.io/docs/MQTT/ (tele/%topic%/SENSOR) and
-    // https://tasmota.github.io/docs/Power-Monitoring-Calibration/ (ENERGY: Total, Yesterday, Today kWh;
-    // Power W; ApparentPower VA; ReactivePower var; Factor; Voltage V; Current A). A two-channel device
-    // (Shelly 2.5 under Tasmota) sends one element per channel; Total here stays one number.
-    const sensor = {
-      Time: "2026-12-05T13:00:00",
-      ENERGY: {
-        TotalStartTime: "2025-06-01T10:00:00",
-        Total: 812.345,
-        Yesterday: [1.2, 0.8],
-        Today: [0.5, 0.25],
-        Period: [0, 0],
-        Power: [120, 35],
-        ApparentPower: [130, 40],
-        ReactivePower: [50, 19],
-        Factor: [0.92, 0.88],
-        Voltage: [231, 229],
-        Current: [0.563, 0.175],
-      },
-    };
     const s = await run(
-      [{ id: "pumps", profile: "tasmota", topic, time_zone: "Africa/Casablanca" }],
-      [[`tele/${topic}/SENSOR`, sensor]],
+      [{ id: "pumps", profile: "tasmota", topic }],
+      [[`tele/${topic}/SENSOR`, TASMOTA_RULES_ENERGY_ARRAY]],
       () => T0,
     );
-    const time = T0; // 13:00 in Casablanca (UTC+1) is 12:00 UTC
-    expect(sorted(s.points)).toEqual([
-      {
-        measurement: "grid_meter",
-        tags: { institution, device: "pumps" },
-        fields: {
-          power_w: 155,
-          apparent_power_va: 170,
-          reactive_power_var: 69,
-          voltage_v: 230,
-          current_a: 0.738,
-          energy_import_wh: 812345,
-          energy_today_wh: 750,
+    expect(sorted(s.points).map((p) => [p.tags.device, p.fields, p.time])).toEqual([
+      ["pumps", { current_a: 3.42 }, T0],
+      ["pumps-1", { current_a: 1.32 }, T0],
+      ["pumps-2", { current_a: 2.1 }, T0],
+    ]);
+  });
+
+  it("keeps a scalar Total and Voltage beside the arrays: a Shelly 2.5 under Tasmota", async () => {
+    const topic = `${uniquePrefix()}_shelly25`;
+    // The message's local time, 18:57:39 on 9 Jan 2023 in Casablanca (UTC+1), is 17:57:39 UTC.
+    const time = Date.UTC(2023, 0, 9, 17, 57, 39);
+    const s = await run(
+      [{ id: "pumps", profile: "tasmota", topic, time_zone: "Africa/Casablanca" }],
+      [[`tele/${topic}/SENSOR`, TASMOTA_SHELLY25_STATUS_SNS]],
+      () => time + 2000,
+    );
+    expect(sorted(s.points).map((p) => [p.tags.device, p.fields, p.time])).toEqual([
+      [
+        "pumps",
+        {
+          power_w: 8.15,
+          apparent_power_va: 5,
+          reactive_power_var: 4,
+          voltage_v: 237,
+          current_a: 0,
+          energy_import_wh: 77,
+          energy_today_wh: 77,
         },
         time,
-      },
-      {
-        measurement: "grid_meter",
-        tags: { institution, device: "pumps-1" },
-        fields: {
-          power_w: 120,
-          apparent_power_va: 130,
-          reactive_power_var: 50,
-          power_factor_pct: 92,
-          voltage_v: 231,
-          current_a: 0.563,
-          energy_today_wh: 500,
-        },
+      ],
+      [
+        "pumps-1",
+        { power_w: 8.15, apparent_power_va: 5, reactive_power_var: 4, power_factor_pct: 0, current_a: 0 },
         time,
-      },
-      {
-        measurement: "grid_meter",
-        tags: { institution, device: "pumps-2" },
-        fields: {
-          power_w: 35,
-          apparent_power_va: 40,
-          reactive_power_var: 19,
-          power_factor_pct: 88,
-          voltage_v: 229,
-          current_a: 0.175,
-          energy_today_wh: 250,
-        },
+      ],
+      [
+        "pumps-2",
+        { power_w: 0, apparent_power_va: 0, reactive_power_var: 0, power_factor_pct: 0, current_a: 0 },
         time,
-      },
+      ],
     ]);
   });
 });

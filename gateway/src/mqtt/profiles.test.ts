@@ -14,6 +14,7 @@ import {
   startCollecting,
   uniquePrefix,
 } from "./testing/harness.js";
+import { OPENDTU_DOCS_INVERTER, TASMOTA_POW_R2_SENSOR } from "./testing/vendor-payloads.js";
 
 /** 29 Nov 2026 11:00 UTC = 12:00 in Ben Guerir (Africa/Casablanca, UTC+1 outside Ramadan). */
 const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
@@ -170,110 +171,100 @@ describe("shipped MQTT profiles", () => {
 
   it("tasmota: tele/<topic>/SENSOR is stamped with the device's local time, read in its time zone", async () => {
     const prefix = uniquePrefix();
-    const sensor = (time: string) => ({
-      Time: time,
-      ENERGY: {
-        TotalStartTime: "2025-03-14T09:12:33",
-        Total: 1234.567,
-        Yesterday: 5.432,
-        Today: 2.345,
-        Period: 3,
-        Power: 815,
-        ApparentPower: 830,
-        ReactivePower: 157,
-        Factor: 0.98,
-        Voltage: 231,
-        Current: 3.592,
-      },
-    });
+    // The Sonoff Pow R2 page's message. Its "Time" is local: 15 Feb 2018 17:37:10 in Casablanca, when
+    // Morocco kept UTC+0 in winter (permanent UTC+1 came in October 2018), is 17:37:10 UTC.
+    const local = Date.UTC(2018, 1, 15, 17, 37, 10);
     const s = await run(
       [
         { id: "boiler-plug", profile: "tasmota", topic: `${prefix}_plug`, time_zone: "Africa/Casablanca" },
         { id: "pump-plug", profile: "tasmota", topic: `${prefix}_pump` },
       ],
       [
-        [`tele/${prefix}_plug/SENSOR`, sensor("2026-11-29T12:00:00")],
-        [`tele/${prefix}_pump/SENSOR`, sensor("2026-11-29T12:00:00")],
+        [`tele/${prefix}_plug/SENSOR`, TASMOTA_POW_R2_SENSOR],
+        [`tele/${prefix}_pump/SENSOR`, TASMOTA_POW_R2_SENSOR],
       ],
-      () => T0 + 2500,
+      () => local + 2500,
     );
     const fields = {
-      power_w: 815,
-      apparent_power_va: 830,
-      reactive_power_var: 157,
-      power_factor_pct: 98,
-      voltage_v: 231,
-      current_a: 3.592,
-      energy_import_wh: 1234567,
-      energy_today_wh: 2345,
+      power_w: 2635,
+      apparent_power_va: 2650,
+      reactive_power_var: 282,
+      power_factor_pct: 99,
+      voltage_v: 227,
+      current_a: 11.661,
+      energy_import_wh: 6294,
+      energy_today_wh: 954,
     };
     expect(s.points).toEqual([
-      // 12:00 in Ben Guerir is 11:00 UTC: the payload's time, not the receive time.
-      { measurement: "grid_meter", tags: { institution, device: "boiler-plug" }, fields, time: T0 },
+      // The payload's time, read in the device's time zone, not the receive time.
+      { measurement: "grid_meter", tags: { institution, device: "boiler-plug" }, fields, time: local },
       // No time zone configured: the local time cannot be trusted, the receive time is used.
-      { measurement: "grid_meter", tags: { institution, device: "pump-plug" }, fields, time: T0 + 2500 },
+      { measurement: "grid_meter", tags: { institution, device: "pump-plug" }, fields, time: local + 2500 },
     ]);
   });
 
   it("opendtu: one value per topic; one poll makes one pv_inverter row and one pv_string row per input", async () => {
     const base = `${uniquePrefix()}/solar`;
-    const inv = `${base}/116180400123`;
+    const inv = `${base}/116171600123`; // the documentation's inverter, 1161716xxxxx, its masked digits filled
     let now = T0 + 200;
     const s = await run(
       [{ id: "hm-1500", profile: "opendtu", topic: inv }],
-      [
-        [`${inv}/0/power`, "412.5"],
-        [`${inv}/0/powerdc`, "431.2"],
-        [`${inv}/0/yieldtotal`, "1234.567"],
-        [`${inv}/0/yieldday`, "1830"],
-        [`${inv}/0/voltage`, "231.4"],
-        [`${inv}/0/current`, "1.78"],
-        [`${inv}/0/frequency`, "50.01"],
-        [`${inv}/0/powerfactor`, "0.999"],
-        [`${inv}/0/temperature`, "38.6"],
-        [`${inv}/0/efficiency`, "95.662"],
-        [`${inv}/status/reachable`, "1"],
-        [`${inv}/status/producing`, "1"],
-        [`${inv}/1/power`, "216.1"],
-        [`${inv}/1/voltage`, "33.1"],
-        [`${inv}/1/current`, "6.53"],
-        [`${inv}/1/yieldtotal`, "617.3"],
-        [`${inv}/2/power`, "215.1"],
-        [`${inv}/2/irradiation`, "47.8"],
-      ],
+      OPENDTU_DOCS_INVERTER.map(([sub, payload]) => [`${inv}/${sub}`, payload]),
       () => (now += 10),
     );
-    expect(s.points).toHaveLength(18);
+    expect(s.points).toHaveLength(OPENDTU_DOCS_INVERTER.length);
+    // At night, as in the documentation's example: not reachable, every measured value 0, the counters
+    // (kWh as published, Wh as stored) kept.
     expect(rows(s.points)).toEqual([
       {
         measurement: "pv_inverter",
         tags: { institution, device: "hm-1500" },
         fields: {
-          power_w: 412.5,
-          dc_power_w: 431.2,
-          energy_wh: 1234567,
-          energy_today_wh: 1830,
-          ac_voltage_v: 231.4,
-          ac_current_a: 1.78,
-          frequency_hz: 50.01,
-          power_factor_pct: 99.9,
-          heatsink_temperature_c: 38.6,
-          efficiency_pct: 95.662,
-          reachable: true,
-          producing: true,
+          power_w: 0,
+          ac_voltage_v: 0,
+          ac_current_a: 0,
+          frequency_hz: 0,
+          power_factor_pct: 0,
+          reactive_power_var: 0,
+          dc_power_w: 0,
+          energy_today_wh: 0,
+          energy_wh: 2515606,
+          heatsink_temperature_c: 0,
+          efficiency_pct: 0,
+          reachable: false,
+          producing: false,
         },
         time: T0,
       },
       {
         measurement: "pv_string",
         tags: { institution, device: "hm-1500", string: "1" },
-        fields: { dc_power_w: 216.1, dc_voltage_v: 33.1, dc_current_a: 6.53, energy_wh: 617300 },
+        fields: {
+          dc_power_w: 0,
+          dc_voltage_v: 0,
+          dc_current_a: 0,
+          energy_today_wh: 0,
+          energy_wh: 834261,
+          irradiation_pct: 0,
+        },
         time: T0,
       },
       {
         measurement: "pv_string",
         tags: { institution, device: "hm-1500", string: "2" },
-        fields: { dc_power_w: 215.1, irradiation_pct: 47.8 },
+        fields: { energy_wh: 832707 },
+        time: T0,
+      },
+      {
+        measurement: "pv_string",
+        tags: { institution, device: "hm-1500", string: "3" },
+        fields: { energy_wh: 843730 },
+        time: T0,
+      },
+      {
+        measurement: "pv_string",
+        tags: { institution, device: "hm-1500", string: "4" },
+        fields: { energy_wh: 4908 },
         time: T0,
       },
     ]);
