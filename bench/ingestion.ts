@@ -2,21 +2,25 @@
  * Points per second through the ingestion service (JSON and line protocol, batches of 5 000), against
  * posting the same batches straight to InfluxDB's /write, measured in the same run on the same influxd.
  * The figure that matters is the ratio: it says what authentication, validation and tenancy cost.
- * Requests go `--in-flight` at a time (4 by default) on both paths. CPU: influxd's from /proc/<pid>/stat;
- * the service's is this process's CPU during the ingestion runs minus its CPU during the direct runs (the
- * same client work: sending the same bodies), so it is the service's own cost.
+ * Requests go `--in-flight` at a time (4 by default) on both paths. The service is `jisr ingest` in a
+ * process of its own, as deployed (the client here would otherwise share its thread); CPU of the service
+ * and of influxd from /proc/<pid>/stat.
  *
- *   npm run bench:ingestion [-- --batches 20 --rounds 3 --in-flight 4]
+ *   npm run bench:ingestion [-- --batches 20 --rounds 3 --in-flight 4 --cpu-prof DIR]
+ *
+ * `--cpu-prof DIR` writes a V8 CPU profile of the service (node --cpu-prof) into DIR.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { encodePoints } from "@jisr/core/line-protocol";
 import type { Point } from "@jisr/core/point";
 import { InfluxStore } from "@jisr/core/store/influx-store";
-import { addToken, startIngestion } from "@jisr/ingestion";
+import { addToken } from "@jisr/ingestion";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
+import { freePort, waitFor } from "../test/servers/free-port.js";
 import { startInfluxd } from "../test/servers/influxd.js";
 
 const { values: args } = parseArgs({
@@ -25,6 +29,7 @@ const { values: args } = parseArgs({
     "batch-size": { type: "string", default: "5000" },
     rounds: { type: "string", default: "3" },
     "in-flight": { type: "string", default: "4" },
+    "cpu-prof": { type: "string" },
   },
 });
 const BATCHES = Number(args.batches);
@@ -39,9 +44,35 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function ownCpu(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
+/** `jisr ingest` from the sources, in a process of its own; resolves once it is ready. */
+async function startService(dir: string, influxUrl: string, tokensFile: string) {
+  const port = await freePort();
+  const script = join(dir, "jisr.mts");
+  writeFileSync(
+    script,
+    `import { Command } from ${JSON.stringify(new URL(import.meta.resolve("commander")).pathname)};
+import { registerIngestCommands } from ${JSON.stringify(new URL("../services/ingestion/src/cli.ts", import.meta.url).pathname)};
+const program = new Command("jisr");
+registerIngestCommands(program);
+await program.parseAsync(process.argv);`,
+  );
+  const ingestArgs = ["ingest", "--port", String(port), "--tokens", tokensFile, "--database", "bench_ingest"];
+  const prof = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", script, ...ingestArgs], {
+    cwd: new URL("../services/ingestion/", import.meta.url).pathname,
+    env: { ...process.env, JISR_INFLUX_URL: influxUrl, JISR_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 120_000, "ingestion to start");
+  return {
+    url,
+    pid: child.pid as number,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
 }
 
 /** Realistic inverter readings: 40 institutions × 3 inverters, 10 fields, one reading every 10 s. */
@@ -83,8 +114,7 @@ async function post(url: string, body: string, headers: Record<string, string>):
 
 interface Run {
   seconds: number;
-  /** CPU seconds of this process (client, and the service when it is in this process). */
-  ownCpu: number;
+  serviceCpu: number;
   influxdCpu: number;
 }
 
@@ -93,9 +123,10 @@ async function timed(
   bodies: string[],
   send: (body: string) => Promise<void>,
   influxPid: number,
+  servicePid: number,
 ): Promise<Run> {
   const started = process.hrtime.bigint();
-  const [own0, influx0] = [ownCpu(), cpuOf(influxPid)];
+  const [service0, influx0] = [cpuOf(servicePid), cpuOf(influxPid)];
   let next = 0;
   const lane = async () => {
     while (next < bodies.length) await send(bodies[next++] as string);
@@ -103,7 +134,7 @@ async function timed(
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   return {
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    ownCpu: ownCpu() - own0,
+    serviceCpu: cpuOf(servicePid) - service0,
     influxdCpu: cpuOf(influxPid) - influx0,
   };
 }
@@ -119,10 +150,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "jisr-bench-"));
   const tokensFile = join(dir, "tokens.json");
   const { token } = await addToken(tokensFile, "bench-institution");
-  const store = new InfluxStore({ url: influx.url, database: "bench_ingest" });
   const direct = new InfluxStore({ url: influx.url, database: "bench_direct" });
   await direct.init();
-  const ingestion = await startIngestion({ store, tokensFile, host: "127.0.0.1", port: 0, logger: false });
+  const ingestion = await startService(dir, influx.url, tokensFile);
   const auth = { authorization: `Bearer ${token}` };
   const modes: Record<string, { encode: (b: Point[]) => string; send: (body: string) => Promise<void> }> = {
     "InfluxDB /write (baseline)": {
@@ -152,14 +182,14 @@ async function main(): Promise<void> {
       const batches = makeBatches(round);
       for (const [name, mode] of Object.entries(modes)) {
         const bodies = batches.map(mode.encode);
-        const run = await timed(bodies, mode.send, influxPid);
+        const run = await timed(bodies, mode.send, influxPid, ingestion.pid);
         if (round > 0) runs[name]?.push(run);
         process.stderr.write(`  round ${round} ${name}: ${(points / run.seconds).toFixed(0)} points/s\n`);
       }
     }
   } finally {
-    await ingestion.close();
-    await Promise.all([store.close(), direct.close()]);
+    await ingestion.stop();
+    await direct.close();
     await influx.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -177,10 +207,7 @@ async function main(): Promise<void> {
   console.log("|---|---:|---:|---:|---:|");
   for (const name of Object.keys(modes)) {
     const rate = points / med(name, (r) => r.seconds);
-    const service =
-      name === baselineName
-        ? "–"
-        : per100k(Math.max(0, med(name, (r) => r.ownCpu) - med(baselineName, (r) => r.ownCpu)));
+    const service = name === baselineName ? "–" : per100k(med(name, (r) => r.serviceCpu));
     console.log(
       `| ${name} | ${rate.toFixed(0)} | ${(rate / baseline).toFixed(2)} | ${service} | ${per100k(med(name, (r) => r.influxdCpu))} |`,
     );

@@ -355,6 +355,11 @@ class Consumer implements MqttIngest {
     const rejections = [...split.rejections, ...written.rejections];
     this.#counts.stored_batches++;
     this.#counts.stored_points += written.stored;
+    // Per batch at debug only, as HTTP requests are: at fleet scale info carries summaries.
+    this.#log.debug(
+      { topic: ctx.topic, institution: ctx.institution, gateway: ctx.gateway, points: written.stored },
+      "MQTT batch stored",
+    );
     if (rejections.length > 0) {
       this.#state.reject({ ...ctx, at: Date.now() }, rejections);
       for (const r of rejections) bump(this.#counts.rejected_points, r.code);
