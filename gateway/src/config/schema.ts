@@ -10,6 +10,7 @@ import { formatPath, idSchema, type Problem } from "@jisr/core";
 import { z } from "zod";
 import { bufferSchema } from "./buffer-schema.js";
 import { durationSchema } from "./duration.js";
+import { localAlertsSchema, localPageSchema } from "./local-schema.js";
 import { mqttSchema } from "./mqtt-schema.js";
 import { serialSchema } from "./serial-schema.js";
 
@@ -167,21 +168,8 @@ export const gatewayConfigSchema = strictObject({
     .describe("The gateway's own health readings."),
   devices: z.array(deviceSchema).default([]).describe("Modbus devices this gateway reads."),
   mqtt: mqttSchema.optional(),
-  local_page: strictObject({
-    host: hostSchema.default("0.0.0.0").describe("Address to listen on (0.0.0.0: the whole LAN)."),
-    port: z
-      .number()
-      .int("must be a whole number")
-      .min(0, "must be between 0 and 65535")
-      .max(65_535, "must be between 0 and 65535")
-      .default(8080)
-      .describe("TCP port of the page (0: any free port)."),
-  })
-    .optional()
-    .describe(
-      "A small read-only page on the institution's network (fr/ar/en): today's PV, devices online, " +
-        "readings waiting to be sent. Left out: no page.",
-    ),
+  local_page: localPageSchema,
+  local_alerts: localAlertsSchema,
 })
   .superRefine((config, ctx) => {
     if (config.devices.length === 0 && (config.mqtt?.devices.length ?? 0) === 0) {

@@ -1,11 +1,13 @@
 /**
- * The gateway's own page on the institution's network (issue 13, "weeks alone", first slice): when the
- * link is down for days, the staff still see today's PV, which devices answer and how much waits to be
- * sent, in French, Arabic or English. Plain node:http: one page and one JSON document, no framework to
+ * The gateway's own page on the institution's network (issue 13, "weeks alone"): when the link is down
+ * for days, the staff still see today's PV and its savings estimate, the hot water, which devices answer,
+ * the local alerts raised and how much waits to be sent, in French, Arabic (right to left) or English. Plain node:http: one page and one JSON document, no framework to
  * load on a 512 MB box. Read-only; it shows nothing a person on the LAN could not read on the devices.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { DeliveryStatus } from "./deliver.js";
+import type { HotWaterView } from "./hot-water.js";
 import type { PvToday } from "./today-pv.js";
 
 export type Lang = "fr" | "ar" | "en";
@@ -15,8 +17,17 @@ export interface LocalSnapshot {
   institution: string;
   gateway_id: string;
   pv: PvToday;
+  /** Today's PV × local_page.price_mad_per_kwh: an estimate of the grid bill avoided today, MAD. */
+  savings_mad?: number;
+  price_mad_per_kwh?: number;
+  hot_water: HotWaterView[];
   devices: { id: string; online: boolean }[];
+  /** Local alerts raised now (local_alerts), in the alerts' language. */
+  alerts: { key: string; device: string; summary: string; since: number }[];
   queue_points: number;
+  /** When the oldest reading still waiting was queued (epoch ms). */
+  oldest_queued_at?: number;
+  alert_delivery?: DeliveryStatus[];
   /** When the uplink last delivered (epoch ms), if ever. */
   last_delivery_at?: number;
   now: number;
@@ -38,6 +49,14 @@ const TEXT: Record<Lang, Record<string, string>> = {
     never: "jamais",
     online: "en ligne",
     offline: "HORS LIGNE",
+    savings: "Économie estimée aujourd'hui",
+    noPrice: "indiquez local_page.price_mad_per_kwh",
+    water: "Eau chaude (haut du ballon)",
+    collector: "capteur",
+    noWater: "aucun chauffe-eau lu",
+    alerts: "Alertes en cours",
+    noAlerts: "aucune",
+    oldest: "Plus ancienne mesure en attente",
   },
   ar: {
     title: "البوابة الشمسية",
@@ -49,6 +68,14 @@ const TEXT: Record<Lang, Record<string, string>> = {
     never: "أبداً",
     online: "متصل",
     offline: "غير متصل",
+    savings: "التوفير المقدّر اليوم",
+    noPrice: "حدّد local_page.price_mad_per_kwh",
+    water: "الماء الساخن (أعلى الخزان)",
+    collector: "اللاقط",
+    noWater: "لا يوجد سخان مقروء",
+    alerts: "التنبيهات الجارية",
+    noAlerts: "لا شيء",
+    oldest: "أقدم قراءة تنتظر",
   },
   en: {
     title: "Solar gateway",
@@ -60,6 +87,14 @@ const TEXT: Record<Lang, Record<string, string>> = {
     never: "never",
     online: "online",
     offline: "OFFLINE",
+    savings: "Estimated savings today",
+    noPrice: "set local_page.price_mad_per_kwh",
+    water: "Hot water (tank top)",
+    collector: "collector",
+    noWater: "no water heater read",
+    alerts: "Active alerts",
+    noAlerts: "none",
+    oldest: "Oldest reading waiting",
   },
 };
 
@@ -82,16 +117,30 @@ const escapeHtml = (s: string) =>
   );
 
 export function renderPage(s: LocalSnapshot, lang: Lang): string {
-  const t = TEXT[lang];
+  const t = TEXT[lang] as Record<string, string>;
   const number = new Intl.NumberFormat(lang === "ar" ? "ar-MA" : `${lang}-MA`, { maximumFractionDigits: 1 });
   const online = s.devices.filter((d) => d.online).length;
-  const last =
-    s.last_delivery_at === undefined
-      ? t.never
-      : new Date(s.last_delivery_at).toISOString().replace(".000", "");
+  const instant = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const last = s.last_delivery_at === undefined ? t.never : instant(s.last_delivery_at);
   const rows = s.devices
     .map((d) => `<li>${escapeHtml(d.id)}: ${d.online ? t.online : `<strong>${t.offline}</strong>`}</li>`)
     .join("");
+  const savings =
+    s.savings_mad === undefined ? `<small>${t.noPrice}</small>` : `${number.format(s.savings_mad)} MAD`;
+  const water =
+    s.hot_water.length === 0
+      ? t.noWater
+      : s.hot_water
+          .map(
+            (w) =>
+              `${escapeHtml(w.device)}: ${w.tank_top_c === undefined ? "?" : number.format(w.tank_top_c)} °C` +
+              (w.collector_c === undefined ? "" : ` (${t.collector} ${number.format(w.collector_c)} °C)`),
+          )
+          .join("<br>");
+  const alerts =
+    s.alerts.length === 0
+      ? t.noAlerts
+      : `<ul>${s.alerts.map((a) => `<li><strong>${escapeHtml(a.summary)}</strong></li>`).join("")}</ul>`;
   return `<!doctype html>
 <html lang="${lang}" dir="${lang === "ar" ? "rtl" : "ltr"}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="30">
@@ -99,10 +148,13 @@ export function renderPage(s: LocalSnapshot, lang: Lang): string {
 <h1>${t.title}: ${escapeHtml(s.institution)}</h1>
 <dl>
 <dt>${t.pv}</dt><dd id="pv-today">${number.format(s.pv.energy_wh / 1000)} kWh</dd>
+<dt>${t.savings}</dt><dd id="savings">${savings}</dd>
 <dt>${t.power}</dt><dd id="pv-power">${number.format(s.pv.power_w)} W</dd>
+<dt>${t.water}</dt><dd id="hot-water">${water}</dd>
 <dt>${t.devices}</dt><dd id="devices-online">${online} / ${s.devices.length}</dd>
+<dt>${t.alerts}</dt><dd id="alerts">${alerts}</dd>
 <dt>${t.queue}</dt><dd id="queue">${s.queue_points}</dd>
-<dt>${t.last}</dt><dd id="last-delivery">${last}</dd>
+${s.oldest_queued_at === undefined ? "" : `<dt>${t.oldest}</dt><dd id="oldest-queued">${instant(s.oldest_queued_at)}</dd>\n`}<dt>${t.last}</dt><dd id="last-delivery">${last}</dd>
 </dl><ul>${rows}</ul>
 <p><a href="?lang=fr">Français</a> · <a href="?lang=ar">العربية</a> · <a href="?lang=en">English</a></p>
 </body></html>

@@ -9,8 +9,7 @@ import { type Point, type Problem, ValidationError } from "@jisr/core";
 import { type Logger, pino } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import { createDriver, type Driver } from "../drivers/index.js";
-import { type LocalPage, type LocalSnapshot, startLocalPage } from "../local/page.js";
-import { TodayPv } from "../local/today-pv.js";
+import type { LocalSite } from "../local/site.js";
 import { LinkPool } from "../modbus/link-pool.js";
 import type { MqttDevicesHandle } from "../mqtt/source.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
@@ -98,11 +97,12 @@ export async function runGateway(
   }
   const startedAt = clock();
   const mqttHealth = new MqttHealth(startedAt);
-  // Today's PV for the local page, from the same readings that go into the queue.
-  const pvToday = new TodayPv();
+  // The local page and alerts see the same readings that go into the queue. Loaded only when
+  // configured: their time-zone work (ICU data, ~10 MiB) and MQTT client are not every gateway's.
+  let local: LocalSite | undefined;
   const enqueue = (points: Point[]) => {
     outbox.enqueue(points);
-    pvToday.record(points);
+    local?.record(points);
   };
   let mqtt: MqttDevicesHandle | undefined;
   try {
@@ -144,18 +144,10 @@ export async function runGateway(
     clock,
     logger: root.child({ component: "housekeeping" }),
   });
-  let page: LocalPage | undefined;
-  if (config.local_page) {
-    try {
-      page = await startLocalPage(config.local_page, () => localSnapshot(status(), pvToday, clock()));
-      log.info({ url: page.url }, "Local page served");
-    } catch (err) {
-      // The page is a convenience: a port in use must not keep the readings from being taken.
-      log.error(
-        { err },
-        `Cannot serve the local page on port ${config.local_page.port}; going on without it`,
-      );
-    }
+  if (config.local_page || config.local_alerts) {
+    const { LocalSite } = await import("../local/site.js");
+    local = new LocalSite(config, { logger: root.child({ component: "local" }), clock, status });
+    await local.start();
   }
   uplink.start();
   for (const poller of pollers) poller.start();
@@ -177,7 +169,7 @@ export async function runGateway(
     const deadline = Date.now() + (options.stopDeadlineMs ?? STOP_DEADLINE_MS);
     const pollWait = Math.min(STOP_POLL_WAIT_MS, (deadline - Date.now()) / 2);
     housekeeping.stop();
-    await page?.close();
+    await local?.stop();
     await Promise.all([...pollers.map((p) => p.stop(pollWait)), mqtt?.stop()]);
     await Promise.all(drivers.map((d) => d.close()));
     await links.closeAll();
@@ -238,19 +230,6 @@ function statusOf(p: Parts): GatewayStatus {
     }),
     queue: { ...p.queue.describe, ...p.queue.outbox.stats() },
     uplink: { url: withoutCredentials(p.config.uplink.url), ...p.uplink.status() },
-  };
-}
-
-/** What the local page shows, from the status and today's PV. */
-function localSnapshot(s: GatewayStatus, pv: TodayPv, now: number): LocalSnapshot {
-  return {
-    institution: s.institution,
-    gateway_id: s.gateway_id,
-    pv: pv.summary(now),
-    devices: s.devices.map((d) => ({ id: d.id, online: d.state === "online" })),
-    queue_points: s.queue.points,
-    ...(s.uplink.last_delivery_at !== undefined && { last_delivery_at: s.uplink.last_delivery_at }),
-    now,
   };
 }
 

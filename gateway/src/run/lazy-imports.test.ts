@@ -19,11 +19,11 @@ function staticImports(file: string): string[] {
   return [...text.matchAll(STATIC)].map((m) => m[1] as string);
 }
 
-/** Every bare package reached from `entry` through static imports of gateway files. */
-function packagesReached(entry: string): Map<string, string> {
+/** Every bare package (and gateway file) reached from `entries` through static imports of gateway files. */
+function reachedFrom(...entries: string[]): { packages: Map<string, string>; files: Set<string> } {
   const seen = new Set<string>();
   const packages = new Map<string, string>();
-  const todo = [entry];
+  const todo = [...entries];
   while (todo.length > 0) {
     const file = todo.pop() as string;
     if (seen.has(file)) continue;
@@ -40,16 +40,33 @@ function packagesReached(entry: string): Map<string, string> {
       }
     }
   }
-  return packages;
+  return { packages, files: seen };
 }
+
+function packagesReached(...entries: string[]): Map<string, string> {
+  return reachedFrom(...entries).packages;
+}
+
+/**
+ * What `jisr gateway run` loads for any config: cli-run.ts and what it imports at once when it runs (the
+ * config loader and the gateway, imported inside the command so that `--help` stays fast).
+ */
+const RUN_ENTRIES = [join(SRC, "cli-run.ts"), join(SRC, "config", "load.ts"), join(SRC, "run", "gateway.ts")];
 
 describe("what `jisr gateway run` loads before its config asks for more", () => {
   it("does not load mqtt or aedes statically", () => {
-    const reached = packagesReached(join(SRC, "cli-run.ts"));
+    const reached = packagesReached(...RUN_ENTRIES);
     // The walk itself works: the packages every gateway needs are found.
     expect([...reached.keys()]).toEqual(expect.arrayContaining(["pino", "modbus-serial", "better-sqlite3"]));
     expect(reached.get("mqtt"), "mqtt imported statically by this file").toBeUndefined();
     expect(reached.get("aedes"), "aedes imported statically by this file").toBeUndefined();
+  });
+
+  it("does not load the local page and alerts (Intl time zones, ~10 MiB of ICU data) statically", () => {
+    const { files } = reachedFrom(...RUN_ENTRIES);
+    const local = [...files].filter((f) => f.includes(`${join(SRC, "local")}/`));
+    expect(local.map((f) => f.slice(SRC.length + 1))).toEqual([]);
+    expect(files.has(join(SRC, "run", "poller.ts"))).toBe(true);
   });
 
   it("would notice a static import of mqtt (the MQTT sender imports it)", () => {
