@@ -15,14 +15,15 @@ export interface CommandEntry {
   load: () => Promise<Register>;
 }
 
-// The four modules only register their commands (commander and help texts); each action imports its work
+// These modules only register their commands (commander and help texts); each action imports its work
 // (zod, the Modbus and MQTT stacks, the config loader) when it runs. gateway/src/cli-help.test.ts checks it.
 const gateway = async (): Promise<Register> => {
-  const [read, scan, run, status] = await Promise.all([
+  const [read, scan, run, status, install] = await Promise.all([
     import("@jisr/gateway/cli-read"),
     import("@jisr/gateway/cli-scan"),
     import("@jisr/gateway/cli-run"),
     import("@jisr/gateway/cli-status"),
+    import("@jisr/gateway/cli-install"),
   ]);
   return (program) => {
     const cmd = program
@@ -32,6 +33,7 @@ const gateway = async (): Promise<Register> => {
     scan.registerGatewayScanCommand(cmd);
     run.registerGatewayRunCommand(cmd);
     status.registerGatewayStatusCommand(cmd);
+    install.registerGatewayInstallCommand(cmd);
   };
 };
 const analytics = async (): Promise<Register> =>
