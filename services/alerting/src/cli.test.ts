@@ -1,9 +1,10 @@
 /** `jisr alerting check|token|run` through commander, with captured output. */
 import { join } from "node:path";
+import type { CliIo } from "@jisr/core/cli-io";
 import { hashToken } from "@jisr/service-kit";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CliIo, registerAlertingCommands } from "./cli.js";
+import { registerAlertingCommands } from "./cli.js";
 
 const EXAMPLE = join(import.meta.dirname, "../alerting.example.yaml");
 

@@ -2,6 +2,8 @@
  * `jisr alerting …`: run the service, check a config file, issue an API token. Output meant for scripts
  * goes to stdout, logs to stderr.
  */
+import { type CliIo, processIo } from "@jisr/core/cli-io";
+import { formatDuration } from "@jisr/core/duration";
 import { ValidationError } from "@jisr/core/errors";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";
@@ -9,7 +11,6 @@ import { createInfluxStore } from "@jisr/ingestion/influx";
 import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
-import { formatDuration } from "./config/duration.js";
 import { loadAlertingConfig } from "./config/load.js";
 import type { AlertingConfig } from "./config/schema.js";
 import { timingFor } from "./config/timing.js";
@@ -17,12 +18,6 @@ import { RULE_IDS } from "./rules/types.js";
 import { startAlerting } from "./service.js";
 
 /** Where commands write; the process streams unless a test passes its own. */
-export interface CliIo {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
-}
-
-const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
 const configOption = () =>
   new Option("--config <file>", "alerting config (YAML; see alerting.example.yaml)")

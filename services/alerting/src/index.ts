@@ -1,7 +1,7 @@
 // @jisr/alerting: alerts technicians can act on. See README.md.
 
 export { type AppOptions, buildApp } from "./app.js";
-export { type CliIo, registerAlertingCommands } from "./cli.js";
+export { registerAlertingCommands } from "./cli.js";
 export {
   AlertingApiError,
   type AlertingClient,

@@ -3,13 +3,14 @@
  * `jisr tariff check`, `jisr influx setup|downsample|doctor`. Results go to stdout, logs and progress to stderr.
  */
 import { fileURLToPath } from "node:url";
+import type { CliIo } from "@jisr/core/cli-io";
+import { parseDuration } from "@jisr/core/duration";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import { isDay, isMonth, localDay } from "@jisr/core/time/local-time";
 import { type Command, Option } from "commander";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
 import { registerBillCommands, registerTariffFit } from "./bills/cli.js";
-import { durationMs } from "./config/duration.js";
 import { type InstitutionsConfig, loadInstitutions } from "./config/load.js";
 import {
   addStoreOptions,
@@ -27,12 +28,6 @@ import { runAnalytics } from "./jobs/run.js";
 import { formatSavingsReport, savingsReport } from "./jobs/savings-report.js";
 import { startAnalyticsScheduler } from "./jobs/scheduler.js";
 import { checkTariffFile } from "./tariff/load.js";
-
-export interface CliIo {
-  stdout: { write(s: string): unknown };
-  /** `isTTY`: a terminal, where long commands draw a progress line. */
-  stderr: { write(s: string): unknown; isTTY?: boolean };
-}
 
 export interface AnalyticsCliOptions {
   io?: CliIo;
@@ -185,7 +180,7 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
 
 function registerServe(analytics: Command): void {
   const schema = z.object({
-    every: z.string().refine((s) => durationMs(s) !== undefined, 'must be a duration, e.g. "5m"'),
+    every: z.string().refine((s) => (parseDuration(s) ?? 0) > 0, 'must be a duration, e.g. "5m"'),
     windowDays: z.coerce.number().int().min(2).max(60),
     institutions: z.string(),
     logLevel: z.string(),
@@ -207,7 +202,7 @@ function registerServe(analytics: Command): void {
         store,
         institutions: config,
         logger: log,
-        everyMs: durationMs(o.every) as number,
+        everyMs: parseDuration(o.every) as number,
         windowDays: o.windowDays,
       });
       const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -4,6 +4,7 @@
  */
 
 import cluster from "node:cluster";
+import { type CliIo, processIo } from "@jisr/core/cli-io";
 import { formatProblems, problemsOf, ValidationError } from "@jisr/core/errors";
 import { idSchema } from "@jisr/core/point";
 import type { Store } from "@jisr/core/store/types";
@@ -27,12 +28,6 @@ import { type IngestionServer, type IngestionServerOptions, startIngestion } fro
 import { runPrimary, workerIndex } from "./workers.js";
 
 /** Where commands write; the process streams unless a test passes its own. */
-export interface CliIo {
-  stdout: { write(s: string): unknown };
-  stderr: { write(s: string): unknown };
-}
-
-const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
 
 export function registerIngestCommands(program: Command, io: CliIo = processIo): void {
   registerIngest(program);

@@ -9,21 +9,19 @@ import { AlertStore } from "@jisr/alerting/store/alert-store";
 import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics/cli";
 import { loadInstitutions } from "@jisr/analytics/config/load";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
+import type { CliIo as CoreCliIo } from "@jisr/core/cli-io";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import { type Command, Option } from "commander";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { cliLogger, type LogSink } from "./cli-log.js";
+import { cliLogger } from "./cli-log.js";
 import { LANGUAGES } from "./i18n/types.js";
 import { buildReport, DEFAULT_COMPLETENESS_THRESHOLD } from "./model/build.js";
 import { isPeriod } from "./period.js";
 import { REPORT_FORMATS, renderReport, reportFileName } from "./render/index.js";
 
-export interface CliIo {
-  stdout: { write(s: string): unknown };
-  /** Where logs go: readable lines on a terminal (isTTY), JSON lines otherwise. */
-  stderr?: LogSink;
-}
+/** stderr: where logs go, readable lines on a terminal (isTTY), JSON lines otherwise; optional here. */
+export type CliIo = Pick<CoreCliIo, "stdout"> & Partial<Pick<CoreCliIo, "stderr">>;
 
 export interface ReportCliOptions {
   io?: CliIo;

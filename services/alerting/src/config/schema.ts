@@ -3,12 +3,13 @@
  * channels, lifecycle timings, delivery settings, the API's tokens. One strict zod schema, so a typo is an
  * error naming its path; cross-field checks (unknown institution, duplicate ids) run after it.
  */
+
+import { durationSchema } from "@jisr/core/duration";
 import { idSchema } from "@jisr/core/point";
 import { z } from "zod";
 import { SEVERITIES } from "../engine/types.js";
 import { rulesConfigSchema } from "../rules/config/schema.js";
 import { siteSchema } from "../rules/config/site-schema.js";
-import { durationSchema } from "./duration.js";
 
 export const LANGUAGES = ["fr", "ar", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];

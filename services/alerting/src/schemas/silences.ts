@@ -1,7 +1,8 @@
 /** Schemas of /api/v1/silences. */
+
+import { parseDuration } from "@jisr/core/duration";
 import { idSchema } from "@jisr/core/point";
 import { z } from "zod";
-import { parseDuration } from "../config/duration.js";
 import { instant, instantInput } from "./common.js";
 
 const MAX_SILENCE_MS = 90 * 86_400_000;

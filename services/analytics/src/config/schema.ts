@@ -5,27 +5,21 @@
  * with its source, and how often readings are expected. Every object is strict (an unknown key is a typo),
  * every field is described. Cross-field rules (a device in two roles) run after the fields.
  */
+
+import { parseDuration } from "@jisr/core/duration";
 import { idSchema } from "@jisr/core/point";
+import { strictObject } from "@jisr/core/strict-object";
 import { isTimeZone, MOROCCO_TZ } from "@jisr/core/time/local-time";
 import { z } from "zod";
 import { hotWaterSettingsSchema } from "../hot-water/settings-schema.js";
-import { durationMs } from "./duration.js";
-
-/** A strict object whose "unknown key" message lists the keys that are allowed, so the typo is obvious. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 const duration = (what: string) =>
   z
     .string()
     .transform((text, ctx) => {
-      const ms = durationMs(text);
-      if (ms === undefined) {
+      const ms = parseDuration(text);
+      // Zero is no duration here: every one of these is a window or an interval.
+      if (!ms) {
         ctx.addIssue({
           code: "custom",
           message: 'must be a duration such as "30s", "1m", "15m", "2h" or "40d"',

@@ -4,9 +4,10 @@
  * The same SELECT ... INTO as the CQs, with a time range widened to whole buckets; idempotent, since a
  * rerun writes the same points at the same times.
  */
+
+import { parseDuration } from "@jisr/core/duration";
 import type { InfluxClient } from "@jisr/core/influx/client";
 import type { Logger } from "pino";
-import { durationMs } from "../config/duration.js";
 import type { DownsamplingConfig } from "./config.js";
 import { rollupSelect } from "./plan.js";
 
@@ -27,7 +28,7 @@ export async function backfillDownsampling(o: {
   const log = o.logger.child({ component: "downsampling", database: o.client.database });
   const results: BackfillResult[] = [];
   for (const r of o.config.rollups) {
-    const every = durationMs(r.every) as number;
+    const every = parseDuration(r.every) as number;
     const range = { from: Math.floor(o.from / every) * every, to: Math.ceil(o.to / every) * every };
     for (const measurement of Object.keys(r.measurements)) {
       const statement = rollupSelect(r, o.client.database, measurement, range);

@@ -9,11 +9,11 @@
  * choice (`raw_retention`), never a default.
  */
 import { readFileSync } from "node:fs";
+import { parseDuration } from "@jisr/core/duration";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
 import { measurementName, tagKey } from "@jisr/core/point";
 import { parse } from "yaml";
 import { z } from "zod";
-import { durationMs } from "../config/duration.js";
 
 const influxDuration = z
   .string()
@@ -56,7 +56,7 @@ const rollupSchema = z
       .record(measurementName, measurementSchema)
       .describe("Per raw measurement, the fields to roll up and how."),
   })
-  .refine((r) => (durationMs(r.resample_for) ?? 0) >= (durationMs(r.every) ?? 0), {
+  .refine((r) => (parseDuration(r.resample_for) ?? 0) >= (parseDuration(r.every) ?? 0), {
     message: "must be at least `every` (InfluxDB refuses a shorter RESAMPLE FOR)",
     path: ["resample_for"],
   });

@@ -4,9 +4,10 @@
  * state subsidy kept apart. Each default figure says its source and reliability in its description, with
  * the tags explained in settings-schema.ts.
  */
+
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { counterLimitsSchema } from "./counter-schema.js";
-import { strictObject } from "./strict-object.js";
 
 const efficiency = z.number().gt(0, "must be above 0").max(1, "must be at most 1");
 const mad = z.number().min(0, "must not be negative").max(10_000, "must be at most 10 000 MAD");

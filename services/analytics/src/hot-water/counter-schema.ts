@@ -1,6 +1,7 @@
 /** The limits of a lifetime counter in the hot-water settings, as the energy accounting's counter rules need. */
+
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
-import { strictObject } from "./strict-object.js";
 
 /** A counter's limits, `maxPowerW` defaulting to `defaultMaxPowerW` (generous: a spike test, not a rating). */
 export function counterLimitsSchema(defaultMaxPowerW: number, what: string) {

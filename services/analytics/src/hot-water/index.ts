@@ -12,6 +12,5 @@ export * from "./rounding.js";
 export * from "./savings.js";
 export * from "./series.js";
 export * from "./settings-schema.js";
-export * from "./strict-object.js";
 export * from "./system-day.js";
 export * from "./types.js";

@@ -7,10 +7,10 @@
  * Cross-field rules (windows that overlap, price dates out of order) are checked after the fields.
  */
 import { problemsOf, ValidationError } from "@jisr/core";
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { backupSchema } from "./backup-schema.js";
 import { counterLimitsSchema } from "./counter-schema.js";
-import { strictObject } from "./strict-object.js";
 import { TANK_TEMPERATURE_FIELDS } from "./types.js";
 
 const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;

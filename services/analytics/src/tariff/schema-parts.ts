@@ -3,17 +3,9 @@
  * periods. Every object is strict, because an unknown key in a tariff is a typo that would silently
  * change a bill.
  */
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { isTimeZone } from "./local-time.js";
-
-/** A strict object whose "unknown key" message lists the keys that are allowed, so the typo is obvious. */
-export function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 export const dateSchema = z
   .string()

@@ -5,6 +5,7 @@
  * that cover 24 h) run after the per-field schema, in check.ts, and report by path like the schema does.
  */
 import { idSchema } from "@jisr/core";
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { crossCheckTariff } from "./check.js";
 import {
@@ -16,7 +17,6 @@ import {
   periodTableSchema,
   priceSchema,
   provenance,
-  strictObject,
   timeZoneSchema,
 } from "./schema-parts.js";
 

@@ -3,15 +3,15 @@
  * isolation`. Results go to stdout, logs to stderr; nothing secret is printed except an API token, once,
  * when it is issued.
  */
+import type { CliIo as CoreCliIo } from "@jisr/core/cli-io";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import type { Command } from "commander";
 import type { z } from "zod";
 import type { WebServer } from "../server.js";
 import type { SecretIo } from "./secret.js";
 
-export interface CliIo extends SecretIo {
-  stdout: { write(s: string): unknown };
-}
+/** The commands' output (core's CliIo) and the terminal a password is asked on (secret.ts). */
+export type CliIo = CoreCliIo & SecretIo;
 
 export interface WebCliOptions {
   io?: CliIo;

@@ -8,7 +8,9 @@
  * (write for one institution), is not a user: it is an ingestion token (`jisr token new`), so the file
  * refuses it with that advice.
  */
+
 import { idSchema } from "@jisr/core/point";
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { HASH_PATTERN } from "./password.js";
 
@@ -17,15 +19,6 @@ export type Role = (typeof ROLES)[number];
 
 export const LANGUAGES = ["fr", "ar", "en"] as const;
 export type Language = (typeof LANGUAGES)[number];
-
-/** A strict object whose "unknown key" message lists the allowed keys, so a typo is obvious. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 export const userIdSchema = z
   .string()

@@ -3,8 +3,10 @@
  * metered apart). Figures from DOMAIN.md §3 and §5.2 with their tags: controller ΔT_on 6-8 K and store
  * maximum 60 °C (B), emergency shut-off 120-140 °C (U), stagnation up to ~160 °C (B).
  */
+
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
-import { bounded, enabled, severitySchema, strictObject, whole, windowSchema } from "./zod-helpers.js";
+import { bounded, enabled, severitySchema, whole, windowSchema } from "./zod-helpers.js";
 
 export const hotWaterCommonSchema = strictObject({
   demand_windows: z

@@ -3,7 +3,9 @@
  * reference library, B reputable, C third party, D derived here, U unconfirmed: configuration, never a
  * constant). The rules compare readings with the clear-sky model of @jisr/core/solar.
  */
-import { bounded, enabled, severitySchema, strictObject, whole } from "./zod-helpers.js";
+
+import { strictObject } from "@jisr/core/strict-object";
+import { bounded, enabled, severitySchema, whole } from "./zod-helpers.js";
 
 export const pvModelSchema = strictObject({
   efficiency_pct: bounded(80, 100, "%")

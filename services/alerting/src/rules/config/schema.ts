@@ -4,6 +4,8 @@
  * (an unknown key is a typo), every field is described and has a default, so `{}` is a complete config.
  * Units are in the key names (`_min`, `_pct`, `_c`, `_w_per_m2`); percentages are 0-100.
  */
+
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import {
   hotWaterCommonSchema,
@@ -28,7 +30,6 @@ import {
   inverterFaultSchema,
   siteSilentSchema,
 } from "./site-health-schema.js";
-import { strictObject } from "./zod-helpers.js";
 
 /** `.prefault({})`: a missing section is parsed from `{}`, so it gets every default. */
 const section = <T extends z.ZodType>(schema: T, what: string) =>

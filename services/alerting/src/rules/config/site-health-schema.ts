@@ -3,8 +3,10 @@
  * fault states and event bits. Sources: the gateway's health readings (gateway/src/run/health.ts) and
  * DOMAIN.md §5.1 "Inverter event bits" (SunSpec Evt1 §6.3, Huawei alarms §6.4).
  */
+
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
-import { bounded, enabled, severitySchema, strictObject, whole } from "./zod-helpers.js";
+import { bounded, enabled, severitySchema, whole } from "./zod-helpers.js";
 
 export const siteSilentSchema = strictObject({
   enabled: enabled(),

@@ -4,10 +4,11 @@
  * institutions file has the location); this schema is for sites described in the alerting config.
  */
 import { idSchema } from "@jisr/core/point";
+import { strictObject } from "@jisr/core/strict-object";
 import { isTimeZone, MOROCCO_TZ } from "@jisr/core/time/local-time";
 import { z } from "zod";
 import type { SiteInfo } from "../types.js";
-import { bounded, strictObject } from "./zod-helpers.js";
+import { bounded } from "./zod-helpers.js";
 
 const inverterSchema = strictObject({
   kwp: bounded(0.1, 10_000, "kWp").describe("DC nameplate of the array behind the inverter, kWp."),

@@ -1,14 +1,6 @@
 /** Small builders shared by the rule config sections, so every threshold is validated the same way. */
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
-
-/** A strict object whose "unknown key" message lists the keys that are allowed, so a typo is obvious. */
-export function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 /** A number in [min, max], with the unit in the messages. */
 export function bounded(min: number, max: number, unit: string) {
