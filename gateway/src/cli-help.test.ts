@@ -48,18 +48,19 @@ describe("jisr gateway --help, as built", () => {
     expect(build.status, build.stderr).toBe(0);
   }, 120_000);
 
-  it("loads the gateway's command modules but no zod, modbus-serial, mqtt, pino or config loader", () => {
+  it("loads the gateway's command modules (install too) but no zod, modbus-serial, mqtt, pino or config loader", () => {
     const help = modulesLoadedBy(["gateway", "--help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^\s+read \[options\]/m);
     expect(help.stdout).toMatch(/^\s+status \[options\]/m);
+    expect(help.stdout).toMatch(/^\s+install \[options\]/m);
     // The hook sees what it should: the command modules and commander.
     expect(help.loaded.join("\n")).toMatch(/gateway\/dist\/cli-read\.js/);
     expect(help.loaded.join("\n")).toMatch(/node_modules\/commander\//);
     expect(help.loaded.filter((url) => HEAVY.test(url))).toEqual([]);
     expect(
       help.loaded.filter((url) =>
-        /gateway\/dist\/(commands|config\/load|profiles|modbus\/link|mqtt|run)\b/.test(url),
+        /gateway\/dist\/(commands|config\/load|profiles|modbus\/link|mqtt|run|service)\b/.test(url),
       ),
     ).toEqual([]);
   });
