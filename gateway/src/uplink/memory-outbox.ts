@@ -56,6 +56,19 @@ export class MemoryOutbox implements Outbox {
     return out;
   }
 
+  peekAfter(afterId: number, max: number): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const [id, { point }] of this.#entries) {
+      if (out.length >= max) break;
+      if (id > afterId) out.push({ id, point });
+    }
+    return out;
+  }
+
+  newestId(): number | undefined {
+    return this.#entries.size === 0 ? undefined : this.#nextId - 1;
+  }
+
   ack(ids: readonly number[]): void {
     for (const id of ids) this.#delete(id);
     if (this.#overflowing && this.#entries.size < this.#maxPoints) {

@@ -70,6 +70,19 @@ export function outboxContract(name: string, make: (maxPoints: number) => Outbox
       expect(powers(outbox.peek(10))).toEqual([3]);
     });
 
+    it("gives the entries after an id, oldest first, and the newest id (the sender's live lane)", () => {
+      const outbox = make(100);
+      expect(outbox.newestId?.()).toBeUndefined();
+      outbox.enqueue([point(1), point(2), point(3)]);
+      const top = outbox.newestId?.() as number;
+      expect(top).toBe(outbox.peek(10).at(-1)?.id);
+      outbox.enqueue([point(4), point(5), point(6)]);
+      expect(powers(outbox.peekAfter?.(top, 2) ?? [])).toEqual([4, 5]);
+      outbox.ack((outbox.peekAfter?.(top, 10) ?? []).map((e) => e.id));
+      expect(powers(outbox.peek(10))).toEqual([1, 2, 3]);
+      expect(outbox.peekAfter?.(top, 10)).toEqual([]);
+    });
+
     it("reports its depth, bytes, oldest queued instant and dropped total", () => {
       const outbox = make(3);
       expect(outbox.stats()).toEqual({ points: 0, bytes: 0, dropped_total: 0 });

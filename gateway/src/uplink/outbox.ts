@@ -37,6 +37,14 @@ export interface Outbox {
   enqueue(points: readonly Point[]): void;
   /** The oldest `max` entries, left in place until acknowledged. */
   peek(max: number): OutboxEntry[];
+  /**
+   * The oldest `max` entries with an id above `afterId` (the live lane of the sender: readings queued
+   * after a backlog started draining). Optional: without it (and newestId) a backlog is sent strictly in
+   * order and live readings wait behind it.
+   */
+  peekAfter?(afterId: number, max: number): OutboxEntry[];
+  /** The id of the newest entry; undefined when empty. */
+  newestId?(): number | undefined;
   /** Removes entries that were delivered or dropped for good. Ids no longer present are ignored. */
   ack(ids: readonly number[]): void;
   /**

@@ -32,9 +32,17 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
+export interface RecordingServerOptions {
+  /** Port to listen on (0: a free one). */
+  port?: number;
+  /** Answer each request this long after it arrived: a slow link or a busy server. */
+  delayMs?: number;
+}
+
 export async function startRecordingServer(
   script: ScriptedAnswer[] = [],
   respond: (points: Point[]) => ScriptedAnswer = () => ({ status: 204 }),
+  options: RecordingServerOptions = {},
 ): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const state = { script };
@@ -54,11 +62,15 @@ export async function startRecordingServer(
         at: Date.now(),
         status: answer.status,
       });
-      res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
-      res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+      const reply = () => {
+        res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+        res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+      };
+      if (options.delayMs) setTimeout(reply, options.delayMs);
+      else reply();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

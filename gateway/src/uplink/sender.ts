@@ -1,6 +1,6 @@
 /**
  * Moves points from the outbox to the ingestion service: oldest first, in batches of at most
- * batch_max_points, every flush_interval. A point leaves the outbox only when the server stored it (2xx)
+ * batch_max_points, every flush_interval; during a backlog, live readings beside it (#drain). A point leaves the outbox only when the server stored it (2xx)
  * or refused it for good for what it holds (400 with a content code, see post-batch.ts). The server
  * refuses a whole batch for one bad point and stores none of it, so a refused batch is split until only
  * the bad points are refused: the points the server names (`problems[].index`) are set aside and the rest
@@ -126,15 +126,37 @@ export class Sender {
     }
   }
 
+  /**
+   * Sends the queue, oldest first. With a backlog (more than one batch waiting, e.g. after days without
+   * link) a live lane runs beside it: before each batch of the backlog, the readings queued since the
+   * drain began (ids above the newest id of the backlog) go out first, so the site's current values
+   * reach the server within one round trip while weeks of history follow in order (issue 13).
+   */
   async #drain(stopping: AbortSignal): Promise<void> {
-    while (this.#o.outbox.size() > 0 && !stopping.aborted) {
-      const refused: Refused[] = [];
-      const batch = this.#o.outbox.peek(this.#batchSize);
-      const step = await this.#send(batch, refused, stopping);
-      if (refused.length > 0) this.#logRefused(refused, batch.length);
+    const outbox = this.#o.outbox;
+    let backlogTop: number | undefined;
+    while (outbox.size() > 0 && !stopping.aborted) {
+      if (backlogTop === undefined && outbox.size() > this.#batchSize) backlogTop = outbox.newestId?.();
+      if (backlogTop !== undefined && outbox.peekAfter) {
+        const live = outbox.peekAfter(backlogTop, this.#batchSize);
+        if (live.length > 0) {
+          const step = await this.#sendBatch(live, stopping);
+          if (step === "resized") continue;
+          if (step !== undefined) return this.#failed(step);
+        }
+      }
+      const step = await this.#sendBatch(outbox.peek(this.#batchSize), stopping);
       if (step === "resized") continue;
       if (step !== undefined) return this.#failed(step);
     }
+  }
+
+  /** One batch, its refusals logged in one line. */
+  async #sendBatch(batch: OutboxEntry[], stopping: AbortSignal): Promise<Step> {
+    const refused: Refused[] = [];
+    const step = await this.#send(batch, refused, stopping);
+    if (refused.length > 0) this.#logRefused(refused, batch.length);
+    return step;
   }
 
   /** Posts `batch` and deals with the answer; a refusal for content is narrowed down to the bad points. */

@@ -40,6 +40,8 @@ INSERT OR IGNORE INTO counters (name, value) VALUES ('rejected_points_total', 0)
 export const SQL = {
   insert: "INSERT INTO points (queued_at, bytes, point) VALUES (?, ?, ?)",
   peek: "SELECT id, point FROM points ORDER BY id LIMIT ?",
+  peekAfter: "SELECT id, point FROM points WHERE id > ? ORDER BY id LIMIT ?",
+  newestId: "SELECT max(id) AS id FROM points",
   oldestSizes: "SELECT id, bytes FROM points ORDER BY id",
   deleteUpTo: "DELETE FROM points WHERE id <= ?",
   deleteOne: "DELETE FROM points WHERE id = ? RETURNING bytes",

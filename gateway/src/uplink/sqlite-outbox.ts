@@ -130,6 +130,19 @@ export class SqliteOutbox implements Outbox {
     return rows.map((r) => ({ id: r.id, point: JSON.parse(r.point) as Point }));
   }
 
+  peekAfter(afterId: number, max: number): OutboxEntry[] {
+    const rows = this.#guard("read the queue", () => this.#sql.peekAfter.all(afterId, max)) as {
+      id: number;
+      point: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, point: JSON.parse(r.point) as Point }));
+  }
+
+  newestId(): number | undefined {
+    const row = this.#guard("read the queue", () => this.#sql.newestId.get()) as { id: number | null };
+    return row.id ?? undefined;
+  }
+
   ack(ids: readonly number[]): void {
     if (ids.length === 0) return;
     this.#removed(this.#guard("remove sent readings", () => this.#ackTx(ids)));
