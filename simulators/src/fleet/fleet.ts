@@ -105,6 +105,8 @@ export interface FleetResult {
   errors: Record<string, number>;
   /** Milliseconds from each batch's due time to its 204. */
   latencies: number[];
+  /** Milliseconds from each batch's due time to its sending: the simulator's own lag, within the above. */
+  sendLags: number[];
   wallSeconds: number;
 }
 
@@ -122,6 +124,11 @@ export interface FleetRun {
   maxSockets?: number;
   /** A request not answered within this is counted an error ("timeout"); default 30 s. */
   timeoutMs?: number;
+  /**
+   * Batches due in the first `warmupMs` are sent and counted (offered, stored, errors) but their latency
+   * is not: the first period opens every connection and warms the service up; default 0.
+   */
+  warmupMs?: number;
 }
 
 /** Runs the fleet for `durationMs`, then waits for the answers still due. */
@@ -130,7 +137,14 @@ export async function runFleet(o: FleetRun): Promise<FleetResult> {
   const scale = o.timeScale ?? 1;
   const agent = new Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 1024 });
   const target = new URL("/api/v1/write?precision=ms", o.url);
-  const result: FleetResult = { offered: 0, ok: 0, errors: {}, latencies: [], wallSeconds: 0 };
+  const result: FleetResult = {
+    offered: 0,
+    ok: 0,
+    errors: {},
+    latencies: [],
+    sendLags: [],
+    wallSeconds: 0,
+  };
   const start = Date.now();
   const simStart = o.simStartMs ?? start;
   const pending = new Set<Promise<void>>();
@@ -141,6 +155,8 @@ export async function runFleet(o: FleetRun): Promise<FleetResult> {
     const simMs = Math.floor(simStart + (due - start) * scale);
     const body = siteLines(site, simMs, (periodMs / 1000) * scale);
     result.offered++;
+    const measured = due - start >= (o.warmupMs ?? 0);
+    if (measured) result.sendLags.push(Date.now() - due);
     const done = new Promise<void>((resolve) => {
       const req = request(
         target,
@@ -155,7 +171,7 @@ export async function runFleet(o: FleetRun): Promise<FleetResult> {
           res.on("end", () => {
             if (res.statusCode === 204) {
               result.ok++;
-              result.latencies.push(Date.now() - due);
+              if (measured) result.latencies.push(Date.now() - due);
             } else fail(String(res.statusCode));
             resolve();
           });
