@@ -72,13 +72,9 @@ async function loadOrReport(path: string, io: CliIo): Promise<GatewayConfig | un
 
 /** `check-config`: 0 and "OK ..." on stdout, or 2 and every problem on stderr. */
 export async function checkGatewayConfigCommand(path: string, io: CliIo): Promise<number> {
-  const config = await loadOrReport(path, io);
-  if (!config) return EXIT_INVALID_CONFIG;
-  const devices = config.devices.map((d) => d.id).join(", ");
-  io.stdout.write(
-    `OK: ${path}: institution "${config.institution}", ${config.devices.length} device(s): ${devices}\n`,
-  );
-  return EXIT_OK;
+  // Every problem in one pass, with its line and device (config/check.ts); loaded only when it runs.
+  const { runConfigCheck } = await import("./config/check.js");
+  return runConfigCheck(path, io);
 }
 
 export interface RunCommandOptions {

@@ -29,8 +29,16 @@ export function formatDuration(ms: number): string {
  */
 export function durationSchema(minMs: number, maxMs: number) {
   const range = `must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)}`;
+  const example = formatDuration(Math.min(maxMs, Math.max(minMs, 30_000)));
   return z
-    .string()
+    .string({
+      // A bare number is the usual mistake ("interval: 30"): say what to write instead. Left undefined
+      // for a missing key, so the caller's "is required" applies.
+      error: (issue) =>
+        issue.input === undefined
+          ? undefined
+          : `expected a duration such as "${example}", not ${typeof issue.input === "number" ? `the number ${issue.input}: give its unit, e.g. "${issue.input}s"` : `a ${Array.isArray(issue.input) ? "list" : typeof issue.input}`}`,
+    })
     .regex(DURATION, 'must be a duration with a unit: "500ms", "10s", "2m" or "1h"')
     .transform((s, ctx) => {
       const ms = parseDuration(s) ?? Number.NaN;

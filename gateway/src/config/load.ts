@@ -5,13 +5,18 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { formatPath, type Problem, ValidationError } from "@jisr/core";
-import { parseDocument } from "yaml";
+import {
+  distinct,
+  type LocatedProblem,
+  readYaml,
+  type YamlSource,
+  zodProblems,
+} from "@jisr/core/config-problems";
 import type { z } from "zod";
 import { absoluteProfile, checkDeviceProfiles } from "../profiles/config-check.js";
 import {
   crossCheckDevices,
   type DeviceConfig,
-  deviceSchema,
   type GatewayConfig,
   type GatewayConfigFile,
   gatewayConfigSchema,
@@ -40,31 +45,56 @@ export function loadGatewayConfig(path: string, env: ParseOptions["env"] = proce
   return parseGatewayConfig(text, { source: path, baseDir: dirname(resolve(path)), env });
 }
 
-/** Same as loadGatewayConfig, from text already in memory. */
-export function parseGatewayConfig(text: string, options: ParseOptions = {}): GatewayConfig {
-  const subject = `gateway config${options.source ? ` ${options.source}` : ""}`;
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    // The message ends with " at line L, column C:" and a code frame; keep the first sentence, the position
-    // goes in the path.
-    const problems = doc.errors.map((e) => ({
-      path: yamlPosition(e.linePos),
-      message: e.message.split(" at line ")[0] ?? e.message,
-    }));
-    throw new ValidationError(subject, problems);
-  }
-  const raw: unknown = doc.toJS();
+/** Every problem of a config text, the parsed YAML (for lines), and the config when there are none. */
+export interface GatewayConfigFindings {
+  problems: Problem[];
+  source: YamlSource;
+  config?: GatewayConfig;
+}
+
+/**
+ * All the problems of a config in one pass: YAML syntax, then the schema, the rules across devices
+ * (duplicate ids, two devices on one address, host or serial) on every device whose fields allow them,
+ * whatever is wrong elsewhere, each device's profile, and the token.
+ */
+export function gatewayConfigFindings(text: string, options: ParseOptions = {}): GatewayConfigFindings {
+  const source = readYaml(text);
+  // A document that does not parse has no values to check: its syntax errors come first, alone.
+  if (source.errors.length > 0) return { problems: source.errors, source };
+  const raw: unknown = source.value;
   const parsed = gatewayConfigSchema.safeParse(raw ?? {}, { error: requiredMessage });
-  const problems: Problem[] = parsed.success
-    ? crossCheckDevices(parsed.data.devices)
-    : [...configProblems(parsed.error), ...crossCheckValidParts(raw)];
+  const problems: Problem[] = parsed.success ? [] : zodProblems(parsed.error, gatewayConfigSchema, raw);
+  problems.push(...crossCheckRaw(raw));
   // Every device's profile is found and checked now, with the other problems, rather than at start-up.
   problems.push(...checkDeviceProfiles(isRecord(raw) ? raw.devices : undefined, options.baseDir));
   const token = resolveToken(raw, options);
   if (typeof token !== "string") problems.push(...token);
-  if (!parsed.success || problems.length > 0 || typeof token !== "string")
+  const all = distinct(problems);
+  if (!parsed.success || all.length > 0 || typeof token !== "string") return { problems: all, source };
+  return {
+    problems: [],
+    source,
+    config: withProfilePaths(withToken(parsed.data, token, options.baseDir), options.baseDir),
+  };
+}
+
+/** Same as loadGatewayConfig, from text already in memory. */
+export function parseGatewayConfig(text: string, options: ParseOptions = {}): GatewayConfig {
+  const subject = `gateway config${options.source ? ` ${options.source}` : ""}`;
+  const found = gatewayConfigFindings(text, options);
+  if (!found.config) {
+    // Syntax errors carry their position in the path, as before: "(yaml line 3, column 5)".
+    const problems = found.problems.map((p) =>
+      p.path === "(yaml)" && (p as LocatedProblem).line !== undefined
+        ? {
+            path: `(yaml line ${(p as LocatedProblem).line}, column ${(p as LocatedProblem).column})`,
+            message: p.message,
+          }
+        : { path: p.path, message: p.message },
+    );
     throw new ValidationError(subject, problems);
-  return withProfilePaths(withToken(parsed.data, token, options.baseDir), options.baseDir);
+  }
+  return found.config;
 }
 
 /** Profile files are named relative to the config file: made absolute, the gateway may run from anywhere. */
@@ -84,33 +114,69 @@ function requiredMessage(issue: { code: string; input?: unknown }): string | und
   return issue.code === "invalid_type" && issue.input === undefined ? "is required" : undefined;
 }
 
-/** zod issues as problems; an unknown-keys issue becomes one problem per key, at the key's own path. */
-export function configProblems(error: z.ZodError): Problem[] {
-  return error.issues.flatMap((issue) => {
-    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ path: formatPath([...path, key]), message: issue.message }));
-    }
-    return [{ path: formatPath(path), message: issue.message }];
-  });
+/**
+ * zod issues as problems, in plain words; given the schema, an unknown key also gets the nearest known
+ * one as a suggestion. For the other config files of the gateway (MQTT profiles).
+ */
+export function configProblems(error: z.ZodError, schema?: z.ZodType, value?: unknown): Problem[] {
+  return zodProblems(error, schema, value);
 }
 
 /**
- * When the schema fails, the cross-field rules still run on the devices that did validate, so a
- * duplicate id is reported together with a wrong port elsewhere instead of on the next attempt.
+ * The rules across devices, on the raw devices: zod skips a refinement on an object with other problems,
+ * and a duplicate id must be reported beside a wrong port of the same device, not on the next attempt.
+ * Each rule runs on every device whose fields it needs are well formed.
  */
-function crossCheckValidParts(raw: unknown): Problem[] {
-  const devicesRaw = isRecord(raw) && Array.isArray(raw.devices) ? raw.devices : [];
-  const devices: DeviceConfig[] = [];
-  const indexOf: number[] = [];
-  devicesRaw.forEach((d, i) => {
-    const r = deviceSchema.safeParse(d);
-    if (r.success) {
-      devices.push(r.data);
-      indexOf.push(i);
-    }
+function crossCheckRaw(raw: unknown): Problem[] {
+  const list = isRecord(raw) && Array.isArray(raw.devices) ? raw.devices : [];
+  const devices = list.map((d, i) => ({ d: isRecord(d) ? d : {}, i }));
+  // Ids: every device with a string id (its address made unique so only ids are compared).
+  const withIds = devices.filter(({ d }) => typeof d.id === "string");
+  const idProblems = crossCheckDevices(
+    withIds.map(({ d, i }) => ({ ...shapeOf(d), host: `\u0000${i}`, serial: undefined, id: d.id as string })),
+    (at) => withIds[at]?.i ?? at,
+  ).filter((p) => p.path.endsWith(".id"));
+  // Addresses: every device whose host (or serial path), port and unit are well formed.
+  const addressed = devices.filter(({ d }) => {
+    const s = shapeOf(d);
+    return (
+      (s.host !== undefined || s.serial !== undefined) && Number.isInteger(s.port) && Number.isInteger(s.unit)
+    );
   });
-  return crossCheckDevices(devices, (at) => indexOf[at] ?? at);
+  const addressProblems = crossCheckDevices(
+    addressed.map(({ d, i }) => ({ ...shapeOf(d), id: `\u0000${i}` })),
+    (at) => addressed[at]?.i ?? at,
+  ).filter((p) => !p.path.endsWith(".id"));
+  // Host or serial, exactly one (the schema's own rule, which it skips on a device with other problems).
+  const connection = devices.flatMap(({ d, i }) =>
+    (d.host === undefined) === (d.serial === undefined)
+      ? [
+          {
+            path: formatPath(["devices", i, d.host === undefined ? "host" : "serial"]),
+            message: "give either host (Modbus TCP) or serial (Modbus RTU), not both and not neither",
+          },
+        ]
+      : [],
+  );
+  // At least one device (the schema's rule on the whole file, skipped when anything else is wrong).
+  const mqttDevices =
+    isRecord(raw) && isRecord(raw.mqtt) && Array.isArray(raw.mqtt.devices) ? raw.mqtt.devices : [];
+  const none =
+    isRecord(raw) && list.length === 0 && mqttDevices.length === 0
+      ? [{ path: "devices", message: "must list at least one device (or MQTT device)" }]
+      : [];
+  return [...connection, ...idProblems, ...addressProblems, ...none];
+}
+
+/** The fields of a raw device the cross checks read, with the schema's defaults for port and unit. */
+function shapeOf(d: Record<string, unknown>): DeviceConfig {
+  const serial = isRecord(d.serial) && typeof d.serial.path === "string" ? d.serial : undefined;
+  return {
+    host: typeof d.host === "string" ? d.host : undefined,
+    serial,
+    port: d.port === undefined ? 502 : d.port,
+    unit: d.unit === undefined ? 1 : d.unit,
+  } as unknown as DeviceConfig;
 }
 
 /** The bearer token: uplink.token, else the file named by uplink.token_file, else the environment. */
@@ -142,11 +208,6 @@ function resolveToken(raw: unknown, options: ParseOptions): string | Problem[] {
       message: `is missing: set uplink.token or uplink.token_file, or the ${TOKEN_ENV} environment variable`,
     },
   ];
-}
-
-function yamlPosition(linePos: { line: number; col: number }[] | undefined): string {
-  const at = linePos?.[0];
-  return at ? `(yaml line ${at.line}, column ${at.col})` : "(yaml)";
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -4,7 +4,14 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { Problem } from "@jisr/core";
-import { BUILTIN_PROFILES_DIR, builtinProfileFile, inspectProfileFile, unknownName } from "./load.js";
+import { suggest } from "@jisr/core/config-problems";
+import {
+  BUILTIN_PROFILES_DIR,
+  builtinProfileFile,
+  inspectProfileFile,
+  listBuiltinProfiles,
+  unknownName,
+} from "./load.js";
 
 /** Profiles that need no file: the SunSpec driver discovers its register map on the device. */
 const CODE_PROFILES = new Set(["sunspec"]);
@@ -16,9 +23,11 @@ function isPath(profile: string): boolean {
 function check(profile: string, baseDir: string, builtins: string): Problem[] {
   if (CODE_PROFILES.has(profile)) return [];
   if (!isPath(profile)) {
-    return builtinProfileFile(profile, builtins)
-      ? []
-      : [{ path: "", message: unknownName(profile, builtins).message }];
+    if (builtinProfileFile(profile, builtins)) return [];
+    // A typo of a built-in name ("huawei-sun200") gets the name it was meant to be.
+    const near = suggest(profile, ["sunspec", ...listBuiltinProfiles(builtins).map((b) => b.name)]);
+    const message = unknownName(profile, builtins).message;
+    return [{ path: "", message: near ? message.replace(/;/, `: did you mean "${near}"?`) : message }];
   }
   const file = resolve(baseDir, profile);
   const found = inspectProfileFile(file, profile, builtins);

@@ -50,7 +50,7 @@ devices:
   - { id: inv-1, profile: sunspec, host: 127.0.0.2, port: 0 }
 `);
 const problems = [
-  "uplink.flush_interval: Invalid input: expected string, received number",
+  'uplink.flush_interval: expected a duration such as "30s", not the number 5: give its unit, e.g. "5s"',
   "devices.0.colour: unknown key; known keys are: id, profile, host, serial, port, unit, interval, timeout, retries, offline_retry_max",
   "devices.1.port: must be between 1 and 65535",
 ];
