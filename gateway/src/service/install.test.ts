@@ -147,7 +147,20 @@ describe("jisr gateway install --dry-run", () => {
       shipped,
       { userPresent: true, configPresent: true },
     );
-    expect(plan.notes).toEqual([expect.stringMatching(/under \/home .*ProtectHome=yes.*\/opt\/jisr/)]);
+    expect(plan.notes).toEqual([
+      expect.stringMatching(
+        /^\/home\/pi\/jisr\/cli\/bin\/jisr\.js is under \/home, .*ProtectHome=yes.*\/opt\/jisr/,
+      ),
+    ]);
+    const nvm = planInstall(
+      {
+        config: "/etc/jisr/gateway.yaml",
+        exec: "/root/.nvm/versions/node/v20.19.0/bin/node /opt/jisr/cli/bin/jisr.js",
+      },
+      shipped,
+      { userPresent: true, configPresent: true },
+    );
+    expect(nvm.notes).toEqual([expect.stringMatching(/^\/root\/\.nvm\/.*\/node is under \/root/)]);
   });
 
   it("refuses a relative config path and, without --root or --dry-run, a user that is not root", () => {

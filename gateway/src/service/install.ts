@@ -148,12 +148,11 @@ export function planInstall(
         `JISR_GATEWAY_TOKEN=..., mode 0600), check it with "jisr gateway check-config --config ${options.config}", ` +
         `then "systemctl start ${SERVICE}".`,
     );
-  // ProtectHome=yes hides /home and /root from the service: code there cannot start.
-  const code = exec.split(" ").find((w) => w.endsWith(".js")) ?? exec.split(" ")[0] ?? "";
-  if (/^\/(home|root)\//.test(code))
+  // ProtectHome=yes hides /home and /root from the service: a Node (nvm) or code there cannot start.
+  for (const path of exec.split(" ").filter((w) => /^\/(home|root)(\/|$)/.test(w)))
     notes.push(
-      `The jisr code is under ${code.startsWith("/root/") ? "/root" : "/home"} (${code}), which the unit hides ` +
-        `(ProtectHome=yes): install it under /opt/jisr (gateway/README.md), or give --exec.`,
+      `${path} is under ${path.startsWith("/root") ? "/root" : "/home"}, which the unit hides (ProtectHome=yes): ` +
+        "install Node from NodeSource and the code under /opt/jisr (gateway/README.md), or give --exec.",
     );
   return { steps, notes };
 }
