@@ -1,12 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { institutionsFromInventory } from "@jisr/analytics/config/from-inventory";
 import { loadInstitutions } from "@jisr/analytics/config/load";
 import { describe, expect, it } from "vitest";
-import { DEMO_INSTITUTIONS } from "./institutions.js";
-import { DEMO_INSTITUTIONS_FILE } from "./run-demo.js";
+import { DEMO_INSTITUTIONS, DEMO_INVENTORY } from "./institutions.js";
+
+/** The analytics' own example (their default --institutions): the demo's sites, in the former format. */
+const ANALYTICS_EXAMPLE = fileURLToPath(
+  new URL("../../../services/analytics/examples/institutions.yaml", import.meta.url),
+);
 
 describe("the demo's institutions", () => {
-  it("are the analytics' institutions, with the water-heater backup the simulators run", () => {
-    const analytics = loadInstitutions(DEMO_INSTITUTIONS_FILE).institutions;
-    expect(analytics.map((i) => i.id)).toEqual(DEMO_INSTITUTIONS.map((i) => i.id));
+  it("are built from the demo's inventory, with the water-heater backup the analytics price", () => {
+    const analytics = institutionsFromInventory(DEMO_INVENTORY).institutions;
+    expect(DEMO_INSTITUTIONS.map((i) => i.id)).toEqual([
+      "foyer-ben-guerir",
+      "maison-enfants-skhour",
+      "centre-handicap-sidi-bouathmane",
+    ]);
+    expect(DEMO_INSTITUTIONS.map((i) => i.kwp)).toEqual([15, 10, 6]);
     for (const demo of DEMO_INSTITUTIONS) {
       const backup = analytics.find((i) => i.id === demo.id)?.hotWater?.settings.backup;
       // What the analytics prices (burner rating × burner-on time) must be what the simulator heats with.
@@ -16,5 +27,17 @@ describe("the demo's institutions", () => {
       expect(backup, demo.id).toMatchObject(simulated);
     }
     expect(DEMO_INSTITUTIONS.some((i) => i.backup?.kind === "butane")).toBe(true);
+  });
+
+  it("give the analytics what their example institutions file gives, institution by institution", () => {
+    const fromInventory = institutionsFromInventory(DEMO_INVENTORY);
+    const fromFile = loadInstitutions(ANALYTICS_EXAMPLE);
+    const byId = <T extends { id: string }>(list: T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(fromInventory.institutions)).toEqual(byId(fromFile.institutions));
+    expect({ ...fromInventory, source: "", institutions: [] }).toEqual({
+      ...fromFile,
+      source: "",
+      institutions: [],
+    });
   });
 });

@@ -1,27 +1,40 @@
-/** The simulated institutions of the demo: three sites of different sizes around Ben Guerir. */
+/**
+ * The simulated institutions of the demo: three sites of different sizes around Ben Guerir, described
+ * in the demo's inventory (demo/inventory/, the same format as a real programme's: docs/inventory.md).
+ * The simulators are sized from it, and the analytics read it (run-demo.ts), so the two cannot differ.
+ */
+import { fileURLToPath } from "node:url";
+import { loadInventory } from "@jisr/core/inventory/load";
+import type { Inventory } from "@jisr/core/inventory/schema";
+
+/** The demo's inventory folder. */
+export const DEMO_INVENTORY_DIR = fileURLToPath(new URL("./inventory", import.meta.url));
+
 export interface DemoInstitution {
   id: string;
   name: string;
   /** PV peak power of the inverter, kWp. */
   kwp: number;
-  /**
-   * What backs the solar water heater up: an electric element (default) or a butane burner of this
-   * useful output. Must match the analytics' institutions file (checked by institutions.test.ts).
-   */
+  /** What backs the solar water heater up: an electric element (default) or a butane burner of this output. */
   backup?: { kind: "butane"; burnerKw: number };
 }
 
-export const DEMO_INSTITUTIONS: readonly DemoInstitution[] = [
-  { id: "foyer-ben-guerir", name: "Foyer pour personnes âgées, Ben Guerir", kwp: 15 },
-  {
-    id: "maison-enfants-skhour",
-    name: "Maison d'enfants, Skhour Rehamna",
-    kwp: 10,
-    backup: { kind: "butane", burnerKw: 20 },
-  },
-  {
-    id: "centre-handicap-sidi-bouathmane",
-    name: "Centre pour personnes handicapées, Sidi Bou Othmane",
-    kwp: 6,
-  },
-];
+/** The demo's sites from an inventory: largest plant first, as the demo's table lists them. */
+export function demoInstitutionsOf(inventory: Inventory): DemoInstitution[] {
+  return inventory.institutions
+    .map((inst) => {
+      const backup = inst.hot_water?.backup;
+      return {
+        id: inst.id,
+        name: inst.names.fr,
+        kwp: (inst.pv?.arrays ?? []).reduce((sum, a) => sum + a.kwp, 0),
+        ...(backup?.kind === "butane" && {
+          backup: { kind: "butane" as const, burnerKw: backup.burner_power_kw },
+        }),
+      };
+    })
+    .sort((a, b) => b.kwp - a.kwp);
+}
+
+export const DEMO_INVENTORY: Inventory = loadInventory(DEMO_INVENTORY_DIR);
+export const DEMO_INSTITUTIONS: readonly DemoInstitution[] = demoInstitutionsOf(DEMO_INVENTORY);

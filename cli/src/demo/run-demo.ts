@@ -7,11 +7,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { alertingClient } from "@jisr/alerting";
 import { parseAlertingConfig } from "@jisr/alerting/config/load";
 import { type AlertingService, startAlerting } from "@jisr/alerting/service";
-import { loadInstitutions } from "@jisr/analytics/config/load";
+import { institutionsFromInventory } from "@jisr/analytics/config/from-inventory";
 import { type AnalyticsScheduler, startAnalyticsScheduler } from "@jisr/analytics/jobs/scheduler";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";
@@ -32,7 +31,7 @@ import {
 } from "@jisr/simulators/profile-device/index";
 import { addUser, startWeb, type WebServer } from "@jisr/web";
 import type { Logger } from "pino";
-import { DEMO_INSTITUTIONS, type DemoInstitution } from "./institutions.js";
+import { DEMO_INSTITUTIONS, DEMO_INVENTORY, type DemoInstitution } from "./institutions.js";
 
 export interface DemoOptions {
   /** Sim clock speed: 60 = one sun hour per wall minute. */
@@ -60,11 +59,6 @@ export interface DemoSite {
   waterHeater: ProfileDeviceHandle;
   gateway: GatewayHandle;
 }
-
-/** The institutions file of the analytics job: tariffs, devices, hot-water settings of the demo sites. */
-export const DEMO_INSTITUTIONS_FILE = fileURLToPath(
-  new URL("../../../services/analytics/examples/institutions.yaml", import.meta.url),
-);
 
 export interface DemoHandle {
   ingestionUrl: string;
@@ -165,7 +159,7 @@ export async function startDemo(opts: DemoOptions): Promise<DemoHandle> {
       logger: opts.logger,
     });
     cleanups.push(() => control.close());
-    const institutionsConfig = loadInstitutions(DEMO_INSTITUTIONS_FILE);
+    const institutionsConfig = institutionsFromInventory(DEMO_INVENTORY);
     const analytics = startAnalyticsScheduler({
       store,
       institutions: institutionsConfig,

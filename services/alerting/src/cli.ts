@@ -11,6 +11,7 @@ import { createInfluxStore } from "@jisr/ingestion/influx";
 import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
+import { loadAlertingFromInventory } from "./config/from-inventory.js";
 import { loadAlertingConfig } from "./config/load.js";
 import type { AlertingConfig } from "./config/schema.js";
 import { timingFor } from "./config/timing.js";
@@ -33,10 +34,13 @@ export function registerAlertingCommands(program: Command, io: CliIo = processIo
   registerToken(alerting, io);
 }
 
-/** Loads the config, or ends the command with every problem listed. */
-function configOrExit(path: string, command: Command): AlertingConfig {
+/**
+ * Loads the config, or ends the command with every problem listed. With an inventory, the institutions
+ * (and the recipients its contacts make) come from it and the file holds the service's own settings.
+ */
+function configOrExit(path: string, command: Command, inventory?: string): AlertingConfig {
   try {
-    return loadAlertingConfig(path);
+    return inventory !== undefined ? loadAlertingFromInventory(inventory, path) : loadAlertingConfig(path);
   } catch (err) {
     if (err instanceof ValidationError) command.error(err.message);
     throw err;
@@ -45,6 +49,7 @@ function configOrExit(path: string, command: Command): AlertingConfig {
 
 interface RunOptions {
   config: string;
+  inventory?: string;
   sqlite?: string;
   influxUrl?: string;
   database: string;
@@ -59,6 +64,12 @@ function registerRun(alerting: Command): void {
     .command("run")
     .description("evaluate the rules every evaluation_interval, notify, and serve the API")
     .addOption(configOption())
+    .addOption(
+      new Option(
+        "--inventory <dir>",
+        "inventory folder: the institutions (--config: the other settings)",
+      ).env("JISR_INVENTORY"),
+    )
     .addOption(new Option("--sqlite <file>", "read the readings from this SQLite store (demo, lone gateway)"))
     .addOption(
       new Option("--influx-url <url>", "read the readings from this InfluxDB").env("JISR_INFLUX_URL"),
@@ -78,6 +89,7 @@ function registerRun(alerting: Command): void {
 Examples:
   jisr alerting run --config /etc/jisr/alerting.yaml --influx-url http://127.0.0.1:8086
   jisr alerting run --config alerting.yaml --sqlite jisr-demo/readings.sqlite
+  jisr alerting run --config deploy/alerting/settings.yaml --inventory deploy/inventory --influx-url http://127.0.0.1:8086
 
 API: GET /api/v1/alerts, POST /api/v1/alerts/:id/ack, GET|POST /api/v1/silences,
 DELETE /api/v1/silences/:id, GET /api/v1/alerts/history, GET /healthz.`,
@@ -85,7 +97,7 @@ DELETE /api/v1/silences/:id, GET /api/v1/alerts/history, GET /healthz.`,
     .action(async (o: RunOptions, command: Command) => {
       if ((o.sqlite === undefined) === (o.influxUrl === undefined))
         command.error("give the readings store: --sqlite <file> or --influx-url <url> (one of them)");
-      const config = configOrExit(o.config, command);
+      const config = configOrExit(o.config, command, o.inventory);
       await run(config, o).catch((err: Error) => command.error(`jisr alerting run: ${err.message}`));
     });
 }
@@ -121,8 +133,9 @@ function registerCheck(alerting: Command, io: CliIo): void {
     .command("check")
     .description("validate a config file and show what it means, without running anything")
     .addOption(configOption())
-    .action((o: { config: string }, command: Command) => {
-      const config = configOrExit(o.config, command);
+    .addOption(new Option("--inventory <dir>", "inventory folder: the institutions").env("JISR_INVENTORY"))
+    .action((o: { config: string; inventory?: string }, command: Command) => {
+      const config = configOrExit(o.config, command, o.inventory);
       io.stdout.write(describeConfig(o.config, config));
     });
 }

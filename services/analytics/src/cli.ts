@@ -11,6 +11,7 @@ import { type Command, Option } from "commander";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
 import { registerBillCommands, registerTariffFit } from "./bills/cli.js";
+import { loadInstitutionsFrom } from "./config/from-inventory.js";
 import { type InstitutionsConfig, loadInstitutions } from "./config/load.js";
 import {
   addStoreOptions,
@@ -48,6 +49,11 @@ function institutionsOption(): Option {
     .default(DEFAULT_INSTITUTIONS_FILE);
 }
 
+/** The inventory (core/src/inventory, docs/inventory.md): when given, it replaces --institutions. */
+function inventoryOption(): Option {
+  return new Option("--inventory <dir>", "inventory folder (replaces --institutions)").env("JISR_INVENTORY");
+}
+
 /** Parses `raw` with `schema` or ends the command with every problem listed. */
 function parseOptions<T extends z.ZodType>(schema: T, raw: unknown, command: Command): z.output<T> {
   const parsed = schema.safeParse(raw);
@@ -82,11 +88,11 @@ export function registerAnalyticsCommands(program: Command, options: AnalyticsCl
 
 /** Runs `fn` with the store and institutions, closing the store whatever happens. */
 async function withStore<T>(
-  o: StoreOptions & { institutions: string },
+  o: StoreOptions & { institutions: string; inventory?: string },
   log: Logger,
   fn: (store: ReturnType<typeof openStore>, config: InstitutionsConfig) => Promise<T>,
 ): Promise<T> {
-  const config = loadInstitutions(o.institutions);
+  const config = loadInstitutionsFrom(o, loadInstitutions);
   const store = openStore(o, log);
   try {
     await store.init();
@@ -103,6 +109,7 @@ function registerSavings(program: Command, io: CliIo, now: () => number): void {
     json: z.boolean().default(false),
     lang: z.enum(["fr", "en", "ar"]),
     institutions: z.string(),
+    inventory: z.string().optional(),
   });
   const command = program
     .command("savings")
@@ -113,7 +120,8 @@ function registerSavings(program: Command, io: CliIo, now: () => number): void {
     .addOption(
       new Option("--lang <lang>", "language of the bill lines").choices(["fr", "en", "ar"]).default("fr"),
     )
-    .addOption(institutionsOption());
+    .addOption(institutionsOption())
+    .addOption(inventoryOption());
   addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
     const o = { ...parseOptions(schema, raw, cmd), ...parseOptions(storeOptionsSchema, raw, cmd) };
     const log = logger("warn");
@@ -137,6 +145,7 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
     to: day,
     institution: z.array(z.string()).optional(),
     institutions: z.string(),
+    inventory: z.string().optional(),
     logLevel: z.string(),
   });
   const command = analytics
@@ -146,6 +155,7 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
     .requiredOption("--to <YYYY-MM-DD>", "last local day (included)")
     .option("--institution <id...>", "only these institutions")
     .addOption(institutionsOption())
+    .addOption(inventoryOption())
     .addOption(
       new Option("--log-level <level>", "pino log level (stderr)").env("JISR_LOG_LEVEL").default("info"),
     );
@@ -183,6 +193,7 @@ function registerServe(analytics: Command): void {
     every: z.string().refine((s) => (parseDuration(s) ?? 0) > 0, 'must be a duration, e.g. "5m"'),
     windowDays: z.coerce.number().int().min(2).max(60),
     institutions: z.string(),
+    inventory: z.string().optional(),
     logLevel: z.string(),
   });
   const command = analytics
@@ -191,6 +202,7 @@ function registerServe(analytics: Command): void {
     .addOption(new Option("--every <duration>", "pause between passes").default("5m"))
     .addOption(new Option("--window-days <n>", "days looked at for late data").default("10"))
     .addOption(institutionsOption())
+    .addOption(inventoryOption())
     .addOption(
       new Option("--log-level <level>", "pino log level (stderr)").env("JISR_LOG_LEVEL").default("info"),
     );

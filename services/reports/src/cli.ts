@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AlertStore } from "@jisr/alerting/store/alert-store";
 import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics/cli";
+import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
 import { loadInstitutions } from "@jisr/analytics/config/load";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
 import type { CliIo as CoreCliIo } from "@jisr/core/cli-io";
@@ -37,6 +38,7 @@ const optionsSchema = z.object({
   lang: z.enum(LANGUAGES),
   out: z.string().min(1).optional(),
   institutions: z.string().min(1),
+  inventory: z.string().min(1).optional(),
   alerts: z.string().min(1).optional(),
   bills: z.string().min(1).optional(),
   completenessThreshold: z.coerce.number().min(0).max(1),
@@ -60,6 +62,9 @@ export function registerReportCommands(program: Command, options: ReportCliOptio
       new Option("--institutions <file>", "institutions file (YAML)")
         .env("JISR_INSTITUTIONS_FILE")
         .default(DEFAULT_INSTITUTIONS_FILE),
+    )
+    .addOption(
+      new Option("--inventory <dir>", "inventory folder (replaces --institutions)").env("JISR_INVENTORY"),
     )
     .addOption(
       new Option(
@@ -103,7 +108,7 @@ The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON 
     });
     if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr report: no alert state file at ${o.alerts}`);
     if (o.bills && !existsSync(o.bills)) cmd.error(`jisr report: no bills directory at ${o.bills}`);
-    const institutions = loadInstitutions(o.institutions);
+    const institutions = loadInstitutionsFrom(o, loadInstitutions);
     const store = openStore(storeOptions, log);
     const alerts = o.alerts ? new AlertStore(o.alerts) : undefined;
     try {

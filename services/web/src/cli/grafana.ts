@@ -1,6 +1,7 @@
 /** `jisr grafana isolation`: the per-institution isolation files, from the institutions (and users) file. */
 import { resolve } from "node:path";
 import { loadInstitutions } from "@jisr/analytics";
+import { loadInstitutionsFromInventory } from "@jisr/analytics/config/from-inventory";
 import { type Command, Option } from "commander";
 import { z } from "zod";
 import { DEFAULTS, generateIsolation } from "../grafana-isolation/generate.js";
@@ -10,7 +11,8 @@ import { type CliIo, group, parseOptions } from "./common.js";
 const duration = z.string().regex(/^\d+[mhdw]$/, 'must be an InfluxQL duration such as "2h" or "45d"');
 
 const schema = z.object({
-  institutions: z.string().min(1),
+  institutions: z.string().min(1).optional(),
+  inventory: z.string().min(1).optional(),
   out: z.string().min(1),
   users: z.string().min(1).optional(),
   database: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, _ or - (max 64)"),
@@ -26,9 +28,12 @@ export function registerGrafanaCommands(program: Command, io: CliIo): void {
       "per institution: an InfluxDB database, read-only user and grant, a Grafana organisation, datasource and dashboards (a variable is not access control)",
     )
     .addOption(
-      new Option("--institutions <file>", "institutions file (YAML)")
-        .env("JISR_INSTITUTIONS_FILE")
-        .makeOptionMandatory(),
+      new Option("--institutions <file>", "institutions file (YAML); or --inventory").env(
+        "JISR_INSTITUTIONS_FILE",
+      ),
+    )
+    .addOption(
+      new Option("--inventory <dir>", "inventory folder (replaces --institutions)").env("JISR_INVENTORY"),
     )
     .requiredOption("--out <dir>", "folder to write into (generating again keeps org ids and passwords)")
     .addOption(
@@ -46,8 +51,13 @@ export function registerGrafanaCommands(program: Command, io: CliIo): void {
     .option("--results-window <duration>", "analytics results copied on each run", DEFAULTS.resultsWindow)
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
       const o = parseOptions(schema, raw, cmd);
+      if (o.institutions === undefined && o.inventory === undefined)
+        cmd.error("give the institutions: --inventory <dir> or --institutions <file>");
       try {
-        const config = loadInstitutions(o.institutions);
+        const config =
+          o.inventory !== undefined
+            ? loadInstitutionsFromInventory(o.inventory)
+            : loadInstitutions(o.institutions as string);
         const users = o.users ? (await readUsersFile(o.users)).users : undefined;
         const { plan, files } = await generateIsolation({
           institutions: config.institutions,

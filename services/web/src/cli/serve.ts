@@ -5,6 +5,7 @@
  */
 import { alertingClient } from "@jisr/alerting";
 import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
+import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
@@ -16,6 +17,7 @@ import { type CliIo, group, parseOptions, type WebCliOptions } from "./common.js
 const schema = z
   .object({
     institutions: z.string().min(1),
+    inventory: z.string().min(1).optional(),
     users: z.string().min(1),
     alertingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     alertingToken: z.string().min(1).optional(),
@@ -48,6 +50,9 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
       new Option("--institutions <file>", "institutions file (YAML)")
         .env("JISR_INSTITUTIONS_FILE")
         .default(DEFAULT_INSTITUTIONS_FILE),
+    )
+    .addOption(
+      new Option("--inventory <dir>", "inventory folder (replaces --institutions)").env("JISR_INVENTORY"),
     )
     .addOption(
       new Option("--users <file>", "users file (YAML): `jisr user add`")
@@ -120,7 +125,7 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
     const o = parseOptions(schema, raw, cmd);
     const storeOptions = parseOptions(storeOptionsSchema, raw, cmd);
     const log = pino({ name: "jisr-web", level: o.logLevel }, pino.destination(2));
-    const institutions = loadInstitutions(o.institutions);
+    const institutions = loadInstitutionsFrom(o, loadInstitutions);
     const store = openStore(storeOptions, log.child({ component: "store" }));
     // Not asked now: the page starts without the alerting service and says so where alerts show.
     const alerting =
