@@ -1,8 +1,9 @@
 // What the `jisr sim …` commands share: the start instant, faults on command, running until a signal.
+
+import { solarNoonUtc } from "@jisr/core/solar/position";
 import type { Logger } from "pino";
 import { type ControlServer, startControlServer } from "./control/control-server.js";
 import { type FaultTarget, parseFaultText } from "./control/faults.js";
-import { solarNoonUtc } from "./solar/position.js";
 
 const BEN_GUERIR_LON = -7.95;
 

@@ -1,5 +1,6 @@
 // @jisr/simulators: simulated devices served over real protocols.
 
+export { solarNoonUtc, sunPosition } from "@jisr/core/solar/position";
 export { registerSimCommands } from "./cli.js";
 export { createSimClock, type SimClock, type SimClockOptions } from "./clock.js";
 export { entryAt, RingBuffer } from "./history.js";
@@ -11,7 +12,6 @@ export {
   type SimulatedInverterOptions,
 } from "./inverter/simulated-inverter.js";
 export type { InverterFaults, ModuleValues, ServedValues } from "./inverter/values.js";
-export { solarNoonUtc, sunPosition } from "./solar/position.js";
 export {
   defaultPvSystem,
   type PvOperatingPoint,

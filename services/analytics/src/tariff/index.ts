@@ -1,6 +1,7 @@
 /** Tariffs as data, bills as pure functions. See README.md in this folder. */
 export { bill } from "./bill.js";
 export { billingDate, inForce } from "./effective.js";
+export { tariffJsonSchema, tariffSchema } from "./file-schema.js";
 export {
   checkTariffFile,
   checkTariffText,
@@ -32,7 +33,5 @@ export {
   type TariffKind,
   TWO_PERIODS,
   type TwoPeriodTariff,
-  tariffJsonSchema,
-  tariffSchema,
 } from "./schema.js";
 export type { Bill, BillLine, HourlyKwh, LineKind } from "./types.js";

@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { formatPath, type Problem, ValidationError } from "@jisr/core";
 import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { type Tariff, tariffSchema } from "./schema.js";
+import { tariffSchema } from "./file-schema.js";
+import type { Tariff } from "./schema.js";
 
 export interface TariffProblem extends Problem {
   /** 1-based line in the file, when the path could be found there. */

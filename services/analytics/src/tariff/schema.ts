@@ -7,7 +7,6 @@
 import { idSchema } from "@jisr/core";
 import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
-import { crossCheckTariff } from "./check.js";
 import {
   basisSchema,
   bracketSchema,
@@ -175,21 +174,13 @@ const mt = strictObject({
   ),
 });
 
-const tariffBaseSchema = z.discriminatedUnion("kind", [btDomestic, btProfessional, btTwoPeriod, mt], {
+/** Each field of a tariff file; the cross-field rules (check.ts) are added in file-schema.ts. */
+export const tariffBaseSchema = z.discriminatedUnion("kind", [btDomestic, btProfessional, btTwoPeriod, mt], {
   error: (issue) =>
     issue.code === "invalid_union"
       ? "must be one of bt-domestic, bt-professional, bt-two-period, mt"
       : undefined,
 });
-
-/** The tariff file schema: the per-field schema, then the cross-field rules of check.ts. */
-export const tariffSchema = tariffBaseSchema
-  .superRefine((tariff, ctx) => {
-    for (const problem of crossCheckTariff(tariff)) {
-      ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
-    }
-  })
-  .describe("Jisr Solar electricity tariff");
 
 export type Tariff = z.output<typeof tariffBaseSchema>;
 export type TariffKind = Tariff["kind"];
@@ -203,11 +194,3 @@ export type FeeTable = Tariff["fixed_fees"][number];
 export type TppanTable = Tariff["tppan"][number];
 export type Label = z.output<typeof labelSchema>;
 export type Basis = z.output<typeof basisSchema>;
-
-/**
- * JSON Schema of the file as written (defaults optional), for editor completion. Draft 7, which editors'
- * YAML plugins and Ajv's default build read; the cross-field rules are not in it (run the checker).
- */
-export function tariffJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(tariffSchema, { io: "input", target: "draft-7" }) as Record<string, unknown>;
-}
