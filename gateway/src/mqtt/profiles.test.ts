@@ -14,7 +14,12 @@ import {
   startCollecting,
   uniquePrefix,
 } from "./testing/harness.js";
-import { OPENDTU_DOCS_INVERTER, TASMOTA_POW_R2_SENSOR } from "./testing/vendor-payloads.js";
+import {
+  OPENDTU_DOCS_INVERTER,
+  SHELLY_EM_STATUS,
+  SHELLY_EMDATA_STATUS,
+  TASMOTA_POW_R2_SENSOR,
+} from "./testing/vendor-payloads.js";
 
 /** 29 Nov 2026 11:00 UTC = 12:00 in Ben Guerir (Africa/Casablanca, UTC+1 outside Ramadan). */
 const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
@@ -91,49 +96,12 @@ describe("shipped MQTT profiles", () => {
 
   it("shelly-gen2: a Pro 3EM's em:0 and emdata:0 are grid_meter readings (voltage_v the phase mean)", async () => {
     const topic = `${uniquePrefix()}/shellypro3em-c8f09e8a1b2c`;
-    const em = {
-      id: 0,
-      a_current: 4.029,
-      a_voltage: 236.1,
-      a_act_power: 951.2,
-      a_aprt_power: 951.9,
-      a_pf: 1,
-      a_freq: 50,
-      b_current: 4.027,
-      b_voltage: 236.201,
-      b_act_power: -951.1,
-      b_aprt_power: 951.8,
-      b_pf: 1,
-      b_freq: 50,
-      c_current: 3.03,
-      c_voltage: 236.402,
-      c_act_power: 715.4,
-      c_aprt_power: 715.9,
-      c_pf: 1,
-      c_freq: 50,
-      n_current: null,
-      total_current: 11.086,
-      total_act_power: 715.5,
-      total_aprt_power: 2619.6,
-      user_calibrated_phase: [],
-    };
-    const emdata = {
-      id: 0,
-      a_total_act_energy: 2776.2,
-      a_total_act_ret_energy: 0,
-      b_total_act_energy: 1005.36,
-      b_total_act_ret_energy: 2765.2,
-      c_total_act_energy: 1997.5,
-      c_total_act_ret_energy: 0,
-      total_act: 5779.06,
-      total_act_ret: 2765.2,
-    };
     let now = T0;
     const s = await run(
       [{ id: "grid", profile: "shelly-gen2", topic }],
       [
-        [`${topic}/status/em:0`, em],
-        [`${topic}/status/emdata:0`, emdata],
+        [`${topic}/status/em:0`, SHELLY_EM_STATUS],
+        [`${topic}/status/emdata:0`, SHELLY_EMDATA_STATUS],
       ],
       () => now++,
     );
@@ -143,27 +111,28 @@ describe("shipped MQTT profiles", () => {
         measurement: "grid_meter",
         tags,
         fields: {
-          power_w: 715.5,
-          apparent_power_va: 2619.6,
-          current_a: 11.086,
+          power_w: 2484.782,
+          apparent_power_va: 2486.7,
+          current_a: 11.083,
           voltage_v: 236.234333333333,
           frequency_hz: 50,
           power_l1_w: 951.2,
           power_l2_w: -951.1,
-          power_l3_w: 715.4,
+          // No power_l3_w: the documentation's example names it "c_active_power", not "c_act_power".
           voltage_l1_v: 236.1,
           voltage_l2_v: 236.201,
           voltage_l3_v: 236.402,
           current_l1_a: 4.029,
           current_l2_a: 4.027,
           current_l3_a: 3.03,
+          current_n_a: 11.029,
         },
         time: T0,
       },
       {
         measurement: "grid_meter",
         tags,
-        fields: { energy_import_wh: 5779.06, energy_export_wh: 2765.2 },
+        fields: { energy_import_wh: 0, energy_export_wh: 0 },
         time: T0 + 1,
       },
     ]);

@@ -115,3 +115,15 @@ export const OPENDTU_DOCS_INVERTER: ReadonlyArray<readonly [subtopic: string, pa
   ["status/reachable", "0"],
   ["status/producing", "0"],
 ];
+
+/**
+ * Shelly Pro 3EM, the "EM.GetStatus example" and "EMData.GetStatus example" of
+ * https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/EM#emgetstatus-example and
+ * …/EMData#emdatagetstatus-example. Not in the search index; two independent public copies agree on
+ * every value, including the page's own slip "c_active_power" for phase C (MycilaJSYApp, and a Shelly
+ * script that publishes EM and EMData over MQTT), so phase C's power is not read from it.
+ */
+export const SHELLY_EM_STATUS =
+  '{"id": 0, "a_current": 4.029, "a_voltage": 236.1, "a_act_power": 951.2, "a_aprt_power": 951.9, "a_pf": 1, "a_freq": 50, "b_current": 4.027, "b_voltage": 236.201, "b_act_power": -951.1, "b_aprt_power": 951.8, "b_pf": 1, "b_freq": 50, "c_current": 3.03, "c_voltage": 236.402, "c_active_power": 715.4, "c_aprt_power": 716.2, "c_pf": 1, "c_freq": 50, "n_current": 11.029, "total_current": 11.083, "total_act_power": 2484.782, "total_aprt_power": 2486.7, "user_calibrated_phase": [], "errors": ["phase_sequence"]}';
+export const SHELLY_EMDATA_STATUS =
+  '{"id": 0, "a_total_act_energy": 0, "a_total_act_ret_energy": 0, "b_total_act_energy": 0, "b_total_act_ret_energy": 0, "c_total_act_energy": 0, "c_total_act_ret_energy": 0, "total_act": 0, "total_act_ret": 0}';
