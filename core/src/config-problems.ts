@@ -156,7 +156,12 @@ function messageOf(issue: z.core.$ZodIssue, schema: AnySchema | undefined, value
     const expected = EXPECTED[issue.expected] ?? issue.expected;
     return [`expected ${expected}, not ${describeValue(input)}`];
   }
-  if (issue.code === "invalid_value" && issue.message.startsWith("Invalid option")) {
+  if (issue.code === "invalid_value" && !issue.message.startsWith("Invalid option")) {
+    // The schema's own words ("must be one of: int16, ..."), with the option a typo was meant to be.
+    const near = typeof input === "string" ? suggest(input, issue.values.map(String)) : undefined;
+    return [near ? `${issue.message}: did you mean "${near}"?` : issue.message];
+  }
+  if (issue.code === "invalid_value") {
     const values = issue.values.map((v) => JSON.stringify(v));
     const near = typeof input === "string" ? suggest(input, issue.values.map(String)) : undefined;
     return [`must be one of ${values.join(", ")}${near ? `: did you mean "${near}"?` : ""}`];

@@ -3,13 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import {
-  EXIT_INVALID_PROFILE,
-  EXIT_OK,
-  registerProfileCommands,
-  runProfileCheck,
-  runProfileList,
-} from "./cli-profile.js";
+import { registerProfileCommands } from "./cli-profile.js";
+import { EXIT_INVALID_PROFILE, EXIT_OK, runProfileCheck, runProfileList } from "./profiles/check-command.js";
 import { BUILTIN_PROFILES_DIR } from "./profiles/load.js";
 
 function capture() {
@@ -49,12 +44,17 @@ points:
     const { out, io } = capture();
     expect(runProfileCheck(file, io)).toBe(EXIT_INVALID_PROFILE);
     expect(out.stdout).toBe("");
+    // Every problem in file order, each with its line and point.
     expect(out.stderr).toBe(
       `${file}: warnings:\n` +
         "  - points.2.address: no trailing comment naming the vendor's register (e.g. `address: 32080 # Active power`)\n" +
+        `    at ${file}:8, point "state"\n` +
         `${file} is not valid:\n` +
+        '  - points.1.address: input 1-2 overlaps points.0 ("power", input 0-1)\n' +
+        `    at ${file}:7, point "energy"\n` +
         "  - points.2.enum: enum on a float32: enum needs an integer type (uint16, uint32, ...)\n" +
-        '  - points.1.address: input 1-2 overlaps points.0 ("power", input 0-1)\n',
+        `    at ${file}:8, point "state"\n` +
+        "(2 problems)\n",
     );
   });
 

@@ -4,36 +4,29 @@
  * the test over every shipped profile).
  */
 
-import type { Problem } from "@jisr/core";
 import type { Command } from "commander";
-import { inspectProfileFile, listBuiltinProfiles, loadProfile } from "./profiles/load.js";
-import { planReads } from "./profiles/plan.js";
-import { profileJsonSchema } from "./profiles/schema.js";
+// Only commander's types here: the checkers (zod, yaml, the profiles) load when a command runs, so
+// `jisr profile --help` stays light (profiles/check-command.ts does the work).
+import type { ProfileCliIo } from "./profiles/check-command.js";
 
-/** Exit codes: 0 valid, 1 the command itself failed, 2 the profile is not valid. */
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_INVALID_PROFILE = 2;
-
-interface Output {
-  write(text: string): unknown;
-}
-export interface ProfileCliIo {
-  stdout: Output;
-  stderr: Output;
-}
+export type { ProfileCliIo } from "./profiles/check-command.js";
 
 const CHECK_HELP = `
-Validates a device profile as the gateway would load it: the schema (unknown keys, types, units,
-fr/ar/en texts), then the rules across points: overlapping registers, an unknown scale register or
-one too far from its value, a 32-bit point that cannot fit in one request, an enum on a float, a
-field name that does not end with its unit, a measurement whose tags vary. Every problem is printed
-by path, e.g. "points.3.scale_register: unknown scale register ...". Warnings (an address without a
-comment naming the vendor's register, a point read but never stored) do not fail the check.
+Validates a device profile as the gateway would load it, a Modbus register map or an MQTT payload
+profile (protocol: mqtt), in one pass: the schema (unknown keys, with the key you probably meant;
+types, units, fr/ar/en texts) and the rules across points or topics: overlapping registers, an
+unknown scale register or one too far from its value, a 32-bit point that cannot fit in one request,
+an enum on a float, a field name that does not end with its unit, a measurement whose tags vary.
+Every problem is printed by path, with its line and point, e.g.
+  - points.3.scale_register: unknown scale register "sf": no point has that name
+    at my-inverter.yaml:41, point "ac_power"
+Warnings (an address without a comment naming the vendor's register, a point read but never stored)
+do not fail the check.
 
 Examples:
   jisr profile check my-inverter.yaml
   jisr profile check gateway/profiles/modbus/inverter/huawei-sun2000.yaml
+  jisr profile check gateway/profiles/mqtt/shelly-gen2.yaml
 
 Exit codes: 0 valid, 2 not valid.`;
 
@@ -44,51 +37,16 @@ Lists the profiles shipped in gateway/profiles/modbus/<class>/<name>.yaml. Use t
 Example:
   jisr profile list`;
 
-function problemLines(problems: readonly Problem[]): string {
-  return problems.map((p) => `  - ${p.path}: ${p.message}\n`).join("");
-}
-
-/** Runs `profile check` and returns its exit code. */
-export function runProfileCheck(file: string, io: ProfileCliIo): number {
-  const found = inspectProfileFile(file);
-  if (found.warnings.length > 0) io.stderr.write(`${file}: warnings:\n${problemLines(found.warnings)}`);
-  if (!found.profile) {
-    io.stderr.write(`${file} is not valid:\n${problemLines(found.errors)}`);
-    return EXIT_INVALID_PROFILE;
-  }
-  const { points, read } = found.profile;
-  const requests = planReads(points, read).length;
-  io.stdout.write(`${file}: OK (${points.length} points, ${requests} requests per poll)\n`);
-  return EXIT_OK;
-}
-
-/** Runs `profile list` and returns its exit code. */
-export function runProfileList(io: ProfileCliIo): number {
-  const rows = listBuiltinProfiles().map((b) => {
-    const profile = loadProfile(b.file);
-    const products = profile.spec.products.map((p) => `${p.brand} ${p.models.join(", ")}`).join("; ");
-    return [b.name, b.class, String(profile.points.length), products];
-  });
-  const header = ["NAME", "CLASS", "POINTS", "PRODUCTS"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    `${cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c)).join("  ")}\n`;
-  io.stdout.write(line(header));
-  for (const r of rows) io.stdout.write(line(r));
-  io.stdout.write(
-    `${line(["sunspec", "any", "-", "any SunSpec inverter or meter (discovered on the device)"])}`,
-  );
-  return EXIT_OK;
-}
-
 function guard(run: () => number, io: ProfileCliIo): number {
   try {
     return run();
   } catch (err) {
     io.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}\n`);
-    return EXIT_FAILURE;
+    return 1;
   }
 }
+
+const work = () => import("./profiles/check-command.js");
 
 /** Adds `jisr profile check|list|schema`. */
 export function registerProfileCommands(program: Command): void {
@@ -101,20 +59,23 @@ export function registerProfileCommands(program: Command): void {
     .description("validate a device profile file and explain every mistake by path")
     .argument("<file>", "the profile, a .yaml file")
     .addHelpText("after", CHECK_HELP)
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { runProfileCheck } = await work();
       process.exitCode = guard(() => runProfileCheck(file, io), io);
     });
   profile
     .command("list")
     .description("list the built-in device profiles")
     .addHelpText("after", LIST_HELP)
-    .action(() => {
+    .action(async () => {
+      const { runProfileList } = await work();
       process.exitCode = guard(() => runProfileList(io), io);
     });
   profile
     .command("schema")
     .description("print the JSON Schema of a profile file (for editor completion)")
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
+    .action(async () => {
+      const { runProfileSchema } = await work();
+      process.exitCode = guard(() => runProfileSchema(io), io);
     });
 }
