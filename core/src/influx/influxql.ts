@@ -80,8 +80,9 @@ export function buildLatestQuery(q: LatestQuery & { now: number; lookbackMs: num
 
 /**
  * The two statements of an hour-statistics query (store/hour-stats.ts), sent in one request: the raw
- * readings per hour, then the buckets per hour with the differences between consecutive buckets
- * (a subquery: InfluxDB 1.2 and later, and the v1 API of 2.x and 3.x). Time bounds on both levels.
+ * readings per hour (with their least and greatest value for "mean"), then the buckets per hour from a
+ * subquery (InfluxDB 1.2 and later, and the v1 API of 2.x and 3.x), with, for "last", the last bucket and
+ * the differences between consecutive buckets. Time bounds on both levels.
  */
 export function buildHourStatsQueries(q: HourStatsQuery): [string, string] {
   const field = quoteIdentifier(q.field);
@@ -90,14 +91,16 @@ export function buildHourStatsQueries(q: HourStatsQuery): [string, string] {
   const tags = (q.groupBy ?? []).map(quoteTag);
   const groupBy = (every: number) => [`time(${msLiteral(every)})`, ...tags].join(", ");
   const from = quoteIdentifier(q.measurement);
+  const last = q.bucketFn === "last";
   const readings =
-    `SELECT count(${field}) AS "readings", min(${field}) AS "min", max(${field}) AS "max" FROM ${from} ` +
-    `${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+    `SELECT count(${field}) AS "readings"${last ? "" : `, min(${field}) AS "min", max(${field}) AS "max"`} ` +
+    `FROM ${from} ${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
   const inner =
-    `SELECT ${q.bucketFn}(${field}) AS "v", difference(${q.bucketFn}(${field})) AS "d" FROM ${from} ` +
+    `SELECT ${q.bucketFn}(${field}) AS "v"${last ? `, difference(last(${field})) AS "d"` : ""} FROM ${from} ` +
     `${where} GROUP BY ${groupBy(q.bucketMs)} fill(none)`;
-  const buckets =
-    `SELECT count("v") AS "buckets", last("v") AS "last", count("d") AS "steps", min("d") AS "min_step", ` +
-    `max("d") AS "max_step" FROM (${inner}) WHERE ${time.join(" AND ")} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+  const outer = last
+    ? `count("v") AS "buckets", last("v") AS "last", count("d") AS "steps", min("d") AS "min_step", max("d") AS "max_step"`
+    : `count("v") AS "buckets"`;
+  const buckets = `SELECT ${outer} FROM (${inner}) WHERE ${time.join(" AND ")} GROUP BY ${groupBy(3_600_000)} fill(none)`;
   return [readings, buckets];
 }

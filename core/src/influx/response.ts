@@ -4,13 +4,30 @@
  */
 import { z } from "zod";
 
-const cellSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+/** One cell of a result row: a field or tag value, or null where a row has no value for that column. */
+export type Cell = number | string | boolean | null;
+
+/**
+ * A row is checked by a plain loop rather than a zod union per cell: the shape of the answer (statements,
+ * series, columns) is still checked by zod, and a month of readings is tens of thousands of cells, whose
+ * union checks cost more than the query.
+ */
+function isRow(row: unknown): row is Cell[] {
+  if (!Array.isArray(row)) return false;
+  for (const cell of row) {
+    const t = typeof cell;
+    if (cell !== null && t !== "number" && t !== "string" && t !== "boolean") return false;
+  }
+  return true;
+}
+
+const rowSchema = z.custom<Cell[]>(isRow, "a row must be an array of numbers, strings, booleans or nulls");
 
 const seriesSchema = z.object({
   name: z.string().optional(),
   tags: z.record(z.string(), z.string()).optional(),
   columns: z.array(z.string()),
-  values: z.array(z.array(cellSchema)).optional(),
+  values: z.array(rowSchema).optional(),
   partial: z.boolean().optional(),
 });
 
@@ -27,9 +44,6 @@ export const queryResponseSchema = z.object({
 });
 
 export type QueryResponse = z.infer<typeof queryResponseSchema>;
-
-/** One cell of a result row: a field or tag value, or null where a row has no value for that column. */
-export type Cell = z.infer<typeof cellSchema>;
 
 export interface InfluxSeries {
   name: string;

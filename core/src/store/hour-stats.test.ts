@@ -33,6 +33,13 @@ function points(): Point[] {
   }
   at("m-1", 190, 5000);
   for (let m = 0; m < 60; m += 5) at("m-2", m, 100);
+  for (const [k, value] of [1, 2, 3, 4].entries())
+    out.push({
+      measurement: "meter",
+      tags: { institution: "c", device: "m-3" },
+      fields: { energy_wh: value },
+      time: H0 + k * 30_000,
+    });
   // Another institution's device of the same name: never mixed in.
   out.push({
     measurement: "meter",
@@ -65,50 +72,25 @@ async function check(store: Store) {
   expect(m1?.hours).toEqual([
     // Buckets end on minutes 4, 9, …: values 1040, 1090, …; the 00:30 bucket's last (00:34) is unaffected
     // by the fall at 00:32, so every step is 50 Wh; the first bucket has no step before it.
-    {
-      time: H0,
-      readings: 60,
-      min: 1000,
-      max: 1590,
-      buckets: 12,
-      last: 1590,
-      steps: 11,
-      minStep: 50,
-      maxStep: 50,
-    },
+    { time: H0, readings: 60, buckets: 12, last: 1590, steps: 11, minStep: 50, maxStep: 50 },
     // 01:20 and 01:25 empty: the 01:30 bucket's step spans 15 minutes (150 Wh).
-    {
-      time: H0 + HOUR_MS,
-      readings: 50,
-      min: 1600,
-      max: 2190,
-      buckets: 10,
-      last: 2190,
-      steps: 10,
-      minStep: 50,
-      maxStep: 150,
-    },
-    {
-      time: H0 + 3 * HOUR_MS,
-      readings: 1,
-      min: 5000,
-      max: 5000,
-      buckets: 1,
-      last: 5000,
-      steps: 1,
-      minStep: 2810,
-      maxStep: 2810,
-    },
+    { time: H0 + HOUR_MS, readings: 50, buckets: 10, last: 2190, steps: 10, minStep: 50, maxStep: 150 },
+    { time: H0 + 3 * HOUR_MS, readings: 1, buckets: 1, last: 5000, steps: 1, minStep: 2810, maxStep: 2810 },
   ]);
   expect(m2?.hours).toEqual([
-    { time: H0, readings: 12, min: 100, max: 100, buckets: 12, last: 100, steps: 11, minStep: 0, maxStep: 0 },
+    { time: H0, readings: 12, buckets: 12, last: 100, steps: 11, minStep: 0, maxStep: 0 },
   ]);
-  // Means of 5 readings: the 00:30 bucket's mean is 1320 − 17/5, so its steps are 46.6 and 53.4.
-  const mean = await hourStats(query("mean"));
-  const h0 = mean[0]?.hours[0];
-  expect(h0?.minStep).toBeCloseTo(46.6, 9);
-  expect(h0?.maxStep).toBeCloseTo(53.4, 9);
-  expect(h0?.last).toBe(1570);
+  // One-minute means: the readings' extremes (the fall at 00:32 is not the least) and the minutes present.
+  const mean = await hourStats({ ...query("mean"), bucketMs: MINUTE_MS });
+  expect(mean[0]?.hours).toEqual([
+    { time: H0, readings: 60, buckets: 60, min: 1000, max: 1590 },
+    { time: H0 + HOUR_MS, readings: 50, buckets: 50, min: 1600, max: 2190 },
+    { time: H0 + 3 * HOUR_MS, readings: 1, buckets: 1, min: 5000, max: 5000 },
+  ]);
+  // Two readings a minute (00:00:00 and 00:00:30 for m-3): the minutes, not the readings, are counted.
+  expect(
+    (await hourStats({ ...query("mean"), bucketMs: MINUTE_MS, where: { institution: "c" } }))[0]?.hours,
+  ).toEqual([{ time: H0, readings: 4, buckets: 2, min: 1, max: 4 }]);
   // A query that is not whole hours is refused, naming the field.
   await expect(hourStats({ ...query("last"), from: H0 + 1 })).rejects.toThrow(/from/);
   await store.close();

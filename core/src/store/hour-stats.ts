@@ -28,22 +28,28 @@ export interface HourStatsQuery {
   bucketFn: "last" | "mean";
 }
 
+/**
+ * One hour of one series. With `bucketFn: "last"` (counters) the hour has `last` and the steps; with
+ * `"mean"` (temperatures) it has `min` and `max`: what each reader needs, each in one range read.
+ */
 export interface HourStats {
   /** Start of the hour, epoch ms. */
   time: number;
-  /** Raw readings in the hour, their least and greatest value. */
+  /** Raw readings in the hour. */
   readings: number;
-  min: number;
-  max: number;
-  /** Non-empty buckets in the hour, and the value of its last one. */
+  /** Non-empty buckets in the hour. */
   buckets: number;
-  last: number;
+  /** "mean": the least and greatest raw reading of the hour. */
+  min?: number;
+  max?: number;
+  /** "last": the value of the hour's last bucket (its last reading). */
+  last?: number;
   /**
-   * Buckets of the hour that have an earlier non-empty bucket in the range (all but the range's first),
-   * and the least and greatest difference between such a bucket's value and that earlier bucket's.
-   * minStep/maxStep are absent when `steps` is 0.
+   * "last": the buckets of the hour that have an earlier non-empty bucket in the range (all but the
+   * range's first), and the least and greatest difference between such a bucket's value and that earlier
+   * bucket's (absent when `steps` is 0).
    */
-  steps: number;
+  steps?: number;
   minStep?: number;
   maxStep?: number;
 }

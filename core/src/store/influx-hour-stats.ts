@@ -43,24 +43,23 @@ export async function influxHourStats(
     for (const row of bucketsOf.get(groupKey(tags, groupBy))?.values ?? [])
       byHour.set(num(row[0], "time"), row);
     const hours = s.values.map((row): HourStats => {
-      // Columns as selected: time, readings, min, max | time, buckets, last, steps, min_step, max_step.
+      // Columns as selected: time, readings[, min, max] | time, buckets[, last, steps, min_step, max_step].
       const time = num(row[0], "time");
       const b = byHour.get(time);
       if (!b)
         throw new StoreRejectedError(
           `InfluxDB gave readings but no buckets at ${new Date(time).toISOString()}`,
         );
-      const hour: HourStats = {
-        time,
-        readings: num(row[1], "readings"),
-        min: num(row[2], "min"),
-        max: num(row[3], "max"),
-        buckets: num(b[1], "buckets"),
-        last: num(b[2], "last"),
-        steps: num(b[3], "steps"),
-      };
-      if (typeof b[4] === "number") hour.minStep = b[4];
-      if (typeof b[5] === "number") hour.maxStep = b[5];
+      const hour: HourStats = { time, readings: num(row[1], "readings"), buckets: num(b[1], "buckets") };
+      if (q.bucketFn === "mean") {
+        hour.min = num(row[2], "min");
+        hour.max = num(row[3], "max");
+      } else {
+        hour.last = num(b[2], "last");
+        hour.steps = num(b[3], "steps");
+        if (typeof b[4] === "number") hour.minStep = b[4];
+        if (typeof b[5] === "number") hour.maxStep = b[5];
+      }
       return hour;
     });
     if (hours.length > 0) results.push({ tags, hours });

@@ -92,34 +92,21 @@ ORDER BY grp, bucket`;
 }
 
 /**
- * Hourly statistics of one field (hour-stats.ts) in one statement: the field's buckets (`:bucket` wide, the
- * last reading or the mean of each), the difference between consecutive non-empty buckets of a group
- * (LAG, as InfluxQL's difference()), then per hour the buckets, steps and the last bucket's value. The raw
- * readings' count, least and greatest value come from HOUR_READINGS (no bare column can carry both).
+ * Hour statistics (hour-stats.ts), "last" buckets: each bucket's last value and readings, in bucket order
+ * per group; the store adds the hours and steps up (a window function over the buckets costs more than
+ * the range read itself). SQLite's bare-column rule takes `value` from the row of MAX(time).
  */
-export function hourBucketsSql(fn: "last" | "mean"): string {
-  const value = fn === "last" ? "MAX(p.time) AS at, p.value AS v" : "AVG(p.value) AS v";
-  return `
-WITH b AS (
-  SELECT g.value AS grp, p.time - p.time % :bucket AS bucket, ${value}
-  FROM json_each(:groups) AS g CROSS JOIN point_values AS p
-  WHERE p.series_id = CAST(g.key AS INTEGER) AND p.field_id = :field AND p.time >= :from AND p.time < :to
-  GROUP BY grp, bucket
-), s AS (
-  SELECT grp, bucket, v, v - LAG(v) OVER (PARTITION BY grp ORDER BY bucket) AS d,
-    ROW_NUMBER() OVER (PARTITION BY grp, bucket - bucket % 3600000 ORDER BY bucket DESC) AS rn
-  FROM b
-)
-SELECT grp, bucket - bucket % 3600000 AS hour, COUNT(*) AS buckets, COUNT(d) AS steps,
-  MIN(d) AS min_step, MAX(d) AS max_step, MAX(CASE WHEN rn = 1 THEN v END) AS last_bucket
-FROM s
-GROUP BY grp, hour
-ORDER BY grp, hour`;
-}
+export const HOUR_LAST_BUCKETS = `
+SELECT g.value AS grp, p.time - p.time % :bucket AS bucket, MAX(p.time) AS at, p.value AS v, COUNT(*) AS n
+FROM json_each(:groups) AS g CROSS JOIN point_values AS p
+WHERE p.series_id = CAST(g.key AS INTEGER) AND p.field_id = :field AND p.time >= :from AND p.time < :to
+GROUP BY grp, bucket
+ORDER BY grp, bucket`;
 
-export const HOUR_READINGS = `
+/** Hour statistics, "mean" buckets: per hour the readings, their least and greatest value, and the buckets. */
+export const HOUR_MEAN_STATS = `
 SELECT g.value AS grp, p.time - p.time % 3600000 AS hour, COUNT(*) AS readings, MIN(p.value) AS min,
-  MAX(p.value) AS max
+  MAX(p.value) AS max, COUNT(DISTINCT p.time - p.time % :bucket) AS buckets
 FROM json_each(:groups) AS g CROSS JOIN point_values AS p
 WHERE p.series_id = CAST(g.key AS INTEGER) AND p.field_id = :field AND p.time >= :from AND p.time < :to
 GROUP BY grp, hour

@@ -17,8 +17,8 @@ import {
 import {
   aggregateSql,
   type FieldKind,
-  HOUR_READINGS,
-  hourBucketsSql,
+  HOUR_LAST_BUCKETS,
+  HOUR_MEAN_STATS,
   INSERT_FIELD,
   NEWEST_TIME,
   SCHEMA,
@@ -146,7 +146,7 @@ export class SqliteStore implements Store, HourStatsStore {
     return results.filter((r) => r.points.length > 0);
   }
 
-  /** Hourly statistics of a field (hour-stats.ts): two statements, each one range read per series. */
+  /** Hourly statistics of a field (hour-stats.ts): one statement, one range read per series. */
   async hourStats(query: HourStatsQuery): Promise<HourStatsResult[]> {
     const q = checkHourStatsQuery(query);
     const db = this.#open();
@@ -161,44 +161,45 @@ export class SqliteStore implements Store, HourStatsStore {
     }
     const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
     const seriesToGroup = Object.fromEntries(groups.flatMap((g, i) => g.ids.map((id) => [String(id), i])));
-    const params = { groups: JSON.stringify(seriesToGroup), field: field.id, from: q.from, to: q.to };
-    const readings = this.#statement(HOUR_READINGS).all(params) as Array<{
-      grp: number;
-      hour: number;
-      readings: number;
-      min: number;
-      max: number;
-    }>;
-    const buckets = this.#statement(hourBucketsSql(q.bucketFn)).all({
-      ...params,
+    const params = {
+      groups: JSON.stringify(seriesToGroup),
+      field: field.id,
+      from: q.from,
+      to: q.to,
       bucket: q.bucketMs,
-    }) as Array<{
-      grp: number;
-      hour: number;
-      buckets: number;
-      steps: number;
-      min_step: number | null;
-      max_step: number | null;
-      last_bucket: number;
-    }>;
+    };
     const results = groups.map((g) => ({ tags: g.tags, hours: [] as HourStats[] }));
-    // Both statements list the same (group, hour) pairs in the same order: every hour with a reading.
-    readings.forEach((r, i) => {
-      const b = buckets[i];
-      if (!b || b.grp !== r.grp || b.hour !== r.hour) throw new Error("SQLite hour statistics out of step");
-      const hour: HourStats = {
-        time: r.hour,
-        readings: r.readings,
-        min: r.min,
-        max: r.max,
-        buckets: b.buckets,
-        last: b.last_bucket,
-        steps: b.steps,
-      };
-      if (b.min_step !== null) hour.minStep = b.min_step;
-      if (b.max_step !== null) hour.maxStep = b.max_step;
-      results[r.grp]?.hours.push(hour);
-    });
+    if (q.bucketFn === "mean") {
+      for (const r of this.#statement(HOUR_MEAN_STATS).all(params) as Array<
+        HourStats & { grp: number; hour: number }
+      >) {
+        const { grp, hour, ...rest } = r;
+        results[grp]?.hours.push({ ...rest, time: hour });
+      }
+    } else {
+      const rows = this.#statement(HOUR_LAST_BUCKETS).raw(true).all(params) as Array<
+        [grp: number, bucket: number, at: number, v: number, n: number]
+      >;
+      let hour: HourStats | undefined;
+      let prev: [number, number] | undefined; // group and value of the previous bucket
+      for (const [grp, bucket, , v, n] of rows) {
+        const time = bucket - (bucket % 3_600_000);
+        if (!hour || hour.time !== time || prev?.[0] !== grp) {
+          hour = { time, readings: 0, buckets: 0, last: v, steps: 0 };
+          results[grp]?.hours.push(hour);
+        }
+        hour.readings += n;
+        hour.buckets++;
+        hour.last = v;
+        if (prev?.[0] === grp) {
+          const d = v - prev[1];
+          hour.steps = (hour.steps ?? 0) + 1;
+          hour.minStep = hour.minStep === undefined ? d : Math.min(hour.minStep, d);
+          hour.maxStep = hour.maxStep === undefined ? d : Math.max(hour.maxStep, d);
+        }
+        prev = [grp, v];
+      }
+    }
     return results.filter((r) => r.hours.length > 0);
   }
 

@@ -62,6 +62,7 @@ export async function openCounterWindow(
   let queries = 1;
   const ordinary = (h: HourStats) =>
     h.steps === perHour &&
+    h.last !== undefined &&
     h.minStep !== undefined &&
     h.maxStep !== undefined &&
     h.minStep >= 0 &&
@@ -116,7 +117,7 @@ export async function openCounterWindow(
         for (const h of hours) {
           const buckets = done?.get(h.time);
           if (buckets) readings.push(...buckets);
-          else readings.push({ time: h.time + HOUR_MS, value: h.last, cleanSince: h.time });
+          else readings.push({ time: h.time + HOUR_MS, value: h.last as number, cleanSince: h.time });
         }
         if (readings.length > 0) out.set(device, readings);
       }

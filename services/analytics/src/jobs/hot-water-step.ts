@@ -8,6 +8,7 @@
  * are spread evenly over its hours (a time-of-use tariff then sees an average day; bracket tariffs only
  * see the month's total).
  */
+import { hourStatsOf } from "@jisr/core/store/hour-stats-of";
 import type { Store } from "@jisr/core/store/types";
 import { HOUR_MS, type LocalPeriod, localDay } from "@jisr/core/time/local-time";
 import type { Logger } from "pino";
@@ -21,6 +22,7 @@ import { jointSavings, type MeteredHours } from "../tariff/savings.js";
 import type { HourlyKwh } from "../tariff/types.js";
 import { COUNTER_BUCKET_MS, type MeteredCounter, type MeteredEnergy, sumWh } from "./metered.js";
 import { readCounterWindow, readMinutes, type SeriesSource } from "./read-series.js";
+import { readTemperatureMinutes, thresholdsOf } from "./temperature-window.js";
 
 /** Longest a reading holds (settings.sampleHoldMinutes ≤ 180): read that much before the window. */
 const CONTEXT_MS = 3 * HOUR_MS;
@@ -72,8 +74,17 @@ export async function readHotWater(
   const [a, b] = [from - CONTEXT_MS, to + CONTEXT_MS];
   const window = { contextMs: CONTEXT_MS, horizonMs, bucketMs: COUNTER_BUCKET_MS };
   const hot = new Map<HotWaterField, Map<string, Sample[]>>();
-  for (const f of need.temperatures)
-    hot.set(f, await readMinutes(store, src("hot_water", f, hw.devices), a, b, "mean"));
+  // Hour statistics need whole hours (a zone with half-hour offsets reads every minute).
+  const hourStats = a % HOUR_MS === 0 && b % HOUR_MS === 0 ? hourStatsOf(store) : undefined;
+  for (const f of need.temperatures) {
+    const source = src("hot_water", f, hw.devices);
+    hot.set(
+      f,
+      hourStats
+        ? await readTemperatureMinutes(store, hourStats, source, a, b, thresholdsOf(f, hw.settings))
+        : await readMinutes(store, source, a, b, "mean"),
+    );
+  }
   for (const f of need.switches)
     hot.set(f, await readNumericOrSkip(store, src("hot_water", f, hw.devices), a, b, log));
   for (const f of need.counters)

@@ -1,0 +1,94 @@
+/**
+ * Temperatures read from hour statistics (temperature-window.ts) must give exactly the hot-water figures
+ * that reading every minute gives. Three days of one water heater's outlet and mixed outlet, read every
+ * 30 s, with hours that stay on one side of every threshold, hours that cross the service temperature,
+ * the Legionella thresholds and the scald threshold, missing minutes and a silent hour: the daily results
+ * (every field and the detail behind them) are compared, on SQLite and on InfluxDB, with those of a plain
+ * Store that has no hour statistics.
+ */
+import type { Point } from "@jisr/core/point";
+import { InfluxStore } from "@jisr/core/store/influx-store";
+import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import type { Store } from "@jisr/core/store/types";
+import { HOUR_MS, localDay } from "@jisr/core/time/local-time";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
+import { hotWaterDaily } from "../hot-water/daily.js";
+import { readHotWater } from "./hot-water-step.js";
+import { fixtureConfig, SITE } from "./job-fixture.js";
+
+const logger = pino({ level: "silent" });
+const TZ = "Africa/Casablanca";
+const DAYS = ["2026-11-10", "2026-11-11", "2026-11-12"];
+const FROM = localDay(DAYS[0] as string, TZ).from;
+const TO = localDay(DAYS.at(-1) as string, TZ).to;
+
+/** Outlet °C at `t`: a daily curve from 38 to 72 °C, so each threshold is crossed inside some hours. */
+function outlet(t: number): number {
+  const h = ((t - FROM) / HOUR_MS) % 24;
+  return 55 + 17 * Math.sin((Math.PI * (h - 13)) / 12);
+}
+
+function points(): Point[] {
+  const out: Point[] = [];
+  for (let t = FROM - 3 * HOUR_MS; t < TO + 3 * HOUR_MS; t += 30_000) {
+    const k = (t - FROM) / 60_000;
+    // Minutes 600–611 of the first day missing; hour 30 silent; one odd reading at minute 2000.
+    if ((k >= 600 && k < 612) || (k >= 1800 && k < 1860)) continue;
+    const v = k === 2000 ? 20 : outlet(t);
+    out.push({
+      measurement: "hot_water",
+      tags: { institution: SITE, device: "swh-1" },
+      fields: { outlet_temperature_c: v, mixed_outlet_temperature_c: Math.min(50, v - 8) },
+      time: t,
+    });
+  }
+  return out;
+}
+
+function plain(store: Store): Store {
+  return {
+    kind: store.kind,
+    init: () => store.init(),
+    write: (p) => store.write(p),
+    aggregate: (q) => store.aggregate(q),
+    latest: (q) => store.latest(q),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+}
+
+describe.each([
+  ["SQLite", () => new SqliteStore({ path: ":memory:", logger }) as Store],
+  [
+    "InfluxDB",
+    () => new InfluxStore({ url: influxUrl(), database: uniqueDatabase("tempwindow"), logger }) as Store,
+  ],
+])("temperatures from hour statistics (%s)", (_, open) => {
+  it("gives the hot-water days that every minute gives", async () => {
+    const store = open();
+    await store.init();
+    try {
+      await store.write(points());
+      const config = fixtureConfig();
+      const inst = config.institutions[0];
+      const settings = inst?.hotWater?.settings;
+      if (!inst || !settings) throw new Error("the job fixture has a water heater");
+      const days = async (s: Store) => {
+        const readings = await readHotWater(s, inst, FROM, TO, config.maxGapMs, logger);
+        return DAYS.map((day) => hotWaterDaily(readings, settings, day, TZ));
+      };
+      const fast = await days(store);
+      const slow = await days(plain(store));
+      expect(fast).toEqual(slow);
+      // The days are not trivial: some minutes available and some not, hygiene decided, scald minutes seen.
+      const first = slow[0]?.fields;
+      expect(first?.available_minutes).toBeGreaterThan(0);
+      expect(first?.unavailable_minutes).toBeGreaterThan(0);
+      expect(slow.map((d) => d.fields.scald_risk_minutes ?? 0).some((m) => m > 0)).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * A temperature's one-minute values over a window, read the cheap way. The hot-water figures only ever
+ * compare a minute's temperature with a few thresholds (service temperature, the Legionella rules, the
+ * scald threshold: hot-water/availability.ts, hygiene.ts) and count the minutes known. An hour whose 60
+ * one-minute buckets are all there and whose readings all lie on the same side of every threshold gives
+ * the same figures with every minute at the hour's least reading, so the database sums such hours up
+ * (hour-stats.ts) and only the other hours are read minute by minute: a month is a few hundred rows per
+ * heater instead of forty-five thousand, and the figures are the ones the minutes themselves give.
+ */
+import type { HourStats, HourStatsReader } from "@jisr/core/store/hour-stats";
+import type { Store } from "@jisr/core/store/types";
+import { HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
+import type { HotWaterSettings } from "../hot-water/settings-schema.js";
+import type { Sample } from "../hot-water/types.js";
+import { readMinutes, type SeriesSource } from "./read-series.js";
+
+/** A threshold a minute's value is compared with: `v >= at` (and `v < at`), or with `strict`, `v > at`. */
+export interface Threshold {
+  at: number;
+  strict?: boolean;
+}
+
+/** The thresholds hot-water/system-day.ts compares `field` with under `settings`. */
+export function thresholdsOf(field: string, settings: HotWaterSettings): Threshold[] {
+  const out: Threshold[] = [];
+  if (field === settings.outletField) out.push({ at: settings.serviceTemperatureC });
+  if (field === (settings.hygiene.field ?? settings.outletField)) {
+    out.push({ at: settings.hygiene.allDayMinC });
+    for (const e of settings.hygiene.exposures) out.push({ at: e.temperatureC });
+  }
+  if (field === "mixed_outlet_temperature_c") out.push({ at: settings.scald.thresholdC, strict: true });
+  return out;
+}
+
+/** Whether every value in [min, max] compares the same with each threshold. */
+function oneSide({ min, max }: HourStats, thresholds: readonly Threshold[]): boolean {
+  if (min === undefined || max === undefined) return false;
+  return thresholds.every(({ at, strict }) => (strict ? min > at || max <= at : min >= at || max < at));
+}
+
+/**
+ * Per device, the one-minute mean of `src` over [from, to) (whole hours), timed at the minute's start, as
+ * readMinutes(…, "mean") gives it, except that the minutes of an hour summed up (see the file comment)
+ * carry the hour's least reading.
+ */
+export async function readTemperatureMinutes(
+  store: Store,
+  hourStats: HourStatsReader,
+  src: SeriesSource,
+  from: number,
+  to: number,
+  thresholds: readonly Threshold[],
+): Promise<Map<string, Sample[]>> {
+  const out = new Map<string, Sample[]>();
+  const stats = await hourStats({
+    measurement: src.measurement,
+    field: src.field,
+    from,
+    to,
+    where: { institution: src.institution },
+    groupBy: ["device"],
+    bucketMs: MINUTE_MS,
+    bucketFn: "mean",
+  });
+  for (const s of stats) {
+    const device = s.tags.device;
+    if (device === undefined || !src.devices.includes(device)) continue;
+    const clean = (h: HourStats) => h.buckets === 60 && oneSide(h, thresholds);
+    // The other hours, minute by minute: consecutive ones in one query.
+    const read = new Map<number, Sample[]>();
+    const todo = s.hours.filter((h) => !clean(h)).map((h) => h.time);
+    for (let i = 0; i < todo.length; ) {
+      let j = i;
+      while (j + 1 < todo.length && (todo[j + 1] as number) === (todo[j] as number) + HOUR_MS) j++;
+      const [a, b] = [todo[i] as number, (todo[j] as number) + HOUR_MS];
+      const got = await readMinutes(store, { ...src, devices: [device] }, a, b, "mean");
+      for (let h = a; h < b; h += HOUR_MS) read.set(h, []);
+      for (const r of got.get(device) ?? []) read.get(r.time - (r.time % HOUR_MS))?.push(r);
+      i = j + 1;
+    }
+    const samples: Sample[] = [];
+    for (const h of s.hours) {
+      const minutes = read.get(h.time);
+      if (minutes) samples.push(...minutes);
+      else
+        for (let m = 0; m < 60; m++) samples.push({ time: h.time + m * MINUTE_MS, value: h.min as number });
+    }
+    if (samples.length > 0) out.set(device, samples);
+  }
+  return out;
+}
