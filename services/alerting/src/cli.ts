@@ -5,10 +5,8 @@
 import { type CliIo, processIo } from "@jisr/core/cli-io";
 import { formatDuration } from "@jisr/core/duration";
 import { ValidationError } from "@jisr/core/errors";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";
-import { createInfluxStore } from "@jisr/ingestion/influx";
-import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
+import { generateToken, hashToken, newTokenId, openStore } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { loadAlertingFromInventory } from "./config/from-inventory.js";
@@ -104,16 +102,7 @@ DELETE /api/v1/silences/:id, GET /api/v1/alerts/history, GET /healthz.`,
 
 async function run(config: AlertingConfig, o: RunOptions): Promise<void> {
   const logger = pino({ name: "jisr-alerting", level: o.logLevel });
-  const store: Store = o.sqlite
-    ? new SqliteStore({ path: o.sqlite, logger })
-    : createInfluxStore({
-        influxUrl: o.influxUrl ?? "",
-        database: o.database,
-        influxToken: o.influxToken,
-        influxUsername: o.influxUsername,
-        influxPassword: o.influxPassword,
-        logger,
-      });
+  const store: Store = openStore(o, logger);
   await store.init();
   const service = await startAlerting({ store, config, logger }).catch(async (err: unknown) => {
     await store.close();

@@ -2,24 +2,23 @@
  * Commands of this workspace for the `jisr` CLI: `jisr savings`, `jisr analytics run|serve`,
  * `jisr tariff check`, `jisr influx setup|downsample|doctor`. Results go to stdout, logs and progress to stderr.
  */
-import { fileURLToPath } from "node:url";
 import type { CliIo } from "@jisr/core/cli-io";
 import { parseDuration } from "@jisr/core/duration";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import { isDay, isMonth, localDay } from "@jisr/core/time/local-time";
-import { type Command, Option } from "commander";
-import { type Logger, pino } from "pino";
-import { z } from "zod";
-import { registerBillCommands, registerTariffFit } from "./bills/cli.js";
-import { loadInstitutionsFrom } from "./config/from-inventory.js";
-import { type InstitutionsConfig, loadInstitutions } from "./config/load.js";
 import {
   addStoreOptions,
   influxClientOf,
   openStore,
   type StoreOptions,
   storeOptionsSchema,
-} from "./config/store-options.js";
+} from "@jisr/service-kit";
+import { type Command, Option } from "commander";
+import { type Logger, pino } from "pino";
+import { z } from "zod";
+import { registerBillCommands, registerTariffFit } from "./bills/cli.js";
+import { loadInstitutionsFrom } from "./config/from-inventory.js";
+import { DEFAULT_INSTITUTIONS_FILE, type InstitutionsConfig, loadInstitutions } from "./config/load.js";
 import { backfillDownsampling } from "./downsampling/backfill.js";
 import { loadDownsampling } from "./downsampling/config.js";
 import { setupDownsampling } from "./downsampling/setup.js";
@@ -35,11 +34,6 @@ export interface AnalyticsCliOptions {
   /** "Now" for today's date (tests); default Date.now(). */
   now?: () => number;
 }
-
-/** The demo's institutions, used when neither --institutions nor JISR_INSTITUTIONS_FILE is given. */
-export const DEFAULT_INSTITUTIONS_FILE = fileURLToPath(
-  new URL("../examples/institutions.yaml", import.meta.url),
-);
 
 const day = z.string().refine(isDay, "must be a day YYYY-MM-DD");
 

@@ -4,8 +4,9 @@
  * commands. Tariffs and hot water are exported as namespaces (their helpers share some names).
  */
 export * as bills from "./bills/index.js";
-export { type AnalyticsCliOptions, DEFAULT_INSTITUTIONS_FILE, registerAnalyticsCommands } from "./cli.js";
+export { type AnalyticsCliOptions, registerAnalyticsCommands } from "./cli.js";
 export {
+  DEFAULT_INSTITUTIONS_FILE,
   type Institution,
   type InstitutionsConfig,
   loadInstitutions,

@@ -1,6 +1,13 @@
 // @jisr/service-kit: what the services share, once. See README.md.
 
 export {
+  addStoreOptions,
+  influxClientOf,
+  openStore,
+  type StoreOptions,
+  storeOptionsSchema,
+} from "./store.js";
+export {
   addToken,
   type NewToken,
   readTokensFile,

@@ -6,12 +6,12 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { AlertStore } from "@jisr/alerting/store/alert-store";
-import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics/cli";
+import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics";
 import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
 import { loadInstitutions } from "@jisr/analytics/config/load";
-import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
 import type { CliIo as CoreCliIo } from "@jisr/core/cli-io";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
+import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import type { Logger } from "pino";
 import { z } from "zod";

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { formatPath, type Problem, ValidationError } from "@jisr/core/errors";
 import { parse } from "yaml";
 import type { z } from "zod";
@@ -41,6 +42,11 @@ export interface InstitutionsConfig {
   maxGapMs: number;
   institutions: Institution[];
 }
+
+/** The demo's institutions, used when neither --institutions nor JISR_INSTITUTIONS_FILE is given. */
+export const DEFAULT_INSTITUTIONS_FILE = fileURLToPath(
+  new URL("../../examples/institutions.yaml", import.meta.url),
+);
 
 export function loadInstitutions(path: string): InstitutionsConfig {
   let text: string;

@@ -2,10 +2,11 @@
  * `jisr influx doctor`: registered under `jisr influx` by ../cli.ts. Exit code 0 when the database is
  * clean, 1 when collisions were found (so a cron job or CI can alert), 2 when the check itself failed.
  */
+
+import { addStoreOptions, influxClientOf, storeOptionsSchema } from "@jisr/service-kit";
 import type { Command } from "commander";
 import { pino } from "pino";
 import { z } from "zod";
-import { addStoreOptions, influxClientOf, storeOptionsSchema } from "../config/store-options.js";
 import { diagnose, formatDiagnosis, repairStatements } from "./doctor.js";
 
 export interface DoctorIo {

@@ -6,7 +6,7 @@
 import { alertingClient } from "@jisr/alerting";
 import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
 import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
-import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/analytics/config/store-options";
+import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { z } from "zod";

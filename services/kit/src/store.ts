@@ -1,6 +1,7 @@
 /**
- * Which store the analytics commands read and write: InfluxDB (`--influx-url`, production) or a SQLite
- * file (`--sqlite`, the demo's store). Checked once at the process edge.
+ * Opening the readings store, once for every command: InfluxDB (`--influx-url`, production) or a SQLite
+ * file (`--sqlite`, the demo's store), the same options and variables everywhere (analytics, alerting,
+ * reports, web). Checked once at the process edge.
  */
 import { InfluxClient } from "@jisr/core/influx/client";
 import { InfluxStore } from "@jisr/core/store/influx-store";
