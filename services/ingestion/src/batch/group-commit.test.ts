@@ -1,18 +1,23 @@
 /**
  * Group commit against real influxd: concurrent requests stored in one write, each answered for its own
  * points; a type conflict in one request does not take the others down; influxd killed while a group is
- * waiting answers every request of it 503 with Retry-After; the cap on held points answers 503 at once.
+ * waiting answers every request of it 503 with Retry-After; the cap on held points answers 503 at once;
+ * groups ready while every write is in flight are written together once one ends.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InfluxStore } from "@jisr/core/store/influx-store";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { startInfluxd } from "../../../../test/servers/influxd.js";
 import { buildApp } from "../app.js";
 import { createInfluxStore } from "../influx.js";
 import { buildTestBed, influxQuery, makeTokens, type TestBed } from "../test-helper.js";
+import { fastLineBatch } from "./fast.js";
+import { GroupCommitter } from "./group-commit.js";
 
 const T = Date.UTC(2026, 10, 29, 10, 0, 0);
 
@@ -136,4 +141,42 @@ describe("group commit when influxd dies", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("group commit with every write in flight", () => {
+  const limits = { maxFields: 500, maxTags: 32 };
+  const batch = (i: number) => {
+    const b = fastLineBatch(`gc_busy,device=d${i} v=${i} ${T}`, "ms", 10, T, limits, "inst-a");
+    if (!b) throw new Error("the fast path refused a plain line");
+    return b;
+  };
+
+  it.each([
+    // One write at a time, no window: the first request is written alone, the 19 that came while it
+    // was in flight together, within maxPoints (5 000, then 10: two writes of 10 and 9).
+    { maxPoints: 5_000, writes: 2 },
+    { maxPoints: 10, writes: 3 },
+  ])(
+    "writes the groups ready meanwhile together, up to maxPoints ($maxPoints): $writes writes",
+    async ({ maxPoints, writes }) => {
+      const database = uniqueDatabase("gc_busy");
+      const store = new InfluxStore({ url: influxUrl(), database });
+      await store.init();
+      try {
+        const commit = new GroupCommitter(store, {
+          windowMs: 0,
+          maxPoints,
+          maxInFlightPoints: 1_000,
+          maxConcurrentWrites: 1,
+        });
+        await Promise.all(Array.from({ length: 20 }, (_, i) => commit.submit(batch(i))));
+        expect(commit.stats).toMatchObject({ groups: 20, writes });
+        expect(await influxQuery(influxUrl(), database, 'SELECT count("v") FROM "gc_busy"')).toEqual([
+          { time: 0, count: 20 },
+        ]);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });

@@ -11,6 +11,12 @@
  *   by request, so that one sender's bad batch does not take the good batches of others down with it;
  * - the points held (waiting or being written) are capped: beyond the cap a request is refused at once
  *   with 503 and Retry-After, so overload never turns into an unbounded queue in memory.
+ *
+ * At most `maxConcurrentWrites` writes are in flight. A group ready while they all are waits, and groups
+ * waiting together are written as one (up to `maxPoints`) once a write ends: when InfluxDB slows down,
+ * the writes grow instead of piling up. Without that bound, a slow moment of the database (a snapshot,
+ * a busy disk) met a new write every window, each slower than the last (seen at 4 000 sites: the service's
+ * p95 grew from 0.1 s to 8 s within a minute).
  */
 import type { Point } from "@jisr/core/point";
 import { canWriteEncoded, type EncodedBatch, isCheckedEncodedBatch } from "@jisr/core/store/encoded";
@@ -24,12 +30,15 @@ export interface GroupCommitOptions {
   maxPoints: number;
   /** Most points held at once, waiting or being written; default 200 000. */
   maxInFlightPoints: number;
+  /** Most group writes in flight at once; default 4. */
+  maxConcurrentWrites: number;
 }
 
 export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = Object.freeze({
   windowMs: 50,
   maxPoints: 5_000,
   maxInFlightPoints: 200_000,
+  maxConcurrentWrites: 4,
 });
 
 /** Seconds a sender refused for overload waits: the backlog drains in well under that. */
@@ -53,17 +62,22 @@ interface Waiter {
 
 export interface GroupCommitStats {
   groups: number;
+  /** Writes of groups to the store (groups that waited for a free write are written together). */
+  writes: number;
   /** Groups written again request by request after the store refused the group for its content. */
   splits: number;
 }
 
 export class GroupCommitter {
   readonly options: GroupCommitOptions;
-  readonly stats: GroupCommitStats = { groups: 0, splits: 0 };
+  readonly stats: GroupCommitStats = { groups: 0, writes: 0, splits: 0 };
   #pending: Waiter[] = [];
   #pendingPoints = 0;
   #timer: NodeJS.Timeout | undefined;
   #inFlight = 0;
+  /** Groups ready, waiting for a free write, oldest first. */
+  #ready: Array<{ waiters: Waiter[]; points: number }> = [];
+  #writing = 0;
 
   constructor(
     readonly store: Store,
@@ -108,11 +122,34 @@ export class GroupCommitter {
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const group = this.#pending;
+    this.#ready.push({ waiters: this.#pending, points: this.#pendingPoints });
     this.#pending = [];
     this.#pendingPoints = 0;
     this.stats.groups++;
-    void this.#write(group);
+    this.#pump();
+  }
+
+  /** Starts writes while one is free: each takes the oldest ready groups, together up to maxPoints. */
+  #pump(): void {
+    const max = Math.max(1, this.options.maxConcurrentWrites);
+    while (this.#writing < max && this.#ready.length > 0) {
+      const first = this.#ready.shift() as { waiters: Waiter[]; points: number };
+      const group = first.waiters;
+      let points = first.points;
+      while (this.#ready.length > 0) {
+        const next = this.#ready[0] as { waiters: Waiter[]; points: number };
+        if (points + next.points > this.options.maxPoints) break;
+        this.#ready.shift();
+        for (const w of next.waiters) group.push(w);
+        points += next.points;
+      }
+      this.#writing++;
+      this.stats.writes++;
+      void this.#write(group).finally(() => {
+        this.#writing--;
+        this.#pump();
+      });
+    }
   }
 
   async #write(group: Waiter[]): Promise<void> {
