@@ -31,3 +31,49 @@ export class ValidationError extends Error {
     this.problems = problems;
   }
 }
+
+/** One problem of a refused request: where and why, and for a batch which point (and line) it is. */
+export interface RequestProblem extends Problem {
+  /** 0-based position of the point in the batch. */
+  index?: number;
+  /** 1-based line of a line-protocol body. */
+  line?: number;
+}
+
+/**
+ * An error a service's client sees: a stable `JISR_ERR_*` code, an HTTP status and a message that names
+ * its subject and says what to do. Each service keeps its own catalogue (`ERR`, made with `errorEntry`);
+ * its error handler turns a JisrError into `{ error: { code, message, problems? } }`.
+ */
+export class JisrError extends Error {
+  readonly code: string;
+  readonly statusCode: number;
+  /** Per-field or per-point problems, listed in the response body. */
+  problems?: RequestProblem[];
+  /** Seconds, sent as `Retry-After` (429, 503). */
+  retryAfterSeconds?: number;
+
+  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "JisrError";
+    this.code = code;
+    this.statusCode = statusCode;
+  }
+}
+
+/** A catalogue entry: call it for the error; its code and status are readable without one. */
+export type ErrorFactory<A extends unknown[]> = ((...args: A) => JisrError) & {
+  code: string;
+  statusCode: number;
+};
+
+export function errorEntry<A extends unknown[]>(
+  code: string,
+  statusCode: number,
+  message: (...args: A) => string,
+): ErrorFactory<A> {
+  return Object.assign((...args: A) => new JisrError(code, statusCode, message(...args)), {
+    code,
+    statusCode,
+  });
+}

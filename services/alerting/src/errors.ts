@@ -3,34 +3,7 @@
  * has a stable `JISR_ERR_*` code, an HTTP status and a message that names its subject and says what to do.
  * The error handler (plugins/app/error-handler.ts) turns a JisrError into `{ error: { code, message } }`.
  */
-import type { Problem } from "@jisr/core/errors";
-
-export class JisrError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  /** Per-field problems of an invalid request, listed in the response body. */
-  problems?: Problem[];
-
-  constructor(code: string, statusCode: number, message: string) {
-    super(message);
-    this.name = "JisrError";
-    this.code = code;
-    this.statusCode = statusCode;
-  }
-}
-
-type Factory<A extends unknown[]> = ((...args: A) => JisrError) & { code: string; statusCode: number };
-
-function entry<A extends unknown[]>(
-  code: string,
-  statusCode: number,
-  message: (...args: A) => string,
-): Factory<A> {
-  return Object.assign((...args: A) => new JisrError(code, statusCode, message(...args)), {
-    code,
-    statusCode,
-  });
-}
+import { errorEntry as entry } from "@jisr/core/errors";
 
 export const ERR = {
   UNAUTHORIZED: entry(

@@ -1,5 +1,6 @@
 // @jisr/alerting: alerts technicians can act on. See README.md.
 
+export { JisrError } from "@jisr/core/errors";
 export { type AppOptions, buildApp } from "./app.js";
 export { registerAlertingCommands } from "./cli.js";
 export {
@@ -32,7 +33,7 @@ export {
   SEVERITIES,
   type Silence,
 } from "./engine/types.js";
-export { ERR, JisrError } from "./errors.js";
+export { ERR } from "./errors.js";
 export type { EvaluationReport } from "./evaluation.js";
 export { type AlertJson, alertSchema } from "./schemas/alerts.js";
 export { type AlertingService, type StartAlertingOptions, startAlerting } from "./service.js";

@@ -3,34 +3,7 @@
  * see has a stable `JISR_ERR_*` code, an HTTP status and a message that names its subject and says what
  * to do. The global error handler (plugins/app/error-handler.ts) turns a JisrError into the JSON body.
  */
-import type { BatchProblem } from "./schemas/write.js";
-
-export class JisrError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  /** Per-point problems, listed in the response body. */
-  problems?: BatchProblem[];
-  /** Seconds, sent as `Retry-After` (503). */
-  retryAfterSeconds?: number;
-
-  constructor(code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "JisrError";
-    this.code = code;
-    this.statusCode = statusCode;
-  }
-}
-
-type Factory<A extends unknown[]> = ((...args: A) => JisrError) & { code: string; statusCode: number };
-
-function entry<A extends unknown[]>(
-  code: string,
-  statusCode: number,
-  message: (...args: A) => string,
-): Factory<A> {
-  const make = (...args: A) => new JisrError(code, statusCode, message(...args));
-  return Object.assign(make, { code, statusCode });
-}
+import { errorEntry as entry } from "@jisr/core/errors";
 
 const MiB = 1024 * 1024;
 const bytes = (n: number) => (n >= MiB && n % MiB === 0 ? `${n / MiB} MiB` : `${n} bytes`);

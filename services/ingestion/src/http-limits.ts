@@ -9,8 +9,9 @@
  */
 import { type ServerOptions, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import type { JisrError } from "@jisr/core/errors";
 import type { FastifyBaseLogger } from "fastify";
-import { ERR, type JisrError } from "./errors.js";
+import { ERR } from "./errors.js";
 import { errorBody } from "./plugins/app/error-handler.js";
 
 export interface HttpLimits {

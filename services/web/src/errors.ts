@@ -3,33 +3,11 @@
  * has a stable `JISR_ERR_*` code, an HTTP status and a message that names its subject and says what to do.
  * plugins/app/error-handler.ts turns a WebError into `{ error: { code, message, problems? } }`.
  */
-import type { Problem } from "@jisr/core/errors";
+import { errorEntry as entry, JisrError } from "@jisr/core/errors";
 
-export class WebError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
-  problems?: Problem[];
-  /** Seconds, sent as `Retry-After` (429, 503). */
-  retryAfterSeconds?: number;
-
-  constructor(code: string, statusCode: number, message: string) {
-    super(message);
-    this.name = "WebError";
-    this.code = code;
-    this.statusCode = statusCode;
-  }
-}
-
-type Factory<A extends unknown[]> = ((...args: A) => WebError) & { code: string; statusCode: number };
-
-function entry<A extends unknown[]>(
-  code: string,
-  statusCode: number,
-  message: (...args: A) => string,
-): Factory<A> {
-  const make = (...args: A) => new WebError(code, statusCode, message(...args));
-  return Object.assign(make, { code, statusCode });
-}
+/** The web's errors are core's JisrError, under the name the web's code has always used. */
+export const WebError = JisrError;
+export type WebError = JisrError;
 
 export const ERR = {
   // Who you are

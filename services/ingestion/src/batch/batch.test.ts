@@ -1,5 +1,5 @@
+import { JisrError } from "@jisr/core/errors";
 import { describe, expect, it } from "vitest";
-import { JisrError } from "../errors.js";
 import { decodeJsonBatch } from "./json.js";
 import { decodeLineBatch } from "./line-protocol.js";
 

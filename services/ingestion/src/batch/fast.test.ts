@@ -6,12 +6,13 @@
  * are the reference path's in every case. The fast path must also take most valid batches, or it would
  * be no path at all.
  */
+
+import { JisrError } from "@jisr/core/errors";
 import { encodePoints, type Precision } from "@jisr/core/line-protocol";
 import type { Point } from "@jisr/core/point";
 import type { EncodedBatch } from "@jisr/core/store/encoded";
 import { checkFieldTypes } from "@jisr/core/store/field-types";
 import { describe, expect, it } from "vitest";
-import { JisrError } from "../errors.js";
 import { claimForInstitution } from "../plugins/app/tenancy.js";
 import { fastJsonBatch, fastLineBatch } from "./fast.js";
 import { decodeJsonBatch } from "./json.js";

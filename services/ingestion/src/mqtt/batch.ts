@@ -12,11 +12,12 @@
  * Pure apart from the token lookup.
  */
 import { gunzipSync } from "node:zlib";
+import { JisrError } from "@jisr/core/errors";
 import { type Point, sealCheckedPoint } from "@jisr/core/point";
 import { bearerToken, hashToken } from "@jisr/service-kit";
 import { decodeJsonBatch } from "../batch/json.js";
 import type { PointLimits } from "../batch/point.js";
-import { ERR, JisrError } from "../errors.js";
+import { ERR } from "../errors.js";
 import type { Rejection } from "./state.js";
 
 export interface BatchLimits {

@@ -3,10 +3,10 @@
  * `{ error: { code, message, problems? } }` with a `JISR_ERR_*` code from errors.ts. The full error is
  * logged with the request; the client gets the catalogue's message, fixed text for 5xx.
  */
-import { problemsOf } from "@jisr/core/errors";
+import { JisrError, problemsOf } from "@jisr/core/errors";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ERR, JisrError } from "../../errors.js";
+import { ERR } from "../../errors.js";
 import type { ErrorBody } from "../../schemas/common.js";
 import { globalPlugin } from "../global.js";
 

@@ -4,11 +4,11 @@
  * logged with the request; the client gets the catalogue's message, which for 5xx is fixed text that
  * never carries the underlying error's details.
  */
-import { problemsOf } from "@jisr/core/errors";
+import { JisrError, problemsOf } from "@jisr/core/errors";
 import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { ERR, JisrError } from "../../errors.js";
+import { ERR } from "../../errors.js";
 import type { ErrorBody } from "../../schemas/write.js";
 import { globalPlugin } from "../global.js";
 
