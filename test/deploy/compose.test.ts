@@ -209,12 +209,11 @@ describe("the compose stack's configuration files", () => {
     }
   });
 
-  it("the analytics' institutions file loads and describes the gateway's institution and devices", async () => {
-    const { loadInstitutions } = await import("@jisr/analytics/config/load");
-    const file = join(root, "deploy/analytics/institutions.yaml");
+  it("the inventory gives the analytics the gateway's institution and devices", async () => {
+    const { loadInstitutionsFromInventory } = await import("@jisr/analytics/config/from-inventory");
     const path = compose.services.analytics?.environment as Record<string, string>;
-    expect(path.JISR_INSTITUTIONS_FILE).toBe("/app/deploy/analytics/institutions.yaml");
-    const { institutions } = loadInstitutions(file);
+    expect(path.JISR_INVENTORY).toBe("/app/deploy/inventory");
+    const { institutions } = loadInstitutionsFromInventory(join(root, "deploy/inventory"));
     const gw = gatewayDoc();
     expect(institutions.map((i) => i.id)).toEqual([gw.institution]);
     const [inst] = institutions;
@@ -226,27 +225,16 @@ describe("the compose stack's configuration files", () => {
     ]).toEqual(ids);
   });
 
-  it("the alerting config loads and watches the gateway and every device it reads", async () => {
-    const { loadAlertingConfig } = await import("@jisr/alerting/config/load");
-    const file = join(root, "deploy/alerting/alerting.yaml");
+  it("the alerting settings and the inventory load and watch the gateway and every device it reads", async () => {
+    const { loadAlertingFromInventory } = await import("@jisr/alerting/config/from-inventory");
+    const file = join(root, "deploy/alerting/settings.yaml");
     // With the environment compose gives the alerting service (its web token's default).
     const env = Object.fromEntries(
       Object.entries((compose.services.alerting?.environment ?? {}) as Record<string, string>).map(
         ([k, v]) => [k, v.replace(/^\$\{\w+:-(.*)\}$/, "$1")],
       ),
     );
-    expect(() => loadAlertingConfig(file, { env })).not.toThrow();
-    const doc = parse(readFileSync(file, "utf8")) as {
-      institutions: Array<{
-        id: string;
-        site: {
-          gateways: string[];
-          devices: string[];
-          inverters: Record<string, unknown>;
-          solar_water_heaters: Record<string, unknown>;
-        };
-      }>;
-    };
+    const doc = loadAlertingFromInventory(join(root, "deploy/inventory"), file, env);
     const gw = gatewayDoc();
     const [inst] = doc.institutions;
     expect(inst?.id).toBe(gw.institution);
@@ -261,6 +249,15 @@ describe("the compose stack's configuration files", () => {
 });
 
 describe("the compose stack's gateway config", () => {
+  it("is the config the inventory derives for its institution (jisr inventory provision writes it)", async () => {
+    const { deriveGateway } = await import("@jisr/core/inventory/derive-gateway");
+    const { loadInventory } = await import("@jisr/core/inventory/load");
+    const inventory = loadInventory(join(root, "deploy/inventory"));
+    expect(deriveGateway(inventory, "demo-ben-guerir")).toEqual(
+      parse(readFileSync(join(root, "deploy/gateway/gateway.compose.yaml"), "utf8")),
+    );
+  });
+
   it("passes the gateway's own config schema", async () => {
     const { gatewayConfigSchema } = await import("@jisr/gateway/config/schema");
     const doc = parse(readFileSync(join(root, "deploy/gateway/gateway.compose.yaml"), "utf8"));

@@ -118,6 +118,15 @@ describe("--inventory", () => {
       ["user", "add", "--users", users, "--id", "ministere", "--name", "Ministère", "--role", "ministry"],
     );
     expect(add.exitCode, add.err).toBe(0);
+    const unknown = await run(
+      (p, io) =>
+        registerWebCommands(p, { io: { ...writer(io), stdin: Readable.from(["pw-pw-pw-pw-pw\n"]) } }),
+      [
+        ...["user", "add", "--users", users, "--id", "amina", "--name", "Amina", "--role", "technician"],
+        ...["--institution", "nowhere", "--inventory", DEPLOY_INVENTORY],
+      ],
+    );
+    expect(unknown.err).toContain(`not in ${DEPLOY_INVENTORY}: nowhere`);
     const r = await run(
       (p, io) =>
         registerWebCommands(p, {

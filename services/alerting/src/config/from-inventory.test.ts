@@ -1,20 +1,22 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadInventory } from "@jisr/core/inventory/load";
 import { DEPLOY_INVENTORY, LEGACY_ALERTING } from "@jisr/core/inventory/testing/paths";
 import { describe, expect, it } from "vitest";
 import { alertingConfigFromInventory } from "./from-inventory.js";
 import { loadAlertingConfig } from "./load.js";
 
-const SETTINGS = `evaluation_interval: "60s"
-state_file: /var/lib/jisr/alerting/alerting.sqlite
-recipients: []
-`;
+/** The compose stack's settings file, beside its inventory. */
+const SETTINGS = readFileSync(join(DEPLOY_INVENTORY, "../alerting/settings.yaml"), "utf8");
+const ENV = { JISR_ALERTING_WEB_TOKEN: `jisr_${"a".repeat(43)}` };
 
 describe("the alerting config from an inventory and a settings file", () => {
   it("is what the pre-inventory alerting.yaml gave, deep-equal", () => {
-    const fromFile = loadAlertingConfig(LEGACY_ALERTING);
+    const fromFile = loadAlertingConfig(LEGACY_ALERTING, { env: ENV });
     const fromInventory = alertingConfigFromInventory(loadInventory(DEPLOY_INVENTORY), {
       text: SETTINGS,
       baseDir: "/",
+      env: ENV,
     });
     expect(fromInventory).toEqual(fromFile);
   });

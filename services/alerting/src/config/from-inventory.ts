@@ -46,9 +46,13 @@ export function alertingConfigFromInventory(
 }
 
 /** Reads the inventory folder and, when given, the settings file (relative paths: relative to it). */
-export function loadAlertingFromInventory(dir: string, settingsPath?: string): AlertingConfig {
+export function loadAlertingFromInventory(
+  dir: string,
+  settingsPath?: string,
+  env?: LoadOptions["env"],
+): AlertingConfig {
   const inventory = loadInventory(dir);
-  if (settingsPath === undefined) return alertingConfigFromInventory(inventory);
+  if (settingsPath === undefined) return alertingConfigFromInventory(inventory, env ? { env } : {});
   let text: string;
   try {
     text = readFileSync(settingsPath, "utf8");
@@ -61,5 +65,6 @@ export function loadAlertingFromInventory(dir: string, settingsPath?: string): A
     text,
     source: settingsPath,
     baseDir: dirname(resolve(settingsPath)),
+    ...(env && { env }),
   });
 }

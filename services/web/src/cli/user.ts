@@ -4,6 +4,7 @@
  * token for a user, printed once.
  */
 import { loadInstitutions } from "@jisr/analytics";
+import { loadInstitutionsFromInventory } from "@jisr/analytics/config/from-inventory";
 import { idSchema } from "@jisr/core/point";
 import { type Command, Option } from "commander";
 import { z } from "zod";
@@ -21,6 +22,7 @@ const addSchema = z.object({
   language: z.enum(LANGUAGES),
   replace: z.boolean().default(false),
   institutions: z.string().optional(),
+  inventory: z.string().optional(),
 });
 
 const usersOption = () =>
@@ -49,12 +51,17 @@ export function registerUserCommands(program: Command, io: CliIo): void {
         "JISR_INSTITUTIONS_FILE",
       ),
     )
+    .addOption(
+      new Option("--inventory <dir>", "inventory folder, to check the ids given").env("JISR_INVENTORY"),
+    )
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
       const o = parseOptions(addSchema, raw, cmd);
-      if (o.institutions) {
-        const known = new Set(loadInstitutions(o.institutions).institutions.map((i) => i.id));
+      const source = o.inventory ?? o.institutions;
+      if (source) {
+        const config = o.inventory ? loadInstitutionsFromInventory(o.inventory) : loadInstitutions(source);
+        const known = new Set(config.institutions.map((i) => i.id));
         const unknown = o.institution.filter((id) => !known.has(id));
-        if (unknown.length) cmd.error(`jisr user add: not in ${o.institutions}: ${unknown.join(", ")}`);
+        if (unknown.length) cmd.error(`jisr user add: not in ${source}: ${unknown.join(", ")}`);
       }
       const password = await readPassword(io).catch((err: Error) =>
         cmd.error(`jisr user add: ${err.message}`),
