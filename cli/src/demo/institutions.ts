@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 import { loadInventory } from "@jisr/core/inventory/load";
 import type { Inventory } from "@jisr/core/inventory/schema";
 
-/** The demo's inventory folder. */
-export const DEMO_INVENTORY_DIR = fileURLToPath(new URL("./inventory", import.meta.url));
+/** The demo's inventory folder; named through src/ because the build (dist/) copies only code. */
+export const DEMO_INVENTORY_DIR = fileURLToPath(new URL("../../src/demo/inventory", import.meta.url));
 
 export interface DemoInstitution {
   id: string;
