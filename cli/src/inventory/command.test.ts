@@ -106,6 +106,25 @@ describe("jisr inventory check", () => {
   });
 });
 
+describe("jisr inventory check, two institutions", () => {
+  it("lists one's schema problems and the other's analytics problems in the same run", async () => {
+    copyDeployInventory();
+    const file = join(dir, "demo-ben-guerir.yaml");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace("outlet_field: tank_top_temperature_c", "sample_hold_minutes: 999"));
+    writeFileSync(
+      join(dir, "other.yaml"),
+      text.replace("id: demo-ben-guerir", "id: other").replace("kwp: 10", "kwp: ten"),
+    );
+    const r = await jisr("check", dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.err.split("\n").filter((l) => l.startsWith(dir))).toEqual([
+      `${dir}/other.yaml:42: pv.arrays.0.kwp: Invalid input: expected number, received string`,
+      `${file}:53: hot_water.sample_hold_minutes: must be at most 180 (analytics)`,
+    ]);
+  });
+});
+
 describe("jisr inventory add", () => {
   it("writes a commented institution that checks, with the tariff the others use", async () => {
     copyDeployInventory();

@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { ValidationError } from "@jisr/core/errors";
 import { formatInventoryProblems, type InventoryProblem, lineOf } from "@jisr/core/inventory/check";
 import { deriveGateway, InventoryLookupError } from "@jisr/core/inventory/derive-gateway";
-import { checkInventoryDir, loadInventory } from "@jisr/core/inventory/load";
-import { inventoryJsonSchema } from "@jisr/core/inventory/schema";
+import { checkInventoryDir } from "@jisr/core/inventory/load";
+import { type Inventory, inventoryJsonSchema } from "@jisr/core/inventory/schema";
 import { idSchema } from "@jisr/core/point";
 import { type Command, Option } from "commander";
 import { Document, LineCounter, parse, parseDocument, stringify } from "yaml";
@@ -89,7 +89,7 @@ function registerCheck(parent: Command, io: InventoryIo): void {
       `
 Problems are printed as file:line: path: message, all of them; the exit status is 2 when there is any.
 Beyond the files' schema it checks duplicate ids, devices referenced but not defined, tariff files, and
-each institution's settings as the analytics and the gateway will read them.
+each sound institution's settings as the analytics and the gateway will read them.
 
 Examples:
   jisr inventory check deploy/inventory
@@ -99,7 +99,8 @@ Examples:
       const folder = resolve(inventoryDir(dir));
       const result = checkInventoryDir(folder);
       const problems = [...result.problems];
-      if (result.inventory) problems.push(...(await serviceProblems(folder)));
+      const sound = result.inventory ?? result.sound;
+      if (sound && sound.institutions.length > 0) problems.push(...(await serviceProblems(sound)));
       if (problems.length > 0) problemsExit(command, io, problems);
       const ids = result.inventory?.institutions.map((i) => i.id) ?? [];
       io.stdout.write(`${folder}: valid, ${ids.length} institution(s): ${ids.join(", ")}\n`);
@@ -111,8 +112,8 @@ Examples:
  * each gateway's schema. Their problems name the institution's file (no line: they are about derived
  * values, named by the service's own path).
  */
-async function serviceProblems(dir: string): Promise<InventoryProblem[]> {
-  const inventory = loadInventory(dir);
+async function serviceProblems(inventory: Inventory): Promise<InventoryProblem[]> {
+  const dir = inventory.dir;
   const problems: InventoryProblem[] = [];
   const fileOf = (id: string) => join(dir, `${id}.yaml`);
   const { institutionsFromInventory } = await import("@jisr/analytics/config/from-inventory");

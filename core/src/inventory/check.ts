@@ -42,6 +42,11 @@ export interface CheckOptions {
 export interface CheckResult {
   /** Present only when there is no problem. */
   inventory?: Inventory;
+  /**
+   * The programme and the institutions whose files have no problem, even when others have: the
+   * services' own checks can then run on these in the same pass.
+   */
+  sound?: Inventory;
   problems: InventoryProblem[];
 }
 
@@ -105,7 +110,10 @@ export function checkInventory(
       : resolve(dirname(parsed.file.path), inst.tariff.file);
     if (!options.fileExists(tariff)) at(["tariff", "file"], `${tariff} does not exist`);
   }
-  if (problems.length > 0 || !programme) return { problems };
+  if (!programme) return { problems };
+  const faulty = new Set(problems.map((p) => p.file));
+  const sound = institutions.filter((i) => !faulty.has(i.parsed.file.path)).map((i) => i.inst);
+  if (problems.length > 0) return { problems, sound: { dir, programme, institutions: sound } };
   return {
     problems,
     inventory: { dir, programme, institutions: institutions.map((i) => i.inst) },
