@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAlertingFromInventory } from "@jisr/alerting/config/from-inventory";
@@ -162,6 +162,18 @@ describe("jisr inventory provision", () => {
     const written = gatewayConfigSchema.parse(parse(readFileSync(out, "utf8")));
     const legacy = gatewayConfigSchema.parse(parse(readFileSync(LEGACY_GATEWAY, "utf8")));
     expect(written).toEqual(legacy);
+    const tokenFile = join(dir, "gateway.token");
+    const again = await jisr(
+      ...["provision", "demo-ben-guerir", "--inventory", DEPLOY_INVENTORY, "--tokens", tokens],
+      ...["--out", out, "--token-out", tokenFile, "--note", "boiler room"],
+    );
+    expect(again.out).toBe("");
+    const second = readFileSync(tokenFile, "utf8").trim();
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(tokens, "utf8")).tokens[1]).toMatchObject({
+      sha256: hashToken(second),
+      note: "boiler room",
+    });
     const unknown = await jisr("provision", "nowhere", "--inventory", DEPLOY_INVENTORY, "--tokens", tokens);
     expect(unknown.err).toContain('no institution "nowhere"');
   });
