@@ -1,12 +1,21 @@
 /**
- * One gateway polling 50 simulated SunSpec inverters every 5 s (Modbus TCP on loopback), queueing on
- * disk and uploading to a sink that answers 204: the gateway's CPU (process.cpuUsage, in its own
- * process) and resident memory over a measured window, after a warm-up that covers SunSpec discovery.
+ * The gateway's footprint as operators run it (issue 13): the BUILT `jisr gateway run --config …`
+ * (cli/bin/jisr.js running dist/, as the systemd unit starts it; run `npm run build` first), polling 50
+ * simulated SunSpec inverters every 5 s over Modbus TCP on loopback, queueing on disk and uploading to a
+ * sink that answers 204. Measured from outside, as `top` would: the process's resident memory (VmRSS,
+ * sampled, and the kernel's own peak VmHWM, which a sample cannot miss) and its CPU time (utime + stime
+ * from /proc/<pid>/stat) over a window after a warm-up that covers SunSpec discovery. Polls, devices
+ * online and uploads come from the gateway's own status file (<data_dir>/status.json).
  *
- *   npx tsx bench/gateway-footprint.ts [--devices 50 --interval 5s --seconds 60 --warmup 15]
+ *   npm run build && npm run bench:gateway-footprint [-- --devices 50 --interval 5s --seconds 60 --warmup 20]
+ *   ... -- --node-options="--max-semi-space-size=1"   (V8 flags to compare, passed as NODE_OPTIONS)
+ *
+ * The gateway gets the environment the shipped unit gives it (deploy/gateway/jisr-gateway.service, its
+ * `Environment=` lines: NODE_ENV, and NODE_OPTIONS with the young-generation size); `--bare` runs it
+ * without them, to compare. The simulators live in this (bench) process, so only the gateway is measured.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -21,22 +30,44 @@ const { values: args } = parseArgs({
     devices: { type: "string", default: "50" },
     interval: { type: "string", default: "5s" },
     seconds: { type: "string", default: "60" },
-    warmup: { type: "string", default: "15" },
+    warmup: { type: "string", default: "20" },
+    "node-options": { type: "string", default: "" },
+    bare: { type: "boolean", default: false },
   },
 });
 const DEVICES = Number(args.devices);
 const WINDOW_S = Number(args.seconds);
 const WARMUP_S = Number(args.warmup);
+const ROOT = new URL("..", import.meta.url).pathname;
+const JISR = join(ROOT, "cli", "bin", "jisr.js");
+const UNIT = join(ROOT, "deploy", "gateway", "jisr-gateway.service");
+
+/** The `Environment=NAME=value` lines of the shipped systemd unit. */
+function unitEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(UNIT, "utf8").split("\n")) {
+    const m = /^Environment=([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m) env[m[1] as string] = (m[2] as string).replace(/^"(.*)"$/, "$1");
+  }
+  return env;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ): 100 on every Linux this runs on. */
+const TICKS_PER_S = 100;
 
 interface Sample {
   at: number;
-  cpu: { user: number; system: number };
+  /** utime + stime, seconds. */
+  cpuS: number;
   rss: number;
-  heap: number;
+  /** The kernel's high-water mark of RSS since the process started. */
+  hwm: number;
+}
+
+interface GatewayFigures {
   polls: number;
   online: number;
   delivered: number;
-  queued: number;
 }
 
 /** The ingestion service's place: accepts every batch at once, so only the gateway is measured. */
@@ -63,10 +94,44 @@ ${devices.join("\n")}
 `;
 }
 
+/** CPU seconds and memory of `pid` now, from /proc (Linux). */
+function sampleProc(pid: number): Sample {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may hold spaces, in parentheses): utime is the 14th field.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+  return { at: Date.now(), cpuS, rss: kib("VmRSS") * 1024, hwm: kib("VmHWM") * 1024 };
+}
+
+/** Polls, devices online and points delivered, as the gateway wrote them in its status file. */
+function gatewayFigures(dataDir: string): GatewayFigures | undefined {
+  const path = join(dataDir, "status.json");
+  if (!existsSync(path)) return undefined;
+  try {
+    const s = JSON.parse(readFileSync(path, "utf8")) as {
+      devices: { polls: number; state: string }[];
+      uplink: { delivered_points: number };
+    };
+    return {
+      polls: s.devices.reduce((n, d) => n + d.polls, 0),
+      online: s.devices.filter((d) => d.state === "online").length,
+      delivered: s.uplink.delivered_points,
+    };
+  } catch {
+    return undefined; // being rewritten: the next sample reads it
+  }
+}
+
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, "cli", "dist", "main.js")) || !existsSync(join(ROOT, "gateway", "dist")))
+    throw new Error("the built jisr is missing: run `npm run build` first");
   const dir = mkdtempSync(join(tmpdir(), "jisr-bench-footprint-"));
+  const dataDir = join(dir, "data");
   const sims: SunspecInverterHandle[] = [];
   for (let i = 0; i < DEVICES; i++)
     sims.push(
@@ -80,75 +145,78 @@ async function main(): Promise<void> {
     );
   const sink = await startSink();
   const config = join(dir, "gateway.yaml");
-  writeFileSync(config, gatewayYaml(sink.url, sims, join(dir, "data")));
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", new URL("./gateway-footprint-child.ts", import.meta.url).pathname, config, "1000"],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+  writeFileSync(config, gatewayYaml(sink.url, sims, dataDir));
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
+  delete env.JISR_SOURCE; // the built code, as shipped
+  delete env.NODE_OPTIONS;
+  const fromUnit = args.bare ? {} : unitEnvironment();
+  Object.assign(env, fromUnit);
+  if (args["node-options"]) env.NODE_OPTIONS = args["node-options"];
+  const setting = Object.entries({
+    ...fromUnit,
+    ...(args["node-options"] && { NODE_OPTIONS: args["node-options"] }),
+  })
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+  const child = spawn(process.execPath, [JISR, "gateway", "run", "--config", config, "--log-level", "warn"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
+  const pid = child.pid as number;
+  process.stderr.write(
+    `${DEVICES} simulated inverters, polled every ${args.interval} by \`jisr gateway run\` (built, pid ${pid}` +
+      `, environment: ${setting || "none"}); warm-up ${WARMUP_S} s, window ${WINDOW_S} s\n`,
   );
   const samples: Sample[] = [];
-  let idleRss = 0;
-  let buffered = "";
-  child.stdout.on("data", (b: Buffer) => {
-    buffered += b.toString();
-    const lines = buffered.split("\n");
-    buffered = lines.pop() ?? "";
-    for (const line of lines) {
-      if (!line.startsWith("{")) continue;
-      const parsed = JSON.parse(line) as Sample | { idle_rss: number };
-      if ("idle_rss" in parsed) idleRss = parsed.idle_rss;
-      else samples.push(parsed);
-    }
-  });
-  process.stderr.write(
-    `${DEVICES} simulated inverters, polled every ${args.interval}; warm-up ${WARMUP_S} s, window ${WINDOW_S} s\n`,
-  );
+  let begin: { sample: Sample; figures: GatewayFigures } | undefined;
+  let end: { sample: Sample; figures: GatewayFigures } | undefined;
   try {
-    // Until the samples cover warm-up and window (the child needs a few seconds to start), bounded.
-    const deadline = Date.now() + (WARMUP_S + WINDOW_S + 60) * 1000;
-    const covered = () => {
-      const first = samples[0];
-      const last = samples.at(-1);
-      return first !== undefined && last !== undefined && last.at >= first.at + (WARMUP_S + WINDOW_S) * 1000;
-    };
-    while (!covered()) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error("the gateway stopped reporting");
-      await new Promise((r) => setTimeout(r, 200));
+    const startedAt = Date.now();
+    // Warm-up: until the status file exists and the warm-up time has passed (bounded).
+    while (Date.now() < startedAt + WARMUP_S * 1000 || !gatewayFigures(dataDir)) {
+      if (child.exitCode !== null) throw new Error(`the gateway exited (code ${child.exitCode})`);
+      if (Date.now() > startedAt + (WARMUP_S + 60) * 1000) throw new Error("no status file from the gateway");
+      samples.push(sampleProc(pid));
+      await sleep(500);
     }
+    begin = { sample: sampleProc(pid), figures: gatewayFigures(dataDir) as GatewayFigures };
+    const windowStart = Date.now();
+    const window: Sample[] = [begin.sample];
+    while (Date.now() < windowStart + WINDOW_S * 1000) {
+      if (child.exitCode !== null) throw new Error(`the gateway exited (code ${child.exitCode})`);
+      await sleep(500);
+      window.push(sampleProc(pid));
+    }
+    const last = window.at(-1) as Sample;
+    end = { sample: last, figures: gatewayFigures(dataDir) ?? begin.figures };
+    samples.push(...window);
+    const wallS = (last.at - begin.sample.at) / 1000;
+    const cpuS = last.cpuS - begin.sample.cpuS;
+    const polls = end.figures.polls - begin.figures.polls;
+    const rss = window.map((s) => s.rss);
+    console.log(
+      `\n\`jisr gateway run\` (built), ${DEVICES} SunSpec inverters every ${args.interval}, over ${wallS.toFixed(0)} s after ${WARMUP_S} s warm-up` +
+        ` (environment: ${setting || "none"}${args.bare ? ", --bare" : ", as the shipped unit sets it"}):`,
+    );
+    console.log("| figure | value |");
+    console.log("|---|---:|");
+    console.log(`| devices online | ${end.figures.online} of ${DEVICES} |`);
+    console.log(`| polls (status file, 5 s granularity) | ${polls} (${(polls / wallS).toFixed(1)}/s) |`);
+    console.log(`| points uploaded | ${end.figures.delivered - begin.figures.delivered} |`);
+    console.log(`| CPU, user + system | ${((cpuS / wallS) * 100).toFixed(2)} % of one core |`);
+    console.log(`| CPU per poll | ${((cpuS * 1000) / Math.max(polls, 1)).toFixed(2)} ms |`);
+    console.log(
+      `| RSS in the window (sampled every 0.5 s) | ${mib(Math.min(...rss))} to ${mib(Math.max(...rss))} MiB |`,
+    );
+    console.log(`| RSS peak since start (kernel VmHWM) | ${mib(last.hwm)} MiB |`);
   } finally {
     const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
+    if (child.exitCode === null) child.kill("SIGTERM");
     await exited;
     await sink.close();
     await Promise.all(sims.map((s) => s.close()));
     rmSync(dir, { recursive: true, force: true });
   }
-  const first = samples[0];
-  const begin = samples.find((s) => first && s.at >= first.at + WARMUP_S * 1000);
-  const end = samples.findLast((s) => begin && s.at <= begin.at + WINDOW_S * 1000);
-  if (!begin || !end || end === begin) throw new Error(`not enough samples (${samples.length})`);
-  const window = samples.filter((s) => s.at >= begin.at && s.at <= end.at);
-  const wallMs = end.at - begin.at;
-  const cpuMs = (end.cpu.user + end.cpu.system - begin.cpu.user - begin.cpu.system) / 1000;
-  const polls = end.polls - begin.polls;
-  const rss = window.map((s) => s.rss);
-  console.log(
-    `\nOne gateway, ${DEVICES} SunSpec inverters polled every ${args.interval}, over ${(wallMs / 1000).toFixed(0)} s (after ${WARMUP_S} s warm-up):`,
-  );
-  console.log("| figure | value |");
-  console.log("|---|---:|");
-  console.log(`| devices online | ${end.online} of ${DEVICES} |`);
-  console.log(`| polls | ${polls} (${((polls / wallMs) * 1000).toFixed(1)}/s) |`);
-  console.log(`| points uploaded | ${end.delivered - begin.delivered} |`);
-  console.log(`| CPU, user + system | ${((cpuMs / wallMs) * 100).toFixed(1)} % of one core |`);
-  console.log(`| CPU per poll | ${(cpuMs / Math.max(polls, 1)).toFixed(2)} ms |`);
-  console.log(
-    `| resident memory (RSS) | ${mib(Math.min(...rss))} to ${mib(Math.max(...rss))} MiB, ${mib(end.rss)} at the end |`,
-  );
-  console.log(`| of which Node, tsx and the loaded code, idle | ${mib(idleRss)} MiB |`);
-  console.log(`| JS heap used | ${mib(end.heap)} MiB |`);
 }
 
 await main();

@@ -8,17 +8,18 @@ import { join } from "node:path";
 import { type Point, type Problem, ValidationError } from "@jisr/core";
 import { type Logger, pino } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
-import { createDriver, type Driver } from "../drivers/index.js";
+import type { Driver } from "../drivers/index.js";
 import type { LocalSite } from "../local/site.js";
-import { LinkPool } from "../modbus/link-pool.js";
+import type { LinkPool } from "../modbus/link-pool.js";
 import type { MqttDevicesHandle } from "../mqtt/source.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
 import { type Outbox, OutboxError } from "../uplink/outbox.js";
 import { SqliteOutbox } from "../uplink/sqlite-outbox.js";
 import { Housekeeping } from "./housekeeping.js";
-import { lineLoads } from "./line-load.js";
+import type { lineLoads } from "./line-load.js";
 import { MqttHealth } from "./mqtt-health.js";
 import { DevicePoller } from "./poller.js";
+import { keepSerialPortUnloaded } from "./serial-gate.js";
 import {
   type GatewayStatusFile,
   liveness,
@@ -33,6 +34,8 @@ const STOP_DEADLINE_MS = 5000;
 /** Of which, at most this long waiting for polls in flight: their points are worth one more upload. */
 const STOP_POLL_WAIT_MS = 2000;
 const STATUS_INTERVAL_MS = 5000;
+/** Delay between the starts of two devices' polling. */
+const STAGGER_MS = 100;
 
 export interface RunGatewayOptions {
   logger?: Logger;
@@ -79,6 +82,16 @@ export async function runGateway(
   const { outbox } = queue;
   // One pool per gateway: devices on one RS-485 line or behind one TCP-to-RTU converter share one link,
   // which sends their requests one at a time.
+  // The Modbus code (modbus-serial) is loaded here, after the config is known: without a serial device
+  // it is loaded without serialport (serial-gate.ts; ~10 MiB less on a small box).
+  // Not under vitest, which runs gateways with and without serial devices in one process (the gate
+  // is once per process); serial-gate.test.ts tests it in a process of its own.
+  if (!config.devices.some((d) => d.serial) && process.env.VITEST === undefined) keepSerialPortUnloaded();
+  const [{ createDriver }, { LinkPool }, lines] = await Promise.all([
+    import("../drivers/index.js"),
+    import("../modbus/link-pool.js"),
+    import("./line-load.js"),
+  ]);
   const links = new LinkPool({ clock, logger: root.child({ component: "modbus" }) });
   const drivers = config.devices.map((device) =>
     createDriver(device, {
@@ -131,7 +144,19 @@ export async function runGateway(
         clock,
       }),
   );
-  const parts: Parts = { config, options, startedAt, pollers, links, mqtt, mqttHealth, queue, uplink, clock };
+  const parts: Parts = {
+    config,
+    options,
+    startedAt,
+    pollers,
+    links,
+    lineLoads: lines.lineLoads,
+    mqtt,
+    mqttHealth,
+    queue,
+    uplink,
+    clock,
+  };
   const snapshot = () => statusOf(parts);
   let final: GatewayStatus | undefined;
   const status = (): GatewayStatus => final ?? snapshot();
@@ -150,7 +175,13 @@ export async function runGateway(
     await local.start();
   }
   uplink.start();
-  for (const poller of pollers) poller.start();
+  // Devices start one after the other, STAGGER_MS apart (at most one interval in all): each first poll
+  // discovers its device, and 50 discoveries at once make the memory peak of the whole run (issue 13,
+  // footprint); staggered, the polls also stay spread over the interval instead of all at once.
+  const starts = pollers.map((poller, i) => {
+    const spread = Math.min(STAGGER_MS, (config.devices[i]?.interval ?? 10_000) / pollers.length);
+    return setTimeout(() => poller.start(), Math.floor(i * spread));
+  });
   housekeeping.start();
   log.info(
     {
@@ -168,6 +199,7 @@ export async function runGateway(
   const stop = async () => {
     const deadline = Date.now() + (options.stopDeadlineMs ?? STOP_DEADLINE_MS);
     const pollWait = Math.min(STOP_POLL_WAIT_MS, (deadline - Date.now()) / 2);
+    for (const t of starts) clearTimeout(t);
     housekeeping.stop();
     await local?.stop();
     await Promise.all([...pollers.map((p) => p.stop(pollWait)), mqtt?.stop()]);
@@ -195,6 +227,7 @@ interface Parts {
   startedAt: number;
   pollers: DevicePoller[];
   links: LinkPool;
+  lineLoads: typeof lineLoads;
   mqtt: MqttDevicesHandle | undefined;
   mqttHealth: MqttHealth;
   queue: OpenedOutbox;
@@ -206,7 +239,7 @@ interface Parts {
 function statusOf(p: Parts): GatewayStatus {
   const now = p.clock();
   const broker = p.mqtt?.status();
-  const lines = lineLoads(p.links.buses(), p.config.devices);
+  const lines = p.lineLoads(p.links.buses(), p.config.devices);
   return {
     format: STATUS_FORMAT,
     institution: p.config.institution,
