@@ -61,7 +61,8 @@ function legend(items) {
 export function lineChart(box, o) {
   const width = Math.max(280, Math.floor(box.clientWidth || 600));
   const values = o.series.flatMap((x) => x.points.map((p) => p.y));
-  if (values.length === 0) return h("p", { class: "empty" }, t("chart.empty"));
+  if (values.length === 0)
+    return h("p", { class: "empty", "data-testid": "chart-empty" }, o.empty ?? t("chart.empty"));
   const extra = o.threshold ? [o.threshold.value] : [];
   const ticks = niceTicks(Math.min(o.yMin ?? 0, ...values, ...extra), Math.max(...values, ...extra));
   const [lo, hi] = [ticks[0], ticks.at(-1)];
@@ -111,7 +112,8 @@ export function lineChart(box, o) {
  */
 export function barChart(box, o) {
   const width = Math.max(280, Math.floor(box.clientWidth || 600));
-  if (o.days.length === 0) return h("p", { class: "empty" }, t("chart.empty"));
+  if (o.days.length === 0)
+    return h("p", { class: "empty", "data-testid": "chart-empty" }, o.empty ?? t("chart.empty"));
   const totals = o.days.map((d) => d.values.reduce((a, b) => a + (b ?? 0), 0));
   const ticks = niceTicks(0, Math.max(...totals));
   const hi = ticks.at(-1);

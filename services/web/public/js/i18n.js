@@ -4,6 +4,10 @@
  * Numbers use the Moroccan locales (ar-MA writes Western digits, as Moroccan documents do).
  */
 const fr = {
+  "empty.none": "Pas encore de données : aucun relevé n'est encore arrivé de cet établissement.",
+  "empty.before": "Pas de données pour {p} : les premiers relevés sont arrivés le {d}.",
+  "empty.gap": "Pas de données pour {p} : aucun relevé n'est arrivé pendant cette période.",
+  "empty.today": "aujourd'hui",
   "programme.energyTitle": "Où va l'énergie du programme",
   "programme.total": "Programme",
   "energy.chooseDay": "Choisir un jour",
@@ -127,6 +131,10 @@ const fr = {
 };
 
 const ar = {
+  "empty.none": "لا توجد بيانات بعد: لم تصل أي قراءة من هذه المؤسسة حتى الآن.",
+  "empty.before": "لا توجد بيانات عن {p}: وصلت القراءات الأولى يوم {d}.",
+  "empty.gap": "لا توجد بيانات عن {p}: لم تصل أي قراءة خلال هذه الفترة.",
+  "empty.today": "اليوم",
   "programme.energyTitle": "أين تذهب طاقة البرنامج",
   "programme.total": "البرنامج",
   "energy.chooseDay": "اختيار يوم",
@@ -249,6 +257,10 @@ const ar = {
 };
 
 const en = {
+  "empty.none": "No data yet: no readings have arrived from this institution.",
+  "empty.before": "No data for {p}: the first readings arrived on {d}.",
+  "empty.gap": "No data for {p}: no readings arrived during this period.",
+  "empty.today": "today",
   "programme.energyTitle": "Where the programme's energy goes",
   "programme.total": "Programme",
   "energy.chooseDay": "Choose a day",

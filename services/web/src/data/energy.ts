@@ -12,6 +12,7 @@ import { defaultPvArray, pvOperatingPoint } from "@jisr/core/solar/pv-system";
 import type { Store } from "@jisr/core/store/types";
 import { DAY_MS, localDay, localDayOf, localMonth, MINUTE_MS } from "@jisr/core/time/local-time";
 import type { WebInstitution } from "./directory.js";
+import { periodsWithData } from "./periods.js";
 
 export const PERIOD_KINDS = ["day", "week", "month", "year"] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -234,6 +235,8 @@ export function clearSkyKwh(inst: WebInstitution, from: number, to: number): num
 
 export interface EnergyJson {
   period: { kind: PeriodKind; label: string; from: string; to: string; first_day: string; last_day: string };
+  /** The institution's first local day with results, null before any: why a period has no figures. */
+  data_since: string | null;
   flow: Flow;
   previous: { label: string; flow: Flow };
   last_year: { label: string; flow: Flow };
@@ -254,14 +257,16 @@ export async function energyReport(
   kind: PeriodKind,
   day: string,
   timeZone: string,
+  now: number = Date.now(),
 ): Promise<EnergyJson> {
   const r = rangeOf(kind, day, timeZone);
   const prev = previousOf(r, timeZone);
   const ly = lastYearOf(r, timeZone);
-  const [flow, previous, lastYear] = await Promise.all([
+  const [flow, previous, lastYear, since] = await Promise.all([
     flowOf(store, inst.id, r),
     flowOf(store, inst.id, prev),
     flowOf(store, inst.id, ly),
+    periodsWithData(store, { one: inst.id }, now, timeZone),
   ]);
   // Expected over the days that have a PV result only, so a period still running (or a gap in the data)
   // is not counted as lost production.
@@ -293,6 +298,7 @@ export async function energyReport(
       first_day: r.first,
       last_day: localDayOf(r.to - 1, timeZone),
     },
+    data_since: since.first_day,
     flow,
     previous: { label: prev.label, flow: previous },
     last_year: { label: ly.label, flow: lastYear },

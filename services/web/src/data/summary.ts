@@ -17,6 +17,7 @@ import {
 import { iso } from "../schemas/common.js";
 import type { InstitutionJson, SummaryJson } from "../schemas/institutions.js";
 import type { Directory, WebInstitution } from "./directory.js";
+import { periodsWithData } from "./periods.js";
 import {
   addUp,
   counterRise,
@@ -207,13 +208,14 @@ export async function institutionSummary(
   const scope = { one: inst.id };
   const end = Math.min(p.day.to, now + 1);
   const tankField = inst.tankField ?? "outlet_temperature_c";
-  const [month, power, powerBuckets, tanks, tankBuckets, hygiene] = await Promise.all([
+  const [month, power, powerBuckets, tanks, tankBuckets, hygiene, since] = await Promise.all([
     readMonth(store, p, scope),
     latestSum(store, "pv_inverter", "power_w", now, POWER_NOW_LOOKBACK_MS, scope),
     deviceBuckets(store, "pv_inverter", "power_w", "mean", inst.id, p.day.from, end),
     latestByDevice(store, "hot_water", tankField, inst.id, now, TANK_NOW_LOOKBACK_MS),
     deviceBuckets(store, "hot_water", tankField, "mean", inst.id, p.day.from, end),
     hygieneToday(store, inst.id, p),
+    periodsWithData(store, scope, now, dir.timeZone),
   ]);
   const f = monthFigures(month, inst.id, p);
   const energy = await energyToday(store, inst.id, p, f.energyTodayWh);
@@ -226,6 +228,7 @@ export async function institutionSummary(
     today: p.today,
     day: { from: iso(p.day.from), to: iso(p.day.to), ticks: dayTicks(p, dir.timeZone) },
     month: p.month,
+    first_day: since.first_day,
     power_now_w: round(powerNow?.value ?? null, 1),
     power_at: powerNow ? iso(powerNow.time) : null,
     power_at_local: powerNow ? formatLocal(powerNow.time, dir.timeZone).slice(11) : null,

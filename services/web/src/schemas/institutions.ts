@@ -51,6 +51,11 @@ export const summarySchema = z.object({
     ticks: z.array(z.object({ time: instant, label: z.string() })),
   }),
   month: z.string(),
+  /**
+   * The first local day with results for the institution ("2026-11-05"), null before any: a chart
+   * without data says why ("no data for October: the first readings arrived on 5 November").
+   */
+  first_day: z.string().nullable(),
   power_now_w: maybe,
   power_at: instant.nullable(),
   /** "10:58", local time of power_at. */

@@ -7,6 +7,7 @@
  */
 import { api } from "../api.js";
 import { h, mount } from "../dom.js";
+import { emptyText } from "../empty.js";
 import * as fmt from "../format.js";
 import { locale, t } from "../i18n.js";
 
@@ -180,6 +181,13 @@ export function energyPanel(id, today, ctx) {
           move(1, t("energy.after"), "energy-next"),
         ),
       ),
+      e.flow.days_with_data === 0 && e.flow.savings_mad === null
+        ? h(
+            "p",
+            { class: "empty", "data-testid": "energy-empty" },
+            emptyText(periodLabel(e.period), e.period.last_day, e.data_since),
+          )
+        : null,
       consumptionBar(e.flow),
       table(e),
       expected(e),

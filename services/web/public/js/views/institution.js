@@ -6,6 +6,7 @@
 import { api } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { h, mount } from "../dom.js";
+import { emptyText, monthName } from "../empty.js";
 import * as fmt from "../format.js";
 import { language, t } from "../i18n.js";
 import { card, deviceName, nameOf, panel } from "./common.js";
@@ -148,6 +149,12 @@ function cards(s) {
 }
 
 function charts(s, boxes) {
+  // Why a chart is empty: before the first readings, or none during the period (empty.js).
+  // Readings today with no daily result yet still mean data has begun (today at the latest).
+  const anyToday = s.power_at !== null || s.series.power_today.length > 0 || s.series.tank_today.length > 0;
+  const emptyToday = emptyText(t("empty.today"), s.today, s.first_day ?? (anyToday ? s.today : null));
+  const monthEnd = new Date(Date.UTC(...s.month.split("-").map(Number), 0)).toISOString().slice(0, 10);
+  const emptyMonth = emptyText(monthName(s.month), monthEnd, s.first_day);
   const from = Date.parse(s.day.from);
   const to = Date.parse(s.day.to);
   const xTicks = s.day.ticks.map((k) => ({ t: Date.parse(k.time), label: k.label }));
@@ -156,6 +163,7 @@ function charts(s, boxes) {
     boxes.power,
     lineChart(boxes.power, {
       label: t("chart.powerToday"),
+      empty: emptyToday,
       from,
       to,
       area: true,
@@ -175,6 +183,7 @@ function charts(s, boxes) {
     boxes.savings,
     barChart(boxes.savings, {
       label: t("chart.savingsMonth"),
+      empty: emptyMonth,
       count: new Date(Date.UTC(year, month, 0)).getUTCDate(),
       yLabels: (ticks) => fmt.axis(ticks, "MAD"),
       parts: [
@@ -191,6 +200,7 @@ function charts(s, boxes) {
     boxes.tank,
     lineChart(boxes.tank, {
       label: t("chart.tankToday"),
+      empty: emptyToday,
       from,
       to,
       yMin: 20,

@@ -105,6 +105,18 @@ describe("GET /api/v1/institutions/:id/energy", () => {
     expect(day.expected.shortfall_mad).toBeCloseTo((day.expected.shortfall_kwh * 20.5) / 30, 1);
   });
 
+  it("says since when the institution has data, so an empty period can say why", async () => {
+    const cookie = await bed.login("manager");
+    const october = (
+      await bed.get(`/api/v1/institutions/${FOYER}/energy?period=month&date=2026-10-10`, { cookie })
+    ).json();
+    // The fixture's first daily result is the foyer's savings of 1 November.
+    expect(october.data_since).toBe("2026-11-01");
+    expect(october.flow).toMatchObject({ pv_kwh: null, days_with_data: 0 });
+    const summary = (await bed.get(`/api/v1/institutions/${FOYER}/summary`, { cookie })).json();
+    expect(summary.first_day).toBe("2026-11-01");
+  });
+
   it("refuses another institution's figures and names a bad query", async () => {
     const cookie = await bed.login("manager");
     expect((await bed.get(`/api/v1/institutions/${MAISON}/energy`, { cookie })).statusCode).toBe(403);

@@ -67,8 +67,9 @@ const institutionRoutes: FastifyPluginAsync = async (app) => {
       if (!inst) throw new Error(`institution ${id} vanished`);
       const q = request.query as EnergyQuery;
       const tz = app.web.directory.timeZone;
-      const day = q.date ?? periodsAt(app.web.clock(), tz).today;
-      return energyReport(app.web.store, inst, q.period, day, tz);
+      const now = app.web.clock();
+      const day = q.date ?? periodsAt(now, tz).today;
+      return energyReport(app.web.store, inst, q.period, day, tz, now);
     },
   );
 };
