@@ -2,14 +2,15 @@
  * The alerting API, without listening (service.ts listens; tests use `app.inject`). Parts are registered
  * in order, each with why it comes where it does (fastify/demo's app.ts).
  */
+import { errorHandler, zodCompilers } from "@jisr/service-kit";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { ApiTokenConfig } from "./config/schema.js";
 import type { InhibitRule } from "./engine/inhibit.js";
+import { ERR } from "./errors.js";
 import auth from "./plugins/app/auth.js";
-import errorHandler from "./plugins/app/error-handler.js";
+import { toJisrError } from "./plugins/app/error-handler.js";
 import state from "./plugins/app/state.js";
-import zodCompilers from "./plugins/app/zod.js";
 import alertRoutes from "./routes/alerts/index.js";
 import healthRoutes from "./routes/health/index.js";
 import silenceRoutes from "./routes/silences/index.js";
@@ -39,7 +40,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: 64 * 1024, ...logging }) as unknown as FastifyInstance;
 
   // First, so that an error anywhere below, even while parsing a body, leaves as a JISR_ERR_* body.
-  await app.register(errorHandler);
+  await app.register(errorHandler, { toError: toJisrError, notFound: ERR.NOT_FOUND });
   // Before any route: routes declare zod schemas, compiled when the route is added.
   await app.register(zodCompilers);
   // Decorators the routes rely on: the state file and clock, then who may do what.

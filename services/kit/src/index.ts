@@ -1,6 +1,14 @@
 // @jisr/service-kit: what the services share, once. See README.md.
 
 export {
+  type AnyError,
+  type ErrorBody,
+  type ErrorHandlerOptions,
+  errorBody,
+  errorHandler,
+} from "./fastify/error-handler.js";
+export { validationProblems, zodCompilers } from "./fastify/zod.js";
+export {
   addStoreOptions,
   influxClientOf,
   openStore,

@@ -6,17 +6,18 @@
 import type { AlertingClient } from "@jisr/alerting";
 import type { InstitutionsConfig } from "@jisr/analytics";
 import type { Store } from "@jisr/core/store/types";
+import { errorHandler, zodCompilers } from "@jisr/service-kit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { SessionStore } from "./auth/sessions.js";
 import { Directory } from "./data/directory.js";
+import { ERR } from "./errors.js";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, httpLimitsSchema, serverOptions } from "./http-limits.js";
 import access from "./plugins/app/access.js";
 import auth from "./plugins/app/auth.js";
 import context from "./plugins/app/context.js";
-import errorHandler from "./plugins/app/error-handler.js";
+import { toWebError } from "./plugins/app/error-handler.js";
 import securityHeaders from "./plugins/app/security-headers.js";
-import zodCompilers from "./plugins/app/zod.js";
 import type { ReportsPort } from "./reports/port.js";
 import alertRoutes from "./routes/alerts/index.js";
 import billRoutes from "./routes/bills/index.js";
@@ -97,7 +98,7 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
   app.addHook("onClose", async () => users.stop());
 
   // First, so that an error anywhere below, even while parsing a body, leaves as a JISR_ERR_* body.
-  await app.register(errorHandler);
+  await app.register(errorHandler, { toError: toWebError, notFound: ERR.NOT_FOUND });
   // Before any route: routes declare zod schemas, compiled when the route is added.
   await app.register(zodCompilers);
   await app.register(securityHeaders, { https: opts.secureCookies ?? true });

@@ -17,10 +17,10 @@
  */
 import { type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import { errorBody } from "@jisr/service-kit";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import { z } from "zod";
 import { WebError } from "./errors.js";
-import { errorBody } from "./plugins/app/error-handler.js";
 
 export interface HttpLimits {
   headersTimeoutMs: number;

@@ -7,9 +7,9 @@
  */
 import { bearerToken, findByHash, TOKEN_PATTERN } from "@jisr/service-kit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import type { ApiTokenConfig } from "../../config/schema.js";
 import { ERR } from "../../errors.js";
-import { globalPlugin } from "../global.js";
 
 export interface ApiUser {
   tokenId: string;
@@ -38,8 +38,7 @@ declare module "fastify" {
   }
 }
 
-export default globalPlugin<{ tokens: readonly ApiTokenConfig[] }>(
-  "auth",
+export default fp<{ tokens: readonly ApiTokenConfig[] }>(
   async (app: FastifyInstance, opts) => {
     // Fastify wants null, not an object, as the initial value of a request decorator (one per request);
     // `authenticate` sets it before any route runs.
@@ -74,4 +73,5 @@ export default globalPlugin<{ tokens: readonly ApiTokenConfig[] }>(
       request.log = request.log.child({ token: entry.id });
     });
   },
+  { name: "jisr-alerting-auth" },
 );

@@ -1,8 +1,8 @@
 /** Makes the alert state file, the clock and the inhibit rules available to routes. */
 import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
 import type { InhibitRule } from "../../engine/inhibit.js";
 import type { AlertStore } from "../../store/alert-store.js";
-import { globalPlugin } from "../global.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -19,8 +19,11 @@ export interface StateOptions {
   inhibitRules: readonly InhibitRule[];
 }
 
-export default globalPlugin<StateOptions>("state", async (app: FastifyInstance, opts) => {
-  app.decorate("alerts", opts.alerts);
-  app.decorate("clock", opts.clock);
-  app.decorate("inhibitRules", opts.inhibitRules);
-});
+export default fp<StateOptions>(
+  async (app: FastifyInstance, opts) => {
+    app.decorate("alerts", opts.alerts);
+    app.decorate("clock", opts.clock);
+    app.decorate("inhibitRules", opts.inhibitRules);
+  },
+  { name: "jisr-alerting-state" },
+);

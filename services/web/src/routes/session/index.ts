@@ -61,7 +61,7 @@ const sessionRoutes: FastifyPluginAsync<{ limits?: LoginLimits }> = async (app, 
     keyGenerator: (request) => (request.body as z.output<typeof loginBodySchema>).id,
   });
 
-  // The zod type provider types the body from its schema (validated by the compilers in plugins/app/zod.ts).
+  // The zod type provider types the body from its schema (validated by the kit's zod compilers, @jisr/service-kit).
   app.withTypeProvider<ZodTypeProvider>().post(
     "/login",
     {
