@@ -107,9 +107,25 @@ function makeBatches(round: number): Point[][] {
   return batches;
 }
 
+/** Transport errors retried (a kept-alive socket the server had just closed: EPIPE, ECONNRESET). */
+let retried = 0;
+
 async function post(url: string, body: string, headers: Record<string, string>): Promise<void> {
-  const res = await fetch(url, { method: "POST", body, headers });
-  if (res.status !== 204) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(url, { method: "POST", body, headers });
+    } catch (err) {
+      // The same body again writes the same points (same series and times): nothing is counted twice.
+      if (attempt < 3) {
+        retried++;
+        continue;
+      }
+      throw err;
+    }
+    if (res.status !== 204) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+    return;
+  }
 }
 
 interface Run {
@@ -199,7 +215,7 @@ async function main(): Promise<void> {
   const per100k = (cpu: number) => ((cpu / points) * 100_000).toFixed(2);
   const [load1] = readFileSync("/proc/loadavg", "utf8").split(" ");
   console.log(
-    `\nIngestion throughput, batches of ${BATCH_SIZE} points, ${IN_FLIGHT} requests in flight, median of ${ROUNDS} rounds (load average ${load1}):`,
+    `\nIngestion throughput, batches of ${BATCH_SIZE} points, ${IN_FLIGHT} requests in flight, median of ${ROUNDS} rounds (load average ${load1}; ${retried} request(s) retried after a transport error):`,
   );
   console.log(
     "| path | points/s | ratio to InfluxDB /write | service CPU s / 100k points | influxd CPU s / 100k points |",
