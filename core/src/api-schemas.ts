@@ -1,6 +1,6 @@
 /**
  * Response pieces every service's HTTP API shares: the error body every JISR_ERR_* answer has, and
- * instants as ISO-8601 UTC strings. Route schemas are zod (see zod-route.ts).
+ * instants as ISO-8601 UTC strings. Route schemas are zod (the kit's zod compilers, @jisr/service-kit).
  */
 import { z } from "zod";
 

@@ -3,6 +3,7 @@
  * in order, each with why it comes where it does.
  */
 import type { Store } from "@jisr/core/store/types";
+import { zodCompilers } from "@jisr/service-kit";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./batch/group-commit.js";
@@ -19,7 +20,6 @@ import errorHandler from "./plugins/app/error-handler.js";
 import storePlugin from "./plugins/app/store.js";
 import summary, { DEFAULT_SUMMARY_INTERVAL_S } from "./plugins/app/summary.js";
 import tenancy from "./plugins/app/tenancy.js";
-import zodCompilers from "./plugins/app/zod.js";
 import healthRoutes from "./routes/health/index.js";
 import writeRoutes from "./routes/write/index.js";
 

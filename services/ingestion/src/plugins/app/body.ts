@@ -8,8 +8,8 @@ import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";
-import { globalPlugin } from "../global.js";
 
 /** Fastify compares `receivedEncodedLength` with Content-Length once the body is read. */
 type Inflated = Transform & { receivedEncodedLength: number };
@@ -40,11 +40,14 @@ export function inflateLimited(source: IncomingMessage | NodeJS.ReadableStream, 
   return limiter;
 }
 
-export default globalPlugin("body", async (app: FastifyInstance) => {
-  app.addHook("preParsing", async (request, _reply, payload) => {
-    const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
-    if (encoding === "identity" || encoding === "") return payload;
-    if (encoding !== "gzip" && encoding !== "x-gzip") throw ERR.UNSUPPORTED_ENCODING(encoding);
-    return inflateLimited(payload, app.initialConfig.bodyLimit ?? 1024 * 1024);
-  });
-});
+export default fp(
+  async (app: FastifyInstance) => {
+    app.addHook("preParsing", async (request, _reply, payload) => {
+      const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
+      if (encoding === "identity" || encoding === "") return payload;
+      if (encoding !== "gzip" && encoding !== "x-gzip") throw ERR.UNSUPPORTED_ENCODING(encoding);
+      return inflateLimited(payload, app.initialConfig.bodyLimit ?? 1024 * 1024);
+    });
+  },
+  { name: "jisr-ingestion-body" },
+);

@@ -4,26 +4,29 @@
  * logged with the request; the client gets the catalogue's message, which for 5xx is fixed text that
  * never carries the underlying error's details.
  */
-import { JisrError, problemsOf } from "@jisr/core/errors";
+import { JisrError } from "@jisr/core/errors";
 import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import {
+  type AnyError,
+  errorHandler,
+  type ErrorBody as KitErrorBody,
+  errorBody as kitErrorBody,
+  validationProblems,
+} from "@jisr/service-kit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";
-import type { ErrorBody } from "../../schemas/write.js";
-import { globalPlugin } from "../global.js";
 
 /** Enough to fix a batch; a sender with 50 000 bad points does not need 50 000 lines back. */
 export const MAX_PROBLEMS = 100;
 
-type AnyError = Partial<FastifyError> & Error & { validationContext?: string };
-
 /** Maps anything thrown by Fastify, a route or the store onto the catalogue. */
 export function toJisrError(err: AnyError, request: FastifyRequest, bodyLimit: number): JisrError {
   if (err instanceof JisrError) return err;
-  const context = err.validationContext;
-  if (err instanceof z.ZodError && context) {
-    const error = ERR.INVALID_REQUEST(`The ${context}`);
-    error.problems = problemsOf(err, [context]);
+  const invalid = validationProblems(err);
+  if (invalid) {
+    const error = ERR.INVALID_REQUEST(`The ${invalid.context}`);
+    error.problems = invalid.problems;
     return error;
   }
   // StoreMisconfiguredError too (wrong credentials, no database...): the batch is good, so the sender
@@ -61,14 +64,9 @@ function withoutUrls(message: string): string {
   return message.replace(/\bhttps?:\/\/[^\s"]+/g, "InfluxDB");
 }
 
-export function errorBody(error: JisrError): ErrorBody {
-  const body: ErrorBody = { error: { code: error.code, message: error.message } };
-  const problems = error.problems;
-  if (problems && problems.length > MAX_PROBLEMS) {
-    body.error.message += ` (the first ${MAX_PROBLEMS} of ${problems.length} problems are listed)`;
-    body.error.problems = problems.slice(0, MAX_PROBLEMS);
-  } else if (problems) body.error.problems = problems;
-  return body;
+/** The body of an answered error, with at most MAX_PROBLEMS problems. */
+export function errorBody(error: JisrError): KitErrorBody {
+  return kitErrorBody(error, MAX_PROBLEMS);
 }
 
 function logError(request: FastifyRequest, err: Error, error: JisrError): void {
@@ -95,17 +93,19 @@ function logError(request: FastifyRequest, err: Error, error: JisrError): void {
     );
 }
 
-export default globalPlugin("error-handler", async (app: FastifyInstance) => {
-  const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
-  app.setErrorHandler((err: AnyError, request: FastifyRequest, reply: FastifyReply) => {
-    const error = toJisrError(err, request, bodyLimit);
-    request.refusal = error.code;
-    logError(request, err, error);
-    if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
-    return reply.code(error.statusCode).send(errorBody(error));
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const error = ERR.NOT_FOUND(request.method, request.url.split("?")[0] ?? "");
-    return reply.code(404).send(errorBody(error));
-  });
-});
+/** The kit's error handler (@jisr/service-kit) with the ingestion service's mapping and log levels. */
+export default fp(
+  async (app: FastifyInstance) => {
+    const bodyLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
+    await app.register(errorHandler, {
+      toError: (err, request) => toJisrError(err, request, bodyLimit),
+      notFound: ERR.NOT_FOUND,
+      maxProblems: MAX_PROBLEMS,
+      log(request, err, error) {
+        request.refusal = error.code;
+        logError(request, err, error);
+      },
+    });
+  },
+  { name: "jisr-ingestion-errors" },
+);
