@@ -16,8 +16,6 @@ import { timingFor } from "./config/timing.js";
 import { RULE_IDS } from "./rules/types.js";
 import { startAlerting } from "./service.js";
 
-/** Where commands write; the process streams unless a test passes its own. */
-
 const configOption = () =>
   new Option("--config <file>", "alerting config (YAML; see alerting.example.yaml)")
     .env("JISR_ALERTING_CONFIG")

@@ -27,8 +27,6 @@ import { type IngestOptions, ingestOptionsSchema } from "./schemas/cli.js";
 import { type IngestionServer, type IngestionServerOptions, startIngestion } from "./server.js";
 import { runPrimary, workerIndex } from "./workers.js";
 
-/** Where commands write; the process streams unless a test passes its own. */
-
 export function registerIngestCommands(program: Command, io: CliIo = processIo): void {
   registerIngest(program);
   const token = program
