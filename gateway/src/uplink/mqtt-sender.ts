@@ -1,6 +1,6 @@
 /**
- * The MQTT uplink: the same job as Sender (outbox → central side, oldest first, in batches), over a
- * central MQTT 5 broker instead of HTTP. A batch is one QoS 1 PUBLISH of `{"points": [...]}` (gzipped by
+ * The MQTT uplink: the one Sender (sender.ts: outbox → central side, oldest first, in batches, live lane,
+ * backoff) over an MqttTransport, a central MQTT 5 broker instead of HTTP. A batch is one QoS 1 PUBLISH of `{"points": [...]}` (gzipped by
  * default) on jisr/<institution>/<gateway_id>/points; it leaves the outbox only on its PUBACK. The
  * session is persistent (clean start off, a session expiry), so a PUBLISH in flight when the link drops
  * is sent again on reconnect; mqtt.js keeps such messages in memory only, but they are still in our
@@ -17,15 +17,16 @@
  */
 import { promisify } from "node:util";
 import { gzip as gzipCallback } from "node:zlib";
+import type { Point } from "@jisr/core";
 import mqtt, { type MqttClient, type Packet } from "mqtt";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import { type ConnectionWatch, reconnectWithBackoff } from "../mqtt/reconnect.js";
 import type { BackoffOptions } from "../util/backoff.js";
-import { backoffDelay } from "../util/backoff.js";
 import { feedbackTopicOf, parseFeedback, type UplinkFeedback } from "./feedback.js";
 import type { Outbox } from "./outbox.js";
-import type { SenderStatus } from "./sender.js";
+import { Sender, type SenderStatus } from "./sender.js";
+import { type Transport, type TransportOutcome, unlessAborted } from "./transport.js";
 
 const gzip = promisify(gzipCallback);
 
@@ -110,31 +111,54 @@ const NO_SUBSCRIBERS = 0x10;
 /** Room for the PUBLISH header, topic and properties next to the payload. */
 const PACKET_OVERHEAD_BYTES = 1024;
 
-type Outcome =
-  | { kind: "delivered" }
-  | { kind: "too_large" }
-  | { kind: "failed"; refused: boolean; message: string };
+/** The MQTT part of the status: the connection, the batch in flight, ingestion's feedback. */
+type MqttTransportStatus = Omit<MqttSenderStatus, keyof SenderStatus>;
 
-export class MqttSender {
+/** The Sender over MQTT: what `new MqttSender(options)` gives is the one loop, on an MqttTransport. */
+export class MqttSender extends Sender {
+  readonly #transport: MqttTransport;
+
+  constructor(options: MqttSenderOptions) {
+    const transport = new MqttTransport(options);
+    super({
+      transport,
+      batchMaxPoints: options.batchMaxPoints,
+      flushIntervalMs: options.flushIntervalMs,
+      timeoutMs: options.timeoutMs,
+      outbox: options.outbox,
+      logger: options.logger,
+      // Uploads that failed for a reason that may pass back off as reconnects do.
+      retry: options.reconnect ?? DEFAULT_RECONNECT,
+      ...(options.refusedRetry !== undefined && { refusedRetry: options.refusedRetry }),
+      ...(options.random !== undefined && { random: options.random }),
+    });
+    this.#transport = transport;
+  }
+
+  override status(): MqttSenderStatus {
+    return { ...super.status(), ...this.#transport.status() };
+  }
+}
+
+/** 1 s doubling up to 5 min. */
+const DEFAULT_RECONNECT = { initialMs: 1000, maxMs: 300_000 };
+
+/**
+ * One batch = one QoS 1 PUBLISH, answered by its PUBACK. The connection is persistent and reconnects with
+ * backoff for ever (reconnectWithBackoff); a PUBLISH whose PUBACK does not come in time stays in flight
+ * (mqtt.js sends it again on reconnect) and its answer comes late to the Sender.
+ */
+export class MqttTransport implements Transport {
+  readonly peer = "Broker";
   readonly #o: MqttSenderOptions;
   readonly #topic: string;
-  readonly #status: SenderStatus = {
-    delivered_points: 0,
-    delivered_batches: 0,
-    rejected_points: 0,
-    failures: 0,
-    failures_total: 0,
-  };
   /** Message ids PUBACKed with "no matching subscribers", seen before mqtt.js resolves the publish. */
   readonly #pubacks = new Set<number>();
   #client: MqttClient | undefined;
   #watch: ConnectionWatch | undefined;
-  #batchSize: number;
-  #timer: NodeJS.Timeout | undefined;
-  #draining: Promise<void> | undefined;
-  #inFlight: { points: number; done: Promise<Outcome> } | undefined;
-  #stopping = false;
-  #lastFailure: string | undefined;
+  /** Points of the PUBLISH waiting for its PUBACK. */
+  #inFlight = 0;
+  #closed = false;
   readonly #feedbackTopic: string;
   #feedback: UplinkFeedback | undefined;
   #feedbackError: string | undefined;
@@ -144,24 +168,26 @@ export class MqttSender {
     this.#topic = options.topic ?? defaultUplinkTopic(options.institution, options.gatewayId);
     this.#feedbackTopic =
       options.feedbackTopic ?? feedbackTopicOf(this.#topic, options.institution, options.gatewayId);
-    this.#batchSize = options.batchMaxPoints;
   }
 
-  status(): MqttSenderStatus {
+  status(): MqttTransportStatus {
     const connected = this.#client?.connected ?? false;
     const error = connected ? undefined : this.#watch?.lastError;
     return {
-      ...this.#status,
       connected,
       ...(error !== undefined && { connection_error: error }),
-      in_flight_points: this.#inFlight?.points ?? 0,
+      in_flight_points: this.#inFlight,
       ...(this.#feedback && { feedback: this.#feedback }),
       ...(this.#feedbackError !== undefined && { feedback_error: this.#feedbackError }),
     };
   }
 
-  /** Connects (retrying with backoff for ever) and sends every flush_interval and on every (re)connect. */
-  start(): void {
+  ready(): boolean {
+    return !this.#closed && (this.#client?.connected ?? false);
+  }
+
+  /** Connects (retrying with backoff for ever); `ready` on every (re)connect. */
+  start(ready: () => void): void {
     if (this.#client) return;
     const client = mqtt.connect(this.#o.url, {
       protocolVersion: 5,
@@ -183,11 +209,11 @@ export class MqttSender {
       if (topic === this.#feedbackTopic) this.#onFeedback(payload);
     });
     const log = this.#o.logger;
-    this.#watch = reconnectWithBackoff(client, this.#o.reconnect ?? { initialMs: 1000, maxMs: 300_000 }, {
+    this.#watch = reconnectWithBackoff(client, this.#o.reconnect ?? DEFAULT_RECONNECT, {
       onUp: () => {
         log.info({ broker: this.#o.url, topic: this.#topic }, "Uplink broker connected");
         this.#subscribeFeedback(client);
-        void this.flush();
+        ready();
       },
       onDown: (reason, failures, retryInMs) => {
         const context = {
@@ -201,7 +227,16 @@ export class MqttSender {
       },
     });
     this.#client = client;
-    this.#timer = setInterval(() => void this.flush(), this.#o.flushIntervalMs);
+  }
+
+  /** Disconnects, taking at most `deadlineMs` (1 s at most for a clean DISCONNECT). */
+  async close(deadlineMs: number): Promise<void> {
+    this.#closed = true;
+    this.#watch?.stop();
+    const client = this.#client;
+    if (!client) return;
+    await Promise.race([client.endAsync(), sleep(Math.min(deadlineMs, 1000))]);
+    if (!client.disconnected) await client.endAsync(true);
   }
 
   /**
@@ -260,72 +295,21 @@ export class MqttSender {
       );
   }
 
-  /** Sends what the outbox holds unless backing off or offline; resolves when empty or an upload failed. */
-  flush(): Promise<void> {
-    if (this.#draining !== undefined) return this.#draining;
-    this.#draining = this.#drain()
-      // The queue itself failed (a damaged file, a full disk): not the link's fault, retried slowly.
-      .catch((err: unknown) =>
-        this.#failed({ kind: "failed", refused: true, message: `queue: ${(err as Error).message}` }),
-      )
-      .finally(() => {
-        this.#draining = undefined;
-      });
-    return this.#draining;
-  }
-
-  /** One last attempt to deliver, abandoned after `deadlineMs`; then disconnects. What is left stays queued. */
-  async stop(deadlineMs: number): Promise<void> {
-    clearInterval(this.#timer);
-    const deadline = Date.now() + deadlineMs;
-    this.#status.retry_at = undefined; // backoff is ignored on the way out: one more try costs little
-    const lastTry = (async () => {
-      await this.flush();
-    })();
-    await Promise.race([lastTry, sleep(deadlineMs)]);
-    this.#stopping = true;
-    this.#watch?.stop();
+  /** Publishes one batch; its PUBACK, or a failure that carries the PUBACK still to come (`late`). */
+  async send(points: readonly Point[], signal: AbortSignal): Promise<TransportOutcome> {
     const client = this.#client;
-    if (!client) return;
-    const left = Math.max(deadline - Date.now(), 0);
-    await Promise.race([client.endAsync(), sleep(Math.min(left, 1000))]);
-    if (!client.disconnected) await client.endAsync(true);
-  }
-
-  async #drain(): Promise<void> {
-    for (;;) {
-      const client = this.#client;
-      if (!client?.connected || this.#stopping || this.#o.outbox.size() === 0) return;
-      if (this.#status.retry_at !== undefined && Date.now() < this.#status.retry_at) return;
-      // A batch still waiting for its PUBACK (link dropped, mqtt.js resends it on reconnect): never
-      // publish the same entries a second time meanwhile.
-      if (this.#inFlight) {
-        const outcome = await Promise.race([
-          this.#inFlight.done,
-          sleep(this.#o.timeoutMs).then(() => undefined),
-        ]);
-        if (outcome === undefined)
-          return this.#failed({ kind: "failed", refused: false, message: "no PUBACK within uplink.timeout" });
-        continue;
-      }
-      const outcome = await this.#publishNext(client);
-      if (outcome === undefined)
-        return this.#failed({ kind: "failed", refused: false, message: "no PUBACK within uplink.timeout" });
-      if (outcome.kind === "failed") return this.#failed(outcome);
-    }
-  }
-
-  /** Publishes the oldest batch; resolves with its outcome, or undefined if no PUBACK came in time. */
-  async #publishNext(client: MqttClient): Promise<Outcome | undefined> {
-    const batch = this.#o.outbox.peek(this.#batchSize);
-    const ids = batch.map((e) => e.id);
-    const json = Buffer.from(JSON.stringify({ points: batch.map((e) => e.point) }));
+    if (!client?.connected) return { kind: "unavailable", message: "not connected to the broker" };
+    const json = Buffer.from(JSON.stringify({ points }));
     const payload = this.#o.gzip === false ? json : await gzip(json);
     // The broker says in CONNACK how large a packet it takes; a larger one would get us disconnected and
     // resent on every reconnect, for ever.
     const max = client.serverProperties?.maximumPacketSize;
     if (max !== undefined && payload.length + this.#topic.length + PACKET_OVERHEAD_BYTES > max) {
-      return batch.length > 1 ? this.#shrink(batch.length, max) : this.#oversize(ids, payload.length, max);
+      return {
+        kind: "too_large",
+        ours: true, // one point this large can never be sent: set aside
+        message: `${payload.length} bytes, the broker takes packets of at most ${max} bytes (raise max_packet_size on the broker)`,
+      };
     }
     const done = client
       .publishAsync(this.#topic, payload, {
@@ -339,85 +323,45 @@ export class MqttSender {
         },
       })
       .then(
-        (packet) => this.#acknowledged(ids, packet?.messageId),
-        (err: Error & { code?: number }) => this.#publishError(ids.length, err),
+        (packet) => this.#acknowledged(packet?.messageId),
+        (err: Error & { code?: number }) => publishError(points.length, err),
       )
       .finally(() => {
-        this.#inFlight = undefined;
+        this.#inFlight = 0;
       });
-    this.#inFlight = { points: ids.length, done };
-    return Promise.race([done, sleep(this.#o.timeoutMs).then(() => undefined)]);
-  }
-
-  /** The PUBACK came (maybe long after the timeout, after a reconnect): the outbox lets go of the batch. */
-  #acknowledged(ids: number[], messageId: number | undefined): Outcome {
-    if (messageId !== undefined && this.#pubacks.delete(messageId)) {
-      // Nobody got it: the broker drops a message no one subscribes to. Keep it and try again later.
-      return { kind: "failed", refused: true, message: `broker: ${REFUSED[NO_SUBSCRIBERS]}` };
-    }
-    this.#o.outbox.ack(ids);
-    const s = this.#status;
-    if (s.failures > 0) this.#o.logger.info({ failed_attempts: s.failures }, "Uplink delivering again");
-    s.delivered_points += ids.length;
-    s.delivered_batches++;
-    s.last_delivery_at = Date.now();
-    s.failures = 0;
-    s.retry_at = undefined;
-    s.last_error = undefined;
-    this.#lastFailure = undefined;
-    return { kind: "delivered" };
-  }
-
-  #publishError(points: number, err: Error & { code?: number }): Outcome {
-    if (err.code === PACKET_TOO_LARGE && points > 1) return this.#shrink(points);
-    const reason = err.code !== undefined ? REFUSED[err.code] : undefined;
+    this.#inFlight = points.length;
+    // Its own timer as well as the signal's: what matters here is only how long the PUBACK takes.
+    const outcome = await Promise.race([
+      unlessAborted(done, signal),
+      sleep(this.#o.timeoutMs).then(() => undefined),
+    ]);
+    if (outcome !== undefined) return outcome;
+    const timedOut =
+      !signal.aborted || (signal.reason as { name?: string } | undefined)?.name === "TimeoutError";
     return {
-      kind: "failed",
-      refused: reason !== undefined,
-      message: reason ? `broker: ${reason}` : err.message,
+      kind: "unavailable",
+      message: timedOut ? "no PUBACK within uplink.timeout" : "upload cancelled (gateway stopping)",
+      late: done,
     };
   }
 
-  #shrink(points: number, maxBytes?: number): Outcome {
-    this.#batchSize = Math.max(1, Math.floor(points / 2));
-    this.#o.logger.warn(
-      { batch_points: this.#batchSize, broker_max_packet_bytes: maxBytes },
-      "Broker says the batch is too large; sending smaller batches (lower uplink.batch_max_points)",
-    );
-    return { kind: "too_large" };
-  }
-
-  /** One point larger than the broker takes can never be sent: drop it, count it, say so. */
-  #oversize(ids: number[], bytes: number, maxBytes: number): Outcome {
-    this.#o.outbox.ack(ids);
-    this.#status.rejected_points += ids.length;
-    this.#o.logger.error(
-      { bytes, broker_max_packet_bytes: maxBytes, rejected_total: this.#status.rejected_points },
-      "A single point is larger than the broker accepts; dropped it (raise max_packet_size on the broker)",
-    );
-    return { kind: "too_large" };
-  }
-
-  #failed(outcome: Extract<Outcome, { kind: "failed" }>): void {
-    const s = this.#status;
-    s.failures++;
-    s.failures_total++;
-    s.last_error = outcome.message;
-    const policy = outcome.refused
-      ? (this.#o.refusedRetry ?? { initialMs: 30_000, maxMs: 600_000 })
-      : (this.#o.reconnect ?? { initialMs: 1000, maxMs: 300_000 });
-    const delay = backoffDelay(s.failures, { ...policy, random: this.#o.random });
-    s.retry_at = Date.now() + delay;
-    const context = { queued: this.#o.outbox.size(), retry_in_ms: delay };
-    if (outcome.message === this.#lastFailure) {
-      this.#o.logger.debug(context, `Upload failed again: ${outcome.message}`);
-      return;
+  /** The PUBACK came (maybe long after the timeout, after a reconnect). */
+  #acknowledged(messageId: number | undefined): TransportOutcome {
+    if (messageId !== undefined && this.#pubacks.delete(messageId)) {
+      // Nobody got it: the broker drops a message no one subscribes to. Keep it and try again later.
+      return { kind: "refused", message: `broker: ${REFUSED[NO_SUBSCRIBERS]}` };
     }
-    this.#lastFailure = outcome.message;
-    if (outcome.refused)
-      this.#o.logger.error(context, `Uplink refused (${outcome.message}); data kept, retrying slowly`);
-    else this.#o.logger.warn(context, `Upload failed (${outcome.message}); data kept, retrying`);
+    return { kind: "delivered" };
   }
+}
+
+function publishError(points: number, err: Error & { code?: number }): TransportOutcome {
+  if (err.code === PACKET_TOO_LARGE && points > 1)
+    return { kind: "too_large", ours: false, message: "PUBACK: packet too large" };
+  const reason = err.code !== undefined ? REFUSED[err.code] : undefined;
+  return reason
+    ? { kind: "refused", message: `broker: ${reason}` }
+    : { kind: "unavailable", message: err.message };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,24 +1,24 @@
 /**
- * Moves points from the outbox to the ingestion service: oldest first, in batches of at most
- * batch_max_points, every flush_interval; during a backlog, live readings beside it (#drain). A point leaves the outbox only when the server stored it (2xx)
- * or refused it for good for what it holds (400 with a content code, see post-batch.ts). The server
- * refuses a whole batch for one bad point and stores none of it, so a refused batch is split until only
- * the bad points are refused: the points the server names (`problems[].index`) are set aside and the rest
- * sent again at once; without names, the batch is halved, each half sent on its own, recursively. Every
- * other failure keeps the data and retries later, with backoff and jitter, never before the server's
- * Retry-After.
+ * Moves points from the outbox to the central side over a Transport (transport.ts): HTTP to the
+ * ingestion service (http-transport.ts, the default) or MQTT to a broker (mqtt-sender.ts). This loop is
+ * the only one, whatever the wire: oldest first, in batches of at most batch_max_points, every
+ * flush_interval; during a backlog, live readings beside it (#drain). A point leaves the outbox only when
+ * the other side took it (HTTP 2xx, MQTT PUBACK) or refused it for good for what it holds (400 with a
+ * content code, see post-batch.ts; a point larger than the broker takes). The server refuses a whole
+ * batch for one bad point and stores none of it, so a refused batch is split until only the bad points
+ * are refused: the points the server names (`problems[].index`) are set aside and the rest sent again at
+ * once; without names, the batch is halved, each half sent on its own, recursively. Every other failure
+ * keeps the data and retries later, with backoff and jitter, never before the server's Retry-After.
  */
 import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
 import { backoffDelay } from "../util/backoff.js";
+import { HttpTransport } from "./http-transport.js";
 import type { Outbox, OutboxEntry, Rejection } from "./outbox.js";
-import { type PostOutcome, postBatch, writeEndpoint } from "./post-batch.js";
+import { type Transport, type TransportOutcome, unlessAborted } from "./transport.js";
 
-export interface SenderOptions {
-  /** Base URL of the ingestion service (uplink.url). */
-  url: string;
-  token: string;
-  gatewayId: string;
+/** What the loop needs, whatever the transport. */
+export interface SenderLoopOptions {
   batchMaxPoints: number;
   flushIntervalMs: number;
   timeoutMs: number;
@@ -33,6 +33,19 @@ export interface SenderOptions {
   refusedRetry?: { initialMs: number; maxMs: number };
   /** Jitter source; Math.random by default. */
   random?: () => number;
+}
+
+/** The HTTP uplink: a Sender over an HttpTransport. */
+export interface SenderOptions extends SenderLoopOptions {
+  /** Base URL of the ingestion service (uplink.url). */
+  url: string;
+  token: string;
+  gatewayId: string;
+}
+
+/** A Sender over a transport of the caller's (MqttSender gives its MQTT one). */
+export interface TransportSenderOptions extends SenderLoopOptions {
+  transport: Transport;
 }
 
 export interface SenderStatus {
@@ -50,8 +63,9 @@ export interface SenderStatus {
   retry_at?: number;
 }
 
-type Failure = Extract<PostOutcome, { kind: "unavailable" | "refused" }>;
-type Rejected = Extract<PostOutcome, { kind: "rejected" }>;
+type Failure = Extract<TransportOutcome, { kind: "unavailable" | "refused" }>;
+type Rejected = Extract<TransportOutcome, { kind: "rejected" }>;
+type TooLarge = Extract<TransportOutcome, { kind: "too_large" }>;
 /** What sending one batch came to: done (every point delivered or refused), a smaller batch size, or a failure. */
 type Step = undefined | "resized" | Failure;
 
@@ -68,8 +82,8 @@ const RETRY_AFTER_MAX_MS = 300_000;
 const LOGGED_REFUSALS = 20;
 
 export class Sender {
-  readonly #o: SenderOptions;
-  readonly #endpoint: string;
+  readonly #o: SenderLoopOptions;
+  readonly #transport: Transport;
   readonly #log: Logger;
   readonly #status: SenderStatus = {
     delivered_points: 0,
@@ -82,11 +96,13 @@ export class Sender {
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #lastFailureKind: string | undefined;
+  /** A batch the transport may still acknowledge (an MQTT PUBLISH without its PUBACK yet). */
+  #late: { done: Promise<void>; timedOut: Failure } | undefined;
   readonly #stopping = new AbortController();
 
-  constructor(options: SenderOptions) {
+  constructor(options: SenderOptions | TransportSenderOptions) {
     this.#o = options;
-    this.#endpoint = writeEndpoint(options.url);
+    this.#transport = "transport" in options ? options.transport : new HttpTransport(options);
     this.#log = options.logger;
     this.#batchSize = options.batchMaxPoints;
   }
@@ -95,7 +111,9 @@ export class Sender {
     return { ...this.#status };
   }
 
+  /** Starts the transport's connection (a flush each time it is up) and a flush every flush_interval. */
   start(): void {
+    this.#transport.start?.(() => void this.flush());
     this.#timer = setInterval(() => void this.flush(), this.#o.flushIntervalMs);
   }
 
@@ -111,9 +129,13 @@ export class Sender {
     return this.#draining;
   }
 
-  /** Stops the timer and makes one last attempt to deliver everything, abandoned after `deadlineMs`. */
+  /**
+   * Stops the timer and makes one last attempt to deliver everything, abandoned after `deadlineMs`; then
+   * closes the transport in what is left of it. What is not delivered stays queued.
+   */
   async stop(deadlineMs: number): Promise<void> {
     clearInterval(this.#timer);
+    const end = Date.now() + deadlineMs;
     const deadline = setTimeout(() => this.#stopping.abort(), deadlineMs);
     try {
       await this.#draining;
@@ -124,6 +146,7 @@ export class Sender {
       clearTimeout(deadline);
       this.#stopping.abort();
     }
+    await this.#transport.close?.(Math.max(end - Date.now(), 0));
   }
 
   /**
@@ -135,7 +158,20 @@ export class Sender {
   async #drain(stopping: AbortSignal): Promise<void> {
     const outbox = this.#o.outbox;
     let backlogTop: number | undefined;
-    while (outbox.size() > 0 && !stopping.aborted) {
+    while (outbox.size() > 0 && !stopping.aborted && (this.#transport.ready?.() ?? true)) {
+      if (this.#late) {
+        // Nothing else goes on the wire while a batch may still be acknowledged: it would be sent twice.
+        const settled = await Promise.race([
+          unlessAborted(
+            this.#late.done.then(() => true),
+            stopping,
+          ),
+          sleep(this.#o.timeoutMs).then(() => false),
+        ]);
+        if (settled) continue;
+        if (!stopping.aborted) this.#failed(this.#late.timedOut);
+        return;
+      }
       if (backlogTop === undefined && outbox.size() > this.#batchSize) backlogTop = outbox.newestId?.();
       if (backlogTop !== undefined && outbox.peekAfter) {
         const live = outbox.peekAfter(backlogTop, this.#batchSize);
@@ -159,15 +195,12 @@ export class Sender {
     return step;
   }
 
-  /** Posts `batch` and deals with the answer; a refusal for content is narrowed down to the bad points. */
+  /** Sends `batch` and deals with the answer; a refusal for content is narrowed down to the bad points. */
   async #send(batch: OutboxEntry[], refused: Refused[], stopping: AbortSignal): Promise<Step> {
-    const outcome = await postBatch({
-      endpoint: this.#endpoint,
-      token: this.#o.token,
-      userAgent: `jisr-gateway (${this.#o.gatewayId})`,
-      points: batch.map((e) => e.point),
-      signal: AbortSignal.any([stopping, AbortSignal.timeout(this.#o.timeoutMs)]),
-    });
+    const outcome = await this.#transport.send(
+      batch.map((e) => e.point),
+      AbortSignal.any([stopping, AbortSignal.timeout(this.#o.timeoutMs)]),
+    );
     switch (outcome.kind) {
       case "delivered":
         this.#delivered(batch.map((e) => e.id));
@@ -176,7 +209,7 @@ export class Sender {
         return this.#narrow(batch, outcome, refused, stopping);
       case "too_large":
         if (batch.length > 1) {
-          this.#shrink(batch.length, outcome.message);
+          this.#shrink(batch.length, outcome);
           return "resized";
         }
         // One point too large for our ingestion can never be sent; a proxy's limit is the config's fault.
@@ -188,10 +221,39 @@ export class Sender {
           );
           return undefined;
         }
-        return { kind: "refused", status: outcome.status, message: outcome.message };
+        return {
+          kind: "refused",
+          ...(outcome.status !== undefined && { status: outcome.status }),
+          message: outcome.message,
+        };
+      case "unavailable":
+        if (outcome.late) this.#holdLate(batch, outcome.late, outcome);
+        return outcome;
       default:
         return outcome;
     }
+  }
+
+  /**
+   * The transport may still acknowledge `batch` after saying it failed (no PUBACK within uplink.timeout):
+   * its late answer counts as any other (acknowledged, or a smaller batch size), and the next drain waits
+   * for it before sending anything else.
+   */
+  #holdLate(batch: OutboxEntry[], late: Promise<TransportOutcome>, timedOut: Failure): void {
+    const held = {
+      done: late.then(
+        (outcome) => {
+          if (outcome.kind === "delivered") this.#delivered(batch.map((e) => e.id));
+          else if (outcome.kind === "too_large" && batch.length > 1) this.#shrink(batch.length, outcome);
+        },
+        () => undefined,
+      ),
+      timedOut: { kind: "unavailable", message: timedOut.message } as const,
+    };
+    this.#late = held;
+    void held.done.finally(() => {
+      if (this.#late === held) this.#late = undefined;
+    });
   }
 
   /**
@@ -237,12 +299,13 @@ export class Sender {
   }
 
   /** Takes refused points out of the queue (into its `rejected` table where it has one) and counts them. */
-  #refuse(points: Refused[], refused: Refused[], status: number): void {
+  #refuse(points: Refused[], refused: Refused[], status: number | undefined): void {
     const rejections: Rejection[] = points.map((r) => ({ id: r.entry.id, reason: r.reason }));
     if (this.#o.outbox.reject) this.#o.outbox.reject(rejections);
     else this.#o.outbox.ack(rejections.map((r) => r.id));
     this.#status.rejected_points += points.length;
-    this.#status.last_error = `HTTP ${status}: ${points[points.length - 1]?.reason}`;
+    const reason = points[points.length - 1]?.reason;
+    this.#status.last_error = status !== undefined ? `HTTP ${status}: ${reason}` : `${reason}`;
     refused.push(...points);
   }
 
@@ -257,16 +320,16 @@ export class Sender {
           .slice(0, LOGGED_REFUSALS)
           .map((r) => ({ ...describe(r.entry.point), reason: r.reason })),
       },
-      `Server refused ${refused.length} of ${batchPoints} point(s) for good and they were dropped` +
+      `${this.#transport.peer} refused ${refused.length} of ${batchPoints} point(s) for good and they were dropped` +
         `${refused.length < batchPoints ? "; the others were sent" : ""}: ${refused[0]?.reason}`,
     );
   }
 
-  #shrink(size: number, message: string): void {
+  #shrink(size: number, outcome: TooLarge): void {
     this.#batchSize = Math.max(1, Math.floor(size / 2));
     this.#log.warn(
-      { status: 413, batch_points: this.#batchSize },
-      `Server says the batch is too large (${message}); sending smaller batches (lower uplink.batch_max_points)`,
+      { status: outcome.status, batch_points: this.#batchSize },
+      `${this.#transport.peer} says the batch is too large (${outcome.message}); sending smaller batches (lower uplink.batch_max_points)`,
     );
   }
 
@@ -308,7 +371,8 @@ export class Sender {
 
   /** One log line when the kind of failure changes, not one per attempt (the status has the count). */
   #logFailure(outcome: Failure, delayMs: number): void {
-    const kind = `${outcome.kind}:${outcome.status ?? "network"}`;
+    // HTTP: by status (one line per kind of answer); MQTT answers have none: by what went wrong.
+    const kind = `${outcome.kind}:${outcome.status ?? outcome.message}`;
     const context = { status: outcome.status, queued: this.#o.outbox.size(), retry_in_ms: delayMs };
     if (kind === this.#lastFailureKind) {
       this.#log.debug(context, `Upload failed again: ${outcome.message}`);
@@ -316,13 +380,16 @@ export class Sender {
     }
     this.#lastFailureKind = kind;
     if (outcome.kind === "refused") {
+      // An HTTP refusal is the token's or the URL's; an MQTT one names what to check in its message.
       const hint =
-        outcome.status === 401 || outcome.status === 403
-          ? "check uplink.token and that it belongs to this institution"
-          : "check uplink.url";
+        outcome.status === undefined
+          ? ""
+          : outcome.status === 401 || outcome.status === 403
+            ? ": check uplink.token and that it belongs to this institution"
+            : ": check uplink.url";
       this.#log.error(
         context,
-        `Server refused the upload (${outcome.message}): ${hint}; data kept, retrying slowly`,
+        `${this.#transport.peer} refused the upload (${outcome.message})${hint}; data kept, retrying slowly`,
       );
     } else {
       this.#log.warn(context, `Upload failed (${outcome.message}); data kept, retrying`);
@@ -353,4 +420,9 @@ export function namedPoints(problems: unknown[], size: number): Map<number, stri
 /** Which reading a point is, for a log line. */
 function describe(point: Point): Record<string, unknown> {
   return { measurement: point.measurement, device: point.tags.device, time: point.time };
+}
+
+/** A wait that does not keep the process alive. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
