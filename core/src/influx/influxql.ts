@@ -78,29 +78,43 @@ export function buildLatestQuery(q: LatestQuery & { now: number; lookbackMs: num
   return `SELECT * FROM ${quoteIdentifier(q.measurement)} ${where} GROUP BY * ORDER BY time DESC LIMIT 1`;
 }
 
+/** Bucket rows per statement of the "last" hour statistics: InfluxDB 1.x answers 10 000 at most. */
+const HOUR_STATS_ROWS = 9_000;
+
 /**
- * The two statements of an hour-statistics query (store/hour-stats.ts), sent in one request: the raw
- * readings per hour (with their least and greatest value for "mean"), then the buckets per hour from a
- * subquery (InfluxDB 1.2 and later, and the v1 API of 2.x and 3.x), with, for "last", the last bucket and
- * the differences between consecutive buckets. Time bounds on both levels.
+ * The statements of an hour-statistics query (store/hour-stats.ts), sent in one request. "mean": the raw
+ * readings per hour with their least and greatest value, then the one-minute buckets counted per hour in a
+ * subquery (InfluxDB 1.2 and later, and the v1 API of 2.x and 3.x; time bounds on both levels). "last": the
+ * readings per hour, then each bucket's last value in statements of at most 9 000 rows for `series`
+ * series, which the reader adds up per hour (a difference() subquery costs InfluxDB 1.6 five times that).
  */
-export function buildHourStatsQueries(q: HourStatsQuery): [string, string] {
+export function buildHourStatsQueries(q: HourStatsQuery, series = 1): string[] {
   const field = quoteIdentifier(q.field);
   const time = [`time >= ${msLiteral(q.from)}`, `time < ${msLiteral(q.to)}`];
   const where = whereClause(time, q.where);
   const tags = (q.groupBy ?? []).map(quoteTag);
   const groupBy = (every: number) => [`time(${msLiteral(every)})`, ...tags].join(", ");
   const from = quoteIdentifier(q.measurement);
-  const last = q.bucketFn === "last";
-  const readings =
-    `SELECT count(${field}) AS "readings"${last ? "" : `, min(${field}) AS "min", max(${field}) AS "max"`} ` +
-    `FROM ${from} ${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
-  const inner =
-    `SELECT ${q.bucketFn}(${field}) AS "v"${last ? `, difference(last(${field})) AS "d"` : ""} FROM ${from} ` +
-    `${where} GROUP BY ${groupBy(q.bucketMs)} fill(none)`;
-  const outer = last
-    ? `count("v") AS "buckets", last("v") AS "last", count("d") AS "steps", min("d") AS "min_step", max("d") AS "max_step"`
-    : `count("v") AS "buckets"`;
-  const buckets = `SELECT ${outer} FROM (${inner}) WHERE ${time.join(" AND ")} GROUP BY ${groupBy(3_600_000)} fill(none)`;
-  return [readings, buckets];
+  if (q.bucketFn === "mean") {
+    const readings =
+      `SELECT count(${field}) AS "readings", min(${field}) AS "min", max(${field}) AS "max" FROM ${from} ` +
+      `${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+    const inner = `SELECT mean(${field}) AS "v" FROM ${from} ${where} GROUP BY ${groupBy(q.bucketMs)} fill(none)`;
+    const buckets = `SELECT count("v") AS "buckets" FROM (${inner}) WHERE ${time.join(" AND ")} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+    return [readings, buckets];
+  }
+  const readings = `SELECT count(${field}) AS "readings" FROM ${from} ${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+  const hoursPerStatement = Math.max(
+    1,
+    Math.floor(HOUR_STATS_ROWS / Math.max(1, series) / (3_600_000 / q.bucketMs)),
+  );
+  const out = [readings];
+  for (let start = q.from; start < q.to; start += hoursPerStatement * 3_600_000) {
+    const end = Math.min(q.to, start + hoursPerStatement * 3_600_000);
+    out.push(
+      `SELECT last(${field}) FROM ${from} ${whereClause([`time >= ${msLiteral(start)}`, `time < ${msLiteral(end)}`], q.where)} ` +
+        `GROUP BY ${groupBy(q.bucketMs)} fill(none)`,
+    );
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ import {
   type HourStatsQuery,
   type HourStatsResult,
   type HourStatsStore,
+  hoursFromBuckets,
 } from "./hour-stats.js";
 import {
   aggregateSql,
@@ -180,25 +181,10 @@ export class SqliteStore implements Store, HourStatsStore {
       const rows = this.#statement(HOUR_LAST_BUCKETS).raw(true).all(params) as Array<
         [grp: number, bucket: number, at: number, v: number, n: number]
       >;
-      let hour: HourStats | undefined;
-      let prev: [number, number] | undefined; // group and value of the previous bucket
-      for (const [grp, bucket, , v, n] of rows) {
-        const time = bucket - (bucket % 3_600_000);
-        if (!hour || hour.time !== time || prev?.[0] !== grp) {
-          hour = { time, readings: 0, buckets: 0, last: v, steps: 0 };
-          results[grp]?.hours.push(hour);
-        }
-        hour.readings += n;
-        hour.buckets++;
-        hour.last = v;
-        if (prev?.[0] === grp) {
-          const d = v - prev[1];
-          hour.steps = (hour.steps ?? 0) + 1;
-          hour.minStep = hour.minStep === undefined ? d : Math.min(hour.minStep, d);
-          hour.maxStep = hour.maxStep === undefined ? d : Math.max(hour.maxStep, d);
-        }
-        prev = [grp, v];
-      }
+      hoursFromBuckets(
+        rows.map(([grp, bucket, , v, n]) => [grp, bucket, v, n] as const),
+        (grp, hour) => results[grp]?.hours.push(hour),
+      );
     }
     return results.filter((r) => r.hours.length > 0);
   }

@@ -13,8 +13,20 @@
 import type { HourStats, HourStatsReader } from "@jisr/core/store/hour-stats";
 import type { Store } from "@jisr/core/store/types";
 import { HOUR_MS } from "@jisr/core/time/local-time";
-import type { CounterReading } from "../energy/counter.js";
-import { type DeviceSeries, readMinutes, type SeriesSource } from "./read-series.js";
+import {
+  type CounterOptions,
+  type CounterReading,
+  counterIncrements,
+  plausibleWh,
+} from "../energy/counter.js";
+import {
+  type CounterWindowOptions,
+  type DeviceSeries,
+  findEdges,
+  joinEdges,
+  readMinutes,
+  type SeriesSource,
+} from "./read-series.js";
 
 export interface CounterWindow {
   /** Per device, the hour statistics over the window, oldest first (hours without readings are absent). */
@@ -53,6 +65,7 @@ export async function openCounterWindow(
     groupBy: ["device"],
     bucketMs,
     bucketFn: "last",
+    series: Math.max(1, src.devices.length),
   })) {
     const device = s.tags.device;
     if (device !== undefined && src.devices.includes(device)) stats.set(device, s.hours);
@@ -124,4 +137,45 @@ export async function openCounterWindow(
       return out;
     },
   };
+}
+
+/**
+ * A counter's readings over [from, to) with context and edges (read-series.ts readCounterWindow), read
+ * through a counter window: summaries for ordinary hours, buckets wherever the counter rules under
+ * `options` need them (runs the rules until they need nothing more). For the hot-water counters, which
+ * hot-water/counter.ts turns into energy from these readings.
+ */
+export async function readSummarisedCounter(
+  store: Store,
+  hourStats: HourStatsReader,
+  src: SeriesSource,
+  from: number,
+  to: number,
+  o: CounterWindowOptions & { bucketMs: number },
+  options: CounterOptions,
+): Promise<DeviceSeries> {
+  const window = await openCounterWindow(
+    store,
+    hourStats,
+    src,
+    from - o.contextMs,
+    to + o.contextMs,
+    o.bucketMs,
+    plausibleWh(o.bucketMs, options),
+  );
+  const edges = await findEdges(store, src, window.series(), from, to, o);
+  for (;;) {
+    const series = joinEdges(src, window.series(), edges);
+    let again = false;
+    for (const [device, readings] of series) {
+      const need = counterIncrements(readings, options).needReadings;
+      if (need.length === 0) continue;
+      again = true;
+      await window.readHours(
+        device,
+        need.map((t) => t - HOUR_MS),
+      );
+    }
+    if (!again) return series;
+  }
 }

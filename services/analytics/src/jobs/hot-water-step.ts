@@ -10,9 +10,10 @@
  */
 import { hourStatsOf } from "@jisr/core/store/hour-stats-of";
 import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, type LocalPeriod, localDay } from "@jisr/core/time/local-time";
+import { DAY_MS, HOUR_MS, type LocalPeriod, localDay } from "@jisr/core/time/local-time";
 import type { Logger } from "pino";
 import type { Institution } from "../config/load.js";
+import { counterOptions } from "../hot-water/counter.js";
 import { type HotWaterDaily, hotWaterDaily } from "../hot-water/daily.js";
 import { type HotWaterMonthly, monthlyFromDays } from "../hot-water/monthly.js";
 import type { HotWaterSettings } from "../hot-water/settings-schema.js";
@@ -20,6 +21,7 @@ import type { HeatMeterFields, HotWaterFields, HotWaterReadings, Sample } from "
 import { centimes, mad } from "../tariff/money.js";
 import { jointSavings, type MeteredHours } from "../tariff/savings.js";
 import type { HourlyKwh } from "../tariff/types.js";
+import { readSummarisedCounter } from "./counter-window.js";
 import { COUNTER_BUCKET_MS, type MeteredCounter, type MeteredEnergy, sumWh } from "./metered.js";
 import { readCounterWindow, readMinutes, type SeriesSource } from "./read-series.js";
 import { readTemperatureMinutes, thresholdsOf } from "./temperature-window.js";
@@ -87,8 +89,25 @@ export async function readHotWater(
   }
   for (const f of need.switches)
     hot.set(f, await readNumericOrSkip(store, src("hot_water", f, hw.devices), a, b, log));
-  for (const f of need.counters)
-    hot.set(f, await readCounterWindow(store, src("hot_water", f, hw.devices), from, to, window));
+  for (const f of need.counters) {
+    const source = src("hot_water", f, hw.devices);
+    // The controller's heat counter through hour statistics, under the rules hot-water/heat.ts reads it
+    // with; the backup's counter (rarer) reads every bucket.
+    hot.set(
+      f,
+      hourStats && f === "heat_energy_wh"
+        ? await readSummarisedCounter(
+            store,
+            hourStats,
+            source,
+            from,
+            to,
+            window,
+            counterOptions(hw.settings.solarHeat.counter, hw.settings.maxGapDays * DAY_MS),
+          )
+        : await readCounterWindow(store, source, from, to, window),
+    );
+  }
   const heat = new Map<HeatMeterField, Map<string, Sample[]>>();
   for (const f of need.meter) {
     const source = src("heat_meter", f, meters);
