@@ -7,7 +7,7 @@ export {
   errorBody,
   errorHandler,
 } from "./fastify/error-handler.js";
-export { validationProblems, zodCompilers } from "./fastify/zod.js";
+export { invalidRequest, validationProblems, zodCompilers } from "./fastify/zod.js";
 export {
   addStoreOptions,
   influxClientOf,

@@ -4,7 +4,7 @@
  * error handler as Fastify's validation error, its `validation` entries carrying the zod issues, with
  * `validationContext` ("body", "querystring", ...); `validationProblems` turns it into problems.
  */
-import { formatPath, type Problem } from "@jisr/core/errors";
+import { formatPath, type JisrError, type Problem } from "@jisr/core/errors";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import {
@@ -20,6 +20,18 @@ export const zodCompilers = fp(
   },
   { name: "jisr-zod-compilers" },
 );
+
+/**
+ * A request that failed its route's schema as the service's catalogue says it ("The querystring is not
+ * valid; see problems", with every problem); undefined for any other error.
+ */
+export function invalidRequest(err: unknown, make: (what: string) => JisrError): JisrError | undefined {
+  const invalid = validationProblems(err);
+  if (!invalid) return undefined;
+  const error = make(`The ${invalid.context}`);
+  error.problems = invalid.problems;
+  return error;
+}
 
 /**
  * The problems of a request that failed its route's schema ("querystring.state: Invalid option"), with

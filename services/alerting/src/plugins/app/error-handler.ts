@@ -3,17 +3,13 @@
  * (@jisr/service-kit) sends them as `{ error: { code, message, problems? } }` and logs them.
  */
 import { JisrError } from "@jisr/core/errors";
-import { type AnyError, validationProblems } from "@jisr/service-kit";
+import { type AnyError, invalidRequest } from "@jisr/service-kit";
 import { ERR } from "../../errors.js";
 
 export function toJisrError(err: AnyError): JisrError {
   if (err instanceof JisrError) return err;
-  const invalid = validationProblems(err);
-  if (invalid) {
-    const error = ERR.INVALID_REQUEST(`The ${invalid.context}`);
-    error.problems = invalid.problems;
-    return error;
-  }
+  const invalid = invalidRequest(err, ERR.INVALID_REQUEST);
+  if (invalid) return invalid;
   if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || (err instanceof SyntaxError && err.statusCode === 400))
     return ERR.INVALID_JSON("syntax error");
   const status = err.statusCode ?? 500;

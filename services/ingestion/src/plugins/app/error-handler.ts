@@ -9,9 +9,9 @@ import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } fr
 import {
   type AnyError,
   errorHandler,
+  invalidRequest,
   type ErrorBody as KitErrorBody,
   errorBody as kitErrorBody,
-  validationProblems,
 } from "@jisr/service-kit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
@@ -23,12 +23,8 @@ export const MAX_PROBLEMS = 100;
 /** Maps anything thrown by Fastify, a route or the store onto the catalogue. */
 export function toJisrError(err: AnyError, request: FastifyRequest, bodyLimit: number): JisrError {
   if (err instanceof JisrError) return err;
-  const invalid = validationProblems(err);
-  if (invalid) {
-    const error = ERR.INVALID_REQUEST(`The ${invalid.context}`);
-    error.problems = invalid.problems;
-    return error;
-  }
+  const invalid = invalidRequest(err, ERR.INVALID_REQUEST);
+  if (invalid) return invalid;
   // StoreMisconfiguredError too (wrong credentials, no database...): the batch is good, so the sender
   // must keep it; the cause is for our operator (logged), not for the sender.
   if (err instanceof StoreUnavailableError) {

@@ -4,18 +4,14 @@
  * client gets the catalogue's fixed text, never the underlying error's details.
  */
 import { StoreUnavailableError } from "@jisr/core/store/types";
-import { type AnyError, validationProblems } from "@jisr/service-kit";
+import { type AnyError, invalidRequest } from "@jisr/service-kit";
 import { ERR, WebError } from "../../errors.js";
 
 /** Maps anything thrown by Fastify, a route or the store onto the catalogue. */
 export function toWebError(err: AnyError): WebError {
   if (err instanceof WebError) return err;
-  const invalid = validationProblems(err);
-  if (invalid) {
-    const error = ERR.INVALID_REQUEST(`The ${invalid.context}`);
-    error.problems = invalid.problems;
-    return error;
-  }
+  const invalid = invalidRequest(err, ERR.INVALID_REQUEST);
+  if (invalid) return invalid;
   if (err instanceof StoreUnavailableError) {
     const error = ERR.STORE_UNAVAILABLE(err.retryAfterSeconds);
     error.retryAfterSeconds = err.retryAfterSeconds;
