@@ -10,7 +10,7 @@ import { errorHandler, zodCompilers } from "@jisr/service-kit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { SessionStore } from "./auth/sessions.js";
-import { Directory } from "./data/directory.js";
+import { Directory, type InventoryNames } from "./data/directory.js";
 import { ERR } from "./errors.js";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits, httpLimitsSchema, serverOptions } from "./http-limits.js";
 import access from "./plugins/app/access.js";
@@ -34,6 +34,8 @@ export interface WebAppOptions {
   store: Store;
   /** The institutions file, loaded (loadInstitutions of @jisr/analytics). */
   institutions: InstitutionsConfig;
+  /** Devices' friendly names from the inventory (when started with --inventory). */
+  inventoryNames?: InventoryNames;
   /** The users file (YAML, users/schema.ts); re-read when it changes. */
   usersFile: string;
   /**
@@ -86,7 +88,7 @@ export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance>
   app.server.maxConnections = limits.maxConnections;
   const clock = opts.clock ?? Date.now;
   const securityClock = opts.securityClock ?? clock;
-  const directory = new Directory(opts.institutions);
+  const directory = new Directory(opts.institutions, opts.inventoryNames);
   const users = new UsersRegistry({
     path: opts.usersFile,
     log: (log ?? pino({ level: "silent" })).child({ component: "users" }),

@@ -6,6 +6,7 @@
 import { alertingClient } from "@jisr/alerting";
 import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
 import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
+import { deriveDirectory, loadInventory } from "@jisr/core/inventory";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
@@ -126,6 +127,9 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
     const storeOptions = parseOptions(storeOptionsSchema, raw, cmd);
     const log = pino({ name: "jisr-web", level: o.logLevel }, pino.destination(2));
     const institutions = loadInstitutionsFrom(o, loadInstitutions);
+    // The inventory also names the devices as people call them ("Onduleur toiture nord").
+    const inventoryNames =
+      o.inventory !== undefined ? deriveDirectory(loadInventory(o.inventory)) : undefined;
     const store = openStore(storeOptions, log.child({ component: "store" }));
     // Not asked now: the page starts without the alerting service and says so where alerts show.
     const alerting =
@@ -135,6 +139,7 @@ export function registerServeCommand(program: Command, io: CliIo, opts: WebCliOp
     const server = await startWeb({
       store,
       institutions,
+      ...(inventoryNames ? { inventoryNames } : {}),
       usersFile: o.users,
       ...(alerting ? { alerting } : {}),
       host: o.host,

@@ -22,9 +22,26 @@ export interface WebInstitution {
   pvMaxPowerW: number | null;
   /** When residents need hot water, local time ("06:00"–"09:00"), from the hot-water settings. */
   demandWindows: Array<{ start: string; end: string }>;
-  /** Devices by kind, in the file's order (the page names them "Onduleur 1", "Onduleur 2"...). */
-  devices: Array<{ id: string; kind: "inverter" | "grid_meter" | "water_heater"; n: number }>;
+  /**
+   * Devices by kind, in the file's order (the page names them "Onduleur 1", "Onduleur 2"...), with their
+   * friendly names from the inventory when the service was started on one.
+   */
+  devices: Array<{
+    id: string;
+    kind: "inverter" | "grid_meter" | "water_heater";
+    n: number;
+    names?: DeviceNames;
+  }>;
 }
+
+/** A device's friendly names, any language optional. */
+export type DeviceNames = { fr?: string; ar?: string; en?: string };
+
+/** Per institution, per device: the friendly names an inventory gives (core/src/inventory deriveDirectory). */
+export type InventoryNames = ReadonlyArray<{
+  id: string;
+  devices: ReadonlyArray<{ id: string; names: DeviceNames }>;
+}>;
 
 function devicesOf(i: InstitutionsConfig["institutions"][number]): WebInstitution["devices"] {
   const list = (ids: readonly string[], kind: WebInstitution["devices"][number]["kind"]) =>
@@ -41,8 +58,11 @@ export class Directory {
   readonly all: readonly WebInstitution[];
   readonly #byId: Map<string, WebInstitution>;
 
-  constructor(config: InstitutionsConfig) {
+  constructor(config: InstitutionsConfig, inventory?: InventoryNames) {
     this.timeZone = config.timeZone;
+    const named = new Map(
+      (inventory ?? []).map((e) => [e.id, new Map(e.devices.map((d) => [d.id, d.names]))] as const),
+    );
     this.all = config.institutions.map((i) => ({
       id: i.id,
       name: { fr: i.name.fr, ar: i.name.ar, en: i.name.en ?? i.name.fr },
@@ -51,7 +71,10 @@ export class Directory {
       tankField: i.hotWater?.settings.outletField ?? null,
       hasPv: i.pv !== undefined,
       hasHotWater: i.hotWater !== undefined,
-      devices: devicesOf(i),
+      devices: devicesOf(i).map((d) => {
+        const names = named.get(i.id)?.get(d.id);
+        return names && Object.keys(names).length > 0 ? { ...d, names } : d;
+      }),
       latitude: i.location.latitude,
       longitude: i.location.longitude,
       pvMaxPowerW: i.pv?.counter.maxPowerW ?? null,

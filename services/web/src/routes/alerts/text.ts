@@ -22,10 +22,15 @@ type Alert = Pick<AlertJson, "rule" | "device" | "subject" | "summary" | "action
 
 const LOCALES: Record<Language, string> = { fr: "fr-MA", ar: "ar-MA", en: "en-GB" };
 
-/** "Onduleur 2" (its number among its kind, left out when it is the only one); the id if unlisted. */
+/**
+ * The inventory's friendly name in `lang` when it gives one ("Onduleur toiture nord"); else "Onduleur 2"
+ * (its number among its kind, left out when it is the only one); the id if unlisted.
+ */
 export function deviceName(inst: WebInstitution | undefined, id: string, lang: Language): string {
   const d = inst?.devices.find((x) => x.id === id);
   if (!inst || !d) return id;
+  const friendly = d.names?.[lang];
+  if (friendly) return friendly;
   const many = inst.devices.filter((x) => x.kind === d.kind).length > 1;
   return many ? `${DEVICE_NAMES[lang][d.kind]} ${d.n}` : DEVICE_NAMES[lang][d.kind];
 }
