@@ -9,6 +9,7 @@
  *
  *   npm run build && npm run bench:gateway-footprint [-- --devices 50 --interval 5s --seconds 60 --warmup 20]
  *   ... -- --node-options="--max-semi-space-size=1"   (V8 flags to compare, passed as NODE_OPTIONS)
+ *   ... -- --env UV_THREADPOOL_SIZE=4                    (another environment variable to compare; repeatable)
  *
  * The gateway gets the environment the shipped unit gives it (deploy/gateway/jisr-gateway.service, its
  * `Environment=` lines: NODE_ENV, and NODE_OPTIONS with the young-generation size); `--bare` runs it
@@ -32,7 +33,12 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "60" },
     warmup: { type: "string", default: "20" },
     "node-options": { type: "string", default: "" },
+    env: { type: "string", multiple: true, default: [] },
+    /** Node/V8 flags on node's command line (those NODE_OPTIONS refuses, e.g. --trace-gc), space-separated. */
+    "node-args": { type: "string", default: "" },
     bare: { type: "boolean", default: false },
+    /** The gateway's stdout passed through (for --node-options=--trace-gc) and RSS printed every second. */
+    verbose: { type: "boolean", default: false },
   },
 });
 const DEVICES = Number(args.devices);
@@ -152,16 +158,30 @@ async function main(): Promise<void> {
   const fromUnit = args.bare ? {} : unitEnvironment();
   Object.assign(env, fromUnit);
   if (args["node-options"]) env.NODE_OPTIONS = args["node-options"];
-  const setting = Object.entries({
+  const extra: Record<string, string> = {};
+  for (const kv of args.env ?? []) {
+    const at = kv.indexOf("=");
+    if (at < 1) throw new Error(`--env ${kv}: expected NAME=value`);
+    extra[kv.slice(0, at)] = kv.slice(at + 1);
+  }
+  Object.assign(env, extra);
+  let setting = Object.entries({
     ...fromUnit,
     ...(args["node-options"] && { NODE_OPTIONS: args["node-options"] }),
+    ...extra,
   })
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
-  const child = spawn(process.execPath, [JISR, "gateway", "run", "--config", config, "--log-level", "warn"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env,
-  });
+  const nodeArgs = args["node-args"].split(" ").filter((a) => a !== "");
+  if (nodeArgs.length > 0) setting = `${setting} node ${nodeArgs.join(" ")}`.trim();
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, JISR, "gateway", "run", "--config", config, "--log-level", "warn"],
+    {
+      stdio: ["ignore", args.verbose ? "inherit" : "ignore", "inherit"],
+      env,
+    },
+  );
   const pid = child.pid as number;
   process.stderr.write(
     `${DEVICES} simulated inverters, polled every ${args.interval} by \`jisr gateway run\` (built, pid ${pid}` +
@@ -176,7 +196,12 @@ async function main(): Promise<void> {
     while (Date.now() < startedAt + WARMUP_S * 1000 || !gatewayFigures(dataDir)) {
       if (child.exitCode !== null) throw new Error(`the gateway exited (code ${child.exitCode})`);
       if (Date.now() > startedAt + (WARMUP_S + 60) * 1000) throw new Error("no status file from the gateway");
-      samples.push(sampleProc(pid));
+      const sample = sampleProc(pid);
+      if (args.verbose && samples.length % 2 === 0)
+        process.stderr.write(
+          `[${((sample.at - startedAt) / 1000).toFixed(1)} s] RSS ${mib(sample.rss)} MiB, peak ${mib(sample.hwm)} MiB\n`,
+        );
+      samples.push(sample);
       await sleep(500);
     }
     begin = { sample: sampleProc(pid), figures: gatewayFigures(dataDir) as GatewayFigures };
@@ -194,6 +219,8 @@ async function main(): Promise<void> {
     const cpuS = last.cpuS - begin.sample.cpuS;
     const polls = end.figures.polls - begin.figures.polls;
     const rss = window.map((s) => s.rss);
+    const sorted = [...rss].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] as number;
     console.log(
       `\n\`jisr gateway run\` (built), ${DEVICES} SunSpec inverters every ${args.interval}, over ${wallS.toFixed(0)} s after ${WARMUP_S} s warm-up` +
         ` (environment: ${setting || "none"}${args.bare ? ", --bare" : ", as the shipped unit sets it"}):`,
@@ -208,6 +235,7 @@ async function main(): Promise<void> {
     console.log(
       `| RSS in the window (sampled every 0.5 s) | ${mib(Math.min(...rss))} to ${mib(Math.max(...rss))} MiB |`,
     );
+    console.log(`| RSS steady state (median of the window's samples) | ${mib(median)} MiB |`);
     console.log(`| RSS peak since start (kernel VmHWM) | ${mib(last.hwm)} MiB |`);
   } finally {
     const exited = new Promise((r) => child.once("exit", r));

@@ -28,6 +28,7 @@ import {
   STATUS_FORMAT,
 } from "./status-file.js";
 import { createUplink, type Uplink } from "./uplink.js";
+import { keepWasmInBaselineTier } from "./wasm-tier.js";
 
 /** How long stop() may take in all: short, so a service manager (systemd: 90 s) never has to kill us. */
 const STOP_DEADLINE_MS = 5000;
@@ -87,6 +88,8 @@ export async function runGateway(
   // Not under vitest, which runs gateways with and without serial devices in one process (the gate
   // is once per process); serial-gate.test.ts tests it in a process of its own.
   if (!config.devices.some((d) => d.serial) && process.env.VITEST === undefined) keepSerialPortUnloaded();
+  // Before the uplink's first fetch compiles llhttp: ~30 MiB less at the peak (wasm-tier.ts).
+  keepWasmInBaselineTier();
   const [{ createDriver }, { LinkPool }, lines] = await Promise.all([
     import("../drivers/index.js"),
     import("../modbus/link-pool.js"),

@@ -6,11 +6,17 @@ import type { PointType } from "./model-schema.js";
  * most significant register first, as SunSpec requires.
  */
 
-function toBuffer(words: readonly number[]): Buffer {
-  const buf = Buffer.alloc(words.length * 2);
-  words.forEach((w, i) => {
-    buf.writeUInt16BE(w & 0xffff, i * 2);
-  });
+/**
+ * One scratch buffer for the registers of the point being decoded: decoding runs for every point of every
+ * poll, and a Buffer per point was most of the decoder's garbage (issue 13, footprint). Decoding is
+ * synchronous, so one buffer serves every caller; what is returned never refers to it (numbers, strings).
+ */
+const SCRATCH = Buffer.alloc(256);
+
+/** `size` words of `words` from `start`, big-endian, in the scratch buffer (or a new one when longer). */
+function toBuffer(words: readonly number[], start: number, size: number): Buffer {
+  const buf = size * 2 <= SCRATCH.length ? SCRATCH.subarray(0, size * 2) : Buffer.alloc(size * 2);
+  for (let i = 0; i < size; i++) buf.writeUInt16BE((words[start + i] ?? 0) & 0xffff, i * 2);
   return buf;
 }
 
@@ -92,12 +98,18 @@ function decode64(type: PointType, buf: Buffer): number | string | null {
  * Decodes one point's registers. Returns a number for numeric, enum and bitfield types, a string
  * for string / ipaddr / ipv6addr / eui48, and null for "not implemented" (or pad).
  */
-export function decodeRaw(type: PointType, words: readonly number[]): number | string | null {
-  if (type === "string") return decodeString(toBuffer(words));
-  if (type === "ipv6addr") return decodeIpv6(toBuffer(words));
-  if (words.length === 1) return decode16(type, words[0] ?? 0);
-  if (words.length === 2) return decode32(type, toBuffer(words));
-  return decode64(type, toBuffer(words));
+export function decodeRaw(
+  type: PointType,
+  words: readonly number[],
+  /** Where the point's registers start in `words` (a whole block can be passed, not a copy per point). */
+  start = 0,
+  size = words.length - start,
+): number | string | null {
+  if (type === "string") return decodeString(toBuffer(words, start, size));
+  if (type === "ipv6addr") return decodeIpv6(toBuffer(words, start, size));
+  if (size === 1) return decode16(type, words[start] ?? 0);
+  if (size === 2) return decode32(type, toBuffer(words, start, size));
+  return decode64(type, toBuffer(words, start, size));
 }
 
 /** value x 10^sf, dividing for negative sf so that 2345 x 10^-1 prints as 234.5, not 234.50000000000003. */
@@ -106,12 +118,22 @@ export function applyScale(value: number, sf: number): number {
   return sf < 0 ? value / 10 ** -sf : value * 10 ** sf;
 }
 
+/** The symbol whose value is `value`, without building an index (this runs for every enum and bit of every poll). */
+function symbolOf(symbols: Readonly<Record<string, number>> | undefined, value: number): string | undefined {
+  if (!symbols) return undefined;
+  for (const name in symbols) if (symbols[name] === value) return name;
+  return undefined;
+}
+
 /** Names of the set bits, in bit order; bits without a symbol are named BIT_n. */
 export function bitNames(value: number, symbols: Readonly<Record<string, number>> | undefined): string[] {
-  const byBit = new Map(Object.entries(symbols ?? {}).map(([name, bit]) => [bit, name]));
   const names: string[] = [];
   for (let bit = 0; bit < 32; bit++) {
-    if (Math.floor(value / 2 ** bit) % 2 === 1) names.push(byBit.get(bit) ?? `BIT_${bit}`);
+    if (Math.floor(value / 2 ** bit) % 2 !== 1) continue;
+    // The last symbol naming this bit, as a bit -> name index built from the map's entries would give.
+    let name: string | undefined;
+    for (const s in symbols) if (symbols[s] === bit) name = s;
+    names.push(name ?? `BIT_${bit}`);
   }
   return names;
 }
@@ -121,5 +143,5 @@ export function enumName(
   value: number,
   symbols: Readonly<Record<string, number>> | undefined,
 ): string | undefined {
-  return Object.entries(symbols ?? {}).find(([, v]) => v === value)?.[0];
+  return symbolOf(symbols, value);
 }

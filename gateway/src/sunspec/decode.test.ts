@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeModel } from "./decode.js";
 import { applyScale, decodeRaw } from "./decode-values.js";
+import { DecodedModelSchema } from "./decoded-schema.js";
 import { defaultModels, type SunspecModelMap } from "./models.js";
 
 /** Register words are written out by hand here, offsets from the SunSpec model tables (DOMAIN.md 6.3). */
@@ -89,6 +90,11 @@ describe("decodeModel, model 103 (integers with scale factors)", () => {
     expect(m.points.Evt1?.value).toEqual(["GROUND_FAULT", "OVER_TEMP"]);
     expect(m.points.Evt2).toBeUndefined();
     expect(m.length).toBe(40);
+  });
+
+  it("has the decoded-model shape without being parsed (the schema accepts it unchanged)", () => {
+    // decodeModel no longer runs zod on every poll: the shape it builds is checked here instead.
+    expect(DecodedModelSchema.parse(model)).toEqual(model);
   });
 
   it("refuses a block that is not the model it is asked to decode", () => {
@@ -223,6 +229,18 @@ describe("decodeRaw sentinels", () => {
     ["string", [0x4142, 0x2000], "AB"],
   ] as const)("%s %j decodes to %j", (type, words, expected) => {
     expect(decodeRaw(type, words)).toBe(expected);
+  });
+
+  it("decodes a point in place in a longer block, the same as its words alone", () => {
+    const block = [0x1111, 0xffff, 0xfffe, 0x4142, 0x2000, 0xc0a8, 0x0132, 0x2222];
+    expect(decodeRaw("int32", block, 1, 2)).toBe(decodeRaw("int32", [0xffff, 0xfffe]));
+    expect(decodeRaw("int32", block, 1, 2)).toBe(-2);
+    expect(decodeRaw("string", block, 3, 2)).toBe("AB");
+    expect(decodeRaw("ipaddr", block, 5, 2)).toBe("192.168.1.50");
+    expect(decodeRaw("uint16", block, 7, 1)).toBe(0x2222);
+    // A string longer than the decoder's scratch buffer (256 bytes) still decodes whole.
+    const long = new Array<number>(200).fill(0x4141);
+    expect(decodeRaw("string", long)).toBe("A".repeat(400));
   });
 
   it("scales without binary noise", () => {

@@ -1,5 +1,5 @@
 import { applyScale, bitNames, decodeRaw, enumName } from "./decode-values.js";
-import { type DecodedModel, DecodedModelSchema, type DecodedPoint } from "./decoded-schema.js";
+import type { DecodedModel, DecodedPoint } from "./decoded-schema.js";
 import type { LaidOutPoint, SunspecModelMap } from "./models.js";
 
 /** Raw values of one block of points (before scaling), used to look scale factors up. */
@@ -11,7 +11,7 @@ function rawBlock(points: readonly LaidOutPoint[], words: readonly number[], bas
     const start = base + p.offset;
     // A point past the end of the block is absent (an older, shorter model version): leave it out.
     if (start + p.size > words.length) continue;
-    block.set(p.name, decodeRaw(p.type, words.slice(start, start + p.size)));
+    block.set(p.name, decodeRaw(p.type, words, start, p.size));
   }
   return block;
 }
@@ -64,7 +64,10 @@ function repetitions(map: SunspecModelMap, top: RawBlock, available: number): nu
 /**
  * Decodes one SunSpec model. `words` starts at the model's ID register and holds ID, L and the body
  * (L + 2 registers); `address` is where ID sits on the device. Scale factors are applied, sentinels
- * become null, enums and bitfields are named, and the result is checked with zod.
+ * become null, enums and bitfields are named. The result has the shape of DecodedModelSchema by
+ * construction (every value comes from decodeRaw's typed output); it is not parsed with zod here because
+ * this runs for every model of every poll, and a parse copies the whole model (issue 13, footprint).
+ * decode.test.ts checks the shape against the schema, and readSunspecDevice parses what it returns.
  */
 export function decodeModel(map: SunspecModelMap, words: readonly number[], address = 0): DecodedModel {
   const [id, length] = words;
@@ -72,7 +75,7 @@ export function decodeModel(map: SunspecModelMap, words: readonly number[], addr
     throw new Error(`model ${map.id} (${map.name}): block starts with id ${String(id)}, expected ${map.id}`);
   }
   // Never read past L, even when the caller passed more registers.
-  const body = words.slice(0, length + 2);
+  const body = words.length > length + 2 ? words.slice(0, length + 2) : words;
   const top = rawBlock(map.points, body, 0);
   const groups: Record<string, Array<Record<string, DecodedPoint>>> = {};
   if (map.group) {
@@ -82,7 +85,7 @@ export function decodeModel(map: SunspecModelMap, words: readonly number[], addr
       decodeBlock(g.points, rawBlock(g.points, body, g.offset + i * g.size), top),
     );
   }
-  return DecodedModelSchema.parse({
+  return {
     id: map.id,
     name: map.name,
     label: map.label,
@@ -90,5 +93,5 @@ export function decodeModel(map: SunspecModelMap, words: readonly number[], addr
     length,
     points: decodeBlock(map.points, top),
     groups,
-  });
+  };
 }
