@@ -52,7 +52,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Module specifiers of static imports, re-exports and dynamic imports (not those inside comments). */
-export function specifiers(source: string): string[] {
+function specifiers(source: string): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
   const patterns = [
