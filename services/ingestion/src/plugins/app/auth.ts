@@ -6,8 +6,8 @@
 
 import { bearerToken, TokenRegistry } from "@jisr/service-kit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";
-import { globalPlugin } from "../global.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -26,26 +26,29 @@ export interface AuthOptions {
   tokensPollMs?: number;
 }
 
-export default globalPlugin<AuthOptions>("auth", async (app: FastifyInstance, opts) => {
-  const log = app.log.child({ component: "tokens" });
-  const tokens = new TokenRegistry({ path: opts.tokensFile, log, pollMs: opts.tokensPollMs });
-  await tokens.start();
-  app.addHook("onClose", async () => tokens.stop());
+export default fp<AuthOptions>(
+  async (app: FastifyInstance, opts) => {
+    const log = app.log.child({ component: "tokens" });
+    const tokens = new TokenRegistry({ path: opts.tokensFile, log, pollMs: opts.tokensPollMs });
+    await tokens.start();
+    app.addHook("onClose", async () => tokens.stop());
 
-  app.decorate("tokens", tokens);
-  app.decorateRequest("institution", "");
-  app.decorate("authenticate", async (request: FastifyRequest) => {
-    const token = bearerToken(request.headers.authorization);
-    const institution = token === undefined ? undefined : tokens.institutionOf(token);
-    if (institution === undefined) {
-      // Debug: the info summary counts 401s; a line each would let a flood of bad tokens flood the log.
-      request.log.debug(
-        { reason: token === undefined ? "no bearer token" : "unknown token" },
-        "Request refused",
-      );
-      throw ERR.UNAUTHORIZED();
-    }
-    request.institution = institution;
-    request.log = request.log.child({ institution });
-  });
-});
+    app.decorate("tokens", tokens);
+    app.decorateRequest("institution", "");
+    app.decorate("authenticate", async (request: FastifyRequest) => {
+      const token = bearerToken(request.headers.authorization);
+      const institution = token === undefined ? undefined : tokens.institutionOf(token);
+      if (institution === undefined) {
+        // Debug: the info summary counts 401s; a line each would let a flood of bad tokens flood the log.
+        request.log.debug(
+          { reason: token === undefined ? "no bearer token" : "unknown token" },
+          "Request refused",
+        );
+        throw ERR.UNAUTHORIZED();
+      }
+      request.institution = institution;
+      request.log = request.log.child({ institution });
+    });
+  },
+  { name: "jisr-ingestion-auth" },
+);

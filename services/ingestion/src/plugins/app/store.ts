@@ -5,8 +5,8 @@
  */
 import type { Store } from "@jisr/core/store/types";
 import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
 import { type GroupCommitOptions, GroupCommitter } from "../../batch/group-commit.js";
-import { globalPlugin } from "../global.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -15,8 +15,7 @@ declare module "fastify" {
   }
 }
 
-export default globalPlugin<{ store: Store; groupCommit?: Partial<GroupCommitOptions> }>(
-  "store",
+export default fp<{ store: Store; groupCommit?: Partial<GroupCommitOptions> }>(
   async (app: FastifyInstance, opts) => {
     app.decorate("store", opts.store);
     const committer = new GroupCommitter(opts.store, opts.groupCommit);
@@ -24,4 +23,5 @@ export default globalPlugin<{ store: Store; groupCommit?: Partial<GroupCommitOpt
     // Requests still waiting for their group are written before the app closes, not left hanging.
     app.addHook("preClose", async () => committer.flushNow());
   },
+  { name: "jisr-ingestion-store" },
 );

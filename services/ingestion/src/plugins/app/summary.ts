@@ -4,7 +4,7 @@
  * at `info`, one summary per interval: requests, points stored, refusals by code, latency percentiles.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { globalPlugin } from "../global.js";
+import fp from "fastify-plugin";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -77,41 +77,44 @@ export class RequestSummary {
 
 const round = (x: number) => Math.round(x * 10) / 10;
 
-export default globalPlugin<{ intervalMs: number }>("summary", async (app: FastifyInstance, opts) => {
-  const summary = new RequestSummary();
-  app.decorate("requestSummary", summary);
-  app.decorateRequest("batchPoints", 0);
-  app.decorateRequest("refusal", undefined);
-  app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.routeOptions.url !== "/api/v1/write") return;
-    const ms = reply.elapsedTime;
-    summary.record(ms, request.batchPoints, request.refusal);
-    // Fastify's own words and `req` (through the logger's serializers, and the redaction of the token),
-    // so a debug log reads as Fastify's request log did.
-    if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled("debug"))
-      request.log.debug(
-        {
-          req: request,
-          statusCode: reply.statusCode,
-          points: request.batchPoints,
-          code: request.refusal,
-          responseTime: round(ms),
-        },
-        "request completed",
-      );
-  });
-  if (opts.intervalMs <= 0) return;
-  const timer = setInterval(() => {
-    const line = summary.take();
-    if (line) app.log.info(line, "Ingestion summary");
-  }, opts.intervalMs);
-  timer.unref();
-  app.addHook("onClose", async () => {
-    clearInterval(timer);
-    const line = summary.take();
-    if (line) app.log.info(line, "Ingestion summary");
-  });
-});
+export default fp<{ intervalMs: number }>(
+  async (app: FastifyInstance, opts) => {
+    const summary = new RequestSummary();
+    app.decorate("requestSummary", summary);
+    app.decorateRequest("batchPoints", 0);
+    app.decorateRequest("refusal", undefined);
+    app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.routeOptions.url !== "/api/v1/write") return;
+      const ms = reply.elapsedTime;
+      summary.record(ms, request.batchPoints, request.refusal);
+      // Fastify's own words and `req` (through the logger's serializers, and the redaction of the token),
+      // so a debug log reads as Fastify's request log did.
+      if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled("debug"))
+        request.log.debug(
+          {
+            req: request,
+            statusCode: reply.statusCode,
+            points: request.batchPoints,
+            code: request.refusal,
+            responseTime: round(ms),
+          },
+          "request completed",
+        );
+    });
+    if (opts.intervalMs <= 0) return;
+    const timer = setInterval(() => {
+      const line = summary.take();
+      if (line) app.log.info(line, "Ingestion summary");
+    }, opts.intervalMs);
+    timer.unref();
+    app.addHook("onClose", async () => {
+      clearInterval(timer);
+      const line = summary.take();
+      if (line) app.log.info(line, "Ingestion summary");
+    });
+  },
+  { name: "jisr-ingestion-summary" },
+);
 
 declare module "fastify" {
   interface FastifyInstance {

@@ -5,9 +5,9 @@
  */
 import type { Point } from "@jisr/core/point";
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";
 import type { BatchProblem } from "../../schemas/write.js";
-import { globalPlugin } from "../global.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -42,8 +42,11 @@ export function claimForInstitution(
   return claimed;
 }
 
-export default globalPlugin("tenancy", async (app: FastifyInstance) => {
-  app.decorateRequest("claimPoints", function (this: FastifyRequest, points, where) {
-    return claimForInstitution(this.institution, points, where);
-  });
-});
+export default fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest("claimPoints", function (this: FastifyRequest, points, where) {
+      return claimForInstitution(this.institution, points, where);
+    });
+  },
+  { name: "jisr-ingestion-tenancy" },
+);
