@@ -92,6 +92,26 @@ describe("gateway check-config", () => {
     ]);
   });
 
+  it("checks MQTT devices in the same pass: a duplicate id beside a wrong value elsewhere", () => {
+    const path = file(`institution: ehpad-ben-guerir
+uplink: { url: "http://127.0.0.1:8080", token: abc }
+mqtt:
+  url: mqtt://127.0.0.1:1883
+  client_id: 42
+  devices:
+    - { id: plug-1, profile: tasmota, topic: tasmota_1, role: grid_meter }
+    - { id: plug-1, profile: tasmota, topic: tasmota_2, role: grid_meter }
+`);
+    const { problems } = checkGatewayConfigFile(path, env);
+    expect(problems.map((p) => `${p.line} ${p.path}`)).toEqual(
+      expect.arrayContaining(["5 mqtt.client_id", "8 mqtt.devices.1.id"]),
+    );
+    expect(problems.find((p) => p.path === "mqtt.devices.1.id")).toMatchObject({
+      message: '"plug-1" is already the id of mqtt.devices.0',
+      name: 'device "plug-1"',
+    });
+  });
+
   it("names a YAML syntax error by its line, and nothing else", () => {
     const { problems } = checkGatewayConfigFile(file("institution: a\nuplink: [\ndevices:\n"), env);
     expect(problems.length).toBeGreaterThan(0);

@@ -165,7 +165,31 @@ function crossCheckRaw(raw: unknown): Problem[] {
     isRecord(raw) && list.length === 0 && mqttDevices.length === 0
       ? [{ path: "devices", message: "must list at least one device (or MQTT device)" }]
       : [];
-  return [...connection, ...idProblems, ...addressProblems, ...none];
+  // MQTT devices: unique ids and url or embedded (the mqtt section's own rules, skipped likewise).
+  const mqttIds = new Map<string, number>();
+  const mqttProblems = mqttDevices.flatMap((d, i) => {
+    const id = isRecord(d) && typeof d.id === "string" ? d.id : undefined;
+    if (id === undefined) return [];
+    const first = mqttIds.get(id);
+    if (first === undefined) {
+      mqttIds.set(id, i);
+      return [];
+    }
+    return [
+      {
+        path: formatPath(["mqtt", "devices", i, "id"]),
+        message: `"${id}" is already the id of mqtt.devices.${first}`,
+      },
+    ];
+  });
+  const mqtt = isRecord(raw) && isRecord(raw.mqtt) ? raw.mqtt : undefined;
+  if (mqtt && (mqtt.url === undefined) === (mqtt.embedded === undefined)) {
+    mqttProblems.push({
+      path: formatPath(["mqtt", mqtt.url === undefined ? "url" : "embedded"]),
+      message: "give either url (a broker of the site) or embedded (the gateway's own broker), not both",
+    });
+  }
+  return [...connection, ...idProblems, ...addressProblems, ...mqttProblems, ...none];
 }
 
 /** The fields of a raw device the cross checks read, with the schema's defaults for port and unit. */
