@@ -52,8 +52,11 @@ const UNIT = join(ROOT, "deploy", "gateway", "jisr-gateway.service");
 function unitEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of readFileSync(UNIT, "utf8").split("\n")) {
-    const m = /^Environment=([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
-    if (m) env[m[1] as string] = (m[2] as string).replace(/^"(.*)"$/, "$1");
+    // One assignment per line, as the shipped unit writes them: NAME=value or "NAME=value with spaces".
+    const m = /^Environment=(?:"([A-Za-z_][A-Za-z0-9_]*)=(.*)"|([A-Za-z_][A-Za-z0-9_]*)=(.*))$/.exec(
+      line.trim(),
+    );
+    if (m) env[(m[1] ?? m[3]) as string] = (m[2] ?? m[4]) as string;
   }
   return env;
 }
