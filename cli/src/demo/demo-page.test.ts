@@ -16,7 +16,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_INSTITUTIONS } from "./institutions.js";
 import { type DemoHandle, startDemo } from "./run-demo.js";
 
-const IDS = DEMO_INSTITUTIONS.map((i) => i.id);
+// In the inventory's order: its files by name (core/src/inventory/load.ts), which the page keeps.
+const IDS = DEMO_INSTITUTIONS.map((i) => i.id).sort();
 const FOYER = "foyer-ben-guerir";
 // Availability is a number only once a demand window holds data: the evening window opens at 18:00 local.
 const SIM_START = Date.UTC(2026, 5, 21, 17, 0);
