@@ -241,8 +241,10 @@ async function main(): Promise<void> {
     console.log(`| RSS steady state (median of the window's samples) | ${mib(median)} MiB |`);
     console.log(`| RSS peak since start (kernel VmHWM) | ${mib(last.hwm)} MiB |`);
   } finally {
-    const exited = new Promise((r) => child.once("exit", r));
-    if (child.exitCode === null) child.kill("SIGTERM");
+    // A gateway that already exited (a refused flag, a crash) has sent its "exit": do not wait for another.
+    const running = child.exitCode === null && child.signalCode === null;
+    const exited = running ? new Promise((r) => child.once("exit", r)) : Promise.resolve();
+    if (running) child.kill("SIGTERM");
     await exited;
     await sink.close();
     await Promise.all(sims.map((s) => s.close()));
