@@ -3,17 +3,18 @@
  * in order, each with why it comes where it does.
  */
 import type { Store } from "@jisr/core/store/types";
-import { zodCompilers } from "@jisr/service-kit";
+import {
+  type HttpLimits,
+  httpServerOptions,
+  DEFAULT_HTTP_LIMITS as KIT_HTTP_LIMITS,
+  resolveHttpLimits,
+  zodCompilers,
+} from "@jisr/service-kit";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./batch/group-commit.js";
 import { DEFAULT_MAX_FIELDS, DEFAULT_MAX_TAGS } from "./batch/point.js";
-import {
-  clientErrorHandler,
-  DEFAULT_HTTP_LIMITS,
-  fastifyHttpOptions,
-  type HttpLimits,
-} from "./http-limits.js";
+import { ERR } from "./errors.js";
 import auth from "./plugins/app/auth.js";
 import body from "./plugins/app/body.js";
 import errorHandler from "./plugins/app/error-handler.js";
@@ -24,10 +25,14 @@ import healthRoutes from "./routes/health/index.js";
 import writeRoutes from "./routes/write/index.js";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+/** The kit's HTTP limits, but 25 s for a whole request: a batch body may be up to 10 MiB. */
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
+  ...KIT_HTTP_LIMITS,
+  requestTimeoutMs: 25_000,
+});
 export const DEFAULT_MAX_POINTS = 50_000;
 export {
   DEFAULT_GROUP_COMMIT,
-  DEFAULT_HTTP_LIMITS,
   DEFAULT_MAX_FIELDS,
   DEFAULT_MAX_TAGS,
   DEFAULT_SUMMARY_INTERVAL_S,
@@ -47,7 +52,7 @@ export interface AppOptions {
   maxFields?: number;
   /** Most tags in one point, as sent; default 32. */
   maxTags?: number;
-  /** Timeouts and the connection cap of the HTTP server (http-limits.ts); each defaults on its own. */
+  /** Timeouts and the connection cap of the HTTP server (the kit's http-limits.ts); each defaults on its own. */
   http?: Partial<HttpLimits>;
   /** A pino logger to log to, true for Fastify's default one, false for none (the default). */
   logger?: Logger | boolean;
@@ -69,16 +74,12 @@ function loggerOptions(logger: Logger | boolean | undefined) {
   return { logger: logger === true ? { redact: REDACT } : false };
 }
 
-/** Each limit not given takes its default; headers cannot be given longer than the whole request. */
-function httpLimits(given: Partial<HttpLimits> = {}): HttpLimits {
-  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
-  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...defined };
-  if (limits.headersTimeoutMs > limits.requestTimeoutMs)
-    throw new RangeError(
-      `the header timeout (${limits.headersTimeoutMs} ms) is longer than the request timeout (${limits.requestTimeoutMs} ms)`,
-    );
-  return limits;
-}
+/** What Node's HTTP parser refuses, answered with entries of the ingestion's own catalogue. */
+const CLIENT_ERRORS = {
+  requestTimeout: ERR.REQUEST_TIMEOUT,
+  headersTooLarge: ERR.HEADERS_TOO_LARGE,
+  badRequest: ERR.BAD_HTTP_REQUEST,
+};
 
 /** A flood of connections beyond the cap logs at most once per 10 s, with how many were refused since. */
 function logDrops(app: FastifyInstance): void {
@@ -99,12 +100,11 @@ function logDrops(app: FastifyInstance): void {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The cast only widens pino's Logger type to FastifyBaseLogger, which every plugin here is written for.
-  const limits = httpLimits(opts.http);
+  const limits = resolveHttpLimits(opts.http, DEFAULT_HTTP_LIMITS);
   const app = Fastify({
     bodyLimit: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    ...fastifyHttpOptions(limits),
     // Answers 408/431/400 from Node's HTTP parser with a JISR_ERR_* body; logs with the app's logger.
-    clientErrorHandler: clientErrorHandler(() => app.log),
+    ...httpServerOptions(limits, CLIENT_ERRORS),
     // Fastify's two `info` lines per request would be most of the log (and of the CPU) at fleet scale:
     // plugins/app/summary.ts logs each write at debug and a summary per interval at info.
     logController: new LogController({ disableRequestLogging: true }),

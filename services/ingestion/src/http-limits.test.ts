@@ -12,7 +12,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { waitFor } from "../../../test/servers/free-port.js";
-import type { HttpLimits } from "./http-limits.js";
+import type { HttpLimits } from "./app.js";
 import { createInfluxStore } from "./influx.js";
 import { errorBodySchema } from "./schemas/write.js";
 import { type IngestionServer, startIngestion } from "./server.js";

@@ -9,6 +9,19 @@ export {
 } from "./fastify/error-handler.js";
 export { invalidRequest, validationProblems, zodCompilers } from "./fastify/zod.js";
 export {
+  type ClientErrors,
+  checkingIntervalMs,
+  clientErrorHandler,
+  DEFAULT_CLIENT_ERRORS,
+  DEFAULT_HTTP_LIMITS,
+  type HttpLimits,
+  httpLimitsSchema,
+  httpServerOptions,
+  MAX_HEADER_BYTES,
+  resolveHttpLimits,
+  worstCaseCloseMs,
+} from "./http-limits.js";
+export {
   addStoreOptions,
   influxClientOf,
   openStore,

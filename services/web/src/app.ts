@@ -6,13 +6,18 @@
 import type { AlertingClient } from "@jisr/alerting";
 import type { InstitutionsConfig } from "@jisr/analytics";
 import type { Store } from "@jisr/core/store/types";
-import { errorHandler, zodCompilers } from "@jisr/service-kit";
+import {
+  errorHandler,
+  type HttpLimits,
+  httpServerOptions,
+  resolveHttpLimits,
+  zodCompilers,
+} from "@jisr/service-kit";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { SessionStore } from "./auth/sessions.js";
 import { Directory, type InventoryNames } from "./data/directory.js";
 import { ERR } from "./errors.js";
-import { DEFAULT_HTTP_LIMITS, type HttpLimits, httpLimitsSchema, serverOptions } from "./http-limits.js";
 import access from "./plugins/app/access.js";
 import auth from "./plugins/app/auth.js";
 import context from "./plugins/app/context.js";
@@ -58,7 +63,7 @@ export interface WebAppOptions {
   trustProxy?: boolean;
   /** Login attempts per id and per address (auth/login-limits.ts); DEFAULT_LOGIN_LIMITS by default. */
   loginLimits?: LoginLimits;
-  /** Timeouts and the connection cap of the HTTP server (http-limits.ts); DEFAULT_HTTP_LIMITS by default. */
+  /** Timeouts and the connection cap of the HTTP server (the kit's http-limits.ts); its DEFAULT_HTTP_LIMITS by default. */
   httpLimits?: Partial<HttpLimits>;
   /** Session lifetime and idle timeout, ms (defaults 12 h and 2 h). */
   sessionTtlMs?: number;
@@ -74,12 +79,11 @@ const REDACT = { paths: ["req.headers.authorization", "req.headers.cookie"], cen
 
 export async function buildWebApp(opts: WebAppOptions): Promise<FastifyInstance> {
   const log = opts.logger ? opts.logger.child({ component: "web" }, { redact: REDACT }) : undefined;
-  // Checked here too, not only by the CLI: Node throws later, and less clearly, on a headers timeout
-  // longer than the request timeout.
-  const limits = httpLimitsSchema.parse({ ...DEFAULT_HTTP_LIMITS, ...opts.httpLimits });
+  // Checked here too, not only by the CLI (resolveHttpLimits says why).
+  const limits = resolveHttpLimits(opts.httpLimits);
   // The cast only widens pino's Logger type to FastifyBaseLogger, which every plugin here is written for.
   const app = Fastify({
-    ...serverOptions(limits),
+    ...httpServerOptions(limits),
     bodyLimit: 64 * 1024,
     trustProxy: opts.trustProxy ?? false,
     ...(log ? { loggerInstance: log } : { logger: false }),

@@ -1,10 +1,10 @@
 /** `jisr web serve`'s timeouts and connection cap: options and variables reach the listening server. */
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { DEFAULT_HTTP_LIMITS } from "@jisr/service-kit";
 import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerWebCommands } from "../cli.js";
-import { DEFAULT_HTTP_LIMITS } from "../http-limits.js";
 import type { WebServer } from "../server.js";
 import { type WebFixture, webFixture } from "../testing/fixture.js";
 

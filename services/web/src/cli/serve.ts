@@ -7,11 +7,10 @@ import { alertingClient } from "@jisr/alerting";
 import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
 import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
 import { deriveDirectory, loadInventory } from "@jisr/core/inventory";
-import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/service-kit";
+import { addStoreOptions, DEFAULT_HTTP_LIMITS, openStore, storeOptionsSchema } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";
 import { z } from "zod";
-import { DEFAULT_HTTP_LIMITS } from "../http-limits.js";
 import { startWeb } from "../server.js";
 import { type CliIo, group, parseOptions, type WebCliOptions } from "./common.js";
 
