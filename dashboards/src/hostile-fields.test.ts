@@ -3,7 +3,7 @@
  * `device`), written straight into influxd's /write (not through ingestion, which refuses them) into
  * every measurement the other institutions use, change nothing any reader returns for them:
  *
- * - every panel of the three dashboards, run as Grafana runs them (panel-runner.ts), for each institution
+ * - every panel of the three dashboards, run as Grafana runs them (testing/panel-runner.ts), for each institution
  *   alone and for all, on the dashboards' fixtures;
  * - `jisr savings`, the report (one institution and the programme), the web page's summary and the
  *   programme and institution panels, on the analytics job's fixture, the job run again after the write.
@@ -21,8 +21,8 @@ import {
   savingsReport,
   setupDownsampling,
 } from "@jisr/analytics";
-import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/job-fixture";
 import { MEASUREMENTS } from "@jisr/analytics/jobs/points";
+import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/testing/job-fixture";
 import type { InfluxClient } from "@jisr/core/influx/client";
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import { HOUR_MS, localDay, localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
@@ -32,12 +32,12 @@ import { institutionSummary } from "@jisr/web/data/summary";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";
-import { A, ALL, B, fixturePoints as dashboardPoints, NOW, RANGES } from "./fixtures.js";
 import { fleetHealthDashboard } from "./fleet-health.js";
 import { institutionDashboard } from "./institution.js";
 import type { Dashboard } from "./model.js";
-import { loadFixtures, type Row, type RunOptions, runPanel } from "./panel-runner.js";
 import { programmeDashboard } from "./programme.js";
+import { A, ALL, B, fixturePoints as dashboardPoints, NOW, RANGES } from "./testing/fixtures.js";
+import { loadFixtures, type Row, type RunOptions, runPanel } from "./testing/panel-runner.js";
 
 const logger = pino({ level: "silent" });
 

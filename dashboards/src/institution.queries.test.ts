@@ -5,8 +5,8 @@
 import type { InfluxClient } from "@jisr/core/influx/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";
-import { A, ALL, at, B, RANGES } from "./fixtures.js";
 import { institutionDashboard } from "./institution.js";
+import { A, ALL, at, B, RANGES } from "./testing/fixtures.js";
 import {
   loadFixtures,
   panelByTitle,
@@ -15,7 +15,7 @@ import {
   runPanel,
   sorted,
   withoutTime,
-} from "./panel-runner.js";
+} from "./testing/panel-runner.js";
 
 const d = institutionDashboard();
 let client: InfluxClient;

@@ -6,7 +6,8 @@
 import type { InfluxClient } from "@jisr/core/influx/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";
-import { A, ALL, at, B, RANGES } from "./fixtures.js";
+import { programmeDashboard } from "./programme.js";
+import { A, ALL, at, B, RANGES } from "./testing/fixtures.js";
 import {
   loadFixtures,
   panelByTitle,
@@ -14,8 +15,7 @@ import {
   type RunOptions,
   runPanel,
   withoutTime as values,
-} from "./panel-runner.js";
-import { programmeDashboard } from "./programme.js";
+} from "./testing/panel-runner.js";
 
 const d = programmeDashboard();
 let client: InfluxClient;

@@ -5,7 +5,7 @@ import { startPtyPair } from "../../test/servers/socat.js";
 import { registerGatewayReadCommand, runGatewayRead } from "./cli-read.js";
 import { type RegisterServer, startRegisterServer } from "./modbus/register-server.js";
 import { SunspecDeviceSchema } from "./sunspec/decoded-schema.js";
-import { deviceA } from "./sunspec/test-fixtures.js";
+import { deviceA } from "./sunspec/testing/fixtures.js";
 
 /** `jisr gateway read` against real Modbus TCP servers on loopback, and over RTU on a socat pty pair. */
 

@@ -10,7 +10,7 @@ import { gatewayStatusCommand } from "./commands/status.js";
 import { loadGatewayConfig } from "./config/load.js";
 import { type GatewayHandle, runGateway } from "./run/gateway.js";
 import { type GatewayStatusFile, STATUS_FORMAT } from "./run/status-file.js";
-import { startRecordingServer } from "./uplink/recording-server.js";
+import { startRecordingServer } from "./uplink/testing/recording-server.js";
 
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

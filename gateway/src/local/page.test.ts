@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../../test/servers/free-port.js";
 import { parseGatewayConfig } from "../config/load.js";
 import { runGateway } from "../run/gateway.js";
-import { startRecordingServer } from "../uplink/recording-server.js";
+import { startRecordingServer } from "../uplink/testing/recording-server.js";
 import { TodayPv } from "./today-pv.js";
 
 const cleanup: Array<() => Promise<void> | void> = [];

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type RecordingServer, startRecordingServer } from "../uplink/recording-server.js";
+import { type RecordingServer, startRecordingServer } from "../uplink/testing/recording-server.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const entry = fileURLToPath(new URL("./testdata/jisr-gateway.ts", import.meta.url));

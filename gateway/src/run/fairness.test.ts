@@ -8,7 +8,7 @@ import { type PymodbusServer, startPymodbus } from "../../../test/servers/pymodb
 import { type PtyPair, startPtyPair } from "../../../test/servers/socat.js";
 import { type GatewayConfig, gatewayConfigSchema } from "../config/schema.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
-import { type RecordingServer, startRecordingServer } from "../uplink/recording-server.js";
+import { type RecordingServer, startRecordingServer } from "../uplink/testing/recording-server.js";
 import { runGateway } from "./gateway.js";
 
 /**

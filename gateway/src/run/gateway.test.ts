@@ -12,7 +12,7 @@ import { mqttUrl } from "../../../test/servers/context.js";
 import { freePort } from "../../../test/servers/free-port.js";
 import { parseGatewayConfig } from "../config/load.js";
 import { uniquePrefix } from "../mqtt/testing/harness.js";
-import { type RecordingServer, startRecordingServer } from "../uplink/recording-server.js";
+import { type RecordingServer, startRecordingServer } from "../uplink/testing/recording-server.js";
 import { type GatewayHandle, type RunGatewayOptions, runGateway } from "./gateway.js";
 import { type GatewayStatusFile, STATUS_FORMAT } from "./status-file.js";
 

@@ -3,7 +3,7 @@ import { decodeModel } from "./decode.js";
 import type { DecodedModel, SunspecDevice } from "./decoded-schema.js";
 import { defaultModels } from "./models.js";
 import { sunspecToPoints } from "./points.js";
-import { COMMON, encode, INVERTER_103, METER_203, mpptModules } from "./test-fixtures.js";
+import { COMMON, encode, INVERTER_103, METER_203, mpptModules } from "./testing/fixtures.js";
 
 const TIME = Date.UTC(2026, 10, 29, 11, 0);
 const CTX = { institution: "ben-guerir-1", device: "inv-1", time: TIME };

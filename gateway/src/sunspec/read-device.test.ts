@@ -5,7 +5,7 @@ import { discoverSunspec, SunspecError } from "./discover.js";
 import { encodeSunspecBank } from "./encode.js";
 import { sunspecToPoints } from "./points.js";
 import { readSunspecDevice } from "./read-device.js";
-import { COMMON, deviceA, encode, INVERTER_103, METER_203, mpptModules } from "./test-fixtures.js";
+import { COMMON, deviceA, encode, INVERTER_103, METER_203, mpptModules } from "./testing/fixtures.js";
 
 /** Real Modbus TCP on loopback: modbus-serial's ServerTCP serving encoded SunSpec banks. */
 

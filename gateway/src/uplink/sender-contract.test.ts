@@ -17,8 +17,8 @@ import { startRestartableMosquitto } from "../mqtt/testing/mosquitto.js";
 import { MemoryOutbox } from "./memory-outbox.js";
 import { MqttSender } from "./mqtt-sender.js";
 import type { Outbox } from "./outbox.js";
-import { startRecordingServer } from "./recording-server.js";
 import { Sender, type SenderLoopOptions } from "./sender.js";
+import { startRecordingServer } from "./testing/recording-server.js";
 
 const T0 = Date.UTC(2026, 11, 1, 10, 0, 0);
 const point = (n: number, extra = ""): Point => ({

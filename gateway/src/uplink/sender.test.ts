@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryOutbox } from "./memory-outbox.js";
 import { type Outbox, OutboxError } from "./outbox.js";
 import { CONTENT_CODES } from "./post-batch.js";
-import { type RecordingServer, startRecordingServer } from "./recording-server.js";
 import { Sender, type SenderOptions } from "./sender.js";
+import { type RecordingServer, startRecordingServer } from "./testing/recording-server.js";
 
 const T0 = Date.UTC(2026, 10, 29, 12, 0, 0);
 const point = (n: number): Point => ({

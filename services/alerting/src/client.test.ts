@@ -5,8 +5,8 @@
 import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AlertingApiError, AlertingUnavailableError, alertingClient } from "./client.js";
-import { condition, HOUR, T0 } from "./engine/test-helpers.js";
-import { type ApiBed, apiBed, INSTITUTION, OTHER_INSTITUTION } from "./test-helper.js";
+import { condition, HOUR, T0 } from "./engine/testing/helpers.js";
+import { type ApiBed, apiBed, INSTITUTION, OTHER_INSTITUTION } from "./testing/service.js";
 
 let bed: ApiBed;
 let url: string;

@@ -9,7 +9,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { registerAnalyticsCommands } from "./cli.js";
-import { fixturePoints, TEST_TARIFF } from "./jobs/job-fixture.js";
+import { fixturePoints, TEST_TARIFF } from "./jobs/testing/job-fixture.js";
 
 const TZ = "Africa/Casablanca";
 const SHIPPED_TARIFF = fileURLToPath(new URL("../tariffs/srm-bt-domestic.yaml", import.meta.url));
@@ -59,7 +59,7 @@ institutions:
     grid_meter: { device: meter-1, max_power_w: 5000, tolerance_wh: 1 }
 `,
   );
-  // Readings on 1 to 3 September 2026 only (the fixture of jobs/job-fixture.ts).
+  // Readings on 1 to 3 September 2026 only (the fixture of jobs/testing/job-fixture.ts).
   const store = new SqliteStore({ path: sqlite, logger: pino({ level: "silent" }) });
   await store.init();
   const sep1 = localDay("2026-09-01", TZ).from;

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { waitFor } from "../../../test/servers/free-port.js";
 import { registerIngestCommands } from "./cli.js";
-import { influxQuery } from "./test-helper.js";
+import { influxQuery } from "./testing/service.js";
 
 let dir: string;
 let tokensFile: string;

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { createInfluxStore } from "./influx.js";
 import { type IngestionServer, startIngestion } from "./server.js";
-import { INSTITUTION, influxQuery, makeTokens, OTHER_INSTITUTION } from "./test-helper.js";
+import { INSTITUTION, influxQuery, makeTokens, OTHER_INSTITUTION } from "./testing/service.js";
 
 const SEED = Number(process.env.JISR_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const CASES = 400;

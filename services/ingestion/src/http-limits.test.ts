@@ -16,7 +16,7 @@ import type { HttpLimits } from "./app.js";
 import { createInfluxStore } from "./influx.js";
 import { errorBodySchema } from "./schemas/write.js";
 import { type IngestionServer, startIngestion } from "./server.js";
-import { influxQuery, makeTokens } from "./test-helper.js";
+import { influxQuery, makeTokens } from "./testing/service.js";
 
 const T = Date.UTC(2026, 10, 29, 10, 0, 0);
 const silent = pino({ level: "silent" });

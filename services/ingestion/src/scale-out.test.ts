@@ -13,7 +13,7 @@ import { expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { createInfluxStore } from "./influx.js";
 import { startIngestion } from "./server.js";
-import { influxQuery, makeTokens } from "./test-helper.js";
+import { influxQuery, makeTokens } from "./testing/service.js";
 
 /** Each new connection goes to the next backend in turn, bytes copied both ways. */
 function roundRobinProxy(backends: number[]): Promise<Server> {

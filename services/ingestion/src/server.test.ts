@@ -17,7 +17,7 @@ import { registerIngestCommands } from "./cli.js";
 import { createInfluxStore } from "./influx.js";
 import { errorBodySchema } from "./schemas/write.js";
 import { type IngestionServer, startIngestion } from "./server.js";
-import { INSTITUTION, influxQuery, makeTokens } from "./test-helper.js";
+import { INSTITUTION, influxQuery, makeTokens } from "./testing/service.js";
 
 const T = Date.UTC(2026, 10, 29, 10, 0, 0);
 const silent = pino({ level: "silent" });

@@ -16,7 +16,7 @@ import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, mqttUrl, uniqueDatabase } from "../../../test/servers/context.js";
 import { freePort, waitFor } from "../../../test/servers/free-port.js";
-import { influxQuery } from "./test-helper.js";
+import { influxQuery } from "./testing/service.js";
 
 let dir: string;
 beforeAll(() => {

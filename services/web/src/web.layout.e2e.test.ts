@@ -5,7 +5,7 @@
  * losing the user's place. Screenshots of each go to services/web/test-output/.
  */
 import { recordEvaluation } from "@jisr/alerting/engine/record";
-import { condition, fixedTiming } from "@jisr/alerting/engine/test-helpers";
+import { condition, fixedTiming } from "@jisr/alerting/engine/testing/helpers";
 import type { Condition } from "@jisr/alerting/engine/types";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { decodeLineBatch } from "@jisr/ingestion/batch/line-protocol";
 import { createInfluxStore } from "@jisr/ingestion/influx";
 import { startIngestion } from "@jisr/ingestion/server";
-import { influxQuery } from "@jisr/ingestion/test-helper";
+import { influxQuery } from "@jisr/ingestion/testing/service";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";

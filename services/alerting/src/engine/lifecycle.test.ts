@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { fingerprint } from "./fingerprint.js";
 import { type EvaluationInput, evaluate } from "./lifecycle.js";
-import { condition, fixedTiming, MIN, sequentialIds, T0 } from "./test-helpers.js";
+import { condition, fixedTiming, MIN, sequentialIds, T0 } from "./testing/helpers.js";
 import type { Alert, Condition, RuleTiming } from "./types.js";
 
 /** Runs evaluations one after the other, carrying the open alerts, as the store would. */

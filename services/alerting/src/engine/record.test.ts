@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RecipientConfig } from "../config/schema.js";
 import { AlertStore } from "../store/alert-store.js";
 import { type RecordSettings, recordEvaluation } from "./record.js";
-import { condition, fixedTiming, HOUR, MIN, sequentialIds, T0 } from "./test-helpers.js";
+import { condition, fixedTiming, HOUR, MIN, sequentialIds, T0 } from "./testing/helpers.js";
 import type { Condition, RuleTiming } from "./types.js";
 
 const OTHER = "orphelinat-sidi-bennour";

@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBillCommands, registerTariffFit } from "./cli.js";
-import { DOMESTIC_YAML, PROFESSIONAL_YAML, SITE, sitePoints } from "./test-fixture.js";
+import { DOMESTIC_YAML, PROFESSIONAL_YAML, SITE, sitePoints } from "./testing/fixture.js";
 
 let dir: string;
 let billsDir: string;
@@ -64,7 +64,7 @@ institutions:
   );
   const store = new SqliteStore({ path: sqlite, logger: pino({ level: "silent" }) });
   await store.init();
-  // 1 kW imported from 1 Jan to 15 Mar 2026 (test-fixture.ts).
+  // 1 kW imported from 1 Jan to 15 Mar 2026 (testing/fixture.ts).
   await store.write(sitePoints(Date.UTC(2026, 0, 1), Date.UTC(2026, 2, 15)));
   await store.close();
 }, 120_000);

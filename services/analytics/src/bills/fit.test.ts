@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { fitTariff } from "./fit.js";
 import { type BillInput, billInputSchema } from "./schema.js";
-import { domestic, professional, SITE, stored } from "./test-fixture.js";
+import { domestic, professional, SITE, stored } from "./testing/fixture.js";
 
 const bill = (raw: unknown): BillInput => billInputSchema.parse(raw);
 

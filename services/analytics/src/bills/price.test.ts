@@ -1,7 +1,7 @@
 /** `pricePeriod` on reading periods that are not calendar months, worked out by hand. */
 import { describe, expect, it } from "vitest";
 import { pricePeriod } from "./price.js";
-import { domestic } from "./test-fixture.js";
+import { domestic } from "./testing/fixture.js";
 
 describe("pricePeriod", () => {
   it("prices a period across the VAT change with the tables of its first day, and says so", () => {

@@ -1,6 +1,6 @@
 /**
  * Reconciliation over reading periods, on the SQLite store (a real database file in memory), with
- * test-fixture.ts's site: the grid meter imports 1 kW always, so metered kWh = hours of the period.
+ * testing/fixture.ts's site: the grid meter imports 1 kW always, so metered kWh = hours of the period.
  *
  * Clock facts used (DOMAIN.md 0; Africa/Casablanca in ICU): GMT+1 all year except during Ramadan 2026,
  * GMT from 15 Feb 02:00Z to 22 Mar 02:00Z.
@@ -33,7 +33,7 @@ import { meterPeriod, type PeriodMetering } from "./meter.js";
 import { type BillReconciliation, reconcileBills } from "./reconcile.js";
 import { savingsStatement } from "./savings.js";
 import { billInputSchema, type StoredBill } from "./schema.js";
-import { domestic, professional, SITE, siteConfig, sitePoints, stored } from "./test-fixture.js";
+import { domestic, professional, SITE, siteConfig, sitePoints, stored } from "./testing/fixture.js";
 
 const config = siteConfig();
 const inst = config.institutions[0];

@@ -16,7 +16,7 @@
 import { HOUR_MS, localMonth, MINUTE_MS } from "@jisr/core/time/local-time";
 import { describe, expect, it } from "vitest";
 import { bill } from "../tariff/bill.js";
-import { domestic } from "../tariff/fixtures.js";
+import { domestic } from "../tariff/testing/fixtures.js";
 import { type CounterOptions, type CounterReading, counterIncrements, spreadIntoBins } from "./counter.js";
 
 const NOV = localMonth("2026-11", "Africa/Casablanca");

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { hotWaterDaily } from "./daily.js";
 import { hotWaterSettingsSchema } from "./settings-schema.js";
-import { at, constant, everyMinute, profile, TZ } from "./test-fixtures.js";
+import { at, constant, everyMinute, profile, TZ } from "./testing/fixtures.js";
 
 const settings = hotWaterSettingsSchema.parse({});
 const DAY = "2026-06-10"; // an ordinary day, UTC+1

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { hotWaterDaily } from "./daily.js";
 import { hotWaterSettingsSchema } from "./settings-schema.js";
-import { constant, profile, TZ } from "./test-fixtures.js";
+import { constant, profile, TZ } from "./testing/fixtures.js";
 
 const settings = hotWaterSettingsSchema.parse({});
 const DAY = "2026-06-10";

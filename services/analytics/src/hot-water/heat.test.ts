@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { hotWaterDaily } from "./daily.js";
 import { type HotWaterSettingsInput, hotWaterSettingsSchema } from "./settings-schema.js";
-import { at, constant, everyMinute, profile, TZ } from "./test-fixtures.js";
+import { at, constant, everyMinute, profile, TZ } from "./testing/fixtures.js";
 import type { HeatMeterFields, HotWaterReadings } from "./types.js";
 
 const DAY = "2026-06-10";

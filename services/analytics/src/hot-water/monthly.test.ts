@@ -15,7 +15,7 @@ import { localMonth } from "@jisr/core/time/local-time";
 import { describe, expect, it } from "vitest";
 import { hotWaterMonthly, monthlyFromDays } from "./monthly.js";
 import { hotWaterSettingsSchema } from "./settings-schema.js";
-import { at, constant, profile, TZ } from "./test-fixtures.js";
+import { at, constant, profile, TZ } from "./testing/fixtures.js";
 import type { HotWaterReadings, Sample } from "./types.js";
 
 const settings = hotWaterSettingsSchema.parse({});

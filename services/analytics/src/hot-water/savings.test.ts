@@ -11,7 +11,7 @@
 import { describe, expect, it } from "vitest";
 import { hotWaterDaily } from "./daily.js";
 import { type HotWaterSettingsInput, hotWaterSettingsSchema } from "./settings-schema.js";
-import { at, constant, everyMinute, TZ } from "./test-fixtures.js";
+import { at, constant, everyMinute, TZ } from "./testing/fixtures.js";
 import type { HotWaterReadings } from "./types.js";
 
 const BUTANE = { kind: "butane" as const, burnerPowerKw: 10, efficiency: 0.8, kgPerKwh: 0.08 };

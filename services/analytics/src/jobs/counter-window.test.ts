@@ -14,8 +14,8 @@ import { DAY_MS, HOUR_MS, localDay, MINUTE_MS } from "@jisr/core/time/local-time
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
-import { fixtureConfig, SITE } from "./job-fixture.js";
 import { type MeteredEnergy, readMetered } from "./metered.js";
+import { fixtureConfig, SITE } from "./testing/job-fixture.js";
 
 const logger = pino({ level: "silent" });
 const FROM = localDay("2026-11-10", "Africa/Casablanca").from;

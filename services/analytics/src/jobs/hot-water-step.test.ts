@@ -14,8 +14,8 @@ import { describe, expect, it } from "vitest";
 import { type HotWaterDaily, hotWaterDaily } from "../hot-water/daily.js";
 import { monthToDate } from "./fields.js";
 import { hotWaterMonth } from "./hot-water-step.js";
-import { fixtureConfig } from "./job-fixture.js";
 import type { MeteredCounter, MeteredEnergy } from "./metered.js";
+import { fixtureConfig } from "./testing/job-fixture.js";
 
 const TZ = "Africa/Casablanca";
 const NOV = localMonth("2026-11", TZ);

@@ -1,7 +1,7 @@
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import { pino } from "pino";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
-import { jobSuite } from "./job-suite.js";
+import { jobSuite } from "./job.suite.js";
 
 jobSuite(
   "InfluxDB 1.6",

@@ -1,5 +1,5 @@
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import { pino } from "pino";
-import { jobSuite } from "./job-suite.js";
+import { jobSuite } from "./job.suite.js";
 
 jobSuite("SQLite", async () => new SqliteStore({ path: ":memory:", logger: pino({ level: "silent" }) }));

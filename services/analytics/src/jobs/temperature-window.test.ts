@@ -17,7 +17,7 @@ import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { hotWaterDaily } from "../hot-water/daily.js";
 import { readHotWater } from "./hot-water-step.js";
-import { fixtureConfig, SITE } from "./job-fixture.js";
+import { fixtureConfig, SITE } from "./testing/job-fixture.js";
 
 const logger = pino({ level: "silent" });
 const TZ = "Africa/Casablanca";

@@ -48,9 +48,9 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { bill } from "./bill.js";
-import { hours } from "./fixtures.js";
 import { checkTariffFile, loadTariff } from "./load.js";
 import { savings } from "./savings.js";
+import { hours } from "./testing/fixtures.js";
 
 const FILE = fileURLToPath(new URL("../../tariffs/bt-professional.example.yaml", import.meta.url));
 const professional = () => loadTariff(FILE);

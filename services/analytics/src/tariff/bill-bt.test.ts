@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bill } from "./bill.js";
-import { DOMESTIC_YAML, domestic, hours } from "./fixtures.js";
 import { parseTariff } from "./load.js";
+import { DOMESTIC_YAML, domestic, hours } from "./testing/fixtures.js";
 
 // June 2026 starts at local midnight = 2026-05-31T23:00Z (Morocco on GMT+1); VAT 20 % (2026).
 const JUNE = "2026-05-31T23:00:00Z";

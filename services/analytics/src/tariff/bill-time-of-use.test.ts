@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { bill } from "./bill.js";
-import { mt, twoPeriod } from "./fixtures.js";
 import { localParts } from "./local-time.js";
 import { periodAt } from "./periods.js";
+import { mt, twoPeriod } from "./testing/fixtures.js";
 import type { HourlyKwh } from "./types.js";
 
 const pick = (b: ReturnType<typeof bill>) => b.lines.map((l) => [l.id, l.quantity, l.ht, l.vat, l.ttc]);

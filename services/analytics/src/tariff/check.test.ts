@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError } from "@jisr/core";
 import { describe, expect, it } from "vitest";
-import { DOMESTIC_YAML, mtYaml } from "./fixtures.js";
 import { checkTariffFile, checkTariffText, loadTariff } from "./load.js";
+import { DOMESTIC_YAML, mtYaml } from "./testing/fixtures.js";
 
 /** The problems of a tariff text that must fail, as "path: message (line N)" strings. */
 function problems(text: string): string[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { bill } from "./bill.js";
 import { inForce } from "./effective.js";
-import { DOMESTIC_YAML, domestic, hours } from "./fixtures.js";
 import { parseTariff } from "./load.js";
+import { DOMESTIC_YAML, domestic, hours } from "./testing/fixtures.js";
 
 /** The fixture plus new energy prices dated 15 March 2027: mid-month, on purpose. */
 const withChange2027 = () =>

@@ -16,9 +16,9 @@
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { hours } from "./fixtures.js";
 import { loadTariff } from "./load.js";
 import { jointSavings, savings } from "./savings.js";
+import { hours } from "./testing/fixtures.js";
 
 const JUNE = "2026-05-31T23:00:00Z"; // local midnight, 1 June 2026 (GMT+1)
 const srm = () => loadTariff(fileURLToPath(new URL("../../tariffs/srm-bt-domestic.yaml", import.meta.url)));

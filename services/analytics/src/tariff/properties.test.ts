@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { bill } from "./bill.js";
-import { DOMESTIC_YAML, domestic, hours, mt, twoPeriod } from "./fixtures.js";
 import { parseTariff } from "./load.js";
 import { savings } from "./savings.js";
 import type { Tariff } from "./schema.js";
+import { DOMESTIC_YAML, domestic, hours, mt, twoPeriod } from "./testing/fixtures.js";
 import type { HourlyKwh } from "./types.js";
 
 /** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { domestic, hours } from "./fixtures.js";
 import { savings } from "./savings.js";
+import { domestic, hours } from "./testing/fixtures.js";
 
 const JUNE = "2026-05-31T23:00:00Z"; // local midnight, 1 June 2026 (GMT+1)
 const HOUR = 3_600_000;

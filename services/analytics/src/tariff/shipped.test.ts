@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { bill } from "./bill.js";
 import { tariffJsonSchema } from "./file-schema.js";
-import { hours } from "./fixtures.js";
 import { checkTariffFile } from "./load.js";
+import { hours } from "./testing/fixtures.js";
 
 const dir = fileURLToPath(new URL("../../tariffs/", import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));

@@ -15,7 +15,7 @@ import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { startInfluxd } from "../../../../test/servers/influxd.js";
 import { buildApp } from "../app.js";
 import { createInfluxStore } from "../influx.js";
-import { buildTestBed, influxQuery, makeTokens, type TestBed } from "../test-helper.js";
+import { buildTestBed, influxQuery, makeTokens, type TestBed } from "../testing/service.js";
 import { fastLineBatch } from "./fast.js";
 import { GroupCommitter } from "./group-commit.js";
 

@@ -6,20 +6,20 @@
  * daily points up itself; here the dashboards' actual queries are what the report is held to.
  */
 import { runAnalytics, type SavingsReport, savingsReport } from "@jisr/analytics";
-import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/job-fixture";
+import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/testing/job-fixture";
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import { HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core/time/local-time";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { institutionDashboard } from "../../../../dashboards/src/institution.js";
 import type { Dashboard } from "../../../../dashboards/src/model.js";
+import { programmeDashboard } from "../../../../dashboards/src/programme.js";
 import {
   panelByTitle,
   type Row,
   type RunOptions,
   runPanel,
-} from "../../../../dashboards/src/panel-runner.js";
-import { programmeDashboard } from "../../../../dashboards/src/programme.js";
+} from "../../../../dashboards/src/testing/panel-runner.js";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { buildReport } from "./build.js";
 import type { Figures, Report } from "./types.js";
@@ -218,7 +218,7 @@ describe("the report agrees with the dashboards' queries and `jisr savings` (Inf
   });
 
   it("the figures are the fixture's, worked out by hand", () => {
-    // Three days of the fixture (job-suite.ts): 8 kWh of PV a day, 5.6 self-consumed, CO2 (5.6 + 2.4)
+    // Three days of the fixture (job.suite.ts): 8 kWh of PV a day, 5.6 self-consumed, CO2 (5.6 + 2.4)
     // kWh × 0.7 = 5.6 kg, 2 kWh of solar heat (1.4 kg), outlet at 50 °C in every demand-window minute.
     const t = programmeReport.totals;
     expect(t.energy.pvKwh).toBeCloseTo(24, 6);

@@ -5,7 +5,7 @@
  * differently: hour statistics in SQL on SQLite, InfluxQL subqueries on InfluxDB).
  */
 import { runAnalytics, savingsReport } from "@jisr/analytics";
-import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/job-fixture";
+import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/testing/job-fixture";
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import type { Store } from "@jisr/core/store/types";

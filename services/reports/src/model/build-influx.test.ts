@@ -1,7 +1,7 @@
 import { InfluxStore } from "@jisr/core/store/influx-store";
 import { pino } from "pino";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
-import { buildSuite } from "./build-suite.js";
+import { buildSuite } from "./build.suite.js";
 
 buildSuite(
   "InfluxDB 1.6",

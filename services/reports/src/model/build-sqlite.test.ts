@@ -1,5 +1,5 @@
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import { pino } from "pino";
-import { buildSuite } from "./build-suite.js";
+import { buildSuite } from "./build.suite.js";
 
 buildSuite("SQLite", async () => new SqliteStore({ path: ":memory:", logger: pino({ level: "silent" }) }));

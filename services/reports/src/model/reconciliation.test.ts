@@ -1,6 +1,6 @@
 /**
  * The reconciliation section of a report, from a bill recorded in a bills directory and readings in a
- * SQLite store (the site of @jisr/analytics bills/test-fixture.ts: 1 kW imported always, 6 kWh of PV used
+ * SQLite store (the site of @jisr/analytics bills/testing/fixture.ts: 1 kW imported always, 6 kWh of PV used
  * on site per local day).
  *
  * Bill: 2026-03-10 → 2026-04-09 (across the switch back to GMT+1 on 22 March: 30 days − 1 h = 719 h, so
@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bills } from "@jisr/analytics";
-import { SITE, siteConfig, sitePoints } from "@jisr/analytics/bills/test-fixture";
+import { SITE, siteConfig, sitePoints } from "@jisr/analytics/bills/testing/fixture";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import ExcelJS from "exceljs";
 import { pino } from "pino";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CATALOGUES } from "../i18n/index.js";
 import type { Report } from "../model/types.js";
 import { isProvisional, notesOf } from "./content.js";
-import { fixtureReport } from "./test-report.js";
+import { fixtureReport } from "./testing/report.js";
 
 const DEVELOPER_TEXT =
   "U: placeholder, not in DOMAIN.md. Confirm with ONEE/AMEE or the UNFCCC grid emission factor for Morocco before reporting.";

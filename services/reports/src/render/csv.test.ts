@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../model/types.js";
 import { renderReport } from "./index.js";
-import { fixtureReport } from "./test-report.js";
+import { fixtureReport } from "./testing/report.js";
 
 let q4: Report;
 

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Report } from "../model/types.js";
 import { renderReport } from "./index.js";
-import { fixtureReport } from "./test-report.js";
+import { fixtureReport } from "./testing/report.js";
 import { HEADER_ROW, sheetName } from "./xlsx.js";
 
 let q4: Report;

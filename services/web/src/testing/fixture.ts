@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type AlertingClient, AlertStore, alertingClient, buildApp, recordEvaluation } from "@jisr/alerting";
-import { condition, fixedTiming } from "@jisr/alerting/engine/test-helpers";
+import { condition, fixedTiming } from "@jisr/alerting/engine/testing/helpers";
 import { type InstitutionsConfig, loadInstitutions } from "@jisr/analytics";
 import type { Point } from "@jisr/core/point";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";

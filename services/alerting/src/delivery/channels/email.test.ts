@@ -8,8 +8,8 @@ import { pino } from "pino";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SmtpConfig } from "../../config/schema.js";
-import { condition } from "../../engine/test-helpers.js";
-import { type DeliveryBed, deliveryBed, flushUntil, recipient } from "../test-bed.js";
+import { condition } from "../../engine/testing/helpers.js";
+import { type DeliveryBed, deliveryBed, flushUntil, recipient } from "../testing/bed.js";
 import { EmailChannel } from "./email.js";
 
 interface Received {

@@ -5,8 +5,8 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { mqttUrl } from "../../../../../test/servers/context.js";
 import type { MqttConfig } from "../../config/schema.js";
-import { condition } from "../../engine/test-helpers.js";
-import { type DeliveryBed, deliveryBed, flushUntil, recipient } from "../test-bed.js";
+import { condition } from "../../engine/testing/helpers.js";
+import { type DeliveryBed, deliveryBed, flushUntil, recipient } from "../testing/bed.js";
 import { MqttChannel } from "./mqtt.js";
 
 let bed: DeliveryBed | undefined;

@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { AlertStore } from "../../store/alert-store.js";
 import { Dispatcher } from "../dispatcher.js";
-import { type DeliveryBed, deliveryBed, flushUntil, recipient, renderContext } from "../test-bed.js";
+import { type DeliveryBed, deliveryBed, flushUntil, recipient, renderContext } from "../testing/bed.js";
 import { WebhookChannel } from "./webhook.js";
 
 interface Received {

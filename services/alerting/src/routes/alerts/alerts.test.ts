@@ -1,7 +1,7 @@
 /** /api/v1/alerts through `app.inject`: authentication, scope, filters, acknowledgement, history. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { condition, HOUR, MIN, T0 } from "../../engine/test-helpers.js";
-import { type ApiBed, apiBed, INSTITUTION, OTHER_INSTITUTION } from "../../test-helper.js";
+import { condition, HOUR, MIN, T0 } from "../../engine/testing/helpers.js";
+import { type ApiBed, apiBed, INSTITUTION, OTHER_INSTITUTION } from "../../testing/service.js";
 
 let bed: ApiBed;
 beforeEach(async () => {

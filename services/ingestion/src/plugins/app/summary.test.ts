@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestBed, type TestBed } from "../../test-helper.js";
+import { buildTestBed, type TestBed } from "../../testing/service.js";
 import { RequestSummary } from "./summary.js";
 
 describe("RequestSummary", () => {

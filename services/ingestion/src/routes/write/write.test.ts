@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl } from "../../../../../test/servers/context.js";
-import { buildTestBed, INSTITUTION, OTHER_INSTITUTION, type TestBed } from "../../test-helper.js";
+import { buildTestBed, INSTITUTION, OTHER_INSTITUTION, type TestBed } from "../../testing/service.js";
 
 const T = Date.UTC(2026, 10, 29, 10, 0, 0);
 let bed: TestBed;

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { findBinary } from "../../../../../test/servers/ensure-packages.js";
 import type { Report } from "../../model/types.js";
 import { renderReport } from "../index.js";
-import { fixtureReport } from "../test-report.js";
+import { fixtureReport } from "../testing/report.js";
 
 const PDFTOTEXT = findBinary("pdftotext");
 const PDFTOPPM = findBinary("pdftoppm");

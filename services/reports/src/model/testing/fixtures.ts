@@ -1,7 +1,7 @@
 /**
  * Monthly and daily results as the analytics job writes them, for the report tests: three institutions
  * over the fourth quarter of 2026 (plus September and January, which a Q4 report must leave out). The
- * expected figures are worked out by hand in build-suite.ts.
+ * expected figures are worked out by hand in build.suite.ts.
  *
  * - dar-a: PV, grid meter and a butane-backed solar water heater; every month of Q4.
  * - dar-b: PV and grid meter only; October complete, November half (completeness 0.5), December missing.
@@ -9,7 +9,7 @@
  */
 import type { Point } from "@jisr/core/point";
 import { daysOfMonth, localDay, localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
-import type { ReportInstitutions } from "./build.js";
+import type { ReportInstitutions } from "../build.js";
 
 type Fields = Record<string, number>;
 

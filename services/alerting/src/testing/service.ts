@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateToken, hashToken } from "@jisr/service-kit";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { buildApp } from "./app.js";
-import type { ApiTokenConfig } from "./config/schema.js";
-import { recordEvaluation } from "./engine/record.js";
-import { fixedTiming, T0 } from "./engine/test-helpers.js";
-import type { Condition, RuleTiming } from "./engine/types.js";
-import { AlertStore } from "./store/alert-store.js";
+import { buildApp } from "../app.js";
+import type { ApiTokenConfig } from "../config/schema.js";
+import { recordEvaluation } from "../engine/record.js";
+import { fixedTiming, T0 } from "../engine/testing/helpers.js";
+import type { Condition, RuleTiming } from "../engine/types.js";
+import { AlertStore } from "../store/alert-store.js";
 
 export const INSTITUTION = "ehpad-ben-guerir";
 export const OTHER_INSTITUTION = "orphelinat-sidi-bennour";

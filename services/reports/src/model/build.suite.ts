@@ -1,13 +1,13 @@
 /**
  * buildReport against a real store, run by build-sqlite.test.ts and build-influx.test.ts (one suite, every
- * Store). The fixture is test-fixtures.ts; every expected number below is added up by hand from it.
+ * Store). The fixture is testing/fixtures.ts; every expected number below is added up by hand from it.
  */
 import type { Store } from "@jisr/core/store/types";
 import { localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlertRecord } from "./alerts.js";
 import { buildReport } from "./build.js";
-import { dailySavingsPoints, INSTITUTIONS, monthlyPoints } from "./test-fixtures.js";
+import { dailySavingsPoints, INSTITUTIONS, monthlyPoints } from "./testing/fixtures.js";
 import type { InstitutionReport, Report } from "./types.js";
 
 const JAN_15_2027 = Date.UTC(2027, 0, 15);

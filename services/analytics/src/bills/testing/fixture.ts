@@ -8,10 +8,10 @@
  */
 import type { Point } from "@jisr/core/point";
 import { localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core/time/local-time";
-import { type InstitutionsConfig, parseInstitutions } from "../config/load.js";
-import { parseTariff } from "../tariff/load.js";
-import type { Tariff } from "../tariff/schema.js";
-import type { BillInput, StoredBill } from "./schema.js";
+import { type InstitutionsConfig, parseInstitutions } from "../../config/load.js";
+import { parseTariff } from "../../tariff/load.js";
+import type { Tariff } from "../../tariff/schema.js";
+import type { BillInput, StoredBill } from "../schema.js";
 
 export const SITE = "site-b";
 const STEP_MS = 15 * MINUTE_MS;

@@ -6,15 +6,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
-import type { Language, RecipientConfig } from "../config/schema.js";
-import { recordEvaluation } from "../engine/record.js";
-import { condition, fixedTiming } from "../engine/test-helpers.js";
-import type { Condition } from "../engine/types.js";
-import { AlertStore } from "../store/alert-store.js";
-import type { Channel } from "./channels/channel.js";
-import { Dispatcher, type RetryPolicy } from "./dispatcher.js";
-import type { RenderContext } from "./render.js";
-import type { ChannelKind } from "./types.js";
+import type { Language, RecipientConfig } from "../../config/schema.js";
+import { recordEvaluation } from "../../engine/record.js";
+import { condition, fixedTiming } from "../../engine/testing/helpers.js";
+import type { Condition } from "../../engine/types.js";
+import { AlertStore } from "../../store/alert-store.js";
+import type { Channel } from "../channels/channel.js";
+import { Dispatcher, type RetryPolicy } from "../dispatcher.js";
+import type { RenderContext } from "../render.js";
+import type { ChannelKind } from "../types.js";
 
 export const NAMES: Record<string, Partial<Record<Language, string>> & { default: string }> = {
   "ehpad-ben-guerir": { default: "EHPAD Ben Guerir", ar: "دار المسنين بن جرير" },

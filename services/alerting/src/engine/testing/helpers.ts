@@ -1,5 +1,5 @@
 /** Builders shared by the engine's tests: conditions, timings and a sequence of ids. */
-import type { Condition, RuleTiming, Severity } from "./types.js";
+import type { Condition, RuleTiming, Severity } from "../types.js";
 
 export const MIN = 60_000;
 export const HOUR = 3_600_000;

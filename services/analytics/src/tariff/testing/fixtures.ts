@@ -3,8 +3,8 @@
  * DOMAIN.md's figures inline (not the shipped files), so confirming a real bill in tariffs/*.yaml never
  * changes the arithmetic these tests check by hand.
  */
-import { parseTariff } from "./load.js";
-import type { HourlyKwh } from "./types.js";
+import { parseTariff } from "../load.js";
+import type { HourlyKwh } from "../types.js";
 
 const HOUR = 3_600_000;
 

@@ -3,7 +3,7 @@
  * local wall time so that the hand calculations in the tests read like a facility manager's log.
  */
 import { localDay, MINUTE_MS, parseDay, wallTimeToUtc } from "@jisr/core/time/local-time";
-import type { Sample } from "./types.js";
+import type { Sample } from "../types.js";
 
 export const TZ = "Africa/Casablanca";
 

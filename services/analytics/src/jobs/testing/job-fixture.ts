@@ -10,8 +10,8 @@
  */
 import type { Point } from "@jisr/core/point";
 import { localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core/time/local-time";
-import { type InstitutionsConfig, parseInstitutions } from "../config/load.js";
-import { parseTariff } from "../tariff/load.js";
+import { type InstitutionsConfig, parseInstitutions } from "../../config/load.js";
+import { parseTariff } from "../../tariff/load.js";
 
 export const SITE = "site-a";
 

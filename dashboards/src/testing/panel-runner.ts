@@ -7,9 +7,9 @@ import { InfluxClient } from "@jisr/core/influx/client";
 import type { StatementResult } from "@jisr/core/influx/response";
 import { encodePoints } from "@jisr/core/line-protocol";
 import { pino } from "pino";
+import { interpolate, leftoverVariables } from "../interpolate.js";
+import type { Dashboard, Panel } from "../model.js";
 import { fixturePoints } from "./fixtures.js";
-import { interpolate, leftoverVariables } from "./interpolate.js";
-import type { Dashboard, Panel } from "./model.js";
 
 export interface Range {
   from: number;

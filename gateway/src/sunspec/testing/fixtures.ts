@@ -1,5 +1,5 @@
-import { encodeModel, encodeSunspecBank, type ModelValues } from "./encode.js";
-import { defaultModels } from "./models.js";
+import { encodeModel, encodeSunspecBank, type ModelValues } from "../encode.js";
+import { defaultModels } from "../models.js";
 
 /**
  * SunSpec register banks for tests: a three-phase inverter with two MPPTs and a grid meter, in

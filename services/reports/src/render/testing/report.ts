@@ -1,10 +1,10 @@
-/** The reports the renderers' tests draw: the fixture of model/test-fixtures.ts through buildReport. */
+/** The reports the renderers' tests draw: the fixture of model/testing/fixtures.ts through buildReport. */
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import { pino } from "pino";
-import type { AlertRecord } from "../model/alerts.js";
-import { buildReport } from "../model/build.js";
-import { INSTITUTIONS, monthlyPoints } from "../model/test-fixtures.js";
-import type { Report } from "../model/types.js";
+import type { AlertRecord } from "../../model/alerts.js";
+import { buildReport } from "../../model/build.js";
+import { INSTITUTIONS, monthlyPoints } from "../../model/testing/fixtures.js";
+import type { Report } from "../../model/types.js";
 
 /** 10 December 2026, 01:00 in Ben Guerir: the fourth quarter is still running. */
 export const MADE_AT = Date.UTC(2026, 11, 10);

@@ -1,19 +1,19 @@
 /**
  * The analytics job against a real Store, run by job-sqlite.test.ts and job-influx.test.ts (one suite,
  * every implementation: STYLE habit 6). Expected values are worked out by hand in the comments, from the
- * fixture of job-fixture.ts and its test tariff, never from the code under test.
+ * fixture of testing/job-fixture.ts and its test tariff, never from the code under test.
  */
 import type { FieldValue, Point } from "@jisr/core/point";
 import type { AggregateQuery, Store } from "@jisr/core/store/types";
 import { addDays, daysOfMonth, HOUR_MS, localDay, localMonth, MINUTE_MS } from "@jisr/core/time/local-time";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fixtureConfig, fixturePoints, SITE } from "./job-fixture.js";
 import { computeMonth, readYearBefore, readYearsBefore } from "./month.js";
 import { MonthCache } from "./month-cache.js";
 import { MEASUREMENTS } from "./points.js";
 import { runAnalytics } from "./run.js";
 import { startAnalyticsScheduler } from "./scheduler.js";
+import { fixtureConfig, fixturePoints, SITE } from "./testing/job-fixture.js";
 
 const TZ = "Africa/Casablanca";
 const logger = pino({ level: "silent" });

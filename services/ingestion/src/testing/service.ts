@@ -10,9 +10,9 @@ import type { Store } from "@jisr/core/store/types";
 import { addToken } from "@jisr/service-kit";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
-import { type AppOptions, buildApp } from "./app.js";
-import { createInfluxStore } from "./influx.js";
+import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
+import { type AppOptions, buildApp } from "../app.js";
+import { createInfluxStore } from "../influx.js";
 
 export const INSTITUTION = "ehpad-ben-guerir";
 export const OTHER_INSTITUTION = "orphelinat-sidi-bennour";
