@@ -65,7 +65,7 @@ export const ERR = {
   ),
   EMPTY_BATCH: entry("JISR_ERR_EMPTY_BATCH", 400, () => "Batch holds no points"),
 
-  // The HTTP exchange itself, answered before any route runs (see http-limits.ts)
+  // The HTTP exchange itself, answered before any route runs (see the kit's http-limits.ts)
   HEADERS_TOO_LARGE: entry(
     "JISR_ERR_HEADERS_TOO_LARGE",
     431,
