@@ -106,8 +106,10 @@ devices:
     });
     expect(footprint()).toBeLessThanOrEqual(BUDGET);
 
-    // The link returns, slow: 150 ms per request, so the backlog takes many poll intervals to drain.
-    const server = await startRecordingServer([], () => ({ status: 204 }), { port, delayMs: 150 });
+    // The link returns, slow: 500 ms per request, so the backlog (over 3000 points in batches of 200, at
+    // least 15 requests) takes more than 3 poll intervals to drain however fast the machine is; a live
+    // reading still waits at most one backlog request and its own (1.2 s with the flush, < 2 s).
+    const server = await startRecordingServer([], () => ({ status: 204 }), { port, delayMs: 500 });
     cleanup.push(() => server.close());
     await vi.waitFor(() => expect(gateway.status().queue.points).toBeLessThan(50), {
       timeout: 50_000,
