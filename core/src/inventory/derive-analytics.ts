@@ -30,8 +30,15 @@ export function deriveAnalytics(inventory: Inventory): AnalyticsInstitutionsInpu
   };
 }
 
-function co2Of(c: { grid_factor_kg_per_kwh: number; source: string }) {
-  return { grid_factor_kg_per_kwh: c.grid_factor_kg_per_kwh, source: c.source };
+/**
+ * The analytics config marks a provisional factor by the confidence tag leading its source ("U: ...",
+ * which the reports turn into a neutral "provisional factor" note): `provisional: true` in the inventory
+ * adds the tag when the source text does not already carry one.
+ */
+function co2Of(c: { grid_factor_kg_per_kwh: number; source: string; provisional?: boolean }) {
+  const tagged = /^\s*[UC]\s*[:\-–]/.test(c.source);
+  const source = c.provisional && !tagged ? `U: ${c.source}` : c.source;
+  return { grid_factor_kg_per_kwh: c.grid_factor_kg_per_kwh, source };
 }
 
 /** The tariff file, absolute: the derived config does not live beside the inventory. */

@@ -58,6 +58,16 @@ describe("derivations from the inventory", () => {
     expect(() => deriveGateway(inv, "nowhere")).toThrow(InventoryLookupError);
   });
 
+  it("a provisional CO2 factor reaches the reports as one: its source tagged U unless already tagged", () => {
+    const inv = inventory();
+    inv.programme.co2 = { grid_factor_kg_per_kwh: 0.72, source: "ONEE 2024", provisional: true };
+    expect(deriveAnalytics(inv).co2).toEqual({ grid_factor_kg_per_kwh: 0.72, source: "U: ONEE 2024" });
+    inv.programme.co2 = { grid_factor_kg_per_kwh: 0.72, source: "ONEE 2024", provisional: false };
+    expect(deriveAnalytics(inv).co2?.source).toBe("ONEE 2024");
+    inv.programme.co2 = { grid_factor_kg_per_kwh: 0.72, source: "C: AMEE, to confirm", provisional: true };
+    expect(deriveAnalytics(inv).co2?.source).toBe("C: AMEE, to confirm");
+  });
+
   it("the analytics file names every device by its role and keeps the programme's figures", () => {
     const derived = deriveAnalytics(inventory());
     expect(derived).toMatchObject({ time_zone: "Africa/Casablanca", reading_interval: "10s", gap: "15m" });
