@@ -49,6 +49,37 @@ points:
     ]);
   });
 
+  it("a profile that extends a base: its schema problem and an overlap with the base's point together", () => {
+    file(
+      "base-meter.yaml",
+      `defaults: { table: input, measurement: grid_meter }
+points:
+  - { name: power, address: 0, type: float32, unit: W, field: power_w } # Total power
+`,
+    );
+    const path = file(
+      "child-meter.yaml",
+      `extends: ./base-meter.yaml
+products: [{ brand: Acme, models: [M2] }]
+description: { en: A meter., fr: Un compteur., ar: عداد. }
+protocol: modbus
+points:
+  - { name: energy, address: 1, type: float32, unit: Wh, field: energy_import_wh } # Import
+  - { name: voltage, address: 10, type: uint16, unit: V, feild: voltage_v } # Voltage
+`,
+    );
+    const found = checkProfileFile(path);
+    expect(found.profile).toBeUndefined();
+    const lines = found.errors.map((p) => `${p.path}: ${p.message}`);
+    // The misspelt key of the file and the overlap of its first point with the base's: one pass.
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^points\.1\.feild: unknown key: did you mean `field`\?/),
+        'points.0.address: input 1-2 overlaps base-meter.yaml: points.0 ("power", input 0-1)',
+      ]),
+    );
+  });
+
   it("a valid Modbus profile has no errors and loads", () => {
     const path = file(
       "ok.yaml",

@@ -24,7 +24,7 @@ import type { z } from "zod";
 import { checkMqttProfile } from "../mqtt/profile-check.js";
 import { mqttProfileSchema, topicSchema } from "../mqtt/profile-schema.js";
 import { checkProfile } from "./check.js";
-import { inspectProfileFile } from "./load.js";
+import { inspectProfileFile, mergeProfileFiles } from "./load.js";
 import { type Profile, resolveProfile } from "./profile.js";
 import { pointSchema, profileFileSchema, profileSchema } from "./schema.js";
 
@@ -66,12 +66,15 @@ function validItems<T>(list: unknown, schema: z.ZodType<T>): { kept: number[]; i
 }
 
 /**
- * The rules across the points that pass the schema, when others do not (a profile without `extends`:
- * with bases, the merged points are the loader's to number). The sections the rules need (read,
- * defaults) are taken as given when valid, else at their defaults.
+ * The rules across the points that pass the schema, when others do not. With `extends`, on the merged
+ * points (the bases' and the file's), each problem named by the file and index it was written at. The
+ * sections the rules need (read, defaults) are taken as given when valid, else at their defaults.
  */
-function rulesOnValidPoints(raw: Record<string, unknown>, file: string): Problem[] {
-  if (raw.extends !== undefined) return [];
+function rulesOnValidPoints(own: Record<string, unknown>, file: string): Problem[] {
+  const merged = own.extends !== undefined ? mergeProfileFiles(file) : undefined;
+  if (own.extends !== undefined && merged === undefined) return []; // a base unreadable: said already
+  const raw = merged?.raw ?? own;
+  const place = merged?.locate ?? ((p: Problem) => p);
   const { kept, items } = validItems(raw.points, pointSchema);
   if (items.length === 0) return [];
   const shape = profileSchema.shape;
@@ -89,7 +92,7 @@ function rulesOnValidPoints(raw: Record<string, unknown>, file: string): Problem
     points: items,
   } as unknown as z.output<typeof profileSchema>;
   const found = checkProfile(resolveProfile(spec, basename(file), file));
-  return found.errors.map((p) => renumber(p, "points", kept));
+  return found.errors.map((p) => place(renumber(p, "points", kept)));
 }
 
 function checkModbus(file: string, source: YamlSource): ProfileCheck {

@@ -211,6 +211,22 @@ export function inspectProfileFile(
 }
 
 /**
+ * The profile's files merged as written, before the schema (extends resolved), for checks that run on the
+ * part of a broken profile that is sound; `locate` names a merged point's problem by the file and index it
+ * was written at. Undefined when a file cannot be read or parsed, or an extends is missing.
+ */
+export function mergeProfileFiles(
+  source: string,
+  builtins = BUILTIN_PROFILES_DIR,
+): { raw: Record<string, unknown>; locate: (problem: Problem) => Problem } | undefined {
+  const file = resolve(source);
+  const loader = new Loader(file, builtins);
+  const merged = loader.load(file, []);
+  if (loader.broken) return undefined;
+  return { raw: merged.raw, locate: (p) => loader.locate(merged.origins, p) };
+}
+
+/**
  * A profile by built-in name or by path (.yaml, relative to `baseDir`, e.g. the gateway config's folder).
  * Throws ProfileError listing every problem.
  */
