@@ -7,6 +7,7 @@ export * from "./influx/retry.js";
 export * from "./influx/server.js";
 export * from "./line-protocol.js";
 export * from "./point.js";
+export * from "./provisional.js";
 export * from "./store/influx-store.js";
 export * from "./store/sqlite-store.js";
 export * from "./store/types.js";

@@ -5,6 +5,7 @@
  * (tariff zone, overlapping windows...) stay its own. Keys the inventory leaves out are left out.
  */
 import { isAbsolute, resolve } from "node:path";
+import { isProvisionalSource } from "../provisional.js";
 import type { Inventory, InventoryInstitution } from "./schema.js";
 
 export interface AnalyticsInstitutionsInput {
@@ -36,8 +37,7 @@ export function deriveAnalytics(inventory: Inventory): AnalyticsInstitutionsInpu
  * adds the tag when the source text does not already carry one.
  */
 function co2Of(c: { grid_factor_kg_per_kwh: number; source: string; provisional?: boolean }) {
-  const tagged = /^\s*[UC]\s*[:\-–]/.test(c.source);
-  const source = c.provisional && !tagged ? `U: ${c.source}` : c.source;
+  const source = c.provisional && !isProvisionalSource(c.source) ? `U: ${c.source}` : c.source;
   return { grid_factor_kg_per_kwh: c.grid_factor_kg_per_kwh, source };
 }
 

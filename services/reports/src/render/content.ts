@@ -3,6 +3,7 @@
  * plus the programme's total, and the notes that qualify the figures (incomplete data, period not over,
  * institutions missing from the file, the subsidy kept apart, the CO2 factor's source).
  */
+import { isProvisionalSource } from "@jisr/core";
 import { formatDateTime, institutionName, periodLabel } from "../i18n/format.js";
 import type { Catalogue } from "../i18n/types.js";
 import type { AlertFigures, Figures, InstitutionReport, Report } from "../model/types.js";
@@ -113,10 +114,5 @@ export function notesOf(report: Report, c: Catalogue): string[] {
   return notes;
 }
 
-/**
- * Whether the institutions file marks a figure's source provisional: the confidence tags of the
- * configuration, U (unverified placeholder) and C (third party, to confirm), lead the text ("U: ...").
- */
-export function isProvisional(source: string): boolean {
-  return /^\s*[UC]\s*[:\-–]/.test(source);
-}
+/** Whether the institutions file marks a figure's source provisional (core's rule, shared with the inventory). */
+export const isProvisional = isProvisionalSource;
