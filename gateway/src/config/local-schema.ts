@@ -3,17 +3,10 @@
  * (`local_page`) and the local alerts (`local_alerts`) sent to a recipient on the institution's network.
  * Both are optional; left out, nothing of them is loaded.
  */
+
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { durationSchema } from "./duration.js";
-
-/** A strict object whose "unknown key" message lists the keys that are allowed (as in schema.ts). */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 const hostSchema = z
   .string()

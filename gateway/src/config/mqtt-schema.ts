@@ -5,17 +5,9 @@
  * (gateway/src/mqtt/devices.ts), as for Modbus profiles.
  */
 import { idSchema } from "@jisr/core";
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { durationSchema } from "./duration.js";
-
-/** A strict object whose "unknown key" message lists the keys that are allowed, to make the typo obvious. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 /** True when `zone` is an IANA time zone this Node knows (Intl throws a RangeError otherwise). */
 function isTimeZone(zone: string): boolean {

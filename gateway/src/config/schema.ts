@@ -7,6 +7,7 @@
  * Durations are written as strings ("10s") and come out of the schema as milliseconds.
  */
 import { formatPath, idSchema, type Problem } from "@jisr/core";
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { bufferSchema } from "./buffer-schema.js";
 import { durationSchema } from "./duration.js";
@@ -19,15 +20,6 @@ export const TOKEN_ENV = "JISR_GATEWAY_TOKEN";
 /** A custom message for a wrong value, but "is required" when the key is missing altogether. */
 function orRequired(message: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : message);
-}
-
-/** A strict object whose "unknown key" message lists the keys that are allowed, to make the typo obvious. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
 }
 
 const hostSchema = z

@@ -4,17 +4,9 @@
  * captures) live in profile-check.ts. The format is documented in gateway/profiles/mqtt/README.md.
  */
 import { measurementName, tagKey, tagValue } from "@jisr/core";
+import { strictObject } from "@jisr/core/strict-object";
 import { z } from "zod";
 import { UNITS } from "../profiles/register-types.js";
-
-/** A strict object whose "unknown key" message lists the keys that are allowed, to make the typo obvious. */
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key; known keys are: ${known}` : undefined,
-  });
-}
 
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
