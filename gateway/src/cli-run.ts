@@ -3,6 +3,7 @@
  * config file that starts nothing. A wrong config exits with code 2 and every problem by path.
  */
 import { dirname, resolve } from "node:path";
+import type { CliIo } from "@jisr/core/cli-io";
 import { ValidationError } from "@jisr/core/errors";
 import type { Command } from "commander";
 import type { DestinationStream, Logger } from "pino";
@@ -49,14 +50,7 @@ Example:
 
 Exit codes: 0 valid, 2 not valid.`;
 
-export interface CliOutput {
-  write(text: string): unknown;
-}
-
-export interface CliIo {
-  stdout: CliOutput;
-  stderr: CliOutput;
-}
+export type { CliIo, CliOutput } from "@jisr/core/cli-io";
 
 /** Loads the config, or writes its problems to stderr and returns undefined. */
 async function loadOrReport(path: string, io: CliIo): Promise<GatewayConfig | undefined> {

@@ -2,6 +2,8 @@
  * The work of `jisr profile check|list|schema` (cli-profile.ts registers the commands and loads this
  * module only when one runs, so `jisr profile --help` stays light).
  */
+
+import type { CliIo } from "@jisr/core/cli-io";
 import { formatLocated, type LocatedProblem } from "@jisr/core/config-problems";
 import { checkProfileFile } from "./check-file.js";
 import { listBuiltinProfiles, loadProfile } from "./load.js";
@@ -13,13 +15,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_INVALID_PROFILE = 2;
 
-interface Output {
-  write(text: string): unknown;
-}
-export interface ProfileCliIo {
-  stdout: Output;
-  stderr: Output;
-}
+/** Where `jisr profile` writes: the CLI IO every command takes. */
+export type ProfileCliIo = CliIo;
 
 function lines(file: string, problems: readonly LocatedProblem[]): string {
   return problems.map((p) => formatLocated(p, file)).join("");
