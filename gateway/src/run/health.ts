@@ -4,9 +4,9 @@
  * measurements and fields are documented in README.md beside this file; keep both in step.
  */
 import type { Point } from "@jisr/core";
+import type { DeviceHealth } from "../sources/health.js";
 import type { OutboxStats } from "../uplink/outbox.js";
 import type { SenderStatus } from "../uplink/sender.js";
-import type { DeviceHealth } from "./poller.js";
 
 export const GATEWAY_HEALTH = "gateway_health";
 export const DEVICE_HEALTH = "device_health";

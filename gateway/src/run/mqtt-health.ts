@@ -4,7 +4,7 @@
  */
 import type { Point } from "@jisr/core";
 import type { MqttDevicesStatus } from "../mqtt/source.js";
-import { type DeviceHealth, type DeviceState, type LastValues, summarise } from "./poller.js";
+import { type DeviceHealth, type DeviceState, type LastValues, summarise } from "../sources/health.js";
 
 /**
  * Silent this long, a device counts as offline. Tasmota publishes every 300 s by default (TelePeriod),

@@ -9,48 +9,14 @@
  * answering holds a shared RS-485 line for a whole timeout each time it is asked; retried every slot, it
  * would take the line from the units that answer (issue 13).
  *
- * Health is recorded here, and the state changes (online → offline with the reason, and back) are
- * logged once each, not on every failed poll (STYLE.md habit 11).
+ * Each poll is reported into the device's health (../sources/health.ts, the one model of polled and
+ * pushed devices), which logs the state changes (online → offline with the reason, and back) once each,
+ * not on every failed poll (STYLE.md habit 11).
  */
-import type { FieldValue, Point } from "@jisr/core";
+import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
 import { DeviceError, type Driver } from "../drivers/types.js";
-
-export type DeviceState = "starting" | "online" | "offline";
-
-/** One point of the last successful poll, for `jisr gateway status` (institution and device tags left out). */
-export interface LastValues {
-  measurement: string;
-  tags: Record<string, string>;
-  fields: Record<string, FieldValue>;
-}
-
-/** Enough to recognise a device's readings on site, bounded so the status file stays small. */
-const LAST_VALUES_MAX_POINTS = 8;
-
-export interface DeviceHealth {
-  id: string;
-  state: DeviceState;
-  /** Why the device is offline (the last error), while it is. */
-  reason?: string;
-  /** When the device entered its current state (epoch ms). */
-  since: number;
-  polls: number;
-  failed_polls: number;
-  last_poll_at?: number;
-  last_success_at?: number;
-  /** Points returned by the last successful poll. */
-  last_points?: number;
-  /** How long the last poll took, ms. */
-  last_poll_ms?: number;
-  /** The last failure, kept after the device came back (`reason` is only set while offline). */
-  last_error?: string;
-  last_error_at?: number;
-  /** The points of the last successful poll. */
-  last_values?: LastValues[];
-  /** While offline: when the next (single-attempt) poll is due, epoch ms. */
-  next_retry_at?: number;
-}
+import { type DeviceHealth, DeviceHealthTracker } from "../sources/health.js";
 
 export interface PollerOptions {
   intervalMs: number;
@@ -79,7 +45,7 @@ export class DevicePoller {
   readonly #driver: Driver;
   readonly #o: PollerOptions;
   readonly #clock: () => number;
-  readonly #health: DeviceHealth;
+  readonly #health: DeviceHealthTracker;
   #startAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -92,11 +58,11 @@ export class DevicePoller {
     this.#driver = driver;
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
-    this.#health = { id: driver.id, state: "starting", since: this.#clock(), polls: 0, failed_polls: 0 };
+    this.#health = new DeviceHealthTracker(driver.id, { logger: options.logger, clock: this.#clock });
   }
 
   health(): DeviceHealth {
-    return { ...this.#health };
+    return this.#health.snapshot();
   }
 
   /** Polls now, then at every slot start + k × interval. */
@@ -142,39 +108,37 @@ export class DevicePoller {
       this.#o.offlineRetryMaxMs ?? DEFAULT_OFFLINE_RETRY_MAX_MS,
     );
     const nextAt = this.#startAt + (Math.floor((now - this.#startAt) / interval) + skip) * interval;
-    if (this.#failedInARow > 0) this.#health.next_retry_at = this.#clock() + (nextAt - now);
-    else this.#health.next_retry_at = undefined;
+    this.#health.nextRetry(this.#failedInARow > 0 ? this.#clock() + (nextAt - now) : undefined);
     this.#timer = setTimeout(() => this.#run(), nextAt - now);
   }
 
   async #pollOnce(): Promise<void> {
     const now = this.#clock();
     const h = this.#health;
-    h.polls++;
-    h.last_poll_at = now;
+    h.attempt(now);
     let points: Point[];
     try {
       // One attempt while offline: retrying a silent unit only holds the line longer.
       points = await this.#driver.poll(now, this.#failedInARow > 0 ? { retries: 0 } : {});
       this.#failedInARow = 0;
     } catch (err) {
+      h.pollTook(this.#clock() - now);
       this.#failedInARow++;
-      h.failed_polls++;
-      h.last_error = err instanceof Error ? err.message : String(err);
-      h.last_error_at = now;
-      this.#offline(err);
+      const reason = err instanceof Error ? err.message : String(err);
+      h.failure(reason, now);
+      // Not a DeviceError means a bug in a driver: log the stack so it can be found.
+      const kind = err instanceof DeviceError ? err.kind : "unexpected";
+      h.offline(reason, err instanceof DeviceError ? { kind } : { kind, err });
       return;
-    } finally {
-      h.last_poll_ms = this.#clock() - now;
     }
-    h.last_success_at = now;
-    h.last_points = points.length;
-    h.last_values = summarise(points);
-    this.#online(points.length);
+    const pollMs = this.#clock() - now;
+    h.pollTook(pollMs);
+    h.readings(points, now);
+    h.online({ points: points.length });
     // Logged once the points are queued (durably, with the SQLite outbox), never before.
     const queued = this.#deliver(points);
     if (queued && this.#o.logger.isLevelEnabled("debug"))
-      this.#o.logger.debug(polledContext(now, points, h), "Polled");
+      this.#o.logger.debug(polledContext(now, points, pollMs), "Polled");
   }
 
   /** A failure to queue is the gateway's problem, not the device's: logged, never counted as offline. */
@@ -199,50 +163,13 @@ export class DevicePoller {
       return false;
     }
   }
-
-  #online(points: number): void {
-    const h = this.#health;
-    if (h.state === "online") return;
-    const log = this.#o.logger;
-    if (h.state === "offline")
-      log.info({ offline_ms: this.#clock() - h.since, points }, "Device back online");
-    else log.info({ points }, "Device online");
-    h.state = "online";
-    h.since = this.#clock();
-    h.reason = undefined;
-  }
-
-  #offline(err: unknown): void {
-    const h = this.#health;
-    const reason = err instanceof Error ? err.message : String(err);
-    const kind = err instanceof DeviceError ? err.kind : "unexpected";
-    if (h.state === "offline") {
-      if (reason !== h.reason)
-        this.#o.logger.debug({ kind, reason }, "Device still offline, for another reason");
-      h.reason = reason;
-      return;
-    }
-    // Not a DeviceError means a bug in a driver: log the stack so it can be found.
-    const context = err instanceof DeviceError ? { kind } : { kind, err };
-    this.#o.logger.warn(context, `Device offline: ${reason}`);
-    h.state = "offline";
-    h.since = this.#clock();
-    h.reason = reason;
-  }
 }
 
 /**
  * `stamped_at`: the distinct timestamps the points carry (a driver may restamp them, e.g. after a
  * discovery), which is how they can be found downstream.
  */
-function polledContext(now: number, points: Point[], h: DeviceHealth) {
+function polledContext(now: number, points: Point[], pollMs: number) {
   const stamped = [...new Set(points.map((p) => p.time))];
-  return { poll_at: now, stamped_at: stamped, points: points.length, poll_ms: h.last_poll_ms };
-}
-
-export function summarise(points: readonly Point[]): LastValues[] {
-  return points.slice(0, LAST_VALUES_MAX_POINTS).map((p) => {
-    const { institution: _i, device: _d, ...tags } = p.tags;
-    return { measurement: p.measurement, tags, fields: p.fields };
-  });
+  return { poll_at: now, stamped_at: stamped, points: points.length, poll_ms: pollMs };
 }
