@@ -185,8 +185,6 @@ const ALLOWED: readonly string[] = [
   "@jisr/ingestion -> @jisr/core/line-protocol",
   "@jisr/ingestion -> @jisr/core/store/encoded",
   "@jisr/ingestion -> @jisr/core/store/field-types",
-  "@jisr/reports -> @jisr/alerting/engine/types",
-  "@jisr/reports -> @jisr/alerting/store/alert-store",
   "@jisr/reports -> @jisr/analytics/bills/testing/fixture",
   "@jisr/reports -> @jisr/analytics/config/from-inventory",
   "@jisr/reports -> @jisr/analytics/config/load",

@@ -1,22 +1,31 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Alert } from "@jisr/alerting/engine/types";
-import { AlertStore } from "@jisr/alerting/store/alert-store";
-import { bills } from "@jisr/analytics";
+import { type Alert, AlertStore, buildApp } from "@jisr/alerting";
+import { bills, DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
 import type { Point } from "@jisr/core/point";
 import { SqliteStore } from "@jisr/core/store/sqlite-store";
 import { localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { generateToken, hashToken } from "@jisr/service-kit";
 import { Command } from "commander";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerReportCommands } from "./cli.js";
+import { buildReport } from "./model/build.js";
+import { renderReport } from "./render/index.js";
 
 const NOW = Date.UTC(2026, 10, 15);
 const OCT = localMonth("2026-10", MOROCCO_TZ).from;
 let dir: string;
 let sqlite: string;
-let alerts: string;
+/** The alerting service's state, owned by its API below (the reports read the API, never this file). */
+let state: AlertStore;
+let alerting: Awaited<ReturnType<typeof buildApp>>;
+let alertingUrl: string;
+/** Covers every institution; one covering foyer-ben-guerir only. */
+const token = generateToken();
+const foyerToken = generateToken();
 
 /** Runs `jisr ...args` (the demo's institutions file by default); resolves with stdout. */
 async function jisr(...args: string[]): Promise<string> {
@@ -36,6 +45,15 @@ async function jisr(...args: string[]): Promise<string> {
     throw new Error(`${(e as Error).message}\n${err}`);
   }
   return out;
+}
+
+/** A loopback port nothing listens on (just released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 const monthly = (measurement: string, institution: string, fields: Record<string, number>): Point => ({
@@ -90,8 +108,7 @@ beforeAll(async () => {
     monthly("savings_monthly", "maison-enfants-skhour", { savings_mad: 400.05, completeness: 0.6 }),
   ]);
   await store.close();
-  alerts = join(dir, "alerting.sqlite");
-  const state = new AlertStore(alerts);
+  state = new AlertStore(join(dir, "alerting.sqlite"));
   const oct5 = Date.UTC(2026, 9, 5, 8);
   state.commit({
     upserts: [
@@ -102,10 +119,36 @@ beforeAll(async () => {
     notifications: [],
     deliveries: [],
   });
-  state.close();
+  // The alerting service's API on loopback, as `jisr alerting run` serves it.
+  alerting = await buildApp({
+    alerts: state,
+    tokens: [
+      {
+        id: "tok_0000000r",
+        user: "reports",
+        sha256: hashToken(token),
+        institutions: ["*"],
+        on_behalf: false,
+      },
+      {
+        id: "tok_0000000f",
+        user: "foyer",
+        sha256: hashToken(foyerToken),
+        institutions: ["foyer-ben-guerir"],
+        on_behalf: false,
+      },
+    ],
+    clock: () => NOW,
+  });
+  await alerting.listen({ host: "127.0.0.1", port: 0 });
+  alertingUrl = `http://127.0.0.1:${(alerting.server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  await alerting?.close();
+  state?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("jisr report", () => {
   it("writes the programme's CSV where --out says, and prints the path", async () => {
@@ -159,28 +202,88 @@ describe("jisr report", () => {
     expect(readFileSync(without, "utf8")).not.toContain("SRM-10");
   });
 
-  it("counts alerts from the alerting service's state file", async () => {
+  it("counts alerts read from the alerting service's API", async () => {
     const out = join(dir, "alerts.csv");
-    await jisr(
-      "report",
-      "--period",
-      "2026-10",
-      "--format",
-      "csv",
-      "--lang",
-      "en",
-      "--sqlite",
-      sqlite,
-      "--alerts",
-      alerts,
-      "--out",
-      out,
-    );
+    const args = ["report", "--period", "2026-10", "--format", "csv", "--lang", "en", "--sqlite", sqlite];
+    await jisr(...args, "--alerting-url", alertingUrl, "--alerting-token", token, "--out", out);
     const [header, foyer] = readFileSync(out, "utf8").split("\r\n");
     const columns = (header as string).split(",");
     const cells = (foyer as string).split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
     expect(cells[columns.indexOf("Alerts raised")]).toBe("2");
     expect(cells[columns.indexOf("Mean time to resolve (h)")]).toBe("3.0");
+  });
+
+  it("writes the same alert figures as the alerting service's state gives them (programme and one institution)", async () => {
+    const institutions = loadInstitutions(DEFAULT_INSTITUTIONS_FILE);
+    for (const institution of [undefined, "foyer-ben-guerir"]) {
+      const scope = institution ? ["--institution", institution] : [];
+      const out = join(dir, `alerts-${institution ?? "programme"}.csv`);
+      const args = ["report", "--period", "2026-10", "--format", "csv", "--sqlite", sqlite, ...scope];
+      await jisr(...args, "--alerting-url", alertingUrl, "--alerting-token", token, "--out", out);
+      const store = new SqliteStore({ path: sqlite, logger: pino({ level: "silent" }) });
+      await store.init();
+      try {
+        const direct = await buildReport({
+          store,
+          period: "2026-10",
+          institutions,
+          now: NOW,
+          alerts: state,
+          ...(institution ? { institution } : {}),
+        });
+        expect(direct.totalAlerts?.raised).toBe(2);
+        expect(readFileSync(out, "utf8")).toBe((await renderReport(direct, "csv", "fr")).toString("utf8"));
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
+  it("says what is wrong with the alerting options, and that --alerts is gone", async () => {
+    const args = ["report", "--period", "2026-10", "--sqlite", sqlite, "--format", "csv"];
+    await expect(jisr(...args, "--alerts", join(dir, "alerting.sqlite"))).rejects.toThrow(
+      /jisr report: --alerts is gone; the alerting service's state file is no longer read by reports: give its API instead, --alerting-url URL --alerting-token TOKEN/,
+    );
+    process.env.JISR_ALERTS_STATE = join(dir, "alerting.sqlite");
+    try {
+      await expect(jisr(...args)).rejects.toThrow(
+        /jisr report: JISR_ALERTS_STATE is gone; .* --alerting-url URL/,
+      );
+    } finally {
+      delete process.env.JISR_ALERTS_STATE;
+    }
+    await expect(jisr(...args, "--alerting-url", alertingUrl)).rejects.toThrow(
+      /alertingToken: --alerting-url needs --alerting-token \(JISR_ALERTING_TOKEN\)/,
+    );
+    await expect(jisr(...args, "--alerting-url", "ftp://x", "--alerting-token", token)).rejects.toThrow(
+      /alertingUrl: must be an http\(s\) URL/,
+    );
+    // A token that does not cover the institution asked for: the API's refusal, named.
+    await expect(
+      jisr(
+        ...args,
+        "--institution",
+        "maison-enfants-skhour",
+        "--alerting-url",
+        alertingUrl,
+        "--alerting-token",
+        foyerToken,
+      ),
+    ).rejects.toThrow(
+      `jisr report: the alerting API at ${alertingUrl} refused (HTTP 403): Your token does not cover institution "maison-enfants-skhour"`,
+    );
+    await expect(
+      jisr(...args, "--alerting-url", alertingUrl, "--alerting-token", generateToken()),
+    ).rejects.toThrow(
+      `jisr report: the alerting API at ${alertingUrl} refused (HTTP 401): Missing or unknown token`,
+    );
+    // Nobody listening there: where, and why.
+    const closed = await closedPort();
+    await expect(
+      jisr(...args, "--alerting-url", `http://127.0.0.1:${closed}`, "--alerting-token", token),
+    ).rejects.toThrow(
+      `jisr report: The alerting service at http://127.0.0.1:${closed} is unavailable: ECONNREFUSED`,
+    );
   });
 
   it("names the file after the period, institution and language by default", async () => {
@@ -223,9 +326,6 @@ describe("jisr report", () => {
     ).rejects.toThrow(
       /jisr report: No institution "nowhere" in the institutions file; known: foyer-ben-guerir, maison-enfants-skhour/,
     );
-    await expect(
-      jisr("report", "--period", "2026-10", "--sqlite", sqlite, "--alerts", join(dir, "missing.sqlite")),
-    ).rejects.toThrow(/no alert state file at/);
     await expect(
       jisr("report", "--period", "2026-10", "--format", "docx", "--sqlite", sqlite),
     ).rejects.toThrow(/Allowed choices are pdf, xlsx, csv/);

@@ -1,11 +1,12 @@
 /**
  * `jisr report`: builds a report from the analytics job's results and writes it as a PDF, XLSX or CSV
  * file. The store and institutions options are those of `jisr savings` (@jisr/analytics), so one set of
- * flags and environment variables serves both. The path written goes to stdout, logs to stderr.
+ * flags and environment variables serves both. Alerts come from the alerting service's API (the one
+ * process that owns their state), as the web page reads them. The path written goes to stdout, logs to
+ * stderr.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { AlertStore } from "@jisr/alerting/store/alert-store";
 import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics";
 import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
 import { loadInstitutions } from "@jisr/analytics/config/load";
@@ -31,18 +32,34 @@ export interface ReportCliOptions {
   logger?: Logger;
 }
 
-const optionsSchema = z.object({
-  period: z.string().refine(isPeriod, "must be a month (2026-10), a quarter (2026-Q4) or a year (2026)"),
-  institution: z.string().min(1).optional(),
-  format: z.enum(REPORT_FORMATS),
-  lang: z.enum(LANGUAGES),
-  out: z.string().min(1).optional(),
-  institutions: z.string().min(1),
-  inventory: z.string().min(1).optional(),
-  alerts: z.string().min(1).optional(),
-  bills: z.string().min(1).optional(),
-  completenessThreshold: z.coerce.number().min(0).max(1),
-});
+const optionsSchema = z
+  .object({
+    period: z.string().refine(isPeriod, "must be a month (2026-10), a quarter (2026-Q4) or a year (2026)"),
+    institution: z.string().min(1).optional(),
+    format: z.enum(REPORT_FORMATS),
+    lang: z.enum(LANGUAGES),
+    out: z.string().min(1).optional(),
+    institutions: z.string().min(1),
+    inventory: z.string().min(1).optional(),
+    alertingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    alertingToken: z.string().min(1).optional(),
+    bills: z.string().min(1).optional(),
+    completenessThreshold: z.coerce.number().min(0).max(1),
+  })
+  .refine((o) => o.alertingUrl === undefined || o.alertingToken !== undefined, {
+    message:
+      "--alerting-url needs --alerting-token (JISR_ALERTING_TOKEN): `jisr alerting token --user reports`",
+    path: ["alertingToken"],
+  });
+
+/**
+ * The option that opened the alerting service's state file from this process, gone since one process owns
+ * that state; kept hidden only to say what replaces it, instead of commander's bare "unknown option".
+ */
+const GONE_ALERTS_OPTION =
+  "the alerting service's state file is no longer read by reports: give its API instead, " +
+  "--alerting-url URL --alerting-token TOKEN (JISR_ALERTING_URL, JISR_ALERTING_TOKEN; a token from " +
+  "`jisr alerting token --user reports`)";
 
 export function registerReportCommands(program: Command, options: ReportCliOptions = {}): void {
   const io: CliIo = options.io ?? { stdout: process.stdout, stderr: process.stderr };
@@ -68,10 +85,17 @@ export function registerReportCommands(program: Command, options: ReportCliOptio
     )
     .addOption(
       new Option(
-        "--alerts <file>",
-        "alert state file of the alerting service (its state_file), for alert counts",
-      ).env("JISR_ALERTS_STATE"),
+        "--alerting-url <url>",
+        "the alerting service's API, for alert counts and time to resolve (e.g. http://alerting:8091)",
+      ).env("JISR_ALERTING_URL"),
     )
+    .addOption(
+      new Option(
+        "--alerting-token <token>",
+        "a token of the alerting API covering the report's institutions",
+      ).env("JISR_ALERTING_TOKEN"),
+    )
+    .addOption(new Option("--alerts <file>").env("JISR_ALERTS_STATE").hideHelp())
     .addOption(
       new Option(
         "--bills <dir>",
@@ -93,24 +117,33 @@ Examples:
                                                                 one institution's quarter, in Arabic
   jisr report --period 2026 --format xlsx --out /srv/reports/2026.xlsx
                                                                 the year as a spreadsheet
-  jisr report --period 2026-10 --format csv --alerts /var/lib/jisr/alerts.sqlite
-                                                                with alert counts and time to resolve
+  jisr report --period 2026-10 --format csv --alerting-url http://127.0.0.1:8091 \\
+    --alerting-token "$REPORTS_TOKEN"                           with alert counts and time to resolve,
+                                                                from the alerting service's API
   jisr report --period 2026-11 --sqlite demo.sqlite             from the demo's store
   jisr report --period 2026-Q1 --bills /var/lib/jisr/bills      with every bill reconciled and its savings
 
 The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON lines otherwise).`,
     );
   addStoreOptions(command).action(async (raw: Record<string, unknown>, cmd: Command) => {
+    if (raw.alerts !== undefined) {
+      const given = cmd.getOptionValueSource("alerts") === "env" ? "JISR_ALERTS_STATE" : "--alerts";
+      cmd.error(`jisr report: ${given} is gone; ${GONE_ALERTS_OPTION}`);
+    }
     const o = parse(optionsSchema, raw, cmd);
     const storeOptions = parse(storeOptionsSchema, raw, cmd);
     const log = (options.logger ?? cliLogger(io.stderr ?? process.stderr)).child({
       component: "report",
     });
-    if (o.alerts && !existsSync(o.alerts)) cmd.error(`jisr report: no alert state file at ${o.alerts}`);
     if (o.bills && !existsSync(o.bills)) cmd.error(`jisr report: no bills directory at ${o.bills}`);
     const institutions = loadInstitutionsFrom(o, loadInstitutions);
     const store = openStore(storeOptions, log);
-    const alerts = o.alerts ? new AlertStore(o.alerts) : undefined;
+    // Loaded only when asked: the alerting package is a whole service, a report without alerts needs none of it.
+    const alerting = o.alertingUrl && o.alertingToken ? await import("@jisr/alerting") : undefined;
+    const alerts =
+      alerting && o.alertingUrl && o.alertingToken
+        ? alerting.alertingClient({ url: o.alertingUrl, token: o.alertingToken })
+        : undefined;
     try {
       await store.init();
       const report = await buildReport({
@@ -132,9 +165,13 @@ The file's path goes to stdout; logs go to stderr (readable on a terminal, JSON 
       );
       io.stdout.write(`${file}\n`);
     } catch (err) {
-      cmd.error(`jisr report: ${(err as Error).message}`);
+      // The API's own message speaks of "your token": say whose API refused.
+      const refused =
+        alerts && alerting && err instanceof alerting.AlertingApiError
+          ? `the alerting API at ${alerts.url} refused (HTTP ${err.statusCode}): `
+          : "";
+      cmd.error(`jisr report: ${refused}${(err as Error).message}`);
     } finally {
-      alerts?.close();
       await store.close();
     }
   });

@@ -1,7 +1,7 @@
 /**
- * Alerts in a report: how many fired in the period and how long they took to resolve. Read from the
- * alerting service's store through the one method a report needs, so `AlertStore` (services/alerting)
- * fits as it is and a test can pass a list.
+ * Alerts in a report: how many fired in the period and how long they took to resolve. Read through the one
+ * method a report needs, which the alerting API's client (`alertingClient` of services/alerting, over
+ * HTTP) has, as does its `AlertStore` inside that service (a test can pass a list).
  */
 import type { AlertFigures } from "./types.js";
 

@@ -36,7 +36,7 @@ export interface BuildReportOptions {
   /** One institution's report; the whole programme when absent. */
   institution?: string;
   institutions: ReportInstitutions;
-  /** The alert history (services/alerting's AlertStore); without it the report has no alert figures. */
+  /** The alert history (the alerting API's client, alertingClient); without it the report has no alert figures. */
   alerts?: AlertHistory;
   /** When the report is made (epoch ms); default now. */
   now?: number;
