@@ -1,14 +1,20 @@
+/**
+ * @jisr/core, the light part every workspace shares: the reading model (`Point` and its checks), line
+ * protocol both ways, errors and problem lists, config problems with line numbers, durations, local time
+ * in Africa/Casablanca, `strictObject`, the API error body and `CliIo`. Its only packages are zod, yaml and
+ * fastest-levenshtein.
+ *
+ * Heavier areas have their own entry (README "Public API"), so that importing this index never loads
+ * better-sqlite3, the InfluxDB client or the solar model: `@jisr/core/store`, `@jisr/core/influx`,
+ * `@jisr/core/inventory`, `@jisr/core/solar`, `@jisr/core/alert-texts`.
+ */
+export * from "./api-schemas.js";
+export * from "./cli-io.js";
+export * from "./config-problems.js";
+export * from "./duration.js";
 export * from "./errors.js";
-export * from "./influx/client.js";
-export { InfluxHttpError } from "./influx/http-errors.js";
-export * from "./influx/influxql.js";
-export type { Cell, InfluxSeries, StatementResult } from "./influx/response.js";
-export * from "./influx/retry.js";
-export * from "./influx/server.js";
 export * from "./line-protocol.js";
 export * from "./point.js";
 export * from "./provisional.js";
-export * from "./store/influx-store.js";
-export * from "./store/sqlite-store.js";
-export * from "./store/types.js";
-export { aggregateQuerySchema, latestQuerySchema, validatePoints } from "./store/validate.js";
+export * from "./strict-object.js";
+export * from "./time/local-time.js";

@@ -15,3 +15,4 @@ export function catalogue(language: Language): Catalogue {
 
 export * from "./format.js";
 export * from "./types.js";
+export { ar, en, fr };

@@ -1,6 +1,6 @@
 /**
  * Device profiles: register maps as data (gateway/profiles/modbus/**), and the code that reads them.
- * Import from "@jisr/gateway/profiles/index".
+ * Other workspaces import it from "@jisr/gateway" (the index re-exports it).
  */
 export type { ProfileFindings } from "./check.js";
 export { type DecodedValue, decodePoint, decodeRaw, wordsToBits } from "./decode.js";

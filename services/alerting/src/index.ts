@@ -11,6 +11,7 @@ export {
   type AlertQuery,
   alertingClient,
 } from "./client.js";
+export { alertingConfigFromInventory, loadAlertingFromInventory } from "./config/from-inventory.js";
 export { loadAlertingConfig, parseAlertingConfig } from "./config/load.js";
 export {
   type AlertingConfig,

@@ -6,6 +6,11 @@
 export * as bills from "./bills/index.js";
 export { type AnalyticsCliOptions, registerAnalyticsCommands } from "./cli.js";
 export {
+  institutionsFromInventory,
+  loadInstitutionsFrom,
+  loadInstitutionsFromInventory,
+} from "./config/from-inventory.js";
+export {
   DEFAULT_INSTITUTIONS_FILE,
   type Institution,
   type InstitutionsConfig,

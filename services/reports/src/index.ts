@@ -6,6 +6,14 @@
 export { type ReportCliOptions, registerReportCommands } from "./cli.js";
 export { ERR as REPORT_ERRORS, ReportError } from "./errors.js";
 export { CATALOGUES } from "./i18n/index.js";
+export {
+  type Column,
+  type FormatOptions,
+  formatColumn,
+  formatFixed,
+  formatQuantity,
+  type Quantity,
+} from "./i18n/numbers.js";
 export { LANGUAGES, type Lang } from "./i18n/types.js";
 export { type AlertHistory, type AlertRecord, alertFigures } from "./model/alerts.js";
 export {
