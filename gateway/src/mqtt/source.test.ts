@@ -76,6 +76,60 @@ describe("MQTT devices source", () => {
     });
   });
 
+  it("reports each device into the one health model: online when it publishes, offline when silent", async () => {
+    const topic = `${uniquePrefix()}_plug`;
+    const t = `tele/${topic}/SENSOR`;
+    let now = T0;
+    source = await startCollecting(
+      { url: mqttUrl(), devices: [{ id: "plug", profile: "tasmota", topic }] },
+      { clock: () => now },
+    );
+    await source.subscribed();
+    const s = source;
+    expect(s.handle.devices(now)).toEqual([
+      {
+        id: "plug",
+        state: "starting",
+        reason: `no message yet on ${topic}`,
+        since: T0,
+        polls: 0,
+        failed_polls: 0,
+      },
+    ]);
+    pub = await publisher(mqttUrl());
+    await publishAll(pub, [
+      [t, "Power=12W"],
+      [t, energy(815)],
+    ]);
+    await until(() => expect(s.points).toHaveLength(1));
+    expect(s.handle.devices(now)[0]).toMatchObject({
+      state: "online",
+      polls: 2,
+      failed_polls: 1,
+      last_error: 'not JSON: "Power=12W"',
+      last_success_at: T0,
+      last_values: [
+        { measurement: "grid_meter", tags: {}, fields: { power_w: 815, energy_import_wh: 12500 } },
+      ],
+    });
+    expect(s.handle.devices(now)[0]?.reason).toBeUndefined();
+
+    now += 11 * 60_000; // silent for longer than MQTT_SILENT_AFTER_MS
+    expect(s.handle.devices(now)[0]).toMatchObject({
+      state: "offline",
+      reason: `no message on ${topic} for 11 min`,
+      since: now,
+    });
+    const changes = () => s.lines.filter((l) => /^Device (offline|back online|online)/.test(l.msg));
+    expect(changes().map((l) => [l.level, l.device, l.msg])).toEqual([
+      [30, "plug", "Device online"],
+      [40, "plug", `Device offline: no message on ${topic} for 11 min`],
+    ]);
+    await publishAll(pub, [[t, energy(900)]]);
+    await until(() => expect(s.handle.devices(now)[0]?.state).toBe("online"));
+    expect(changes().at(-1)).toMatchObject({ msg: "Device back online", offline_ms: 0 });
+  });
+
   it("leaves out retained messages (old values of unknown age) and counts unmatched topics", async () => {
     const inv = `${uniquePrefix()}/solar/116180400123`;
     pub = await publisher(mqttUrl());

@@ -1,15 +1,19 @@
 /**
- * MQTT devices as a source of readings: subscribes (QoS 1) to every configured device's topics on one
- * broker (the site's, or the gateway's embedded one), maps each message through the device's profile and
- * hands the points to `onPoints`. Devices push, so there is no polling: a device that stops publishing
- * shows as an old `last_message_at`. A bad payload is counted and logged with its topic (rate-limited),
- * never thrown; a lost connection is retried with backoff, forever.
+ * MQTT devices as a source of readings, the pushed kind of the gateway's Source (../sources/types.ts):
+ * subscribes (QoS 1) to every configured device's topics on one broker (the site's, or the gateway's
+ * embedded one), maps each message through the device's profile and hands the points to `onPoints`.
+ * Each device's messages, bad payloads and silence go into the one health model (../sources/health.ts),
+ * as a polled device's polls do: a device that stops publishing, or a broker that cannot be reached,
+ * shows as offline. A bad payload is counted and logged with its topic (rate-limited), never thrown; a
+ * lost connection is retried with backoff, forever.
  */
 import { randomBytes } from "node:crypto";
 import type { Point } from "@jisr/core";
 import mqtt, { type IConnackPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";
 import type { MqttConfig } from "../config/mqtt-schema.js";
+import { type DeviceHealth, DeviceHealthTracker } from "../sources/health.js";
+import type { Source } from "../sources/types.js";
 import type { BackoffOptions } from "../util/backoff.js";
 import { type MqttDevice, resolveMqttDevices, routeMessage } from "./devices.js";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./embedded-broker.js";
@@ -17,6 +21,12 @@ import { mapMessage } from "./map-message.js";
 import { RateLimitedWarn } from "./rate-limited-log.js";
 import { type ConnectionWatch, reconnectWithBackoff } from "./reconnect.js";
 import { minimalFilters } from "./topic-pattern.js";
+
+/**
+ * Silent this long, a device counts as offline. Tasmota publishes every 300 s by default (TelePeriod),
+ * Shelly Gen2 on every change and at least every 60 s, OpenDTU every few seconds: twice the slowest.
+ */
+export const MQTT_SILENT_AFTER_MS = 10 * 60_000;
 
 export interface MqttDevicesOptions {
   institution: string;
@@ -69,9 +79,11 @@ export interface MqttDevicesStatus {
   devices: MqttDeviceStatus[];
 }
 
-export interface MqttDevicesHandle {
+/** A pushed Source: it reads from the moment it is started (`start()` does nothing more). */
+export interface MqttDevicesHandle extends Source {
   /** Unsubscribes, disconnects and closes the embedded broker, if any. Idempotent. */
   stop(): Promise<void>;
+  /** The broker and the MQTT counters of each device. */
   status(): MqttDevicesStatus;
 }
 
@@ -118,6 +130,8 @@ export async function startMqttDevices(
 
   let stopping: Promise<void> | undefined;
   return {
+    start: () => {},
+    devices: (now) => state.devices(now, client.connected, url, watch.lastError),
     stop: () => {
       stopping ??= stopSource(client, watch, embedded);
       return stopping;
@@ -175,10 +189,12 @@ async function stopSource(
 class SourceState {
   readonly #devices: readonly MqttDevice[];
   readonly #stats = new Map<string, MqttDeviceStatus>();
+  readonly #health = new Map<string, DeviceHealthTracker>();
   readonly #options: MqttDevicesOptions;
   readonly #maxSkewMs: number;
   readonly #warn: RateLimitedWarn;
   #unmatched = 0;
+  readonly #clock = (): number => (this.#options.clock ?? Date.now)();
 
   constructor(devices: readonly MqttDevice[], config: MqttConfig, options: MqttDevicesOptions) {
     this.#devices = devices;
@@ -199,6 +215,8 @@ class SourceState {
         empty_payloads: 0,
         ignored_components: 0,
       });
+      const logger = options.logger.child({ device: d.config.id });
+      this.#health.set(d.config.id, new DeviceHealthTracker(d.config.id, { logger, clock: this.#clock }));
     }
   }
 
@@ -223,9 +241,13 @@ class SourceState {
       stats.retained_skipped++;
       return;
     }
-    const receivedAt = (this.#options.clock ?? Date.now)();
+    const receivedAt = this.#clock();
     stats.messages++;
     stats.last_message_at = receivedAt;
+    // Heard from: online, whatever the payload holds (a bad one is the profile's problem, told apart).
+    const health = this.#health.get(device.config.id) as DeviceHealthTracker;
+    health.attempt(receivedAt);
+    health.online();
     const result = mapMessage(device, route.topic, route.captures, payload, {
       institution: this.#options.institution,
       receivedAt,
@@ -234,6 +256,7 @@ class SourceState {
     if (result.kind === "bad") {
       stats.bad_payloads++;
       stats.last_bad_payload = { topic, message: result.message, at: receivedAt };
+      health.failure(result.message, receivedAt);
       this.#warn.warn(
         `bad:${device.config.id}`,
         { device: device.config.id, topic, bad_payloads: stats.bad_payloads },
@@ -253,6 +276,7 @@ class SourceState {
       if (route.topic.spec.components) return;
       stats.empty_payloads++;
       stats.last_bad_payload = { topic, message: "none of the values the profile reads", at: receivedAt };
+      health.error(stats.last_bad_payload.message, receivedAt);
       this.#warn.warn(
         `empty:${device.config.id}`,
         { device: device.config.id, topic, empty_payloads: stats.empty_payloads },
@@ -261,6 +285,7 @@ class SourceState {
       return;
     }
     stats.points += result.points.length;
+    health.readings(result.points, receivedAt);
     this.#deliver(device, result.points);
   }
 
@@ -280,6 +305,27 @@ class SourceState {
       // The outbox refusing points is the gateway's problem, not the device's: log, keep receiving.
       this.#options.logger.error({ err, device: device.config.id }, "Could not queue MQTT readings");
     }
+  }
+
+  /**
+   * Each device's health now. Devices push, so "online" is judged here: the broker is connected and the
+   * device published within MQTT_SILENT_AFTER_MS.
+   */
+  devices(now: number, connected: boolean, broker: string, lastError: string | undefined): DeviceHealth[] {
+    return [...this.#stats.values()].map((s) => {
+      const health = this.#health.get(s.id) as DeviceHealthTracker;
+      const heard = s.last_message_at;
+      if (!connected)
+        health.offline(`MQTT broker ${broker} not reachable${lastError ? `: ${lastError}` : ""}`);
+      else if (heard === undefined) {
+        const why = `no message yet on ${s.topic}`;
+        if (health.state === "starting") health.waiting(why);
+        else health.offline(why);
+      } else if (now - heard > MQTT_SILENT_AFTER_MS)
+        health.offline(`no message on ${s.topic} for ${Math.round((now - heard) / 60_000)} min`);
+      else health.online();
+      return health.snapshot();
+    });
   }
 
   status(

@@ -1,24 +1,22 @@
 /**
- * The gateway process: one poller per device → the durable outbox (<data_dir>/outbox.sqlite) → the
- * sender; beside them the housekeeping (status file, health readings). Config is already validated
- * (config/load.ts); this file only wires the parts together and takes them apart again on stop.
+ * The gateway process: its sources (../sources/types.ts: the polled devices, and the MQTT devices that
+ * push) → the durable outbox (<data_dir>/outbox.sqlite) → the sender; beside them the housekeeping
+ * (status file, health readings). Config is already validated (config/load.ts); this file only wires
+ * the parts together and takes them apart again on stop.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Point, type Problem, ValidationError } from "@jisr/core";
+import type { Point } from "@jisr/core";
 import { type Logger, pino } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
-import type { Driver } from "../drivers/index.js";
 import type { LocalSite } from "../local/site.js";
-import type { LinkPool } from "../modbus/link-pool.js";
 import type { MqttDevicesHandle } from "../mqtt/source.js";
+import { openPolledSource, type PolledSource } from "../sources/polled.js";
+import type { PointSink, Source } from "../sources/types.js";
 import { MemoryOutbox } from "../uplink/memory-outbox.js";
 import { type Outbox, OutboxError } from "../uplink/outbox.js";
 import { SqliteOutbox } from "../uplink/sqlite-outbox.js";
 import { Housekeeping } from "./housekeeping.js";
-import type { lineLoads } from "./line-load.js";
-import { MqttHealth } from "./mqtt-health.js";
-import { DevicePoller } from "./poller.js";
 import { keepSerialPortUnloaded } from "./serial-gate.js";
 import {
   type GatewayStatusFile,
@@ -35,8 +33,6 @@ const STOP_DEADLINE_MS = 5000;
 /** Of which, at most this long waiting for polls in flight: their points are worth one more upload. */
 const STOP_POLL_WAIT_MS = 2000;
 const STATUS_INTERVAL_MS = 5000;
-/** Delay between the starts of two devices' polling. */
-const STAGGER_MS = 100;
 
 export interface RunGatewayOptions {
   logger?: Logger;
@@ -81,81 +77,55 @@ export async function runGateway(
   const clock = options.clock ?? Date.now;
   const queue = openOutbox(config, options, root.child({ component: "outbox" }), clock);
   const { outbox } = queue;
-  // One pool per gateway: devices on one RS-485 line or behind one TCP-to-RTU converter share one link,
-  // which sends their requests one at a time.
-  // The Modbus code (modbus-serial) is loaded here, after the config is known: without a serial device
-  // it is loaded without serialport (serial-gate.ts; ~10 MiB less on a small box).
+  // The Modbus code (modbus-serial) is loaded by the polled source, after the config is known: without a
+  // serial device it is loaded without serialport (serial-gate.ts; ~10 MiB less on a small box).
   // Not under vitest, which runs gateways with and without serial devices in one process (the gate
   // is once per process); serial-gate.test.ts tests it in a process of its own.
   if (!config.devices.some((d) => d.serial) && process.env.VITEST === undefined) keepSerialPortUnloaded();
   // Before the uplink's first fetch compiles llhttp: ~30 MiB less at the peak (wasm-tier.ts).
   keepWasmInBaselineTier();
-  const [{ createDriver }, { LinkPool }, lines] = await Promise.all([
-    import("../drivers/index.js"),
-    import("../modbus/link-pool.js"),
-    import("./line-load.js"),
-  ]);
-  const links = new LinkPool({ clock, logger: root.child({ component: "modbus" }) });
-  const drivers = config.devices.map((device) =>
-    createDriver(device, {
-      institution: config.institution,
-      logger: root.child({ component: "driver", device: device.id }),
-      clock,
-      links,
-    }),
-  );
+  // The local page and alerts see the same readings that go into the queue. Loaded only when
+  // configured: their time-zone work (ICU data, ~10 MiB) and MQTT client are not every gateway's.
+  let local: LocalSite | undefined;
+  const sink: PointSink = (points: Point[]) => {
+    outbox.enqueue(points);
+    local?.record(points);
+  };
+  let polled: PolledSource;
   try {
-    await initDrivers(drivers);
+    polled = await openPolledSource(config.devices, {
+      institution: config.institution,
+      logger: root,
+      clock,
+      sink,
+    });
   } catch (err) {
-    await links.closeAll();
     queue.close();
     throw err;
   }
   const startedAt = clock();
-  const mqttHealth = new MqttHealth(startedAt);
-  // The local page and alerts see the same readings that go into the queue. Loaded only when
-  // configured: their time-zone work (ICU data, ~10 MiB) and MQTT client are not every gateway's.
-  let local: LocalSite | undefined;
-  const enqueue = (points: Point[]) => {
-    outbox.enqueue(points);
-    local?.record(points);
-  };
   let mqtt: MqttDevicesHandle | undefined;
   try {
-    mqtt = config.mqtt && (await startMqtt(config, options, root, clock, mqttHealth, enqueue));
+    mqtt = config.mqtt && (await startMqtt(config, options, root, clock, sink));
   } catch (err) {
-    await Promise.all(drivers.map((d) => d.close()));
-    await links.closeAll();
+    await polled.stop(0);
     queue.close();
     throw err;
   }
+  const sources: Source[] = mqtt ? [polled, mqtt] : [polled];
 
   const uplink = await createUplink(config, {
     outbox,
     logger: root.child({ component: "uplink" }),
     ...(options.uplinkRetry && { retry: options.uplinkRetry }),
   });
-  const pollers = drivers.map(
-    (driver, i) =>
-      new DevicePoller(driver, {
-        intervalMs: config.devices[i]?.interval ?? 10_000,
-        ...(config.devices[i]?.offline_retry_max !== undefined && {
-          offlineRetryMaxMs: config.devices[i]?.offline_retry_max,
-        }),
-        logger: root.child({ component: "poller", device: driver.id }),
-        onPoints: enqueue,
-        clock,
-      }),
-  );
   const parts: Parts = {
     config,
     options,
     startedAt,
-    pollers,
-    links,
-    lineLoads: lines.lineLoads,
+    sources,
+    polled,
     mqtt,
-    mqttHealth,
     queue,
     uplink,
     clock,
@@ -178,18 +148,12 @@ export async function runGateway(
     await local.start();
   }
   uplink.start();
-  // Devices start one after the other, STAGGER_MS apart (at most one interval in all): each first poll
-  // discovers its device, and 50 discoveries at once make the memory peak of the whole run (issue 13,
-  // footprint); staggered, the polls also stay spread over the interval instead of all at once.
-  const starts = pollers.map((poller, i) => {
-    const spread = Math.min(STAGGER_MS, (config.devices[i]?.interval ?? 10_000) / pollers.length);
-    return setTimeout(() => poller.start(), Math.floor(i * spread));
-  });
+  for (const source of sources) source.start();
   housekeeping.start();
   log.info(
     {
       institution: config.institution,
-      devices: drivers.map((d) => d.id),
+      devices: config.devices.map((d) => d.id),
       mqtt_devices: config.mqtt?.devices.map((d) => d.id) ?? [],
       uplink: withoutCredentials(config.uplink.url),
       queue: queue.describe.path ?? "memory",
@@ -202,12 +166,9 @@ export async function runGateway(
   const stop = async () => {
     const deadline = Date.now() + (options.stopDeadlineMs ?? STOP_DEADLINE_MS);
     const pollWait = Math.min(STOP_POLL_WAIT_MS, (deadline - Date.now()) / 2);
-    for (const t of starts) clearTimeout(t);
     housekeeping.stop();
     await local?.stop();
-    await Promise.all([...pollers.map((p) => p.stop(pollWait)), mqtt?.stop()]);
-    await Promise.all(drivers.map((d) => d.close()));
-    await links.closeAll();
+    await Promise.all(sources.map((s) => s.stop(pollWait)));
     await uplink.stop(Math.max(deadline - Date.now(), 0));
     housekeeping.writeStatus(clock());
     log.info({ unsent_points: outbox.size() }, "Gateway stopped");
@@ -228,11 +189,9 @@ interface Parts {
   config: GatewayConfig;
   options: RunGatewayOptions;
   startedAt: number;
-  pollers: DevicePoller[];
-  links: LinkPool;
-  lineLoads: typeof lineLoads;
+  sources: Source[];
+  polled: PolledSource;
   mqtt: MqttDevicesHandle | undefined;
-  mqttHealth: MqttHealth;
   queue: OpenedOutbox;
   uplink: Uplink;
   clock: () => number;
@@ -242,7 +201,7 @@ interface Parts {
 function statusOf(p: Parts): GatewayStatus {
   const now = p.clock();
   const broker = p.mqtt?.status();
-  const lines = p.lineLoads(p.links.buses(), p.config.devices);
+  const lines = p.polled.lines();
   return {
     format: STATUS_FORMAT,
     institution: p.config.institution,
@@ -251,10 +210,7 @@ function statusOf(p: Parts): GatewayStatus {
     started_at: p.startedAt,
     written_at: now,
     status_interval_ms: p.options.statusIntervalMs ?? STATUS_INTERVAL_MS,
-    devices: [
-      ...p.pollers.map((poller) => poller.health()),
-      ...(broker ? p.mqttHealth.devices(broker, now) : []),
-    ],
+    devices: p.sources.flatMap((source) => source.devices(now)),
     ...(lines.length > 0 && { lines }),
     ...(broker && {
       mqtt: {
@@ -279,18 +235,14 @@ async function startMqtt(
   options: RunGatewayOptions,
   root: Logger,
   clock: () => number,
-  health: MqttHealth,
-  enqueue: (points: Point[]) => void,
+  sink: PointSink,
 ): Promise<MqttDevicesHandle | undefined> {
   if (!config.mqtt) return undefined;
   const { startMqttDevices } = await import("../mqtt/source.js");
   return startMqttDevices(config.mqtt, {
     institution: config.institution,
     logger: root.child({ component: "mqtt" }),
-    onPoints: (points) => {
-      enqueue(points);
-      health.record(points);
-    },
+    onPoints: sink,
     clock,
     ...(options.baseDir !== undefined && { baseDir: options.baseDir }),
   });
@@ -361,19 +313,4 @@ function withoutCredentials(url: string): string {
   } catch {
     return url;
   }
-}
-
-/** Runs every driver's init at once; permanent problems from any of them refuse the start. */
-async function initDrivers(drivers: Driver[]): Promise<void> {
-  const results = await Promise.all(
-    drivers.map((driver) =>
-      driver.init().catch((err: unknown) => [err instanceof Error ? err : new Error(String(err))]),
-    ),
-  );
-  const problems: Problem[] = results.flatMap((errors, i) =>
-    errors.map((e) => ({ path: `devices.${i}`, message: `device "${drivers[i]?.id}": ${e.message}` })),
-  );
-  if (problems.length === 0) return;
-  await Promise.all(drivers.map((d) => d.close()));
-  throw new ValidationError("gateway devices", problems);
 }
