@@ -15,19 +15,19 @@
  * With --max-ms, exits 1 when the slowest p95 is over it.
  */
 import { parseArgs } from "node:util";
-import { InfluxClient } from "@jisr/core/influx/client";
-import { encodePoints } from "@jisr/core/line-protocol";
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 import {
   addDays,
   daysBetween,
+  encodePoints,
   HOUR_MS,
   localDay,
   localDayOf,
   localMonth,
   localMonthOf,
   MINUTE_MS,
-} from "@jisr/core/time/local-time";
+} from "@jisr/core";
+import { InfluxClient } from "@jisr/core/influx";
 import { pino } from "pino";
 import { fleetHealthDashboard } from "../dashboards/src/fleet-health.js";
 import { institutionDashboard } from "../dashboards/src/institution.js";

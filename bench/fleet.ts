@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { makeFleet, percentile, runFleet } from "@jisr/simulators/fleet/fleet";
+import { makeFleet, percentile, runFleet } from "@jisr/simulators";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { freePort, waitFor } from "../test/servers/free-port.js";
 import { startInfluxd } from "../test/servers/influxd.js";

@@ -10,18 +10,18 @@
  *   npx tsx bench/modbus-coalescing.ts [--polls 20]
  */
 import { parseArgs } from "node:util";
-import { openModbusLink } from "@jisr/gateway/modbus/link";
 import {
   FUNCTION_CODE,
   listBuiltinProfiles,
   loadProfile,
+  openModbusLink,
   type Profile,
   planOf,
   planOnePerPoint,
   type ReadRequest,
   readPlan,
-} from "@jisr/gateway/profiles/index";
-import { type ServedRequest, startProfileDevice } from "@jisr/simulators/profile-device/index";
+} from "@jisr/gateway";
+import { type ServedRequest, startProfileDevice } from "@jisr/simulators";
 
 const { values: args } = parseArgs({ options: { polls: { type: "string", default: "20" } } });
 const POLLS = Number(args.polls);

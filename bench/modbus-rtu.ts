@@ -14,10 +14,8 @@
  *   npx tsx bench/modbus-rtu.ts [--polls 20] [--baud 9600] [--inverters 1]
  */
 import { parseArgs } from "node:util";
-import { SunspecDriver } from "@jisr/gateway/drivers/sunspec/driver";
-import { LinkPool } from "@jisr/gateway/modbus/link-pool";
-import { SimulatedInverter } from "@jisr/simulators";
-import { type RtuRequest, type RtuServerHandle, startRtuServer } from "@jisr/simulators/rtu/serial-server";
+import { LinkPool, SunspecDriver } from "@jisr/gateway";
+import { type RtuRequest, type RtuServerHandle, SimulatedInverter, startRtuServer } from "@jisr/simulators";
 import { pino } from "pino";
 import { startPtyPair } from "../test/servers/socat.js";
 

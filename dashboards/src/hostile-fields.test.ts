@@ -16,19 +16,18 @@
 import {
   backfillDownsampling,
   loadDownsampling,
+  MEASUREMENTS,
   runAnalytics,
   type SavingsReport,
   savingsReport,
   setupDownsampling,
 } from "@jisr/analytics";
-import { MEASUREMENTS } from "@jisr/analytics/jobs/points";
-import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/testing/job-fixture";
-import type { InfluxClient } from "@jisr/core/influx/client";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { HOUR_MS, localDay, localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
-import { buildReport } from "@jisr/reports/model/build";
-import { Directory } from "@jisr/web/data/directory";
-import { institutionSummary } from "@jisr/web/data/summary";
+import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/testing";
+import { HOUR_MS, localDay, localMonth, MOROCCO_TZ } from "@jisr/core";
+import type { InfluxClient } from "@jisr/core/influx";
+import { InfluxStore } from "@jisr/core/store";
+import { buildReport } from "@jisr/reports";
+import { Directory, institutionSummary } from "@jisr/web";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";

@@ -2,7 +2,7 @@
  * Every panel of the institution dashboard against a real influxd and the fixtures, at "now" = 10 June
  * 2026 14:00 local: "today" panels see 10 June only, "this month" panels 1-10 June, the rest the last 7 days.
  */
-import type { InfluxClient } from "@jisr/core/influx/client";
+import type { InfluxClient } from "@jisr/core/influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";
 import { institutionDashboard } from "./institution.js";

@@ -3,7 +3,7 @@
  * numbers worked out by hand in fixtures.ts — for June ("this month"), for May (the month picker moved
  * back), and for one institution.
  */
-import type { InfluxClient } from "@jisr/core/influx/client";
+import type { InfluxClient } from "@jisr/core/influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";
 import { programmeDashboard } from "./programme.js";

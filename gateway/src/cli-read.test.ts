@@ -1,4 +1,4 @@
-import { startSunspecRtuBus } from "@jisr/simulators/rtu/sunspec-rtu";
+import { startSunspecRtuBus } from "@jisr/simulators";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startPtyPair } from "../../test/servers/socat.js";

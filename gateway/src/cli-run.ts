@@ -3,7 +3,7 @@
  * config file that starts nothing. A wrong config exits with code 2 and every problem by path.
  */
 import { dirname, resolve } from "node:path";
-import type { CliIo } from "@jisr/core/cli-io";
+import type { CliIo } from "@jisr/core";
 import { ValidationError } from "@jisr/core/errors";
 import type { Command } from "commander";
 import type { DestinationStream, Logger } from "pino";
@@ -50,7 +50,7 @@ Example:
 
 Exit codes: 0 valid, 2 not valid.`;
 
-export type { CliIo, CliOutput } from "@jisr/core/cli-io";
+export type { CliIo, CliOutput } from "@jisr/core";
 
 /** Loads the config, or writes its problems to stderr and returns undefined. */
 async function loadOrReport(path: string, io: CliIo): Promise<GatewayConfig | undefined> {

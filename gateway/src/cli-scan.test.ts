@@ -1,7 +1,12 @@
-import { SimulatedInverter, startSunspecInverter } from "@jisr/simulators";
-import { startProfileDevice } from "@jisr/simulators/profile-device/index";
-import { type RtuServerHandle, startRtuServer } from "@jisr/simulators/rtu/serial-server";
-import { MODBUS_EXCEPTION, ModbusException } from "@jisr/simulators/sunspec/register-bank";
+import {
+  MODBUS_EXCEPTION,
+  ModbusException,
+  type RtuServerHandle,
+  SimulatedInverter,
+  startProfileDevice,
+  startRtuServer,
+  startSunspecInverter,
+} from "@jisr/simulators";
 import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../test/servers/free-port.js";

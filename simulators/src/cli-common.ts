@@ -1,6 +1,6 @@
 // What the `jisr sim …` commands share: the start instant, faults on command, running until a signal.
 
-import { solarNoonUtc } from "@jisr/core/solar/position";
+import { solarNoonUtc } from "@jisr/core/solar";
 import type { Logger } from "pino";
 import { type ControlServer, startControlServer } from "./control/control-server.js";
 import { type FaultTarget, parseFaultText } from "./control/faults.js";

@@ -21,6 +21,14 @@ export {
   profileDeviceTarget,
   UnsupportedFaultError,
 } from "./control/faults.js";
+export {
+  type FleetResult,
+  type FleetRun,
+  type FleetSite,
+  makeFleet,
+  percentile,
+  runFleet,
+} from "./fleet/fleet.js";
 export { entryAt, RingBuffer } from "./history.js";
 export {
   type FaultPatch,
@@ -57,9 +65,15 @@ export {
   type ValueGenerator,
   weatherGenerator,
 } from "./profile-device/index.js";
-export { type ImageServer, type ImageSource, startImageServer } from "./profile-device/server.js";
+export {
+  type ImageServer,
+  type ImageSource,
+  type ServedRequest,
+  startImageServer,
+} from "./profile-device/server.js";
 export {
   type RtuDevice,
+  type RtuRequest,
   type RtuSerialOptions,
   type RtuServerHandle,
   startRtuServer,

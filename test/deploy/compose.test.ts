@@ -210,7 +210,7 @@ describe("the compose stack's configuration files", () => {
   });
 
   it("the inventory gives the analytics the gateway's institution and devices", async () => {
-    const { loadInstitutionsFromInventory } = await import("@jisr/analytics/config/from-inventory");
+    const { loadInstitutionsFromInventory } = await import("@jisr/analytics");
     const path = compose.services.analytics?.environment as Record<string, string>;
     expect(path.JISR_INVENTORY).toBe("/app/deploy/inventory");
     const { institutions } = loadInstitutionsFromInventory(join(root, "deploy/inventory"));
@@ -226,7 +226,7 @@ describe("the compose stack's configuration files", () => {
   });
 
   it("the alerting settings and the inventory load and watch the gateway and every device it reads", async () => {
-    const { loadAlertingFromInventory } = await import("@jisr/alerting/config/from-inventory");
+    const { loadAlertingFromInventory } = await import("@jisr/alerting");
     const file = join(root, "deploy/alerting/settings.yaml");
     // With the environment compose gives the alerting service (its web token's default).
     const env = Object.fromEntries(
@@ -250,8 +250,8 @@ describe("the compose stack's configuration files", () => {
 
 describe("the compose stack's gateway config", () => {
   it("is the config the inventory derives for its institution (jisr inventory provision writes it)", async () => {
-    const { deriveGateway } = await import("@jisr/core/inventory/derive-gateway");
-    const { loadInventory } = await import("@jisr/core/inventory/load");
+    const { deriveGateway } = await import("@jisr/core/inventory");
+    const { loadInventory } = await import("@jisr/core/inventory");
     const inventory = loadInventory(join(root, "deploy/inventory"));
     expect(deriveGateway(inventory, "demo-ben-guerir")).toEqual(
       parse(readFileSync(join(root, "deploy/gateway/gateway.compose.yaml"), "utf8")),
@@ -259,7 +259,7 @@ describe("the compose stack's gateway config", () => {
   });
 
   it("passes the gateway's own config schema", async () => {
-    const { gatewayConfigSchema } = await import("@jisr/gateway/config/schema");
+    const { gatewayConfigSchema } = await import("@jisr/gateway");
     const doc = parse(readFileSync(join(root, "deploy/gateway/gateway.compose.yaml"), "utf8"));
     const result = gatewayConfigSchema.safeParse(doc);
     expect(result.error?.issues ?? []).toEqual([]);

@@ -6,9 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { parseGatewayConfig } from "@jisr/gateway/config/load";
-import { type GatewayHandle, runGateway } from "@jisr/gateway/run/gateway";
+import { InfluxStore } from "@jisr/core/store";
+import { type GatewayHandle, parseGatewayConfig, runGateway } from "@jisr/gateway";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { pino } from "pino";

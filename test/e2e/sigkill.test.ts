@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InfluxStore } from "@jisr/core/store/influx-store";
+import { InfluxStore } from "@jisr/core/store";
 import { addToken, startIngestion } from "@jisr/ingestion";
 import { startSunspecInverter } from "@jisr/simulators";
 import { pino } from "pino";

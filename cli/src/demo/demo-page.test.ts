@@ -5,12 +5,16 @@
  * facility manager who sees only their institution. Answers are parsed with the API's own schemas.
  */
 
-import type { AlertJson } from "@jisr/alerting/schemas/alerts";
-import { webAlertListSchema } from "@jisr/web/schemas/alerts";
-import { errorBodySchema } from "@jisr/web/schemas/common";
-import { institutionListSchema, summarySchema } from "@jisr/web/schemas/institutions";
-import { programmeSummarySchema } from "@jisr/web/schemas/programme";
-import { loginResponseSchema, type MeJson } from "@jisr/web/schemas/session";
+import type { AlertJson } from "@jisr/alerting";
+import {
+  errorBodySchema,
+  institutionListSchema,
+  loginResponseSchema,
+  type MeJson,
+  programmeSummarySchema,
+  summarySchema,
+  webAlertListSchema,
+} from "@jisr/web";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_INSTITUTIONS } from "./institutions.js";

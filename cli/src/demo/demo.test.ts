@@ -3,7 +3,7 @@
  * service over HTTP and the SQLite store. What the demo shows must be what the simulators served.
  */
 
-import { controlRequest } from "@jisr/simulators/control/control-server";
+import { controlRequest } from "@jisr/simulators";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_INSTITUTIONS } from "./institutions.js";

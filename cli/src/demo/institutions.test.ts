@@ -1,6 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { institutionsFromInventory } from "@jisr/analytics/config/from-inventory";
-import { loadInstitutions } from "@jisr/analytics/config/load";
+import { institutionsFromInventory, loadInstitutions } from "@jisr/analytics";
 import { describe, expect, it } from "vitest";
 import { DEMO_INSTITUTIONS, DEMO_INVENTORY } from "./institutions.js";
 

@@ -4,8 +4,8 @@
  * The simulators are sized from it, and the analytics read it (run-demo.ts), so the two cannot differ.
  */
 import { fileURLToPath } from "node:url";
-import { loadInventory } from "@jisr/core/inventory/load";
-import type { Inventory } from "@jisr/core/inventory/schema";
+import type { Inventory } from "@jisr/core/inventory";
+import { loadInventory } from "@jisr/core/inventory";
 
 /** The demo's inventory folder; named through src/ because the build (dist/) copies only code. */
 export const DEMO_INVENTORY_DIR = fileURLToPath(new URL("../../src/demo/inventory", import.meta.url));

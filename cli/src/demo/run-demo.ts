@@ -7,28 +7,28 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { alertingClient } from "@jisr/alerting";
-import { parseAlertingConfig } from "@jisr/alerting/config/load";
-import { type AlertingService, startAlerting } from "@jisr/alerting/service";
-import { institutionsFromInventory } from "@jisr/analytics/config/from-inventory";
-import { type AnalyticsScheduler, startAnalyticsScheduler } from "@jisr/analytics/jobs/scheduler";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
-import { parseGatewayConfig } from "@jisr/gateway/config/load";
-import { type GatewayHandle, runGateway } from "@jisr/gateway/run/gateway";
+import { type AlertingService, alertingClient, parseAlertingConfig, startAlerting } from "@jisr/alerting";
+import { type AnalyticsScheduler, institutionsFromInventory, startAnalyticsScheduler } from "@jisr/analytics";
+import type { Store } from "@jisr/core/store";
+import { SqliteStore } from "@jisr/core/store";
+import { type GatewayHandle, parseGatewayConfig, runGateway } from "@jisr/gateway";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
 import { generateToken, hashToken } from "@jisr/service-kit";
-import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
-import { createSimClock, type SimClock } from "@jisr/simulators/clock";
-import { type ControlServer, startControlServer } from "@jisr/simulators/control/control-server";
-import { inverterTarget, profileDeviceTarget } from "@jisr/simulators/control/faults";
 import {
   butaneBackedSolarWaterHeater,
+  type ControlServer,
+  createSimClock,
   gridMeterGenerator,
+  inverterTarget,
   type ProfileDeviceHandle,
+  profileDeviceTarget,
+  type SimClock,
+  type SunspecInverterHandle,
   solarWaterHeaterGenerator,
+  startControlServer,
   startProfileDevice,
-} from "@jisr/simulators/profile-device/index";
+  startSunspecInverter,
+} from "@jisr/simulators";
 import { addUser, startWeb, type WebServer } from "@jisr/web";
 import type { Logger } from "pino";
 import { DEMO_INSTITUTIONS, DEMO_INVENTORY, type DemoInstitution } from "./institutions.js";

@@ -3,7 +3,7 @@
  * produced since the demo started (difference of the inverter's lifetime counter). Reading from the store
  * rather than from the simulators is the point: it proves the readings made the whole trip.
  */
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import type { DemoInstitution } from "./institutions.js";
 
 export interface InstitutionSnapshot {

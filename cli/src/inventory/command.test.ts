@@ -1,19 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadAlertingFromInventory } from "@jisr/alerting/config/from-inventory";
-import { loadAlertingConfig } from "@jisr/alerting/config/load";
-import { loadInstitutionsFromInventory } from "@jisr/analytics/config/from-inventory";
-import { loadInstitutions } from "@jisr/analytics/config/load";
-import { deriveGateway } from "@jisr/core/inventory/derive-gateway";
-import { loadInventory } from "@jisr/core/inventory/load";
-import {
-  DEPLOY_INVENTORY,
-  LEGACY_ALERTING,
-  LEGACY_GATEWAY,
-  LEGACY_INSTITUTIONS,
-} from "@jisr/core/inventory/testing/paths";
-import { gatewayConfigSchema } from "@jisr/gateway/config/schema";
+import { loadAlertingConfig, loadAlertingFromInventory } from "@jisr/alerting";
+import { loadInstitutions, loadInstitutionsFromInventory } from "@jisr/analytics";
+import { deriveGateway, loadInventory } from "@jisr/core/inventory";
+import { DEPLOY_INVENTORY, LEGACY_ALERTING, LEGACY_GATEWAY, LEGACY_INSTITUTIONS } from "@jisr/core/testing";
+import { gatewayConfigSchema } from "@jisr/gateway";
 import { hashToken } from "@jisr/service-kit";
 import { Command, CommanderError } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

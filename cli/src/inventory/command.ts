@@ -6,12 +6,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { idSchema } from "@jisr/core";
 import { ValidationError } from "@jisr/core/errors";
-import { formatInventoryProblems, type InventoryProblem, lineOf } from "@jisr/core/inventory/check";
-import { deriveGateway, InventoryLookupError } from "@jisr/core/inventory/derive-gateway";
-import { checkInventoryDir } from "@jisr/core/inventory/load";
-import { type Inventory, inventoryJsonSchema } from "@jisr/core/inventory/schema";
-import { idSchema } from "@jisr/core/point";
+import {
+  checkInventoryDir,
+  deriveGateway,
+  formatInventoryProblems,
+  type Inventory,
+  InventoryLookupError,
+  type InventoryProblem,
+  inventoryJsonSchema,
+  lineOf,
+} from "@jisr/core/inventory";
 import { type Command, Option } from "commander";
 import { Document, LineCounter, parse, parseDocument, stringify } from "yaml";
 import { importLegacy } from "./import.js";
@@ -116,7 +122,7 @@ async function serviceProblems(inventory: Inventory): Promise<InventoryProblem[]
   const dir = inventory.dir;
   const problems: InventoryProblem[] = [];
   const fileOf = (id: string) => join(dir, `${id}.yaml`);
-  const { institutionsFromInventory } = await import("@jisr/analytics/config/from-inventory");
+  const { institutionsFromInventory } = await import("@jisr/analytics");
   try {
     institutionsFromInventory(inventory);
   } catch (err) {
@@ -131,7 +137,7 @@ async function serviceProblems(inventory: Inventory): Promise<InventoryProblem[]
       problems.push({ file, line: lineIn(file, path.split(".")), path, message: `${p.message} (analytics)` });
     }
   }
-  const { gatewayConfigSchema, crossCheckDevices } = await import("@jisr/gateway/config/schema");
+  const { gatewayConfigSchema, crossCheckDevices } = await import("@jisr/gateway");
   for (const inst of inventory.institutions) {
     let derived: Record<string, unknown>;
     try {
@@ -243,7 +249,7 @@ Examples:
         throw err;
       }
       // The gateway's own schema judges the result before anything is issued.
-      const { gatewayConfigSchema } = await import("@jisr/gateway/config/schema");
+      const { gatewayConfigSchema } = await import("@jisr/gateway");
       const parsed = gatewayConfigSchema.safeParse(config);
       if (!parsed.success)
         command.error(

@@ -3,9 +3,9 @@
  * returns plain rows, so the query tests compare numbers and not JSON shapes.
  */
 import { backfillDownsampling, loadDownsampling, setupDownsampling } from "@jisr/analytics";
-import { InfluxClient } from "@jisr/core/influx/client";
-import type { StatementResult } from "@jisr/core/influx/response";
-import { encodePoints } from "@jisr/core/line-protocol";
+import { encodePoints } from "@jisr/core";
+import type { StatementResult } from "@jisr/core/influx";
+import { InfluxClient } from "@jisr/core/influx";
 import { pino } from "pino";
 import { interpolate, leftoverVariables } from "../interpolate.js";
 import type { Dashboard, Panel } from "../model.js";

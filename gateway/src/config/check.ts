@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { byLine, formatLocated, type LocatedProblem, locate } from "@jisr/core/config-problems";
+import { byLine, formatLocated, type LocatedProblem, locate } from "@jisr/core";
 import { gatewayConfigFindings } from "./load.js";
 import type { GatewayConfig } from "./schema.js";
 

@@ -4,14 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { formatPath, type Problem, ValidationError } from "@jisr/core";
 import {
   distinct,
+  formatPath,
   type LocatedProblem,
+  type Problem,
   readYaml,
+  ValidationError,
   type YamlSource,
   zodProblems,
-} from "@jisr/core/config-problems";
+} from "@jisr/core";
 import type { z } from "zod";
 import { absoluteProfile, checkDeviceProfiles } from "../profiles/config-check.js";
 import {

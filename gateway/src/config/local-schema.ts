@@ -4,7 +4,7 @@
  * Both are optional; left out, nothing of them is loaded.
  */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 import { durationSchema } from "./duration.js";
 

@@ -4,8 +4,7 @@
  * Whether a device's profile exists and allows its role is checked when the devices start
  * (gateway/src/mqtt/devices.ts), as for Modbus profiles.
  */
-import { idSchema } from "@jisr/core";
-import { strictObject } from "@jisr/core/strict-object";
+import { idSchema, strictObject } from "@jisr/core";
 import { z } from "zod";
 import { durationSchema } from "./duration.js";
 

@@ -6,8 +6,7 @@
  *
  * Durations are written as strings ("10s") and come out of the schema as milliseconds.
  */
-import { formatPath, idSchema, type Problem } from "@jisr/core";
-import { strictObject } from "@jisr/core/strict-object";
+import { formatPath, idSchema, type Problem, strictObject } from "@jisr/core";
 import { z } from "zod";
 import { bufferSchema } from "./buffer-schema.js";
 import { durationSchema } from "./duration.js";

@@ -1,5 +1,5 @@
 import type { Point } from "@jisr/core";
-import { CATALOGUES } from "@jisr/core/alert-texts/index";
+import { CATALOGUES } from "@jisr/core/alert-texts";
 import { describe, expect, it } from "vitest";
 import { localAlertsSchema } from "../config/local-schema.js";
 import { type DeviceView, LocalAlerts } from "./alerts.js";

@@ -9,9 +9,9 @@
  * Each alert is raised once and cleared once: its cause must be gone for `clear_after` before it is
  * cleared, and a cause that comes back meanwhile keeps it raised without a new message.
  */
-import { CATALOGUES, type Catalogue, type Language, text } from "@jisr/core/alert-texts/index";
-import type { Point } from "@jisr/core/point";
-import { localParts } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { localParts } from "@jisr/core";
+import { CATALOGUES, type Catalogue, type Language, text } from "@jisr/core/alert-texts";
 import { type LocalAlertsConfig, windowMinutes } from "../config/local-schema.js";
 
 export type LocalRule = "inverter_fault" | "device_silent" | "swh_tank_cold";

@@ -2,7 +2,7 @@
  * The hot water as the local page shows it: the latest temperatures of each solar water heater
  * (measurement hot_water, fields of gateway/profiles/modbus/solar-water-heater/), as read.
  */
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 
 export interface HotWaterView {
   device: string;

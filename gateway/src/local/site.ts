@@ -4,7 +4,7 @@
  * local_alerts: its time-zone work (Intl, the ICU data) and the MQTT client cost memory a gateway
  * without them does not carry.
  */
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
 import type { GatewayConfig } from "../config/schema.js";
 import type { GatewayStatusFile } from "../run/status-file.js";

@@ -4,7 +4,7 @@
  * (Africa/Casablanca by default), summed, and the last AC power of each. Pure apart from what it is fed.
  */
 import type { Point } from "@jisr/core";
-import { localParts } from "@jisr/core/time/local-time";
+import { localParts } from "@jisr/core";
 
 export interface PvToday {
   /** Local day, YYYY-MM-DD. */

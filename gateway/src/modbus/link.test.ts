@@ -1,5 +1,4 @@
-import { type RtuServerHandle, startRtuServer } from "@jisr/simulators/rtu/serial-server";
-import { MODBUS_EXCEPTION, ModbusException } from "@jisr/simulators/sunspec/register-bank";
+import { MODBUS_EXCEPTION, ModbusException, type RtuServerHandle, startRtuServer } from "@jisr/simulators";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../test/servers/free-port.js";
 import { type PtyPair, startPtyPair } from "../../../test/servers/socat.js";

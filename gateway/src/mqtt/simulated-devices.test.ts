@@ -3,8 +3,7 @@
  * maps without a bad payload, to the measurements and fields the dashboards expect. Keeps the simulators
  * (used by the demo) and the profiles (used in the field) in step.
  */
-import { createSimClock } from "@jisr/simulators/clock";
-import { type SimulatedMqttDevice, startSimulatedMqttDevice } from "@jisr/simulators/mqtt/device";
+import { createSimClock, type SimulatedMqttDevice, startSimulatedMqttDevice } from "@jisr/simulators";
 import { afterEach, expect, it, vi } from "vitest";
 import { mqttUrl } from "../../../test/servers/context.js";
 import { type Collecting, rows, startCollecting, uniquePrefix } from "./testing/harness.js";

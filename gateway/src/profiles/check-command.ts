@@ -3,8 +3,8 @@
  * module only when one runs, so `jisr profile --help` stays light).
  */
 
-import type { CliIo } from "@jisr/core/cli-io";
-import { formatLocated, type LocatedProblem } from "@jisr/core/config-problems";
+import type { CliIo } from "@jisr/core";
+import { formatLocated, type LocatedProblem } from "@jisr/core";
 import { checkProfileFile } from "./check-file.js";
 import { listBuiltinProfiles, loadProfile } from "./load.js";
 import { planReads } from "./plan.js";

@@ -19,12 +19,12 @@ import {
   readYaml,
   type YamlSource,
   zodProblems,
-} from "@jisr/core/config-problems";
+} from "@jisr/core";
 import type { z } from "zod";
-import { checkMqttProfile } from "../mqtt/profile-check.js";
-import { mqttProfileSchema, topicSchema } from "../mqtt/profile-schema.js";
 import { checkProfile } from "./check.js";
+import { checkMqttProfile } from "./check-mqtt.js";
 import { inspectProfileFile, mergeProfileFiles } from "./load.js";
+import { mqttProfileSchema, topicSchema } from "./mqtt-schema.js";
 import { type Profile, resolveProfile } from "./profile.js";
 import { pointSchema, profileFileSchema, profileSchema } from "./schema.js";
 

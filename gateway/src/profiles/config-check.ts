@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { Problem } from "@jisr/core";
-import { suggest } from "@jisr/core/config-problems";
+import { suggest } from "@jisr/core";
 import {
   BUILTIN_PROFILES_DIR,
   builtinProfileFile,

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pointSchema as wirePointSchema } from "@jisr/core";
-import { startProfileDevice } from "@jisr/simulators/profile-device/index";
+import { startProfileDevice } from "@jisr/simulators";
 import { describe, expect, it } from "vitest";
 import { openModbusLink } from "../modbus/link.js";
 import type { PointInput } from "./encode.js";

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InfluxStore } from "@jisr/core/store/influx-store";
+import { InfluxStore } from "@jisr/core/store";
 import { addToken, type IngestionServer, startIngestion } from "@jisr/ingestion";
 import { type ServedSnapshot, type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { pino } from "pino";

@@ -10,9 +10,16 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Point } from "@jisr/core";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { addToken, generateToken, hashToken, readTokensFile, writeTokensFile } from "@jisr/ingestion";
-import { type IngestionServer, startIngestion } from "@jisr/ingestion/server";
+import { InfluxStore } from "@jisr/core/store";
+import {
+  addToken,
+  generateToken,
+  hashToken,
+  type IngestionServer,
+  readTokensFile,
+  startIngestion,
+  writeTokensFile,
+} from "@jisr/ingestion";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { pino } from "pino";
 import { afterEach, expect, it, vi } from "vitest";

@@ -1,6 +1,6 @@
 /** `jisr alerting check|token|run` through commander, with captured output. */
 import { join } from "node:path";
-import type { CliIo } from "@jisr/core/cli-io";
+import type { CliIo } from "@jisr/core";
 import { hashToken } from "@jisr/service-kit";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

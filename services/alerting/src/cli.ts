@@ -2,10 +2,9 @@
  * `jisr alerting …`: run the service, check a config file, issue an API token. Output meant for scripts
  * goes to stdout, logs to stderr.
  */
-import { type CliIo, processIo } from "@jisr/core/cli-io";
-import { formatDuration } from "@jisr/core/duration";
+import { type CliIo, formatDuration, processIo } from "@jisr/core";
 import { ValidationError } from "@jisr/core/errors";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import { generateToken, hashToken, newTokenId, openStore } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";

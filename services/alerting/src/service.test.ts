@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { SqliteStore } from "@jisr/core/store";
 import { generateToken, hashToken } from "@jisr/service-kit";
 import { pino } from "pino";
 import { afterEach, beforeEach, expect, it } from "vitest";

@@ -5,7 +5,7 @@
  * here and closed on stop; the readings Store belongs to the caller.
  */
 import type { AddressInfo } from "node:net";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { buildApp } from "./app.js";

@@ -2,10 +2,9 @@
  * Commands of this workspace for the `jisr` CLI: `jisr savings`, `jisr analytics run|serve`,
  * `jisr tariff check`, `jisr influx setup|downsample|doctor`. Results go to stdout, logs and progress to stderr.
  */
-import type { CliIo } from "@jisr/core/cli-io";
-import { parseDuration } from "@jisr/core/duration";
+import type { CliIo } from "@jisr/core";
+import { isDay, isMonth, localDay, parseDuration } from "@jisr/core";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
-import { isDay, isMonth, localDay } from "@jisr/core/time/local-time";
 import {
   addStoreOptions,
   influxClientOf,

@@ -2,7 +2,7 @@
  * The ingestion app, without listening (server.ts listens; tests use `app.inject`). Parts are registered
  * in order, each with why it comes where it does.
  */
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import {
   type HttpLimits,
   httpServerOptions,

@@ -4,10 +4,9 @@
  */
 
 import cluster from "node:cluster";
-import { type CliIo, processIo } from "@jisr/core/cli-io";
+import { type CliIo, idSchema, processIo } from "@jisr/core";
 import { formatProblems, problemsOf, ValidationError } from "@jisr/core/errors";
-import { idSchema } from "@jisr/core/point";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import { addToken, readTokensFile } from "@jisr/service-kit";
 import { type Command, Option } from "commander";
 import { pino } from "pino";

@@ -3,10 +3,9 @@
  * file (`--sqlite`, the demo's store), the same options and variables everywhere (analytics, alerting,
  * reports, web). Checked once at the process edge.
  */
-import { InfluxClient } from "@jisr/core/influx/client";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
+import { InfluxClient } from "@jisr/core/influx";
+import type { Store } from "@jisr/core/store";
+import { InfluxStore, SqliteStore } from "@jisr/core/store";
 import { type Command, Option } from "commander";
 import type { Logger } from "pino";
 import { z } from "zod";

@@ -7,10 +7,8 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEFAULT_INSTITUTIONS_FILE } from "@jisr/analytics";
-import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
-import { loadInstitutions } from "@jisr/analytics/config/load";
-import type { CliIo as CoreCliIo } from "@jisr/core/cli-io";
+import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions, loadInstitutionsFrom } from "@jisr/analytics";
+import type { CliIo as CoreCliIo } from "@jisr/core";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import { addStoreOptions, openStore, storeOptionsSchema } from "@jisr/service-kit";
 import { type Command, Option } from "commander";

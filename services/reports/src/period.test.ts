@@ -1,4 +1,4 @@
-import { MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { MOROCCO_TZ } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { isPeriod, parsePeriod } from "./period.js";
 

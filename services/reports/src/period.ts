@@ -2,7 +2,7 @@
  * Report periods: a local month ("2026-10"), quarter ("2026-Q4") or year ("2026"), as the local months
  * they hold and the UTC instants of their first and last local midnights (Africa/Casablanca by default).
  */
-import { addMonths, localMonth } from "@jisr/core/time/local-time";
+import { addMonths, localMonth } from "@jisr/core";
 import { ERR } from "./errors.js";
 
 export type PeriodKind = "month" | "quarter" | "year";

@@ -5,7 +5,7 @@
 
 import type { AlertingClient } from "@jisr/alerting";
 import type { InstitutionsConfig } from "@jisr/analytics";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import {
   errorHandler,
   type HttpLimits,

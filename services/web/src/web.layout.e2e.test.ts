@@ -4,9 +4,9 @@
  * glyphs' positions, not the text's logical order); the figures refresh on their own every 30 s without
  * losing the user's place. Screenshots of each go to services/web/test-output/.
  */
-import { recordEvaluation } from "@jisr/alerting/engine/record";
-import { condition, fixedTiming } from "@jisr/alerting/engine/testing/helpers";
-import type { Condition } from "@jisr/alerting/engine/types";
+import type { Condition } from "@jisr/alerting";
+import { recordEvaluation } from "@jisr/alerting";
+import { condition, fixedTiming } from "@jisr/alerting/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserBed, browserBed, drawn, logIn, shoot } from "./testing/browser.js";

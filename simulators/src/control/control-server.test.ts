@@ -3,7 +3,7 @@
  * sockets, broken and repaired through the control API, and read back with the gateway's own readers.
  */
 import { request } from "node:http";
-import { readSunspecDevice } from "@jisr/gateway/sunspec/read-device";
+import { readSunspecDevice } from "@jisr/gateway";
 import Modbus from "modbus-serial";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProfileDeviceHandle } from "../profile-device/device.js";

@@ -6,10 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeLineBatch } from "@jisr/ingestion/batch/line-protocol";
-import { createInfluxStore } from "@jisr/ingestion/influx";
-import { startIngestion } from "@jisr/ingestion/server";
-import { influxQuery } from "@jisr/ingestion/testing/service";
+import { createInfluxStore, decodeLineBatch, startIngestion } from "@jisr/ingestion";
+import { influxQuery } from "@jisr/ingestion/testing";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { defaultPvArray, type PvArrayConfig, pvOperatingPoint } from "@jisr/core/solar/pv-system";
+import { defaultPvArray, type PvArrayConfig, pvOperatingPoint } from "@jisr/core/solar";
 import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
 
 export interface FleetSite {

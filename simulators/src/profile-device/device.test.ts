@@ -1,6 +1,5 @@
-import { openModbusLink } from "@jisr/gateway/modbus/link";
-import type { ModbusLink } from "@jisr/gateway/modbus/link-types";
-import { readWithProfile } from "@jisr/gateway/profiles/index";
+import type { ModbusLink } from "@jisr/gateway";
+import { openModbusLink, readWithProfile } from "@jisr/gateway";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ProfileDeviceHandle, startProfileDevice } from "./device.js";
 import { gridMeterGenerator, heatMeterGenerator, weatherGenerator } from "./generators.js";

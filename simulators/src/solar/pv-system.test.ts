@@ -1,4 +1,4 @@
-import { pvOperatingPoint as corePvOperatingPoint } from "@jisr/core/solar/pv-system";
+import { pvOperatingPoint as corePvOperatingPoint } from "@jisr/core/solar";
 import { describe, expect, it } from "vitest";
 import { cloudFactor } from "./clouds.js";
 import { defaultPvSystem, type PvSystemConfig, pvOperatingPoint } from "./pv-system.js";

@@ -6,10 +6,10 @@ import {
   type PvConditions,
   type PvOperatingPoint,
   pvOperatingPoint as pvArrayOperatingPoint,
-} from "@jisr/core/solar/pv-system";
+} from "@jisr/core/solar";
 import { cloudFactor } from "./clouds.js";
 
-export type { PvConditions, PvOperatingPoint } from "@jisr/core/solar/pv-system";
+export type { PvConditions, PvOperatingPoint } from "@jisr/core/solar";
 
 export interface PvSystemConfig extends PvArrayConfig {
   /** Seed of the cloud noise; `null` gives a clear sky. */

@@ -1,4 +1,4 @@
-import { type ProfileDeviceHandle, startProfileDevice } from "@jisr/simulators/profile-device/index";
+import { type ProfileDeviceHandle, startProfileDevice } from "@jisr/simulators";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeviceConfig } from "../../config/schema.js";

@@ -1,4 +1,4 @@
-import { type SunspecRtuBusHandle, startSunspecRtuBus } from "@jisr/simulators/rtu/sunspec-rtu";
+import { type SunspecRtuBusHandle, startSunspecRtuBus } from "@jisr/simulators";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type PtyPair, startPtyPair } from "../../../../test/servers/socat.js";

@@ -6,8 +6,7 @@
  * each array starts at its address. Registers between the first and the last given read as 0 (as on
  * most devices); beyond them the device answers exception 2 (illegal data address).
  */
-import { ModbusServerException } from "@jisr/simulators/profile-device/image";
-import { type ImageServer, startImageServer } from "@jisr/simulators/profile-device/server";
+import { type ImageServer, ModbusServerException, startImageServer } from "@jisr/simulators";
 import { pino } from "pino";
 import { z } from "zod";
 import type { Table } from "../register-types.js";

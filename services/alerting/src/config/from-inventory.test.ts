@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadInventory } from "@jisr/core/inventory/load";
-import { DEPLOY_INVENTORY, LEGACY_ALERTING } from "@jisr/core/inventory/testing/paths";
+import { loadInventory } from "@jisr/core/inventory";
+import { DEPLOY_INVENTORY, LEGACY_ALERTING } from "@jisr/core/testing";
 import { describe, expect, it } from "vitest";
 import { alertingConfigFromInventory } from "./from-inventory.js";
 import { loadAlertingConfig } from "./load.js";

@@ -7,9 +7,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ValidationError } from "@jisr/core/errors";
-import { deriveAlerting } from "@jisr/core/inventory/derive-alerting";
-import { loadInventory } from "@jisr/core/inventory/load";
-import type { Inventory } from "@jisr/core/inventory/schema";
+import type { Inventory } from "@jisr/core/inventory";
+import { deriveAlerting, loadInventory } from "@jisr/core/inventory";
 import { parse, stringify } from "yaml";
 import { type LoadOptions, parseAlertingConfig } from "./load.js";
 import type { AlertingConfig } from "./schema.js";

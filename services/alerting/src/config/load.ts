@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { isTimeZone } from "@jisr/core";
 import { formatPath, type Problem, problemsOf, ValidationError } from "@jisr/core/errors";
-import { isTimeZone } from "@jisr/core/time/local-time";
 import { hashToken, TOKEN_PATTERN } from "@jisr/service-kit";
 import { parseDocument } from "yaml";
 import { loadRulesConfig } from "../rules/config/load.js";

@@ -4,8 +4,7 @@
  * error naming its path; cross-field checks (unknown institution, duplicate ids) run after it.
  */
 
-import { durationSchema } from "@jisr/core/duration";
-import { idSchema } from "@jisr/core/point";
+import { durationSchema, idSchema } from "@jisr/core";
 import { z } from "zod";
 import { SEVERITIES } from "../engine/types.js";
 import { rulesConfigSchema } from "../rules/config/schema.js";

@@ -1,2 +1,2 @@
 /** The en catalogue: its texts live in @jisr/core/alert-texts (shared with the gateway's local alerts). */
-export { en } from "@jisr/core/alert-texts/en";
+export { en } from "@jisr/core/alert-texts";

@@ -7,4 +7,4 @@ export {
   formatQuantity,
   formatSpan,
   text,
-} from "@jisr/core/alert-texts/format";
+} from "@jisr/core/alert-texts";

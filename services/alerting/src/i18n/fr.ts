@@ -1,2 +1,2 @@
 /** The fr catalogue: its texts live in @jisr/core/alert-texts (shared with the gateway's local alerts). */
-export { fr } from "@jisr/core/alert-texts/fr";
+export { fr } from "@jisr/core/alert-texts";

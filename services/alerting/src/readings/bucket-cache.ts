@@ -3,7 +3,7 @@
  * evaluation asks the store only for the recent end of the window: the buckets since the last query,
  * plus `lateMs` before it, because a gateway back from an outage delivers old readings late.
  */
-import type { AggregateFn, Store } from "@jisr/core/store/types";
+import type { AggregateFn, Store } from "@jisr/core/store";
 
 export interface BucketKey {
   measurement: string;

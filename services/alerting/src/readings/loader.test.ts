@@ -2,10 +2,9 @@
  * The readings the rules get, read through the Store interface only: one suite, run on the SQLite store
  * and on the run's real influxd (STYLE habit 6).
  */
-import type { Point } from "@jisr/core/point";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
+import type { Point } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { InfluxStore, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";

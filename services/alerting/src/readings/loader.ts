@@ -11,8 +11,8 @@
  *
  * All institutions are read in one query per field (grouped by institution), then split.
  */
-import type { Point } from "@jisr/core/point";
-import { type Store, StoreRejectedError } from "@jisr/core/store/types";
+import type { Point } from "@jisr/core";
+import { type Store, StoreRejectedError } from "@jisr/core/store";
 import type { Logger } from "pino";
 import { BucketCache } from "./bucket-cache.js";
 import { type MeasurementPlan, READING_PLAN } from "./plan.js";

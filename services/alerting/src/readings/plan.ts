@@ -6,7 +6,7 @@
  * Names as the gateway writes them (gateway/src/drivers/sunspec/README.md, gateway/src/run/README.md,
  * gateway/profiles/**).
  */
-import type { AggregateFn } from "@jisr/core/store/types";
+import type { AggregateFn } from "@jisr/core/store";
 
 export interface MeasurementPlan {
   measurement: string;

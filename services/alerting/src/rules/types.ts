@@ -9,7 +9,7 @@
  * - nothing: the rule could not judge it (no data, night, a cloudy week). The engine keeps the alert's
  *   state as it was: missing data never resolves an alert, and never raises one (the silence rule does).
  */
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 
 export type Severity = "critical" | "major" | "minor" | "info";
 

@@ -1,6 +1,5 @@
 /** Pieces shared by the API's schemas: the error body, instants, ids. */
-import { instant, iso } from "@jisr/core/api-schemas";
-import { idSchema } from "@jisr/core/point";
+import { idSchema, instant, iso } from "@jisr/core";
 import { z } from "zod";
 
 export {
@@ -9,7 +8,7 @@ export {
   errorResponses,
   instant,
   iso,
-} from "@jisr/core/api-schemas";
+} from "@jisr/core";
 
 export const nullableInstant = instant.nullable();
 

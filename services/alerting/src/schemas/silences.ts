@@ -1,7 +1,6 @@
 /** Schemas of /api/v1/silences. */
 
-import { parseDuration } from "@jisr/core/duration";
-import { idSchema } from "@jisr/core/point";
+import { idSchema, parseDuration } from "@jisr/core";
 import { z } from "zod";
 import { instant, instantInput } from "./common.js";
 

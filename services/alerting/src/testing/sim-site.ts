@@ -5,11 +5,9 @@
  * at instant t. Time is the process's Date (the test fakes it), so the simulator, the driver, the store
  * and the alerting service agree on "now".
  */
-import type { Point } from "@jisr/core/point";
-import type { Store } from "@jisr/core/store/types";
-import { deviceSchema } from "@jisr/gateway/config/schema";
-import { createDriver, type Driver } from "@jisr/gateway/drivers/index";
-import { LinkPool } from "@jisr/gateway/modbus/link-pool";
+import type { Point } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { createDriver, type Driver, deviceSchema, LinkPool } from "@jisr/gateway";
 import { type SunspecInverterHandle, startSunspecInverter } from "@jisr/simulators";
 import { pino } from "pino";
 

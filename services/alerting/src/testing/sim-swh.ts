@@ -5,17 +5,15 @@
  * poll at instant t. The device's sim clock follows the process's Date (the test fakes it), so the
  * simulator, the driver, the store and the alerting service agree on "now".
  */
-import type { Point } from "@jisr/core/point";
-import type { Store } from "@jisr/core/store/types";
-import { deviceSchema } from "@jisr/gateway/config/schema";
-import { createDriver, type Driver } from "@jisr/gateway/drivers/index";
-import { LinkPool } from "@jisr/gateway/modbus/link-pool";
+import type { Point } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { createDriver, type Driver, deviceSchema, LinkPool } from "@jisr/gateway";
 import {
   defaultSolarWaterHeater,
   type ProfileDeviceHandle,
   solarWaterHeaterGenerator,
   startProfileDevice,
-} from "@jisr/simulators/profile-device/index";
+} from "@jisr/simulators";
 import { pino } from "pino";
 
 const logger = pino({ level: "silent" });

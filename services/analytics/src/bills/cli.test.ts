@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { SqliteStore } from "@jisr/core/store";
 import { Command } from "commander";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -9,8 +9,8 @@
  * some hour of those days that no bill prints: the assumption is stated in every reconciliation
  * (`READING_TIME_ASSUMPTION`), and its size is at most a day's consumption at each end.
  */
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, localDay } from "@jisr/core/time/local-time";
+import { HOUR_MS, localDay } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import { completeness } from "../energy/hourly.js";
 import { coveredAt, readMetered, selfConsumption } from "../jobs/metered.js";

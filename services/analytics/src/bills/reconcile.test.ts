@@ -24,7 +24,7 @@
  *   112.71 HT; VAT 5.00 + 1.69 + 2.54 + 18.31 (18.306) = 27.54; total 1180.89 + 25.00 + 112.71 + 27.54 =
  *   1346.14. Our tariff: fee 20.74 (−4.26 on the fee), VAT 26.69 (the fee's 4.15 instead of 5.00: −0.85).
  */
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTariff } from "../tariff/load.js";

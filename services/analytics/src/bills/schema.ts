@@ -6,8 +6,7 @@
  * Amounts are what the paper says, in MAD, each line in the basis it is printed in (HT or TTC); a VAT
  * line carries the VAT of the HT lines. So Σ amounts = total, whatever the layout of the bill.
  */
-import { idSchema } from "@jisr/core/point";
-import { isDay } from "@jisr/core/time/local-time";
+import { idSchema, isDay } from "@jisr/core";
 import { z } from "zod";
 
 /** Tariff registers a bill may show: one total, or one per time-of-use period (tariff/schema.ts). */

@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import { loadTariff } from "../tariff/load.js";
 import type { Tariff } from "../tariff/schema.js";

@@ -12,8 +12,8 @@
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { idSchema } from "@jisr/core";
 import { formatPath, type Problem, problemsOf, ValidationError } from "@jisr/core/errors";
-import { idSchema } from "@jisr/core/point";
 import { type BillInput, billShape, crossCheckBill, type StoredBill, storedBillSchema } from "./schema.js";
 
 export interface ValidBill {

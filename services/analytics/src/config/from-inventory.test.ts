@@ -1,5 +1,5 @@
-import { loadInventory } from "@jisr/core/inventory/load";
-import { DEPLOY_INVENTORY, LEGACY_INSTITUTIONS } from "@jisr/core/inventory/testing/paths";
+import { loadInventory } from "@jisr/core/inventory";
+import { DEPLOY_INVENTORY, LEGACY_INSTITUTIONS } from "@jisr/core/testing";
 import { describe, expect, it } from "vitest";
 import { institutionsFromInventory, loadInstitutionsFromInventory } from "./from-inventory.js";
 import { loadInstitutions } from "./load.js";

@@ -2,9 +2,8 @@
  * The analytics institutions config from an inventory (core/src/inventory): derived there into the
  * institutions file's own form, then read by this service's loader, so its defaults and checks hold.
  */
-import { deriveAnalytics } from "@jisr/core/inventory/derive-analytics";
-import { loadInventory } from "@jisr/core/inventory/load";
-import type { Inventory } from "@jisr/core/inventory/schema";
+import type { Inventory } from "@jisr/core/inventory";
+import { deriveAnalytics, loadInventory } from "@jisr/core/inventory";
 import { stringify } from "yaml";
 import { type InstitutionsConfig, parseInstitutions } from "./load.js";
 

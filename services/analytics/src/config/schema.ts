@@ -6,10 +6,7 @@
  * every field is described. Cross-field rules (a device in two roles) run after the fields.
  */
 
-import { parseDuration } from "@jisr/core/duration";
-import { idSchema } from "@jisr/core/point";
-import { strictObject } from "@jisr/core/strict-object";
-import { isTimeZone, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { idSchema, isTimeZone, MOROCCO_TZ, parseDuration, strictObject } from "@jisr/core";
 import { z } from "zod";
 import { hotWaterSettingsSchema } from "../hot-water/settings-schema.js";
 

@@ -5,8 +5,8 @@
  * rerun writes the same points at the same times.
  */
 
-import { parseDuration } from "@jisr/core/duration";
-import type { InfluxClient } from "@jisr/core/influx/client";
+import { parseDuration } from "@jisr/core";
+import type { InfluxClient } from "@jisr/core/influx";
 import type { Logger } from "pino";
 import type { DownsamplingConfig } from "./config.js";
 import { rollupSelect } from "./plan.js";

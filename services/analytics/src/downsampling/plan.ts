@@ -8,7 +8,7 @@
  * changed one, without parsing the server's rewritten query text.
  */
 import { createHash } from "node:crypto";
-import { msLiteral, quoteIdentifier as q } from "@jisr/core/influx/influxql";
+import { msLiteral, quoteIdentifier as q } from "@jisr/core/influx";
 import type { DownsamplingConfig, Rollup } from "./config.js";
 
 type Spec = Rollup["measurements"][string];

@@ -4,9 +4,8 @@
  * return how to downsample there. Idempotent: a second run finds everything in place and changes nothing.
  * Kept out of the write/query path on purpose: it is the only code that names retention policies.
  */
-import type { InfluxClient } from "@jisr/core/influx/client";
-import { quoteIdentifier } from "@jisr/core/influx/influxql";
-import type { ServerInfo } from "@jisr/core/influx/server";
+import type { InfluxClient, ServerInfo } from "@jisr/core/influx";
+import { quoteIdentifier } from "@jisr/core/influx";
 import type { Logger } from "pino";
 import type { DownsamplingConfig } from "./config.js";
 import {

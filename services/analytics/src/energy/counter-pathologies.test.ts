@@ -13,7 +13,7 @@
  * plausible rise between two readings 5 min apart is 6 000 W × (5 + 5) min / 60 + 10 = 1 010 Wh; 10 min
  * apart, 6 000 × 15 / 60 + 10 = 1 510 Wh.
  */
-import { HOUR_MS, localMonth, MINUTE_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS, localMonth, MINUTE_MS } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { bill } from "../tariff/bill.js";
 import { domestic } from "../tariff/testing/fixtures.js";

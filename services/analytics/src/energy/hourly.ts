@@ -2,7 +2,7 @@
  * Energy per local hour from the lifetime counters of several devices (e.g. three inverters), and the
  * completeness of their readings. Pure. Hours are the bins the tariff's `bill` takes as consumption.
  */
-import { HOUR_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS } from "@jisr/core";
 import {
   ANOMALY_KINDS,
   type CounterEvent,

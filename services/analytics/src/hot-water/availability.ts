@@ -3,7 +3,7 @@
  * outlet is at or above the service temperature, over the minutes WITH data. Minutes without data are
  * unknown: they are reported, never counted as available or unavailable.
  */
-import { MINUTE_MS } from "@jisr/core/time/local-time";
+import { MINUTE_MS } from "@jisr/core";
 import { type DayGrid, wallTime } from "./local-day.js";
 import { type MinuteValues, runsOf } from "./minute-grid.js";
 import { minuteOfDay } from "./settings-schema.js";

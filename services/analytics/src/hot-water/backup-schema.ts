@@ -5,7 +5,7 @@
  * the tags explained in settings-schema.ts.
  */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 import { counterLimitsSchema } from "./counter-schema.js";
 

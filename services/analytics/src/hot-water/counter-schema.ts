@@ -1,6 +1,6 @@
 /** The limits of a lifetime counter in the hot-water settings, as the energy accounting's counter rules need. */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 
 /** A counter's limits, `maxPowerW` defaulting to `defaultMaxPowerW` (generous: a spike test, not a rating). */

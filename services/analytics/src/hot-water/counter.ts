@@ -5,7 +5,7 @@
  * between its two readings: a step across midnight or across a gap is shared pro rata between the days,
  * which therefore add up to the counter's total increase.
  */
-import { MINUTE_MS } from "@jisr/core/time/local-time";
+import { MINUTE_MS } from "@jisr/core";
 import {
   type CounterEvent,
   type CounterOptions,

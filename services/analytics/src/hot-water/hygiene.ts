@@ -3,7 +3,7 @@
  * Durations are counted in whole minutes of the day's grid, each run within the local day: a heat cycle
  * that straddles midnight counts its two halves on their own days.
  */
-import { MINUTE_MS } from "@jisr/core/time/local-time";
+import { MINUTE_MS } from "@jisr/core";
 import type { DayGrid } from "./local-day.js";
 import { knownCount, longestRun, type MinuteValues, runsOf } from "./minute-grid.js";
 import type { Interval, Verdict } from "./types.js";

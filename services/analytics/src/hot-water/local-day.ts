@@ -3,7 +3,7 @@
  * from @jisr/core/time/local-time (Intl knows Africa/Casablanca's Ramadan switches, at 03:00 → 02:00 and
  * 02:00 → 03:00), so a day lasts 1500 or 1380 minutes on those two nights: never assume 1440.
  */
-import { localDay, MINUTE_MS, parseDay, wallTimeToUtc } from "@jisr/core/time/local-time";
+import { localDay, MINUTE_MS, parseDay, wallTimeToUtc } from "@jisr/core";
 
 export interface DayGrid {
   /** "2026-02-15". */

@@ -4,7 +4,7 @@
  * latest one at or before it), if that reading is younger than the hold time. Otherwise the minute is
  * unknown (NaN). The midpoint makes a poll that lands a few hundred ms after the minute count for it.
  */
-import { MINUTE_MS } from "@jisr/core/time/local-time";
+import { MINUTE_MS } from "@jisr/core";
 import { lastAtOrBefore, sortedSeries } from "./series.js";
 import type { Sample } from "./types.js";
 

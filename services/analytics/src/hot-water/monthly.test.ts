@@ -11,7 +11,7 @@
  *   hygiene: 55 °C all day passes on 28 days; 12 June fails (40 °C, never 60 °C); 20 June unknown
  *   solar heat 30 × 30 000 = 900 000 Wh; avoided electricity the same; CO2 900 kWh × 0.7 = 630 kg
  */
-import { localMonth } from "@jisr/core/time/local-time";
+import { localMonth } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { hotWaterMonthly, monthlyFromDays } from "./monthly.js";
 import { hotWaterSettingsSchema } from "./settings-schema.js";

@@ -5,7 +5,7 @@
  * fraction counts only the days where both solar and backup heat are known.
  */
 
-import { daysOfMonth, localMonth } from "@jisr/core/time/local-time";
+import { daysOfMonth, localMonth } from "@jisr/core";
 import { type DayTotals, type HotWaterDaily, hotWaterDaily, serviceFields } from "./daily.js";
 import { DECIMALS, round } from "./rounding.js";
 import type { HotWaterSettings } from "./settings-schema.js";

@@ -6,8 +6,7 @@
  * only until a bill, the contract or a datasheet confirms them.
  * Cross-field rules (windows that overlap, price dates out of order) are checked after the fields.
  */
-import { problemsOf, ValidationError } from "@jisr/core";
-import { strictObject } from "@jisr/core/strict-object";
+import { problemsOf, strictObject, ValidationError } from "@jisr/core";
 import { z } from "zod";
 import { backupSchema } from "./backup-schema.js";
 import { counterLimitsSchema } from "./counter-schema.js";

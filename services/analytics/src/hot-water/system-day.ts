@@ -3,7 +3,7 @@
  * result (which adds systems up and rounds) and of the monthly one.
  */
 
-import { MINUTE_MS } from "@jisr/core/time/local-time";
+import { MINUTE_MS } from "@jisr/core";
 import { type Availability, availability } from "./availability.js";
 import { type BackupEnergy, backupEnergy, type SolarHeat, solarHeat } from "./heat.js";
 import { type Hygiene, hygieneCheck, type ScaldRisk, scaldRisk } from "./hygiene.js";

@@ -4,8 +4,8 @@
  * by statement, removes the keys while every good value (types included, other retention policies
  * included) stays; afterwards the doctor finds nothing and exits 0.
  */
-import { InfluxClient } from "@jisr/core/influx/client";
-import type { StatementResult } from "@jisr/core/influx/response";
+import type { StatementResult } from "@jisr/core/influx";
+import { InfluxClient } from "@jisr/core/influx";
 import { Command, CommanderError } from "commander";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

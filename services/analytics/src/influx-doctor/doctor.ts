@@ -18,9 +18,8 @@
  *
  * Pure functions build the plan and the text; `diagnose` is the only I/O.
  */
-import type { InfluxClient } from "@jisr/core/influx/client";
-import { quoteIdentifier as q, quoteString } from "@jisr/core/influx/influxql";
-import type { StatementResult } from "@jisr/core/influx/response";
+import type { InfluxClient, StatementResult } from "@jisr/core/influx";
+import { quoteIdentifier as q, quoteString } from "@jisr/core/influx";
 import { z } from "zod";
 
 /** Tag keys every Jisr series may carry: a field of this name is refused by ingestion (issue 9). */

@@ -6,11 +6,10 @@
  * them through readMetered on the real store both ways: with the store's hour statistics, and through a
  * plain Store without them (the path every bucket goes through).
  */
-import type { Point } from "@jisr/core/point";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
-import { DAY_MS, HOUR_MS, localDay, MINUTE_MS } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { DAY_MS, HOUR_MS, localDay, MINUTE_MS } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { InfluxStore, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";

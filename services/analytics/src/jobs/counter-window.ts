@@ -10,9 +10,8 @@
  * and the counts are the ones the readings themselves give, from a month of hundreds of rows per series
  * instead of thousands.
  */
-import type { HourStats, HourStatsReader } from "@jisr/core/store/hour-stats";
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS } from "@jisr/core";
+import type { HourStats, HourStatsReader, Store } from "@jisr/core/store";
 import {
   type CounterOptions,
   type CounterReading,

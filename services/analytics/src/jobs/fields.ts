@@ -2,8 +2,8 @@
  * From metered energy to the fields of `energy_*` and `savings_*` (docs/analytics-results.md). Pure.
  * A field that cannot be computed is left out, never written as 0.
  */
-import type { LocalPeriod } from "@jisr/core/time/local-time";
-import { HOUR_MS } from "@jisr/core/time/local-time";
+import type { LocalPeriod } from "@jisr/core";
+import { HOUR_MS } from "@jisr/core";
 import { bill } from "../tariff/bill.js";
 import { centimes, mad } from "../tariff/money.js";
 import { type Savings, savings, type YearBefore } from "../tariff/savings.js";

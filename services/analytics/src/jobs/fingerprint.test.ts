@@ -1,4 +1,4 @@
-import { daysBetween, HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { daysBetween, HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { firstChangedDay } from "./fingerprint.js";
 

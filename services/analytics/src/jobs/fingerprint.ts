@@ -6,8 +6,8 @@
  * keep reporting has its own last reading before the gap, days back.
  * One query per source field for all institutions, so looking at ten days every few minutes stays cheap.
  */
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, localDayOf } from "@jisr/core/time/local-time";
+import { HOUR_MS, localDayOf } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { InstitutionsConfig } from "../config/load.js";
 import { aggregateInChunks } from "./read-series.js";
 

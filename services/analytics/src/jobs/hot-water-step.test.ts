@@ -9,7 +9,7 @@
  *   bill(620) = 620 × 1.5958           = 989.396 → 989.40
  *   bill(630) = 630 × 1.5958           = 1005.354 → 1005.35
  */
-import { HOUR_MS, localMonth } from "@jisr/core/time/local-time";
+import { HOUR_MS, localMonth } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { type HotWaterDaily, hotWaterDaily } from "../hot-water/daily.js";
 import { monthToDate } from "./fields.js";

@@ -8,9 +8,9 @@
  * are spread evenly over its hours (a time-of-use tariff then sees an average day; bracket tariffs only
  * see the month's total).
  */
-import { hourStatsOf } from "@jisr/core/store/hour-stats-of";
-import type { Store } from "@jisr/core/store/types";
-import { DAY_MS, HOUR_MS, type LocalPeriod, localDay } from "@jisr/core/time/local-time";
+import { DAY_MS, HOUR_MS, type LocalPeriod, localDay } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { hourStatsOf } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { Institution } from "../config/load.js";
 import { counterOptions } from "../hot-water/counter.js";

@@ -1,4 +1,4 @@
-import { InfluxStore } from "@jisr/core/store/influx-store";
+import { InfluxStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { jobSuite } from "./job.suite.js";

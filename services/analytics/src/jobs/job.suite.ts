@@ -3,9 +3,9 @@
  * every implementation: STYLE habit 6). Expected values are worked out by hand in the comments, from the
  * fixture of testing/job-fixture.ts and its test tariff, never from the code under test.
  */
-import type { FieldValue, Point } from "@jisr/core/point";
-import type { AggregateQuery, Store } from "@jisr/core/store/types";
-import { addDays, daysOfMonth, HOUR_MS, localDay, localMonth, MINUTE_MS } from "@jisr/core/time/local-time";
+import type { FieldValue, Point } from "@jisr/core";
+import { addDays, daysOfMonth, HOUR_MS, localDay, localMonth, MINUTE_MS } from "@jisr/core";
+import type { AggregateQuery, Store } from "@jisr/core/store";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { computeMonth, readYearBefore, readYearsBefore } from "./month.js";

@@ -1,4 +1,4 @@
-import { HOUR_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { leavesOutHours, type MeteredCounter, type MeteredEnergy, selfConsumption } from "./metered.js";
 

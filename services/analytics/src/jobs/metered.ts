@@ -4,10 +4,9 @@
  * per hour, read through the Store and turned into energy by energy/counter.ts.
  */
 
-import type { HourStats } from "@jisr/core/store/hour-stats";
-import { hourStatsOf } from "@jisr/core/store/hour-stats-of";
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS, MINUTE_MS } from "@jisr/core";
+import type { HourStats, Store } from "@jisr/core/store";
+import { hourStatsOf } from "@jisr/core/store";
 import type { CounterLimits, Institution, InstitutionsConfig } from "../config/load.js";
 import { type CounterOptions, type CounterReading, plausibleWh } from "../energy/counter.js";
 import { completeness, type HourlyEnergy, hourlyEnergy } from "../energy/hourly.js";

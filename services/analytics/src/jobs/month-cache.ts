@@ -5,7 +5,7 @@
  * late data touched), instead of the whole month. A day is recomputed, never read from here, once new
  * data touches it (fingerprint.ts), and the entry is then replaced.
  */
-import { HOUR_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS } from "@jisr/core";
 import type { DeviceEvent } from "../energy/hourly.js";
 import type { HotWaterDaily } from "../hot-water/daily.js";
 import type { MeteredCounter, MeteredEnergy } from "./metered.js";

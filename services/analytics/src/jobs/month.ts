@@ -5,16 +5,9 @@
  * counter's gap ties to them) are returned as daily points, and the monthly point always covers the month
  * so far.
  */
-import type { Point } from "@jisr/core/point";
-import type { Store } from "@jisr/core/store/types";
-import {
-  daysOfMonth,
-  HOUR_MS,
-  type LocalPeriod,
-  localDay,
-  localDayOf,
-  localMonth,
-} from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { daysOfMonth, HOUR_MS, type LocalPeriod, localDay, localDayOf, localMonth } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import type { DeviceEvent } from "../energy/hourly.js";

@@ -1,5 +1,5 @@
 /** The result points the job writes back (docs/analytics-results.md): one tag, `institution`, always. */
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 
 export const MEASUREMENTS = {
   energyDaily: "energy_daily",

@@ -1,5 +1,5 @@
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "@jisr/core";
+import { SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { aggregateInChunks, MAX_ROWS_PER_QUERY, readCounterWindow } from "./read-series.js";

@@ -9,8 +9,8 @@
  * to `horizonMs`): they are found with one coarse query (1-day buckets) and one fine query (1-minute
  * buckets) in the day that holds them.
  */
-import type { AggregateFn, AggregateQuery, SeriesResult, Store } from "@jisr/core/store/types";
-import { DAY_MS, MINUTE_MS } from "@jisr/core/time/local-time";
+import { DAY_MS, MINUTE_MS } from "@jisr/core";
+import type { AggregateFn, AggregateQuery, SeriesResult, Store } from "@jisr/core/store";
 import type { CounterReading } from "../energy/counter.js";
 
 export interface SeriesSource {

@@ -5,15 +5,8 @@
  * institution-month reads its raw series once and writes its points in one batch. Writing is idempotent:
  * a point has the same series (measurement + institution) and time as the one it replaces.
  */
-import type { Store } from "@jisr/core/store/types";
-import {
-  addMonths,
-  daysBetween,
-  daysOfMonth,
-  isDay,
-  localDayOf,
-  monthOfDay,
-} from "@jisr/core/time/local-time";
+import { addMonths, daysBetween, daysOfMonth, isDay, localDayOf, monthOfDay } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import { ANOMALY_KINDS, type CounterEventKind } from "../energy/counter.js";

@@ -3,8 +3,8 @@
  * job does, with both bills line by line. The job's stored results hold totals only; the lines are what
  * a facility manager compares with the paper bill.
  */
-import type { Store } from "@jisr/core/store/types";
-import { daysOfMonth, localDay, localDayOf, localMonth } from "@jisr/core/time/local-time";
+import { daysOfMonth, localDay, localDayOf, localMonth } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import type { Savings } from "../tariff/savings.js";
 import type { Bill } from "../tariff/types.js";

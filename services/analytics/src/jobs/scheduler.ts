@@ -6,15 +6,8 @@
  * window, since data may have arrived while the service was down. Older backfills: `jisr analytics run --from ... --to ...`.
  * Days computed once are kept in memory (month-cache.ts), so a pass reads only the days it recomputes.
  */
-import type { Store } from "@jisr/core/store/types";
-import {
-  addDays,
-  addMonths,
-  daysBetween,
-  localDay,
-  localDayOf,
-  monthOfDay,
-} from "@jisr/core/time/local-time";
+import { addDays, addMonths, daysBetween, localDay, localDayOf, monthOfDay } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { InstitutionsConfig } from "../config/load.js";
 import { type Fingerprints, firstChangedDay, readingFingerprints } from "./fingerprint.js";

@@ -7,11 +7,10 @@
  * (every field and the detail behind them) are compared, on SQLite and on InfluxDB, with those of a plain
  * Store that has no hour statistics.
  */
-import type { Point } from "@jisr/core/point";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, localDay } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { HOUR_MS, localDay } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { InfluxStore, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";

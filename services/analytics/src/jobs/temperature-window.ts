@@ -7,9 +7,8 @@
  * (hour-stats.ts) and only the other hours are read minute by minute: a month is a few hundred rows per
  * heater instead of forty-five thousand, and the figures are the ones the minutes themselves give.
  */
-import type { HourStats, HourStatsReader } from "@jisr/core/store/hour-stats";
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS, MINUTE_MS } from "@jisr/core";
+import type { HourStats, HourStatsReader, Store } from "@jisr/core/store";
 import type { HotWaterSettings } from "../hot-water/settings-schema.js";
 import type { Sample } from "../hot-water/types.js";
 import { readMinutes, type SeriesSource } from "./read-series.js";

@@ -2,9 +2,9 @@
  * The tariff module's view of local time: core's Intl-based helpers (core/src/time/local-time.ts), which
  * know Africa/Casablanca's switch to GMT during Ramadan, under the names the tariff code uses.
  */
-import { localMonth, offsetMinutes } from "@jisr/core/time/local-time";
+import { localMonth, offsetMinutes } from "@jisr/core";
 
-export { isTimeZone, type LocalParts, localParts } from "@jisr/core/time/local-time";
+export { isTimeZone, type LocalParts, localParts } from "@jisr/core";
 
 export const offsetMinutesAt = offsetMinutes;
 

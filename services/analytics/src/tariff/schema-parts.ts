@@ -3,7 +3,7 @@
  * periods. Every object is strict, because an unknown key in a tariff is a typo that would silently
  * change a bill.
  */
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 import { isTimeZone } from "./local-time.js";
 

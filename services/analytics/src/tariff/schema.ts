@@ -4,8 +4,7 @@
  * bills of months already past. Cross-field rules (sorted dates, brackets that do not overlap, periods
  * that cover 24 h) run after the per-field schema, in check.ts, and report by path like the schema does.
  */
-import { idSchema } from "@jisr/core";
-import { strictObject } from "@jisr/core/strict-object";
+import { idSchema, strictObject } from "@jisr/core";
 import { z } from "zod";
 import {
   basisSchema,

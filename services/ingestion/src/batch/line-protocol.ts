@@ -2,7 +2,7 @@
  * Decodes an InfluxDB line-protocol body with core's parser, then checks each line as a point. Problems
  * carry the 1-based line number and a path inside the point (`fields.power_w`).
  */
-import { type Precision, parseLines } from "@jisr/core/line-protocol";
+import { type Precision, parseLines } from "@jisr/core";
 import { ERR } from "../errors.js";
 import { checkPoint, DEFAULT_POINT_LIMITS, type DecodedBatch, type PointLimits } from "./point.js";
 

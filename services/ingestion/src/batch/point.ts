@@ -3,9 +3,9 @@
  * then the rules of ingestion (every point names its device). Problems come back with paths relative to
  * the point; the caller prefixes them.
  */
+import { idSchema, type Point, pointSchema } from "@jisr/core";
 import type { Problem } from "@jisr/core/errors";
 import { problemsOf } from "@jisr/core/errors";
-import { idSchema, type Point, pointSchema } from "@jisr/core/point";
 import type { BatchProblem } from "../schemas/write.js";
 
 /**

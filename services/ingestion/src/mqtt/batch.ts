@@ -12,8 +12,8 @@
  * Pure apart from the token lookup.
  */
 import { gunzipSync } from "node:zlib";
+import { type Point, sealCheckedPoint } from "@jisr/core";
 import { JisrError } from "@jisr/core/errors";
-import { type Point, sealCheckedPoint } from "@jisr/core/point";
 import { bearerToken, hashToken } from "@jisr/service-kit";
 import { decodeJsonBatch } from "../batch/json.js";
 import type { PointLimits } from "../batch/point.js";

@@ -17,9 +17,9 @@
  */
 import { stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Point } from "@jisr/core/point";
-import type { Store } from "@jisr/core/store/types";
-import { StoreMisconfiguredError, StoreRejectedError } from "@jisr/core/store/types";
+import type { Point } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { StoreMisconfiguredError, StoreRejectedError } from "@jisr/core/store";
 import { readTokensFile, TokenRegistry } from "@jisr/service-kit";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { Logger } from "pino";

@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { InfluxStore } from "@jisr/core/store/influx-store";
+import { InfluxStore } from "@jisr/core/store";
 import type { TokenEntry } from "@jisr/service-kit";
 import { addToken, generateToken, hashToken, readTokensFile, writeTokensFile } from "@jisr/service-kit";
 import { Command } from "commander";

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import { addToken } from "@jisr/service-kit";
 import type { FastifyInstance } from "fastify";
 import { pino } from "pino";

@@ -2,7 +2,7 @@
  * The tokens file: one entry per issued token, the token itself never stored, only its SHA-256.
  * Written by `jisr token new`, read (and re-read on change) by the running service.
  */
-import { idSchema } from "@jisr/core/point";
+import { idSchema } from "@jisr/core";
 import { z } from "zod";
 
 export const tokenEntrySchema = z

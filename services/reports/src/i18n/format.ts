@@ -2,7 +2,7 @@
  * Numbers, periods and dates as a reader of each language expects them (Intl, Western digits), dates in
  * the institutions' zone. Renderers that need plain numbers (CSV) use `plainNumber`.
  */
-import { parseMonth } from "@jisr/core/time/local-time";
+import { parseMonth } from "@jisr/core";
 import type { InstitutionName } from "../model/types.js";
 import type { ReportPeriod } from "../period.js";
 import { formatFixed } from "./numbers.js";

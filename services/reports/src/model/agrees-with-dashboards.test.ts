@@ -6,20 +6,13 @@
  * daily points up itself; here the dashboards' actual queries are what the report is held to.
  */
 import { runAnalytics, type SavingsReport, savingsReport } from "@jisr/analytics";
-import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/testing/job-fixture";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/testing";
+import { HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core";
+import { InfluxStore } from "@jisr/core/store";
+import { type Dashboard, institutionDashboard, programmeDashboard } from "@jisr/dashboards";
+import { panelByTitle, type Row, type RunOptions, runPanel } from "@jisr/dashboards/testing";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { institutionDashboard } from "../../../../dashboards/src/institution.js";
-import type { Dashboard } from "../../../../dashboards/src/model.js";
-import { programmeDashboard } from "../../../../dashboards/src/programme.js";
-import {
-  panelByTitle,
-  type Row,
-  type RunOptions,
-  runPanel,
-} from "../../../../dashboards/src/testing/panel-runner.js";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { buildReport } from "./build.js";
 import type { Figures, Report } from "./types.js";

@@ -5,11 +5,10 @@
  * differently: hour statistics in SQL on SQLite, InfluxQL subqueries on InfluxDB).
  */
 import { runAnalytics, savingsReport } from "@jisr/analytics";
-import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/jobs/testing/job-fixture";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { fixtureConfig, fixturePoints, SITE } from "@jisr/analytics/testing";
+import { HOUR_MS, localDay, MOROCCO_TZ } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
+import { InfluxStore, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";

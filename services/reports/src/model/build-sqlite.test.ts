@@ -1,4 +1,4 @@
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { buildSuite } from "./build.suite.js";
 

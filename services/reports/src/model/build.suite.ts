@@ -2,8 +2,8 @@
  * buildReport against a real store, run by build-sqlite.test.ts and build-influx.test.ts (one suite, every
  * Store). The fixture is testing/fixtures.ts; every expected number below is added up by hand from it.
  */
-import type { Store } from "@jisr/core/store/types";
-import { localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { localMonth, MOROCCO_TZ } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlertRecord } from "./alerts.js";
 import { buildReport } from "./build.js";

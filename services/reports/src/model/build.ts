@@ -3,8 +3,8 @@
  * from the monthly points the job wrote (the ones the dashboards and `jisr savings` read), so the three
  * agree. Reads only; computes nothing the job already computed.
  */
-import type { Store } from "@jisr/core/store/types";
-import { localMonth } from "@jisr/core/time/local-time";
+import { localMonth } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import { ERR } from "../errors.js";
 import { parsePeriod, type ReportPeriod } from "../period.js";
 import { type AlertHistory, alertFigures, readAlerts } from "./alerts.js";

@@ -4,9 +4,9 @@
  * buckets hold one point each (Morocco's offsets are whole hours), and each bucket is matched to the
  * month that starts in it.
  */
-import { MEASUREMENTS } from "@jisr/analytics/jobs/points";
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, localMonth } from "@jisr/core/time/local-time";
+import { MEASUREMENTS } from "@jisr/analytics";
+import { HOUR_MS, localMonth } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { ReportPeriod } from "../period.js";
 
 /** The monthly fields a report uses (docs/analytics-results.md). */

@@ -5,7 +5,7 @@
  * so a bill is listed whole in every period it overlaps, with its own dates: nothing is prorated.
  */
 import { bills, type InstitutionsConfig } from "@jisr/analytics";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import type { ReportPeriod } from "../period.js";
 
 export interface ReconciliationSource {

@@ -3,7 +3,7 @@
  * isolation`. Results go to stdout, logs to stderr; nothing secret is printed except an API token, once,
  * when it is issued.
  */
-import type { CliIo as CoreCliIo } from "@jisr/core/cli-io";
+import type { CliIo as CoreCliIo } from "@jisr/core";
 import { formatProblems, problemsOf } from "@jisr/core/errors";
 import type { Command } from "commander";
 import type { z } from "zod";

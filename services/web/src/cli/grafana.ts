@@ -1,7 +1,6 @@
 /** `jisr grafana isolation`: the per-institution isolation files, from the institutions (and users) file. */
 import { resolve } from "node:path";
-import { loadInstitutions } from "@jisr/analytics";
-import { loadInstitutionsFromInventory } from "@jisr/analytics/config/from-inventory";
+import { loadInstitutions, loadInstitutionsFromInventory } from "@jisr/analytics";
 import { type Command, Option } from "commander";
 import { z } from "zod";
 import { DEFAULTS, generateIsolation } from "../grafana-isolation/generate.js";

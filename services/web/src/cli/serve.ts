@@ -4,8 +4,7 @@
  * (--alerting-url, with a token of its api.tokens issued with `jisr alerting token --on-behalf`).
  */
 import { alertingClient } from "@jisr/alerting";
-import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions } from "@jisr/analytics";
-import { loadInstitutionsFrom } from "@jisr/analytics/config/from-inventory";
+import { DEFAULT_INSTITUTIONS_FILE, loadInstitutions, loadInstitutionsFrom } from "@jisr/analytics";
 import { deriveDirectory, loadInventory } from "@jisr/core/inventory";
 import { addStoreOptions, DEFAULT_HTTP_LIMITS, openStore, storeOptionsSchema } from "@jisr/service-kit";
 import { type Command, Option } from "commander";

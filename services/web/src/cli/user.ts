@@ -3,9 +3,8 @@
  * the terminal or piped on stdin, and only its scrypt hash is written. `jisr user token`: issues an API
  * token for a user, printed once.
  */
-import { loadInstitutions } from "@jisr/analytics";
-import { loadInstitutionsFromInventory } from "@jisr/analytics/config/from-inventory";
-import { idSchema } from "@jisr/core/point";
+import { loadInstitutions, loadInstitutionsFromInventory } from "@jisr/analytics";
+import { idSchema } from "@jisr/core";
 import { type Command, Option } from "commander";
 import { z } from "zod";
 import { addApiToken, addUser } from "../users/file.js";

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { institutionsFromInventory } from "@jisr/analytics/config/from-inventory";
+import { institutionsFromInventory } from "@jisr/analytics";
 import { deriveDirectory, type Inventory, loadInventory } from "@jisr/core/inventory";
 import { describe, expect, it } from "vitest";
 import { deviceName } from "../routes/alerts/text.js";

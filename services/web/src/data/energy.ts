@@ -8,9 +8,9 @@
  * Figures are sums of the analytics job's daily results (docs/analytics-results.md), so they agree with
  * the dashboards and the reports; a figure without any daily result is null, never 0.
  */
-import { defaultPvArray, pvOperatingPoint } from "@jisr/core/solar/pv-system";
-import type { Store } from "@jisr/core/store/types";
-import { DAY_MS, localDay, localDayOf, localMonth, MINUTE_MS } from "@jisr/core/time/local-time";
+import { DAY_MS, localDay, localDayOf, localMonth, MINUTE_MS } from "@jisr/core";
+import { defaultPvArray, pvOperatingPoint } from "@jisr/core/solar";
+import type { Store } from "@jisr/core/store";
 import type { WebInstitution } from "./directory.js";
 import { periodsWithData } from "./periods.js";
 

@@ -2,7 +2,7 @@
  * The number formatter, worked by hand, and its two copies in agreement: the reports' (TypeScript,
  * services/reports/src/i18n/numbers.ts) and the page's (browser JavaScript, public/js/numbers.js).
  */
-import * as reports from "@jisr/reports/i18n/numbers";
+import * as reports from "@jisr/reports";
 import { describe, expect, it } from "vitest";
 
 // The page's copy is plain JavaScript served as is; its shape is the reports' one.

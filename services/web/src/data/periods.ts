@@ -3,8 +3,8 @@
  * savings or hot water) for the institution or the programme, and the first day with a daily result, so
  * the reports page offers only periods with figures and says when the data begins.
  */
-import type { Store } from "@jisr/core/store/types";
-import { DAY_MS, localDayOf } from "@jisr/core/time/local-time";
+import { DAY_MS, localDayOf } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { Scope } from "./read.js";
 
 /** Far enough back for any installation of the programme. */

@@ -5,8 +5,8 @@
  * spreadsheet finds the total; the shares are recomputed from the summed energies, over the institutions
  * that have both figures (a mean of percentages would weigh a small home like a large centre).
  */
-import type { Store } from "@jisr/core/store/types";
-import { localDayOf } from "@jisr/core/time/local-time";
+import { localDayOf } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import type { ProgrammeEnergyJson } from "../schemas/energy.js";
 import type { Directory } from "./directory.js";
 import { type Flow, flowFromSums, type PeriodKind, rangeOf, sumsOf } from "./energy.js";

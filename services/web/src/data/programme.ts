@@ -4,7 +4,7 @@
  * institutions cost a handful of queries; only today's energy falls back to the counters, one institution
  * at a time, where the analytics job has not yet written it.
  */
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import { iso } from "../schemas/common.js";
 import type { ProgrammeSummaryJson } from "../schemas/programme.js";
 import type { Directory } from "./directory.js";

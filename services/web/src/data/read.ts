@@ -6,8 +6,8 @@
  *   on the epoch, as GROUP BY time()) hold exactly one result point each, at the point's own time;
  * - the raw readings (`pv_inverter`, `hot_water`), per device, in 15-minute buckets for the charts.
  */
-import type { Store } from "@jisr/core/store/types";
-import { HOUR_MS, MINUTE_MS } from "@jisr/core/time/local-time";
+import { HOUR_MS, MINUTE_MS } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 
 export const BUCKET_MS = 15 * MINUTE_MS;
 

@@ -5,15 +5,8 @@
  * dashboards, `jisr savings` and the reports agree), from the raw readings where it does not (power now,
  * tank temperatures). A figure without data is null, never 0.
  */
-import type { Store } from "@jisr/core/store/types";
-import {
-  formatLocal,
-  HOUR_MS,
-  localDay,
-  localDayOf,
-  localMonth,
-  MINUTE_MS,
-} from "@jisr/core/time/local-time";
+import { formatLocal, HOUR_MS, localDay, localDayOf, localMonth, MINUTE_MS } from "@jisr/core";
+import type { Store } from "@jisr/core/store";
 import { iso } from "../schemas/common.js";
 import type { InstitutionJson, SummaryJson } from "../schemas/institutions.js";
 import type { Directory, WebInstitution } from "./directory.js";

@@ -5,7 +5,7 @@
  */
 
 import type { InstitutionsConfig } from "@jisr/analytics";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import { type AlertHistory, buildReport, CONTENT_TYPES, renderReport, reportFileName } from "@jisr/reports";
 import type { ReportsPort } from "./port.js";
 

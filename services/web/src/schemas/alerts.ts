@@ -4,7 +4,7 @@
  * alerting runs beside the page at all. The filters are the page's (one institution, or the user's scope).
  */
 import { ALERT_STATES, alertSchema, LANGUAGES, SEVERITIES } from "@jisr/alerting";
-import { idSchema } from "@jisr/core/point";
+import { idSchema } from "@jisr/core";
 import { z } from "zod";
 
 export const alertsQuerySchema = z

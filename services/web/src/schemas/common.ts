@@ -1,5 +1,5 @@
 /** Pieces shared by the API's schemas: the error body, instants, institution names. */
-import { idSchema } from "@jisr/core/point";
+import { idSchema } from "@jisr/core";
 import { z } from "zod";
 
 export {
@@ -8,7 +8,7 @@ export {
   errorResponses,
   instant,
   iso,
-} from "@jisr/core/api-schemas";
+} from "@jisr/core";
 
 export const institutionId = idSchema;
 

@@ -9,8 +9,7 @@
  * refuses it with that advice.
  */
 
-import { idSchema } from "@jisr/core/point";
-import { strictObject } from "@jisr/core/strict-object";
+import { idSchema, strictObject } from "@jisr/core";
 import { z } from "zod";
 import { HASH_PATTERN } from "./password.js";
 

@@ -3,7 +3,7 @@
  * reports. A token sees the institutions it covers only; another institution's alert is "not found"
  * (not "forbidden"), so ids do not tell what exists elsewhere.
  */
-import { localDay } from "@jisr/core/time/local-time";
+import { localDay } from "@jisr/core";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { historyByRule, historyStats } from "../../engine/history.js";

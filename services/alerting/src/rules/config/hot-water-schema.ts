@@ -4,7 +4,7 @@
  * maximum 60 °C (B), emergency shut-off 120-140 °C (U), stagnation up to ~160 °C (B).
  */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 import { bounded, enabled, severitySchema, whole, windowSchema } from "./zod-helpers.js";
 

@@ -4,7 +4,7 @@
  * constant). The rules compare readings with the clear-sky model of @jisr/core/solar.
  */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { bounded, enabled, severitySchema, whole } from "./zod-helpers.js";
 
 export const pvModelSchema = strictObject({

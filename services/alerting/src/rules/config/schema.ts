@@ -5,7 +5,7 @@
  * Units are in the key names (`_min`, `_pct`, `_c`, `_w_per_m2`); percentages are 0-100.
  */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 import {
   hotWaterCommonSchema,

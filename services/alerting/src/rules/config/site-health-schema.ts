@@ -4,7 +4,7 @@
  * DOMAIN.md §5.1 "Inverter event bits" (SunSpec Evt1 §6.3, Huawei alarms §6.4).
  */
 
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 import { bounded, enabled, severitySchema, whole } from "./zod-helpers.js";
 

@@ -3,9 +3,7 @@
  * into the `SiteInfo` the rules take. The engine may build SiteInfo from elsewhere (the analytics
  * institutions file has the location); this schema is for sites described in the alerting config.
  */
-import { idSchema } from "@jisr/core/point";
-import { strictObject } from "@jisr/core/strict-object";
-import { isTimeZone, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import { idSchema, isTimeZone, MOROCCO_TZ, strictObject } from "@jisr/core";
 import { z } from "zod";
 import type { SiteInfo } from "../types.js";
 import { bounded } from "./zod-helpers.js";

@@ -1,5 +1,5 @@
 /** Small builders shared by the rule config sections, so every threshold is validated the same way. */
-import { strictObject } from "@jisr/core/strict-object";
+import { strictObject } from "@jisr/core";
 import { z } from "zod";
 
 /** A number in [min, max], with the unit in the messages. */

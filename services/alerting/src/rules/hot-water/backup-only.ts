@@ -7,7 +7,7 @@
  * - "backup_while_collector_hot": the backup ran while the collector was hot enough to heat the tank.
  * Today is judged once it has min_daylight_h of such readings, else yesterday.
  */
-import { addDays, localDay, localDayOf } from "@jisr/core/time/local-time";
+import { addDays, localDay, localDayOf } from "@jisr/core";
 import type { RulesConfig } from "../config/schema.js";
 import { collectorDelta, heaterDevices, heatGainWh, pumpOn } from "../lib/hot-water.js";
 import { bool, minutesWhere, readingsOf, series, within } from "../lib/readings.js";

@@ -15,8 +15,8 @@
  *   shape_min_elevation_deg, is at most max_shape_cv_pct. A day at ≈ 0 all day has no shape: not clear
  *   (the zero-production rule covers it).
  */
-import { type PvArrayConfig, type PvOperatingPoint, pvOperatingPoint } from "@jisr/core/solar/pv-system";
-import { addDays, localDay, localDayOf } from "@jisr/core/time/local-time";
+import { addDays, localDay, localDayOf } from "@jisr/core";
+import { type PvArrayConfig, type PvOperatingPoint, pvOperatingPoint } from "@jisr/core/solar";
 import type { RulesConfig } from "../config/schema.js";
 import type { RuleInput } from "../types.js";
 import { mean, nearest, readingsOf, type Sample, series } from "./readings.js";

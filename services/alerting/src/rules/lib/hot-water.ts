@@ -1,5 +1,5 @@
 /** Helpers of the solar water heater rules: which devices, pump state, heat counters, demand windows. */
-import { localParts } from "@jisr/core/time/local-time";
+import { localParts } from "@jisr/core";
 import { type LocalWindow, minuteOfDay } from "../config/zod-helpers.js";
 import type { Reading, RuleInput } from "../types.js";
 import { bool, byDevice, median, num, readingsOf, series, within } from "./readings.js";

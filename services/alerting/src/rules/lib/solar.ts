@@ -4,9 +4,13 @@
  * plane-of-array irradiance when the site has a sensor (DOMAIN.md §4.2).
  */
 
-import { sunPosition } from "@jisr/core/solar/position";
-import { type PvArrayConfig, pvOperatingPoint } from "@jisr/core/solar/pv-system";
-import { ambientTemperatureC, moduleTemperatureC } from "@jisr/core/solar/temperature";
+import {
+  ambientTemperatureC,
+  moduleTemperatureC,
+  type PvArrayConfig,
+  pvOperatingPoint,
+  sunPosition,
+} from "@jisr/core/solar";
 import type { RulesConfig } from "../config/schema.js";
 import type { InverterInfo, SiteInfo } from "../types.js";
 

@@ -13,7 +13,7 @@
  * (days without data are left out, so it is a floor). MAD: kWh × price_mad_per_kwh, an ESTIMATE at an
  * average price; the savings job bills with the institution's real tariff.
  */
-import { localDay } from "@jisr/core/time/local-time";
+import { localDay } from "@jisr/core";
 import type { RulesConfig } from "../config/schema.js";
 import { dailyPv, type PvDay } from "../lib/daily-pv.js";
 import { fitLine, mean } from "../lib/readings.js";

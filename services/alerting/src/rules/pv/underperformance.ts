@@ -4,7 +4,7 @@
  * skipped (they neither count nor break the run); lib/daily-pv.ts computes the ratio and picks the clear
  * days (irradiance sensor where present, else the shape of the day against the clear-sky curve).
  */
-import { localDay } from "@jisr/core/time/local-time";
+import { localDay } from "@jisr/core";
 import type { RulesConfig } from "../config/schema.js";
 import { dailyPv, type PvDay } from "../lib/daily-pv.js";
 import { median } from "../lib/readings.js";

@@ -3,9 +3,9 @@
  * builders. Test-only (imported by *.test.ts), kept out of the rules themselves.
  */
 
-import type { FieldValue } from "@jisr/core/point";
-import { defaultPvArray, pvOperatingPoint } from "@jisr/core/solar/pv-system";
-import { localDay } from "@jisr/core/time/local-time";
+import type { FieldValue } from "@jisr/core";
+import { localDay } from "@jisr/core";
+import { defaultPvArray, pvOperatingPoint } from "@jisr/core/solar";
 import { defaultRulesConfig, type RulesConfig } from "../config/schema.js";
 import type { Reading, RuleInput, SiteInfo } from "../types.js";
 

@@ -4,10 +4,8 @@
  * 6 K, off at 4 K), drawn from in the demand windows and topped up by a backup heater. Test-only; a
  * deliberately small model, not the simulators' (which the end-to-end tests use).
  */
-import { haurwitzGhi } from "@jisr/core/solar/clearsky";
-import { sunPosition } from "@jisr/core/solar/position";
-import { ambientTemperatureC } from "@jisr/core/solar/temperature";
-import { localParts } from "@jisr/core/time/local-time";
+import { localParts } from "@jisr/core";
+import { ambientTemperatureC, haurwitzGhi, sunPosition } from "@jisr/core/solar";
 import type { Reading } from "../types.js";
 
 /** A small integer hash in [0, 1), for deterministic noise. */

@@ -6,8 +6,8 @@
  * Tariffs are written here, not read from the shipped files, so that a change of the shipped figures
  * never changes these hand-worked expectations.
  */
-import type { Point } from "@jisr/core/point";
-import { localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core";
 import { type InstitutionsConfig, parseInstitutions } from "../../config/load.js";
 import { parseTariff } from "../../tariff/load.js";
 import type { Tariff } from "../../tariff/schema.js";

@@ -2,7 +2,7 @@
  * Fixture builders for the hot-water tests: synthetic one-minute series on a local day, described in
  * local wall time so that the hand calculations in the tests read like a facility manager's log.
  */
-import { localDay, MINUTE_MS, parseDay, wallTimeToUtc } from "@jisr/core/time/local-time";
+import { localDay, MINUTE_MS, parseDay, wallTimeToUtc } from "@jisr/core";
 import type { Sample } from "../types.js";
 
 export const TZ = "Africa/Casablanca";

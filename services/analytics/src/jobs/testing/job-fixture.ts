@@ -8,8 +8,8 @@
  *   outlet is at 50 °C all the time.
  * Counters are lifetime counters in Wh, started at arbitrary values.
  */
-import type { Point } from "@jisr/core/point";
-import { localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core";
 import { type InstitutionsConfig, parseInstitutions } from "../../config/load.js";
 import { parseTariff } from "../../tariff/load.js";
 

@@ -1,5 +1,5 @@
 /** The mapping onto the catalogue, for errors a real server cannot easily be made to produce. */
-import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
+import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store";
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
 import { ERR } from "../../errors.js";

@@ -5,7 +5,7 @@
  * never carries the underlying error's details.
  */
 import { JisrError } from "@jisr/core/errors";
-import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store/types";
+import { StoreMisconfiguredError, StoreRejectedError, StoreUnavailableError } from "@jisr/core/store";
 import {
   type AnyError,
   errorHandler,

@@ -3,7 +3,7 @@
  * front of it as `app.commit` (batch/group-commit.ts): routes write through `app.commit`, so that the
  * points of concurrent requests reach InfluxDB in one write.
  */
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { type GroupCommitOptions, GroupCommitter } from "../../batch/group-commit.js";

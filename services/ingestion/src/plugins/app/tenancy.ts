@@ -3,7 +3,7 @@
  * `institution` tag from the token where it is absent and refuses the whole batch (403) when any point
  * names another institution, listing each such point.
  */
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";

@@ -7,8 +7,8 @@
  * - dar-b: PV and grid meter only; October complete, November half (completeness 0.5), December missing.
  * - ghost: not in the institutions file, but has October results (the dashboards count it, so must we).
  */
-import type { Point } from "@jisr/core/point";
-import { daysOfMonth, localDay, localMonth, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { daysOfMonth, localDay, localMonth, MOROCCO_TZ } from "@jisr/core";
 import type { ReportInstitutions } from "../build.js";
 
 type Fields = Record<string, number>;

@@ -1,5 +1,5 @@
 /** The reports the renderers' tests draw: the fixture of model/testing/fixtures.ts through buildReport. */
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
+import { SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import type { AlertRecord } from "../../model/alerts.js";
 import { buildReport } from "../../model/build.js";

@@ -4,7 +4,7 @@
  * or the tests').
  */
 import type { AlertingClient } from "@jisr/alerting";
-import type { Store } from "@jisr/core/store/types";
+import type { Store } from "@jisr/core/store";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import type { SessionStore } from "../../auth/sessions.js";

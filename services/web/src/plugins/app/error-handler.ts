@@ -3,7 +3,7 @@
  * (@jisr/service-kit) sends them as `{ error: { code, message, problems? } }` and logs them. For 5xx the
  * client gets the catalogue's fixed text, never the underlying error's details.
  */
-import { StoreUnavailableError } from "@jisr/core/store/types";
+import { StoreUnavailableError } from "@jisr/core/store";
 import { type AnyError, invalidRequest } from "@jisr/service-kit";
 import { ERR, WebError } from "../../errors.js";
 

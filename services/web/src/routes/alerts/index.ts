@@ -12,7 +12,7 @@ import {
   AlertingUnavailableError,
   type AlertJson,
 } from "@jisr/alerting";
-import { formatLocal } from "@jisr/core/time/local-time";
+import { formatLocal } from "@jisr/core";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { Directory } from "../../data/directory.js";

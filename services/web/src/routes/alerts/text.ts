@@ -6,9 +6,8 @@
  */
 
 import type { AlertJson, Language } from "@jisr/alerting";
-import { text } from "@jisr/alerting/i18n/format";
-import { catalogue } from "@jisr/alerting/i18n/index";
-import { formatFixed, formatQuantity, type Quantity } from "@jisr/reports/i18n/numbers";
+import { catalogue, text } from "@jisr/core/alert-texts";
+import { formatFixed, formatQuantity, type Quantity } from "@jisr/reports";
 import type { WebInstitution } from "../../data/directory.js";
 
 const DEVICE_NAMES: Record<Language, Record<WebInstitution["devices"][number]["kind"], string>> = {
