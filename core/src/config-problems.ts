@@ -13,6 +13,7 @@ import { closest, distance } from "fastest-levenshtein";
 import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { formatPath, type Problem } from "./errors.js";
+import { unknownKeyMessage } from "./strict-object.js";
 
 export type PathSegment = string | number;
 
@@ -142,14 +143,12 @@ function messageOf(issue: z.core.$ZodIssue, schema: AnySchema | undefined, value
   const at = valueAt(value, path);
   const input = (issue as { input?: unknown }).input ?? at.value;
   if (issue.code === "unrecognized_keys") {
+    // Given the schema, each key gets its own message (strictObject's names them all at once); the rule
+    // and the wording are strictObject's, so a key reads the same through either path.
     const known = schema ? knownKeys(schema, path) : [];
-    return issue.keys.map((key) => {
-      const near = suggest(key, known);
-      const own = issue.message.startsWith("Unrecognized key") ? "unknown key" : issue.message;
-      if (!near)
-        return known.length && own === "unknown key" ? `${own}; known keys are: ${known.join(", ")}` : own;
-      return `unknown key: did you mean \`${near}\`? (${own.replace(/^unknown key;?\s*/, "") || `known keys are: ${known.join(", ")}`})`;
-    });
+    if (known.length > 0) return issue.keys.map((key) => unknownKeyMessage(key, known));
+    const own = issue.message.startsWith("Unrecognized key") ? "unknown key" : issue.message;
+    return issue.keys.map(() => own);
   }
   if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input: expected")) {
     if (input === undefined && !at.present) return ["is required"];

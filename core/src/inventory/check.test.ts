@@ -44,17 +44,28 @@ describe("checkInventory", () => {
     expect(result.inventory).toBeUndefined();
     // Schema errors: a negative kWp and two typos, with the key they were meant to be.
     expect(text).toContain(
-      '/inv/site-a.yaml:12: pv.arrays.0.tilt: unknown key "tilt" (did you mean "tilt_deg"?)',
+      "/inv/site-a.yaml:12: pv.arrays.0.tilt: unknown key: did you mean `tilt_deg`? (known keys are: kwp, tilt_deg, azimuth_deg, inverters, ac_rating_w, inputs)",
     );
     expect(text).toMatch(/\/inv\/site-a\.yaml:12: pv\.arrays\.0\.kwp: must be positive/);
     expect(text).toContain(
-      '/inv/site-a.yaml:10: devices.0.intervall: unknown key "intervall" (did you mean "interval"?)',
+      "/inv/site-a.yaml:10: devices.0.intervall: unknown key: did you mean `interval`? (known keys are: protocol, id, names, profile, host, port, unit, interval, timeout, retries, offline_retry_max)",
     );
     // The second file: named after another institution, with a tariff that is not there.
     expect(text).toContain('/inv/site-b.yaml:1: id: must be the file\'s name: "site-a" is in site-b.yaml');
     expect(text).toContain('/inv/site-b.yaml:1: id: "site-a" is already the id of /inv/site-a.yaml');
     expect(text).toContain("/inv/site-b.yaml:4: tariff.file: /inv/missing.yaml does not exist");
     expect(result.problems).toHaveLength(6);
+  });
+
+  it("gives each of several unknown keys of one object its own line and its own suggestion", () => {
+    const bad = GOOD.replace("    host: 10.0.0.5", "    host: 10.0.0.5\n    prot: 502\n    colour: blue");
+    const lines = formatInventoryProblems(
+      check({ "programme.yaml": PROGRAMME, "site-a.yaml": bad }).problems,
+    );
+    expect(lines).toContain("/inv/site-a.yaml:10: devices.0.prot: unknown key: did you mean `port`?");
+    expect(lines).toMatch(
+      /\/inv\/site-a\.yaml:11: devices\.0\.colour: unknown key; known keys are: .*\bhost\b/,
+    );
   });
 
   it("names devices that are referenced but not defined, and devices in two roles", () => {

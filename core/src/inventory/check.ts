@@ -9,6 +9,8 @@ import { basename, dirname, isAbsolute, resolve } from "node:path";
 import { closest, distance } from "fastest-levenshtein";
 import { type Document, isMap, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { knownKeys } from "../config-problems.js";
+import { unknownKeyMessage } from "../strict-object.js";
 import {
   type Inventory,
   type InventoryInstitution,
@@ -147,10 +149,12 @@ function validate<T extends z.ZodType>(parsed: Parsed, schema: T, problems: Inve
   for (const issue of result.error.issues) {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
     if (issue.code === "unrecognized_keys") {
-      const messages = issue.message.split("\n");
-      issue.keys.forEach((key, i) => {
-        at([...path, key], messages[i] ?? `unknown key "${key}"`, "key");
-      });
+      // One problem per key, on its own line. strictObject's message is the key's own when it is alone
+      // (naming that object's keys); for several, each gets its own from the keys the schema has there.
+      const known = issue.keys.length > 1 ? knownKeys(schema, path) : [];
+      for (const key of issue.keys) {
+        at([...path, key], known.length > 0 ? unknownKeyMessage(key, known) : issue.message, "key");
+      }
     } else at(path, issue.message);
   }
   return undefined;

@@ -2,42 +2,17 @@
  * The inventory: ONE description of each institution, read by every part of the system (gateway,
  * analytics, alerting, web, reports, Grafana isolation, the demo). A folder holds `programme.yaml` (what
  * the whole programme shares) and one `<institution-id>.yaml` per institution. Everything is snake_case
- * and every object is strict: an unknown key is a typo, reported with the nearest known key.
+ * and every object is strict (core's strictObject): an unknown key is a typo, reported with the nearest
+ * known key.
  *
  * The schema checks shape and plain ranges. The services' own schemas still judge their settings when
  * the inventory is converted for them (derive-*.ts), so a figure has one authority: defaults are the
  * services' defaults, and a key left out here is left out of the derived config.
  */
-import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import { idSchema } from "../point.js";
+import { strictObject } from "../strict-object.js";
 import { isTimeZone, MOROCCO_TZ } from "../time/local-time.js";
-
-/** Why an unknown key is refused, one line per key (check.ts splits them), with the nearest known key. */
-export function unknownKeysMessage(keys: readonly string[], known: readonly string[]): string {
-  return keys.map((key) => `unknown key "${key}"${didYouMean(key, known)}`).join("\n");
-}
-
-/** ` (did you mean "tilt_deg"?)` when a known key is close enough to be the intended one, else "". */
-export function didYouMean(key: string, known: readonly string[]): string {
-  if (known.length === 0) return "";
-  const best = closest(key, [...known]);
-  // A third of the key's length in edits: "intervall" → "interval", not "id" → "unit".
-  const near = distance(key, best) <= Math.max(2, Math.ceil(key.length / 3));
-  const snake = known.find((k) => k.replace(/_/g, "") === key.replace(/[_-]/g, "").toLowerCase());
-  // "tilt" for "tilt_deg", "kwp" for "kwp_total": the unit or qualifier left off.
-  const prefix = known.find((k) => k.startsWith(`${key}_`));
-  const guess = snake ?? (near ? best : prefix);
-  return guess ? ` (did you mean "${guess}"?)` : `; known keys are: ${known.join(", ")}`;
-}
-
-function strictObject<T extends z.ZodRawShape>(shape: T) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === "unrecognized_keys" ? unknownKeysMessage(issue.keys, known) : undefined,
-  });
-}
 
 const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/;
 /** Durations stay strings ("10s", "15m", "45d"): each service parses them with its own bounds. */

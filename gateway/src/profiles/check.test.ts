@@ -109,14 +109,14 @@ points:
       "points.0.name: must be snake_case: a lower-case letter, then a-z, 0-9 or _",
       "points.0.address: must be between 0 and 65535",
       "points.0.type: must be one of: int16, uint16, int32, uint32, float32, int64, uint64, string, bool",
-      "points.0.adress: unknown key; known keys are: name, address, table, type, length, word_order, scale, scale_register, unit, measurement, field, raw_field, tags, sentinels, enum, bitfield",
+      "points.0.adress: unknown key: did you mean `address`? (known keys are: name, address, table, type, length, word_order, scale, scale_register, unit, measurement, field, raw_field, tags, sentinels, enum, bitfield)",
     ]);
   });
 
   it("reports a misspelt top-level key together with the key it should have been", () => {
     const found = inspect("points: []\n", "typo.yaml", HEAD.replace("products:", "product:"));
     expect(found.errors).toEqual([
-      "product: unknown key; known keys are: products, description, requirements, caveats, protocol, extends, identify, read, defaults, points",
+      "product: unknown key: did you mean `products`? (known keys are: products, description, requirements, caveats, protocol, extends, identify, read, defaults, points)",
       "products: is required",
       "points: must list at least one point",
     ]);

@@ -86,7 +86,7 @@ institutions:
         "institutions.site-b.name.ar: is required",
         expect.stringMatching(/^institutions\.site-b\.location\.latitude: Too big/),
         expect.stringMatching(
-          /^institutions\.site-b\.pv\.max_powr_w: unknown key; known keys are: inverters, /,
+          /^institutions\.site-b\.pv\.max_powr_w: unknown key: did you mean `max_power_w`\? \(known keys are: inverters, /,
         ),
       ]),
     );

@@ -70,7 +70,7 @@ describe("hot-water settings", () => {
       }),
     ).toEqual([
       "serviceTemperatureC: must be at least 30 °C",
-      "scald: unknown key; known keys are: thresholdC",
+      "scald: unknown key: did you mean `thresholdC`? (known keys are: thresholdC)",
       "demandWindows.1: overlaps another window",
     ]);
   });

@@ -76,8 +76,8 @@ describe("checkTariffFile explains mistakes by path and line", () => {
   it("names unknown keys (typos), a wrong kind and missing tables", () => {
     expect(problems(DOMESTIC_YAML.replace("kind: bt-domestic", "kind: bt-domestic\nkwh_decimal: 1"))).toEqual(
       [
-        "kwh_decimal: unknown key; known keys are: kind, id, name, distributor, institution, time_zone, " +
-          "kwh_decimals, vat, fixed_fees, tppan, export, energy (line 5)",
+        "kwh_decimal: unknown key: did you mean `kwh_decimals`? (known keys are: kind, id, name, distributor, institution, " +
+          "time_zone, kwh_decimals, vat, fixed_fees, tppan, export, energy) (line 5)",
       ],
     );
     expect(problems(DOMESTIC_YAML.replace("kind: bt-domestic", "kind: bt-domestik"))).toEqual([

@@ -91,7 +91,7 @@ describe("parseRulesConfig", () => {
     );
     expect(problems).toEqual(
       expect.arrayContaining([
-        "site_silent.after_minutes: unknown key; known keys are: enabled, after_min, severity",
+        "site_silent.after_minutes: unknown key: did you mean `after_min`? (known keys are: enabled, after_min, severity)",
         "pv_zero_production.for_min: must be a number",
         "swh_tank_cold.service_temperature_c: must be at most 70 °C",
         "swh_tank_cold.fields: must list at least one field",
