@@ -11,7 +11,7 @@
  * This test fails on a production import of test support, and on a support file named in one of the old
  * ways (test-helper.ts, test-fixtures.ts, job-fixture.ts, test-bed.ts, build-suite.ts ...) outside testing/.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -76,13 +76,19 @@ function target(file: string, spec: string): string | undefined {
   if (spec.startsWith(".")) return relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, ".ts");
   const m = /^(@jisr\/[^/]+)\/(.+)$/.exec(spec);
   const src = m ? srcOf.get(m[1] as string) : undefined;
-  return m && src ? join(src, `${(m[2] as string).replace(/\.js$/, "")}.ts`) : undefined;
+  if (!m || !src) return undefined;
+  // An entry names a file (`@jisr/gateway/cli-read`) or an area's index (`@jisr/core/testing`).
+  const sub = (m[2] as string).replace(/\.js$/, "");
+  const leaf = join(src, `${sub}.ts`);
+  return existsSync(join(root, leaf)) ? leaf : join(src, sub, "index.ts");
 }
 
 describe("test support", () => {
   it("is found in every workspace's sources (the scan sees the files)", () => {
     expect(files.filter(isSupport).length).toBeGreaterThan(20);
     expect(files.filter((f) => !isTest(f) && !isSupport(f)).length).toBeGreaterThan(300);
+    // A workspace's `./testing` entry is its testing/index.ts: support, as a production import of it would be.
+    expect(isSupport(target("services/web/src/app.ts", "@jisr/core/testing") ?? "")).toBe(true);
   });
 
   it("is never imported by production code", () => {
