@@ -9,21 +9,15 @@
  */
 import { addDays, localDay, localDayOf } from "@jisr/core";
 import type { RulesConfig } from "../config/schema.js";
-import { collectorDelta, heaterDevices, heatGainWh, pumpOn } from "../lib/hot-water.js";
+import { collectorDelta, eachHeater, heatGainWh, pumpOn } from "../lib/hot-water.js";
 import { bool, minutesWhere, readingsOf, series, within } from "../lib/readings.js";
 import { ev, makeResult, okResult } from "../lib/result.js";
 import { arrayOf, clearSkyPoa, sunElevationDeg } from "../lib/solar.js";
 import type { Evidence, Reading, RuleInput, RuleResult } from "../types.js";
 
 export function swhBackupOnly(input: RuleInput, config: RulesConfig): RuleResult[] {
-  const c = config.swh_backup_only;
-  if (!c.enabled) return [];
-  const out: RuleResult[] = [];
-  for (const id of heaterDevices(input)) {
-    const r = judge(input, config, id);
-    if (r) out.push(r);
-  }
-  return out;
+  if (!config.swh_backup_only.enabled) return [];
+  return eachHeater(input, (id) => judge(input, config, id));
 }
 
 /** The sunny-part readings of today (if enough) or yesterday, with the day's label. */

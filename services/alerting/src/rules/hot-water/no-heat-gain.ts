@@ -10,7 +10,7 @@
 import type { RulesConfig } from "../config/schema.js";
 import {
   collectorDelta,
-  heaterDevices,
+  eachHeater,
   heatGainWh,
   medianFlow,
   pumpOn,
@@ -22,14 +22,8 @@ import { ev, makeResult, okResult } from "../lib/result.js";
 import type { Evidence, Reading, RuleInput, RuleResult } from "../types.js";
 
 export function swhNoHeatGain(input: RuleInput, config: RulesConfig): RuleResult[] {
-  const c = config.swh_no_heat_gain;
-  if (!c.enabled) return [];
-  const out: RuleResult[] = [];
-  for (const id of heaterDevices(input)) {
-    const r = judge(input, config, id);
-    if (r) out.push(r);
-  }
-  return out;
+  if (!config.swh_no_heat_gain.enabled) return [];
+  return eachHeater(input, (id) => judge(input, config, id));
 }
 
 function judge(input: RuleInput, config: RulesConfig, id: string): RuleResult | undefined {

@@ -8,7 +8,7 @@
  * across the night instead of resolving every evening.
  */
 import type { RulesConfig } from "../config/schema.js";
-import { COLLECTOR, heaterDevices, pumpOn, TANK_BOTTOM, TANK_TOP } from "../lib/hot-water.js";
+import { COLLECTOR, eachHeater, pumpOn, TANK_BOTTOM, TANK_TOP } from "../lib/hot-water.js";
 import { num, readingsOf, within } from "../lib/readings.js";
 import { ev, makeResult, okResult } from "../lib/result.js";
 import { sunElevationDeg } from "../lib/solar.js";
@@ -18,14 +18,8 @@ import type { Evidence, Reading, RuleInput, RuleResult } from "../types.js";
 const JUDGE_ELEVATION_DEG = 10;
 
 export function swhOverheating(input: RuleInput, config: RulesConfig): RuleResult[] {
-  const c = config.swh_overheating;
-  if (!c.enabled) return [];
-  const out: RuleResult[] = [];
-  for (const id of heaterDevices(input)) {
-    const r = judge(input, config, id);
-    if (r) out.push(r);
-  }
-  return out;
+  if (!config.swh_overheating.enabled) return [];
+  return eachHeater(input, (id) => judge(input, config, id));
 }
 
 function judge(input: RuleInput, config: RulesConfig, id: string): RuleResult | undefined {

@@ -9,7 +9,7 @@
  * (a draw-off cools the tank too). The verdict holds until the next night is judged.
  */
 import type { RulesConfig } from "../config/schema.js";
-import { ambientC, COLLECTOR, demandWindowAt, heaterDevices, pumpOn, TANK_TOP } from "../lib/hot-water.js";
+import { ambientC, COLLECTOR, demandWindowAt, eachHeater, pumpOn, TANK_TOP } from "../lib/hot-water.js";
 import { fitLine, median, minutesWhere, num, readingsOf, within } from "../lib/readings.js";
 import { ev, makeResult, okResult } from "../lib/result.js";
 import { sunElevationDeg } from "../lib/solar.js";
@@ -18,14 +18,8 @@ import type { Evidence, Reading, RuleInput, RuleResult } from "../types.js";
 const HOUR_MS = 3_600_000;
 
 export function swhReverseCirculation(input: RuleInput, config: RulesConfig): RuleResult[] {
-  const c = config.swh_reverse_circulation;
-  if (!c.enabled) return [];
-  const out: RuleResult[] = [];
-  for (const id of heaterDevices(input)) {
-    const r = judge(input, config, id);
-    if (r) out.push(r);
-  }
-  return out;
+  if (!config.swh_reverse_circulation.enabled) return [];
+  return eachHeater(input, (id) => judge(input, config, id));
 }
 
 function judge(input: RuleInput, config: RulesConfig, id: string): RuleResult | undefined {

@@ -7,7 +7,7 @@
  * morning is not "resolved" at 09:00 just because the window closed; the next window confirms or clears.
  */
 import type { RulesConfig } from "../config/schema.js";
-import { COLLECTOR, demandWindowAt, heaterDevices } from "../lib/hot-water.js";
+import { COLLECTOR, demandWindowAt, eachHeater } from "../lib/hot-water.js";
 import { bool, num, readingsOf, within } from "../lib/readings.js";
 import { ev, makeResult, okResult } from "../lib/result.js";
 import type { Evidence, Reading, RuleInput, RuleResult } from "../types.js";
@@ -17,12 +17,7 @@ export function swhTankCold(input: RuleInput, config: RulesConfig): RuleResult[]
   if (!c.enabled) return [];
   const window = demandWindowAt(input.now, input.site.timeZone, config.hot_water.demand_windows);
   if (!window) return [];
-  const out: RuleResult[] = [];
-  for (const id of heaterDevices(input)) {
-    const r = judge(input, config, id, window);
-    if (r) out.push(r);
-  }
-  return out;
+  return eachHeater(input, (id) => judge(input, config, id, window));
 }
 
 function judge(

@@ -1,7 +1,7 @@
 /** Helpers of the solar water heater rules: which devices, pump state, heat counters, demand windows. */
 import { localParts } from "@jisr/core";
 import { type LocalWindow, minuteOfDay } from "../config/zod-helpers.js";
-import type { Reading, RuleInput } from "../types.js";
+import type { Reading, RuleInput, RuleResult } from "../types.js";
 import { bool, byDevice, median, num, readingsOf, series, within } from "./readings.js";
 
 export const COLLECTOR = "collector_temperature_c";
@@ -16,6 +16,11 @@ export function heaterDevices(input: RuleInput): string[] {
       ...byDevice(input.readings, "hot_water").keys(),
     ]),
   ].sort();
+}
+
+/** `judge`'s verdict on each water heater (heaterDevices), leaving out those it has none for. */
+export function eachHeater(input: RuleInput, judge: (id: string) => RuleResult | undefined): RuleResult[] {
+  return heaterDevices(input).flatMap((id) => judge(id) ?? []);
 }
 
 /** Pump relay on? `pump_on`, else a pump speed above 0; undefined when the device reports neither. */
