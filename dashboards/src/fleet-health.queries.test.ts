@@ -1,8 +1,10 @@
 /**
  * Every panel of the fleet-health dashboard against a real influxd and the fixtures: the last 24 hours
- * before 10 June 2026 14:00 local, one-hour intervals, devices silent for more than 15 minutes.
+ * before 10 June 2026 14:00 local, one-hour intervals, devices silent for more than 15 minutes; then the
+ * gateway panels over the last 7 days, where everything before the last 24 hours comes from the hourly
+ * rollups (`rp_1h`, made from the fixtures the production way).
  */
-import type { InfluxClient } from "@jisr/core/influx/client";
+import type { InfluxClient } from "@jisr/core/influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../test/servers/context.js";
 import { fleetHealthDashboard } from "./fleet-health.js";
@@ -155,5 +157,115 @@ describe("fleet-health dashboard queries on influxd", () => {
     expect(withoutTime(await run("Appareils hors ligne", onlyB))).toEqual([[{ sum: 0 }]]);
     expect(await run("Appareils silencieux ou hors ligne", onlyB)).toEqual([[]]);
     expect(await run("Événements des onduleurs", onlyB)).toEqual([[]]);
+  });
+});
+
+/**
+ * Over 7 days, 15-minute intervals (Grafana's $__interval for a week is 10 minutes, the panels' minimum 15):
+ * the last 24 hours as above from the raw reports, in 15-minute buckets; before them one point per hour
+ * from the rollups: gw-a's 8 June 09:10 and 09:40 reports are one bucket at 09:00 with the hour's maxima,
+ * gw-b2's only report (7 June 08:20) is its hour, 08:00.
+ */
+describe("fleet-health gateway panels over 7 days: the hourly rollups before the last 24 hours", () => {
+  const week = (institutions: readonly string[]): RunOptions => ({
+    ranges: { "": RANGES.last7d },
+    intervalMs: 15 * 60_000,
+    variables: { institution: institutions, silence_minutes: ["15"] },
+  });
+  const m = (local: string) => at(`2026-06-${local}`);
+
+  const WEEK_TOTALS: Record<string, Row[][]> = {
+    // Latest per gateway: gw-a 1 (raw, 13:40), gw-b 0 (raw), gw-b2 2 (rollup of 7 June 08:00).
+    "Appareils hors ligne": [[{ sum: 3 }]],
+    "Points en file d'attente": [[{ sum: 250 + 10 + 7 }]],
+    "Plus ancien point en file": [[{ max: 1500 }]],
+    // gw-a per bucket: 4 (8 June 09:00, rollup), 0 (9 June 10:00, rollup: a restart), then raw 5, 5, 40,
+    // 2 (13:00), 6 (13:30): increases 5 + 0 + 35 + 4 = 44; gw-b and gw-b2 none.
+    "Points perdus": [[{ sum: 44 }]],
+  };
+
+  const WEEK_SERIES: Record<string, Row[][]> = {
+    "Passerelles : dernier rapport": [
+      [
+        { institution: B, device: "gw-b", time: h("13:45"), uptime_s: 79_300 },
+        // Silent since 7 June: its last report as the rollup holds it, at the start of its hour.
+        { institution: B, device: "gw-b2", time: m("07T08:00"), uptime_s: 5000 },
+        { institution: A, device: "gw-a", time: h("13:40"), uptime_s: 1860 },
+      ],
+    ],
+    "File d'attente par passerelle": [
+      [
+        { institution: B, device: "gw-b", time: m("09T16:00"), max: 0 },
+        { institution: B, device: "gw-b", time: h("13:45"), max: 10 },
+        { institution: B, device: "gw-b2", time: m("07T08:00"), max: 7 },
+        { institution: A, device: "gw-a", time: m("08T09:00"), max: 50 },
+        { institution: A, device: "gw-a", time: m("09T10:00"), max: 999 },
+        { institution: A, device: "gw-a", time: h("10:00"), max: 0 },
+        { institution: A, device: "gw-a", time: h("11:00"), max: 120 },
+        { institution: A, device: "gw-a", time: h("12:00"), max: 300 },
+        { institution: A, device: "gw-a", time: h("13:00"), max: 280 },
+        { institution: A, device: "gw-a", time: h("13:30"), max: 250 },
+      ],
+    ],
+    "Âge du plus ancien point en file": [
+      [
+        { institution: B, device: "gw-b", time: m("09T16:00"), max: 0 },
+        { institution: B, device: "gw-b", time: h("13:45"), max: 30 },
+        { institution: B, device: "gw-b2", time: m("07T08:00"), max: 70 },
+        { institution: A, device: "gw-a", time: m("08T09:00"), max: 500 },
+        { institution: A, device: "gw-a", time: m("09T10:00"), max: 9999 },
+        { institution: A, device: "gw-a", time: h("10:00"), max: 0 },
+        { institution: A, device: "gw-a", time: h("11:00"), max: 600 },
+        { institution: A, device: "gw-a", time: h("12:00"), max: 1800 },
+        { institution: A, device: "gw-a", time: h("13:00"), max: 1700 },
+        { institution: A, device: "gw-a", time: h("13:30"), max: 1500 },
+      ],
+    ],
+    "Points perdus par passerelle": [
+      [
+        { institution: B, device: "gw-b", time: h("13:45"), non_negative_difference: 0 },
+        { institution: A, device: "gw-a", time: h("10:00"), non_negative_difference: 5 },
+        { institution: A, device: "gw-a", time: h("11:00"), non_negative_difference: 0 },
+        { institution: A, device: "gw-a", time: h("12:00"), non_negative_difference: 35 },
+        { institution: A, device: "gw-a", time: h("13:30"), non_negative_difference: 4 },
+      ],
+    ],
+  };
+
+  it("reads the rollups before the last 24 hours and the raw reports after, in every gateway panel", () => {
+    for (const p of d.panels.filter((p) => p.targets.some((t) => t.query.includes('"gateway_health"')))) {
+      for (const t of p.targets) {
+        expect(t.query, p.title).toContain('"rp_1h"."gateway_health"');
+        // Every raw read of gateway_health is bounded to the range's last 24 hours.
+        const raw = [...t.query.matchAll(/FROM "gateway_health" WHERE ([^)]*)/g)].map((x) => x[1]);
+        expect(raw.length, p.title).toBeGreaterThan(0);
+        for (const w of raw) expect(w, p.title).toContain(`time >= ${"$"}{__to}ms - 24h`);
+      }
+    }
+    expect(Object.keys({ ...WEEK_TOTALS, ...WEEK_SERIES }).sort()).toEqual(
+      d.panels
+        .filter((p) => p.targets.some((t) => t.query.includes('"gateway_health"')))
+        .map((p) => p.title)
+        .sort(),
+    );
+  });
+
+  for (const [title, expected] of Object.entries(WEEK_TOTALS)) {
+    it(`all institutions: ${title}`, async () => {
+      expect(withoutTime(sorted(await runPanel(client, d, panelByTitle(d, title), week(ALL))))).toEqual(
+        expected,
+      );
+    });
+  }
+
+  for (const [title, expected] of Object.entries(WEEK_SERIES)) {
+    it(`all institutions: ${title}`, async () => {
+      expect(sorted(await runPanel(client, d, panelByTitle(d, title), week(ALL)))).toEqual(expected);
+    });
+  }
+
+  it("one institution: its gateways only, the silent one from the rollups", async () => {
+    const queued = await runPanel(client, d, panelByTitle(d, "Points en file d'attente"), week([B]));
+    expect(withoutTime(queued)).toEqual([[{ sum: 17 }]]);
   });
 });

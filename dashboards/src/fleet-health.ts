@@ -2,17 +2,74 @@
  * Fleet health, for technicians: which devices are silent or offline, what the inverters report, and
  * whether the gateways' outboxes are backing up or dropping points. Reads `gateway_health` (one series per
  * gateway, device = gateway id) and `device_health` (one per polled device), both sent by the gateways.
+ *
+ * Over a range longer than a day, the gateway panels read `gateway_health` raw for the range's last 24
+ * hours only and the hourly rollups (`rp_1h`, made by `jisr influx setup`) before that: the same query
+ * for every range, so the default 24 h is exactly what it was, and a week or a month costs the hourly
+ * rollups plus one day of reports instead of a raw report a minute per gateway (issue 12). The last day
+ * stays raw because the rollups lag by up to an hour (a continuous query runs on each hour's end).
  */
 
 import { type Lang, type Tr, translator } from "./i18n.js";
 import { BY_DEVICE, BY_INTERVAL_DEVICE, DEVICE_ALIAS, where } from "./influxql.js";
+import { ROLLUP_RP } from "./institution.js";
 import { customVariable, dashboard, institutionVariable } from "./layout.js";
 import type { Dashboard, ValueMap } from "./model.js";
 import { mergeAndName, stat, stateTimeline, table, timeseries } from "./panels.js";
 
+/**
+ * Where the raw reports end and the hourly rollups take over: the range's last 24 hours (`${__to}` is
+ * the range's end in epoch ms) are raw, everything before comes from `rp_1h`. A range of a day or less
+ * never reaches the rollups.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${__to}, braced so "ms" is not read as part of its name
+const RANGE_END = "${__to}ms";
+const RECENT = `time >= ${RANGE_END} - 24h`;
+const OLDER = `time < ${RANGE_END} - 24h`;
+
+/**
+ * `gateway_health` as two sources, each giving "v" per gateway (and per interval with
+ * BY_INTERVAL_DEVICE): the raw reports of the last 24 hours through `raw`, the rollups before through
+ * `rollup` (a rollup field: `last` keeps the raw name, `max` adds `_max`). InfluxDB merges the series of
+ * both by their tags, so the level reading them sees one series per gateway.
+ */
+function healthSources(raw: string, rollup: string, groupBy: string): string {
+  const fill = groupBy === BY_INTERVAL_DEVICE ? " fill(none)" : "";
+  return (
+    `(SELECT ${raw} AS "v" FROM "gateway_health" ${where(RECENT)} ${groupBy}${fill}), ` +
+    `(SELECT ${rollup} AS "v" FROM "${ROLLUP_RP}"."gateway_health" ${where(OLDER)} ${groupBy}${fill})`
+  );
+}
+
+/** The latest report's value of each gateway (the later of the raw and the rollup source). */
+function latestPerGateway(field: string, as = "v"): string {
+  return `SELECT last("v") AS "${as}" FROM ${healthSources(`last("${field}")`, `last("${field}")`, BY_DEVICE)} ${BY_DEVICE}`;
+}
+
+/** Each gateway's worst value per interval. */
+function maxPerInterval(field: string): string {
+  return (
+    `SELECT max("v") FROM ${healthSources(`max("${field}")`, `max("${field}_max")`, BY_INTERVAL_DEVICE)} ` +
+    `WHERE $timeFilter ${BY_INTERVAL_DEVICE} fill(none)`
+  );
+}
+
+/** Points dropped per gateway and interval: increases of the counter's maxima (a restart's fall is not). */
+function dropsPerInterval(as?: string): string {
+  const sources = healthSources(
+    'max("dropped_points_total")',
+    'max("dropped_points_total_max")',
+    BY_INTERVAL_DEVICE,
+  );
+  return (
+    `SELECT non_negative_difference(max("v"))${as ? ` AS "${as}"` : ""} FROM ${sources} ` +
+    `WHERE $timeFilter ${BY_INTERVAL_DEVICE}`
+  );
+}
+
 /** Per gateway in a subquery, then combined over the gateways shown. */
-function overGateways(outer: "sum" | "max", inner: string, groupBy = BY_DEVICE): string {
-  return `SELECT ${outer}("v") FROM (SELECT ${inner} AS "v" FROM "gateway_health" ${where()} ${groupBy})`;
+function overGateways(outer: "sum" | "max", perGateway: string): string {
+  return `SELECT ${outer}("v") FROM (${perGateway})`;
 }
 
 const ZERO_IS_GOOD = [
@@ -62,7 +119,7 @@ function counters(t: T) {
       decimals: 0,
       thresholds: ZERO_IS_GOOD,
       ...size,
-      queries: [{ query: overGateways("sum", 'last("devices_offline")') }],
+      queries: [{ query: overGateways("sum", latestPerGateway("devices_offline")) }],
     }),
     stat({
       title: t({ fr: "Points en file d'attente", ar: "نقاط في قائمة الانتظار", en: "Points queued" }),
@@ -74,7 +131,7 @@ function counters(t: T) {
       unit: "none",
       decimals: 0,
       ...size,
-      queries: [{ query: overGateways("sum", 'last("queue_points")') }],
+      queries: [{ query: overGateways("sum", latestPerGateway("queue_points")) }],
     }),
     stat({
       title: t({ fr: "Plus ancien point en file", ar: "أقدم نقطة في الانتظار", en: "Oldest queued point" }),
@@ -91,7 +148,7 @@ function counters(t: T) {
         { value: 3600, color: "red" },
       ],
       ...size,
-      queries: [{ query: overGateways("max", 'last("oldest_queued_age_s")') }],
+      queries: [{ query: overGateways("max", latestPerGateway("oldest_queued_age_s")) }],
     }),
     stat({
       title: t({ fr: "Points perdus", ar: "نقاط ضائعة", en: "Points dropped" }),
@@ -105,15 +162,7 @@ function counters(t: T) {
       decimals: 0,
       thresholds: ZERO_IS_GOOD,
       ...size,
-      queries: [
-        {
-          query: overGateways(
-            "sum",
-            'non_negative_difference(max("dropped_points_total"))',
-            BY_INTERVAL_DEVICE,
-          ),
-        },
-      ],
+      queries: [{ query: overGateways("sum", dropsPerInterval("v")) }],
     }),
   ];
 }
@@ -176,9 +225,7 @@ function gatewaysAndInverters(t: T) {
       decimals: 0,
       w: 12,
       h: 8,
-      queries: [
-        { query: `SELECT last("uptime_s") AS "uptime_s" FROM "gateway_health" ${where()} ${BY_DEVICE}` },
-      ],
+      queries: [{ query: latestPerGateway("uptime_s", "uptime_s") }],
       transformations: mergeAndName(
         {
           Time: t({ fr: "Dernier rapport", ar: "آخر تقرير", en: "Latest report" }),
@@ -258,7 +305,7 @@ function eventsAndDrops(t: T) {
         h: 8,
         queries: [
           {
-            query: `SELECT non_negative_difference(max("dropped_points_total")) FROM "gateway_health" ${where()} ${BY_INTERVAL_DEVICE} fill(none)`,
+            query: `${dropsPerInterval()} fill(none)`,
             alias: DEVICE_ALIAS,
           },
         ],
@@ -269,8 +316,7 @@ function eventsAndDrops(t: T) {
 }
 
 function backlog(t: T) {
-  const perGateway = (field: string) =>
-    `SELECT max("${field}") FROM "gateway_health" ${where()} ${BY_INTERVAL_DEVICE} fill(none)`;
+  const perGateway = maxPerInterval;
   return [
     timeseries({
       title: t({

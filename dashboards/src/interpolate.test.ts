@@ -21,6 +21,14 @@ describe("interpolate", () => {
     );
   });
 
+  it("fills Grafana's global __from and __to with epoch milliseconds", () => {
+    const [from, to] = ["$" + "{__from}", "$" + "{__to}"]; // Grafana's braced form, not a JavaScript template
+    expect(interpolate(`WHERE time < ${to}ms - 24h AND time >= $__from`, ctx)).toBe(
+      "WHERE time < 1780003600000ms - 24h AND time >= 1780000000000",
+    );
+    expect(leftoverVariables(interpolate(`${from} ${to} $__to`, ctx))).toEqual([]);
+  });
+
   it("a single institution is one escaped value, without a group", () => {
     expect(formatValue(["foyer-ben-guerir"], true)).toBe("foyer-ben-guerir");
     expect(formatValue(["a.b/c", "d"], true)).toBe("(a\\.b\\/c|d)");

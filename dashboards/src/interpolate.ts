@@ -2,8 +2,8 @@
  * Turns a panel's query into the InfluxQL Grafana sends, without a Grafana server: template variables the
  * way the InfluxDB datasource formats them (a multi-value or "All" selection becomes the regex group
  * `(a|b)`, each value regex-escaped), then `$timeFilter` and `$__interval` the way its backend does
- * (pkg/tsdb/influxdb/models/query.go: `time >= <from>ms and time <= <to>ms`). Used by the query tests and
- * usable by benchmarks.
+ * (pkg/tsdb/influxdb/models/query.go: `time >= <from>ms and time <= <to>ms`), and the global `${__from}` /
+ * `${__to}` as epoch milliseconds (their default format). Used by the query tests and usable by benchmarks.
  */
 
 export interface QueryContext {
@@ -54,6 +54,9 @@ export function interpolate(query: string, ctx: QueryContext): string {
     return values ? formatValue(values, ctx.multi?.has(name) ?? false) : whole;
   });
   return withVariables
+    .replace(/\$\{__(from|to)\}|\$__(from|to)\b/g, (_, a?: string, b?: string) =>
+      String((a ?? b) === "from" ? ctx.from : ctx.to),
+    )
     .replaceAll("$timeFilter", timeFilter(ctx.from, ctx.to))
     .replaceAll("$__interval_ms", String(ctx.intervalMs))
     .replaceAll("$__interval", formatInterval(ctx.intervalMs));

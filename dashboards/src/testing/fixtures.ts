@@ -3,7 +3,7 @@
  * then, so local midnight is 23:00 UTC the day before), "now" = 10 June 14:00 local. Every expected number
  * in the *.queries.test.ts files is worked out by hand from these points; the comments give the sums.
  */
-import type { Point } from "@jisr/core/point";
+import type { Point } from "@jisr/core";
 
 export const A = "foyer-ben-guerir";
 export const B = "dar-taleb-skhour";
@@ -182,6 +182,10 @@ function gateways(): Point[] {
       devices_online: 3 - f[3],
     });
   return [
+    // Two days earlier, in one hour: over 7 days the rollups give that hour's maxima (queue 50, age 500,
+    // dropped 4) and its last report; raw 15-minute buckets would show 09:00 and 09:30 apart.
+    g(A, "gw-a", "2026-06-08T09:10", [50, 500, 3, 0, 100]),
+    g(A, "gw-a", "2026-06-08T09:40", [20, 200, 4, 0, 1900]),
     // Before the last 24 hours: must not count (it would add a drop step of 5 and a queue of 999).
     g(A, "gw-a", "2026-06-09T10:00", [999, 9999, 0, 0, 1000]),
     // A: hourly max of dropped = 5, 5, 40, then 6 after a restart at 13:09 → increases 0 + 35 = 35.
@@ -192,6 +196,8 @@ function gateways(): Point[] {
     g(A, "gw-a", "2026-06-10T13:40", [250, 1500, 6, 1, 1860]),
     g(B, "gw-b", "2026-06-09T16:00", [0, 0, 0, 0, 1000]),
     g(B, "gw-b", "2026-06-10T13:45", [10, 30, 0, 0, 79_300]),
+    // A second gateway of B, silent for three days: only a range over more than a day shows it.
+    g(B, "gw-b2", "2026-06-07T08:20", [7, 70, 0, 2, 5000]),
   ];
 }
 

@@ -9,9 +9,9 @@
  * choice (`raw_retention`), never a default.
  */
 import { readFileSync } from "node:fs";
-import { parseDuration } from "@jisr/core/duration";
+import { parseDuration } from "@jisr/core";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
-import { measurementName, tagKey } from "@jisr/core/point";
+import { measurementName, tagKey } from "@jisr/core";
 import { parse } from "yaml";
 import { z } from "zod";
 
@@ -77,7 +77,10 @@ export const downsamplingSchema = z.strictObject({
 export type DownsamplingConfig = z.output<typeof downsamplingSchema>;
 export type Rollup = DownsamplingConfig["rollups"][number];
 
-/** Hourly means, maxima and last counter values of the main fields, kept forever (a year+ of dashboards). */
+/**
+ * Hourly means, maxima and last counter values of the main fields, and the gateways' health, kept forever
+ * (a year+ of dashboards).
+ */
 export const DEFAULT_DOWNSAMPLING: z.input<typeof downsamplingSchema> = {
   raw_retention: "INF",
   rollups: [
@@ -120,6 +123,13 @@ export const DEFAULT_DOWNSAMPLING: z.input<typeof downsamplingSchema> = {
         heat_meter: {
           mean: ["flow_l_per_h", "supply_temperature_c", "return_temperature_c"],
           last: ["energy_wh"],
+        },
+        // The gateways' own health, for the fleet-health dashboard over more than a day: the last report
+        // of each hour (its stat and table panels read the latest value) and each hour's maxima (its
+        // charts show the worst of an interval; drops are counted from the counter's maxima).
+        gateway_health: {
+          last: ["queue_points", "oldest_queued_age_s", "dropped_points_total", "devices_offline", "uptime_s"],
+          max: ["queue_points", "oldest_queued_age_s", "dropped_points_total"],
         },
       },
     },

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { InfluxClient } from "@jisr/core/influx/client";
-import { InfluxStore } from "@jisr/core/store/influx-store";
+import { InfluxClient } from "@jisr/core/influx";
+import { InfluxStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
@@ -75,7 +75,7 @@ describe("downsampling on the real influxd 1.6.7", () => {
     const client = new InfluxClient({ url: influxUrl(), database: uniqueDatabase("ds"), logger });
     const config = loadDownsampling();
     const dry = await setupDownsampling({ client, config, logger, dryRun: true });
-    expect(dry.actions.filter((a) => a.kind !== "unchanged")).toHaveLength(6);
+    expect(dry.actions.filter((a) => a.kind !== "unchanged")).toHaveLength(7);
     expect(await rows(client, "SHOW DATABASES").then((s) => s[0]?.values.flat())).not.toContain(
       client.database,
     );
@@ -84,7 +84,7 @@ describe("downsampling on the real influxd 1.6.7", () => {
     expect(first.server.generation).toBe("1.x");
     expect(first.actions.map((a) => a.kind)).toEqual([
       "create_retention_policy",
-      ...Array(5).fill("create_continuous_query"),
+      ...Array(6).fill("create_continuous_query"),
     ]);
     const [policies] = await rows(client, `SHOW RETENTION POLICIES ON "${client.database}"`);
     expect(policies?.values.map((r) => [r[0], r[1], r[4]])).toEqual([
