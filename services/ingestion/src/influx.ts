@@ -1,7 +1,10 @@
-/** Builds the production Store (InfluxDB, v1 API) from the service's options. */
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import type { Store } from "@jisr/core/store/types";
+/**
+ * Builds the production Store (InfluxDB, v1 API) from the service's options: core's InfluxStore with the
+ * byte path of influx-wire.ts in front of it.
+ */
+import type { Store } from "@jisr/core/store";
 import type { Logger } from "pino";
+import { WireInfluxStore } from "./influx-wire.js";
 
 export interface InfluxConnection {
   influxUrl: string;
@@ -20,7 +23,7 @@ export function createInfluxStore(o: InfluxConnection): Store {
     : o.influxUsername
       ? { username: o.influxUsername, password: o.influxPassword ?? "" }
       : undefined;
-  return new InfluxStore({
+  return new WireInfluxStore({
     url: o.influxUrl,
     database: o.database,
     ...(auth ? { auth } : {}),

@@ -5,19 +5,23 @@
  * While init fails, writes fail with StoreUnavailableError (503, the sender keeps its data): when
  * InfluxDB answers but refuses (wrong credentials, say), StoreMisconfiguredError, which names the cause.
  */
-import type { Point } from "@jisr/core/point";
-import { canWriteEncoded, type EncodedBatch, type EncodedWriter } from "@jisr/core/store/encoded";
+import type { Point } from "@jisr/core";
 import {
   type AggregateQuery,
+  canWriteEncoded,
+  type EncodedBatch,
+  type EncodedWriter,
   type LatestQuery,
   type LatestRow,
   type SeriesResult,
   type Store,
   StoreMisconfiguredError,
   StoreUnavailableError,
-} from "@jisr/core/store/types";
+} from "@jisr/core/store";
+import type { WireBatch } from "./batch/wire.js";
+import { canWriteWire, type WireWriter } from "./influx-wire.js";
 
-export class InitOnUseStore implements Store, EncodedWriter {
+export class InitOnUseStore implements Store, EncodedWriter, WireWriter {
   readonly #inner: Store;
   #initialized = false;
   #initializing: Promise<void> | undefined;
@@ -57,6 +61,13 @@ export class InitOnUseStore implements Store, EncodedWriter {
   async writeEncoded(batches: readonly EncodedBatch[]): Promise<void> {
     await this.#ready();
     if (canWriteEncoded(this.#inner)) return this.#inner.writeEncoded(batches);
+    await this.#inner.write(batches.flatMap((b) => b.points()));
+  }
+
+  /** Checked batches as bytes when the inner store takes them (InfluxDB), their points otherwise. */
+  async writeWire(batches: readonly WireBatch[]): Promise<void> {
+    await this.#ready();
+    if (canWriteWire(this.#inner)) return this.#inner.writeWire(batches);
     await this.#inner.write(batches.flatMap((b) => b.points()));
   }
 

@@ -7,17 +7,20 @@
  * be no path at all.
  */
 
+import { isAscii } from "node:buffer";
+import type { Point } from "@jisr/core";
+import { encodePoints, type Precision } from "@jisr/core";
 import { JisrError } from "@jisr/core/errors";
-import { encodePoints, type Precision } from "@jisr/core/line-protocol";
-import type { Point } from "@jisr/core/point";
-import type { EncodedBatch } from "@jisr/core/store/encoded";
-import { checkFieldTypes } from "@jisr/core/store/field-types";
+import type { EncodedBatch } from "@jisr/core/store";
+import { checkFieldTypes } from "@jisr/core/store";
 import { describe, expect, it } from "vitest";
 import { claimForInstitution } from "../plugins/app/tenancy.js";
 import { fastJsonBatch, fastLineBatch } from "./fast.js";
+import { fastLineBytes } from "./fast-bytes.js";
 import { decodeJsonBatch } from "./json.js";
 import { decodeLineBatch } from "./line-protocol.js";
 import type { PointLimits } from "./point.js";
+import type { WireBatch } from "./wire.js";
 
 const OWN = "ehpad-ben-guerir";
 const LIMITS: PointLimits = { maxFields: 6, maxTags: 4 };
@@ -258,6 +261,32 @@ function expectInfluxForms(line: string): void {
   expect(line.slice(i), line).toMatch(/^ \d+$/);
 }
 
+const wireText = (wire: WireBatch) =>
+  wire.parts.map((p) => Buffer.concat(p.chunks as Buffer[]).toString("utf8")).join("\n");
+
+/**
+ * The byte path (fast-bytes.ts) against the text fast path on the same body: on ASCII the same decision
+ * and the same bytes and field types; on anything else it gives up (the text paths decide).
+ */
+function expectSameBytes(body: string, precision: Precision, fast: EncodedBatch | undefined): void {
+  const wire = fastLineBytes(Buffer.from(body), precision, MAX_POINTS, RECEIVED_AT, LIMITS, OWN);
+  if (!isAscii(Buffer.from(body))) {
+    expect(wire, body).toBeUndefined();
+    return;
+  }
+  if (fast === undefined) {
+    expect(wire, body).toBeUndefined();
+    return;
+  }
+  expect(wire, body).toBeDefined();
+  if (wire === undefined) return;
+  expect(wireText(wire), body).toBe(fast.lines.join("\n"));
+  expect(wire.count).toBe(fast.lines.length);
+  const sorted = (types: Map<string, Map<string, string>>) =>
+    [...types].map(([m, f]) => [m, [...f].sort()]).sort();
+  expect(sorted(wire.fieldTypes), body).toEqual(sorted(fast.fieldTypes));
+}
+
 /** The fast path's batch against the reference points: same points, same field types, InfluxDB's forms. */
 function expectSameBatch(fast: EncodedBatch, reference: Point[], what: string): void {
   expect(encodePoints(fast.points(), "ms"), what).toBe(encodePoints(reference, "ms"));
@@ -278,6 +307,7 @@ describe("fast path ≡ reference path (zod)", () => {
         const body = randomBody(r, precision, c % 3 !== 0);
         const reference = referenceLines(body, precision);
         const fast = fastLineBatch(body, precision, MAX_POINTS, RECEIVED_AT, LIMITS, OWN);
+        expectSameBytes(body, precision, fast);
         if (typeof reference !== "string") valid++;
         if (fast === undefined) continue;
         if (typeof reference === "string")

@@ -16,10 +16,18 @@
  * of the service's CPU (issue 11), several times what InfluxDB spends storing the same points; after them,
  * the objects, the field-type check per field and the second encoding in the store were.
  */
-import { encodeField, escapeKeyCached, type Precision, parseLines } from "@jisr/core/line-protocol";
-import { type FieldValue, MAX_TIME, MIN_TIME, type Point } from "@jisr/core/point";
-import { checkedEncodedBatch, type EncodedBatch } from "@jisr/core/store/encoded";
-import type { FieldType, KnownFieldTypes } from "@jisr/core/store/field-types";
+import {
+  encodeField,
+  escapeKeyCached,
+  type FieldValue,
+  MAX_TIME,
+  MIN_TIME,
+  type Point,
+  type Precision,
+  parseLines,
+} from "@jisr/core";
+import type { FieldType, KnownFieldTypes } from "@jisr/core/store";
+import { checkedEncodedBatch, type EncodedBatch } from "@jisr/core/store";
 import type { PointLimits } from "./point.js";
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -192,7 +200,7 @@ const UNSIGNED = /^\+?\d{1,15}$/;
 const MAX_PLAIN_NUMBER = 300;
 
 /** Milliseconds from a timestamp's digits, as the reference parser computes them (truncated). */
-function timeMs(digits: string, precision: Precision): number {
+export function timeMs(digits: string, precision: Precision): number {
   switch (precision) {
     case "ns":
       return digits.length > 6 ? Number(digits.slice(0, -6)) : 0;

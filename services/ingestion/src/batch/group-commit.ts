@@ -18,10 +18,17 @@
  * a busy disk) met a new write every window, each slower than the last (seen at 4 000 sites: the service's
  * p95 grew from 0.1 s to 8 s within a minute).
  */
-import type { Point } from "@jisr/core/point";
-import { canWriteEncoded, type EncodedBatch, isCheckedEncodedBatch } from "@jisr/core/store/encoded";
-import { type Store, StoreRejectedError } from "@jisr/core/store/types";
+import type { Point } from "@jisr/core";
+import {
+  canWriteEncoded,
+  type EncodedBatch,
+  isCheckedEncodedBatch,
+  type Store,
+  StoreRejectedError,
+} from "@jisr/core/store";
 import { ERR } from "../errors.js";
+import { canWriteWire } from "../influx-wire.js";
+import { isWireBatch, type WireBatch } from "./wire.js";
 
 export interface GroupCommitOptions {
   /** How long the first request of a group waits for others; default 50 ms. 0 writes each at once. */
@@ -45,14 +52,15 @@ export const DEFAULT_GROUP_COMMIT: Readonly<GroupCommitOptions> = Object.freeze(
 export const OVERLOAD_RETRY_AFTER_S = 1;
 
 /**
- * What a request submits: its batch checked and encoded by the fast path (written as line protocol as
- * is, see store/encoded.ts in core), or its checked points (the reference path).
+ * What a request submits: its batch checked by a fast path, as bytes (batch/wire.ts, written as they
+ * are) or as lines (store/encoded.ts in core), or its checked points (the reference path).
  */
-export type Submission = EncodedBatch | readonly Point[];
+export type Submission = WireBatch | EncodedBatch | readonly Point[];
 
 const sizeOf = (s: Submission) =>
-  isCheckedEncodedBatch(s) ? s.lines.length : (s as readonly Point[]).length;
-const pointsOf = (s: Submission) => (isCheckedEncodedBatch(s) ? s.points() : (s as readonly Point[]));
+  isWireBatch(s) ? s.count : isCheckedEncodedBatch(s) ? s.lines.length : (s as readonly Point[]).length;
+const pointsOf = (s: Submission) =>
+  isWireBatch(s) || isCheckedEncodedBatch(s) ? s.points() : (s as readonly Point[]);
 
 interface Waiter {
   batch: Submission;
@@ -181,9 +189,10 @@ export class GroupCommitter {
     }
   }
 
-  /** Encoded batches as they are when the store takes them and all are encoded; points otherwise. */
+  /** Batches as bytes or lines when the store takes them and all are of that kind; points otherwise. */
   #store(batches: Submission[]): Promise<void> {
     const store = this.store;
+    if (canWriteWire(store) && batches.every(isWireBatch)) return store.writeWire(batches);
     if (canWriteEncoded(store) && batches.every(isCheckedEncodedBatch)) return store.writeEncoded(batches);
     if (batches.length === 1) return store.write(pointsOf(batches[0] as Submission));
     const points: Point[] = [];

@@ -1,6 +1,6 @@
 /**
- * Request bodies: JSON and text/plain (line protocol) use Fastify's own parsers, bounded by the server's
- * `bodyLimit`. Here: gzip bodies (the gateway compresses its batches) are inflated before parsing, with
+ * Request bodies: JSON uses Fastify's own parser, text/plain (line protocol) is kept as the bytes read;
+ * both bounded by the server's `bodyLimit`. Here: gzip bodies (the gateway compresses its batches) are inflated before parsing, with
  * the same limit applied to the inflated size, so a small gzip bomb is refused with 413 instead of
  * filling memory.
  */
@@ -42,6 +42,10 @@ export function inflateLimited(source: IncomingMessage | NodeJS.ReadableStream, 
 
 export default fp(
   async (app: FastifyInstance) => {
+    // Line protocol is checked on its bytes and forwarded as them (batch/fast-bytes.ts): the body stays
+    // the Buffer Fastify read (bounded by bodyLimit as before); the route decodes it only when needed.
+    app.removeContentTypeParser("text/plain");
+    app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
     app.addHook("preParsing", async (request, _reply, payload) => {
       const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
       if (encoding === "identity" || encoding === "") return payload;

@@ -3,14 +3,15 @@
  * protocol (text/plain), possibly gzipped. The whole batch is checked before anything is written: one bad
  * point refuses the batch (400, every problem listed), one point of another institution too (403).
  */
-import { type Point, sealCheckedPoint } from "@jisr/core/point";
-import type { EncodedBatch } from "@jisr/core/store/encoded";
+import { type Point, sealCheckedPoint } from "@jisr/core";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { fastJsonBatch, fastLineBatch } from "../../batch/fast.js";
+import { fastLineBytes } from "../../batch/fast-bytes.js";
 import { decodeJsonBatch } from "../../batch/json.js";
 import { decodeLineBatch } from "../../batch/line-protocol.js";
 import type { DecodedBatch, PointLimits } from "../../batch/point.js";
+import { type WireBatch, wireOfEncoded } from "../../batch/wire.js";
 import { ERR } from "../../errors.js";
 import { errorBodySchema, writeQuerySchema } from "../../schemas/write.js";
 
@@ -24,25 +25,50 @@ function isJson(request: FastifyRequest): boolean {
   return type === "application/json";
 }
 
-function decode(request: FastifyRequest, opts: WriteRouteOptions): DecodedBatch {
-  const { precision } = request.query as z.output<typeof writeQuerySchema>;
-  if (isJson(request)) return decodeJsonBatch(request.body, opts.maxPoints, opts.pointLimits);
-  if (typeof request.body !== "string") throw ERR.EMPTY_BATCH();
-  return decodeLineBatch(request.body, precision, opts.maxPoints, Date.now(), opts.pointLimits);
+/** A line-protocol body comes as bytes (plugins/app/body.ts); the text paths read it decoded, once. */
+function lineText(request: FastifyRequest): string | undefined {
+  if (Buffer.isBuffer(request.body)) request.body = request.body.toString("utf8");
+  return typeof request.body === "string" ? request.body : undefined;
 }
 
-/** The fast path (batch/fast.ts): the batch claimed and encoded, or undefined for the reference path. */
-function fastDecode(request: FastifyRequest, opts: WriteRouteOptions): EncodedBatch | undefined {
-  const { maxPoints, pointLimits } = opts;
-  if (isJson(request)) return fastJsonBatch(request.body, maxPoints, pointLimits, request.institution);
-  if (typeof request.body !== "string") return undefined;
+function decode(request: FastifyRequest, opts: WriteRouteOptions, receivedAt: number): DecodedBatch {
   const { precision } = request.query as z.output<typeof writeQuerySchema>;
-  return fastLineBatch(request.body, precision, maxPoints, Date.now(), pointLimits, request.institution);
+  if (isJson(request)) return decodeJsonBatch(request.body, opts.maxPoints, opts.pointLimits);
+  const text = lineText(request);
+  if (text === undefined) throw ERR.EMPTY_BATCH();
+  return decodeLineBatch(text, precision, opts.maxPoints, receivedAt, opts.pointLimits);
+}
+
+/**
+ * The fast paths: the batch checked, claimed and made into bytes for the store, or undefined for the
+ * reference path. Line protocol: on the body's bytes (batch/fast-bytes.ts), else on its text (for what
+ * is not ASCII, batch/fast.ts); JSON: batch/fast.ts on the parsed body.
+ */
+function fastDecode(
+  request: FastifyRequest,
+  opts: WriteRouteOptions,
+  receivedAt: number,
+): WireBatch | undefined {
+  const { maxPoints, pointLimits } = opts;
+  const institution = request.institution;
+  if (isJson(request)) {
+    const encoded = fastJsonBatch(request.body, maxPoints, pointLimits, institution);
+    return encoded && wireOfEncoded(encoded);
+  }
+  const { precision } = request.query as z.output<typeof writeQuerySchema>;
+  if (Buffer.isBuffer(request.body)) {
+    const wire = fastLineBytes(request.body, precision, maxPoints, receivedAt, pointLimits, institution);
+    if (wire) return wire;
+  }
+  const text = lineText(request);
+  if (text === undefined) return undefined;
+  const encoded = fastLineBatch(text, precision, maxPoints, receivedAt, pointLimits, institution);
+  return encoded && wireOfEncoded(encoded);
 }
 
 /** The reference path: every problem of every point, worded by zod and the rules of batch/point.ts. */
-function referenceDecode(request: FastifyRequest, opts: WriteRouteOptions): Point[] {
-  const batch = decode(request, opts);
+function referenceDecode(request: FastifyRequest, opts: WriteRouteOptions, receivedAt: number): Point[] {
+  const batch = decode(request, opts, receivedAt);
   request.batchPoints = batch.total;
   if (batch.total === 0) throw ERR.EMPTY_BATCH();
   if (batch.bad > 0) {
@@ -61,9 +87,11 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
     response: { "4xx": errorBodySchema, "5xx": errorBodySchema },
   };
   app.post("/write", { schema, onRequest: app.authenticate }, async (request, reply) => {
-    const fast = fastDecode(request, opts);
+    // One time for the points sent without one, whichever path decides.
+    const receivedAt = Date.now();
+    const fast = fastDecode(request, opts, receivedAt);
     if (fast) {
-      request.batchPoints = fast.lines.length;
+      request.batchPoints = fast.count;
       // The lines are all that is needed now: a parsed JSON body (thousands of objects) let go at once dies
       // young instead of being promoted while the request waits for its group.
       request.body = undefined;
@@ -72,7 +100,7 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
     } else {
       // Every point passed zod's pointSchema and names the token's institution: sealed, so the store does
       // not run the same checks again.
-      await app.commit.submit(referenceDecode(request, opts).map(sealCheckedPoint));
+      await app.commit.submit(referenceDecode(request, opts, receivedAt).map(sealCheckedPoint));
     }
     return reply.code(204).send();
   });

@@ -1,0 +1,390 @@
+/**
+ * The fast path for a line-protocol body, on its bytes: the same decision as `fastLineBatch` (fast.ts)
+ * and the same lines out, without decoding the body to a string. What comes out is the body itself, cut
+ * only where something is injected or rewritten (the institution tag, an integer `12i` as `12`, a
+ * timestamp of another precision, ...): for the usual batch, a few slices of the request's own buffer.
+ *
+ * It takes ASCII bodies only: at the first byte over 0x7f it gives up and the caller decodes the body and
+ * runs `fastLineBatch` on the text (which knows what a character is), then the reference path. For ASCII
+ * text a byte is a character, so every rule (lengths, control characters, escapes) reads the same.
+ * batch/fast-bytes.test.ts checks on the random batches of fast.test.ts that both give the same answer and
+ * the same bytes.
+ *
+ * The keys of a line are compared with those of the line before: a batch repeats the same few shapes
+ * (measurement, tag keys, field keys and field types), and a line of the same shape needs no string made
+ * for its keys, no duplicate check and no field-type lookup: all were done for the line before.
+ */
+import { escapeKeyCached, MAX_TIME, MIN_TIME, type Precision } from "@jisr/core";
+import type { FieldType, KnownFieldTypes } from "@jisr/core/store";
+import { timeMs } from "./fast.js";
+import type { PointLimits } from "./point.js";
+import { checkedWireBatch, MAX_LINES_PER_PART, type WireBatch, type WirePart } from "./wire.js";
+
+const MAX_TAG_VALUE = 256;
+const MAX_STRING_FIELD = 65_536;
+const MAX_PLAIN_NUMBER = 300;
+const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const SIGNED = /^[+-]?\d{1,15}$/;
+const UNSIGNED = /^\+?\d{1,15}$/;
+const BOOLEANS = new Set(["t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE"]);
+const NEWLINE = Buffer.from("\n");
+/** Parts with more pieces than this are copied into one buffer: fewer, larger writes to the socket. */
+const MAX_CHUNKS = 16;
+
+const isNameByte = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** [a-z0-9_-]: a device id after its first character. */
+const isIdByte = (c: number) => isLower(c) || isDigit(c) || c === 95 || c === 45;
+
+const DEVICE = Buffer.from("device");
+const INSTITUTION = Buffer.from("institution");
+
+function equalBytes(body: Buffer, start: number, end: number, word: Buffer): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if (body[start + k] !== word[k]) return false;
+  return true;
+}
+
+function sameBytes(body: Buffer, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if (body[a + k] !== body[b + k]) return false;
+  return true;
+}
+
+/** A line's keys: [measurement, tag keys..., field keys...] as start/end offsets into the body. */
+class Shape {
+  starts: number[] = [];
+  ends: number[] = [];
+  types: FieldType[] = [];
+  tags = 0;
+  keys = 0;
+  fields = 0;
+
+  reset(): void {
+    this.tags = 0;
+    this.keys = 0;
+    this.fields = 0;
+  }
+
+  key(start: number, end: number): void {
+    this.starts[this.keys] = start;
+    this.ends[this.keys] = end;
+    this.keys++;
+  }
+
+  field(type: FieldType): void {
+    this.types[this.fields++] = type;
+  }
+
+  /** Same keys (byte for byte) and field types as `other`, read in the same body. */
+  same(other: Shape, body: Buffer): boolean {
+    if (other.keys !== this.keys || other.tags !== this.tags) return false;
+    for (let k = 0; k < this.fields; k++) if (other.types[k] !== this.types[k]) return false;
+    for (let k = 0; k < this.keys; k++) {
+      const length = (this.ends[k] as number) - (this.starts[k] as number);
+      if ((other.ends[k] as number) - (other.starts[k] as number) !== length) return false;
+      if (!sameBytes(body, this.starts[k] as number, other.starts[k] as number, length)) return false;
+    }
+    return true;
+  }
+
+  copyFrom(other: Shape): void {
+    for (let k = 0; k < other.keys; k++) {
+      this.starts[k] = other.starts[k] as number;
+      this.ends[k] = other.ends[k] as number;
+    }
+    for (let k = 0; k < other.fields; k++) this.types[k] = other.types[k] as FieldType;
+    this.keys = other.keys;
+    this.tags = other.tags;
+    this.fields = other.fields;
+  }
+}
+
+/**
+ * The rules on a line's keys that the scan does not check byte by byte: no tag key `time`, no key twice,
+ * no field named `time`, `institution`, `device` or as a tag; and each field's type consistent with the
+ * rest of the batch (recorded in `types`). False: the batch goes to the text paths.
+ */
+function checkKeys(shape: Shape, body: Buffer, types: KnownFieldTypes): boolean {
+  const measurement = body.toString("latin1", shape.starts[0], shape.ends[0]);
+  let m = types.get(measurement);
+  if (m === undefined) {
+    m = new Map<string, FieldType>();
+    types.set(measurement, m);
+  }
+  const seen = new Set<string>();
+  for (let k = 1; k < shape.keys; k++) {
+    const key = body.toString("latin1", shape.starts[k], shape.ends[k]);
+    if (key === "time" || seen.has(key)) return false;
+    seen.add(key);
+    if (k <= shape.tags) continue;
+    if (key === "institution" || key === "device") return false;
+    const type = shape.types[k - shape.tags - 1] as FieldType;
+    const before = m.get(key);
+    if (before === undefined) m.set(key, type);
+    else if (before !== type) return false;
+  }
+  return true;
+}
+
+/**
+ * A whole line-protocol body: the batch as bytes for `institution`, or undefined when the body is not
+ * ASCII or any line is not plainly valid (then the text paths decide).
+ */
+export function fastLineBytes(
+  body: Buffer,
+  precision: Precision,
+  maxPoints: number,
+  receivedAt: number,
+  limits: PointLimits,
+  institution: string,
+): WireBatch | undefined {
+  const inject = Buffer.from(`,institution=${institution}`, "utf8");
+  const own = Buffer.from(institution, "utf8");
+  const received = Buffer.from(` ${receivedAt}`);
+  const types: KnownFieldTypes = new Map();
+  const parts: WirePart[] = [];
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  const push = (b: Buffer) => {
+    if (b.length === 0) return;
+    chunks.push(b);
+    bytes += b.length;
+  };
+  const endPart = (count: number) => {
+    parts.push({ chunks: chunks.length > MAX_CHUNKS ? [Buffer.concat(chunks, bytes)] : chunks, count });
+    chunks = [];
+    bytes = 0;
+  };
+  let shape = new Shape();
+  let previous = new Shape();
+  let hasPrevious = false;
+  let total = 0;
+  let inPart = 0;
+  // The body is copied in slices: `seg` is where the part still to copy as sent begins, `prevEnd` where
+  // the previous line of this part ended (its newline is copied with the next line when they touch).
+  let seg = 0;
+  let prevEnd = -1;
+  const n = body.length;
+  let i = 0;
+  while (i < n) {
+    let c = body[i] as number;
+    if (c === 10) {
+      i++;
+      continue;
+    }
+    if (prevEnd < 0) seg = i;
+    else if (i !== prevEnd + 1) {
+      // Blank lines in between: the previous line's bytes, one newline, and this line from its start.
+      push(body.subarray(seg, prevEnd));
+      push(NEWLINE);
+      seg = i;
+    }
+    shape.reset();
+    const mStart = i;
+    if (!isLower(c)) return undefined;
+    for (i++; i < n && isNameByte(body[i] as number); i++);
+    if (i - mStart > 64) return undefined;
+    shape.key(mStart, i);
+    let hasDevice = false;
+    let hasInstitution = false;
+    while (body[i] === 44) {
+      const kStart = ++i;
+      if (!isLower(body[i] as number)) return undefined;
+      for (i++; i < n && isNameByte(body[i] as number); i++);
+      if (i - kStart > 64 || body[i] !== 61) return undefined;
+      shape.key(kStart, i);
+      shape.tags++;
+      const isDevice = equalBytes(body, kStart, i, DEVICE);
+      const isInstitution = !isDevice && equalBytes(body, kStart, i, INSTITUTION);
+      const vStart = ++i;
+      let bareEquals = false;
+      let length = 0;
+      for (; i < n; i++, length++) {
+        c = body[i] as number;
+        if (c === 44 || c === 32) break;
+        if (c === 92) {
+          const next = body[i + 1];
+          if (next !== 44 && next !== 61 && next !== 32) return undefined;
+          i++;
+          continue;
+        }
+        if (c === 61) bareEquals = true;
+        if (c < 0x20 || c >= 0x7f) return undefined;
+      }
+      if (length === 0 || length > MAX_TAG_VALUE) return undefined;
+      if (isDevice) {
+        // An id has no `,`, `=` or space, so a value with an escape fails here as in the text path.
+        if (i - vStart > 63 || !(isLower(body[vStart] as number) || isDigit(body[vStart] as number)))
+          return undefined;
+        for (let k = vStart + 1; k < i; k++) if (!isIdByte(body[k] as number)) return undefined;
+        hasDevice = true;
+      } else if (isInstitution) {
+        if (!equalBytes(body, vStart, i, own)) return undefined;
+        hasInstitution = true;
+      }
+      if (bareEquals) {
+        // InfluxDB 1.x refuses an unescaped `=` in a tag value: written escaped, as the text path does.
+        const value = body.toString("latin1", vStart, i).replace(/\\([,= ])/g, "$1");
+        push(body.subarray(seg, vStart));
+        push(Buffer.from(escapeKeyCached(value), "latin1"));
+        seg = i;
+      }
+    }
+    if (shape.tags > limits.maxTags || body[i] !== 32 || !hasDevice) return undefined;
+    if (!hasInstitution) {
+      push(body.subarray(seg, i));
+      push(inject);
+      seg = i;
+    }
+    i++;
+    for (;;) {
+      const kStart = i;
+      if (!isLower(body[i] as number)) return undefined;
+      for (i++; i < n && isNameByte(body[i] as number); i++);
+      if (i - kStart > 64 || body[i] !== 61) return undefined;
+      shape.key(kStart, i);
+      i++;
+      if (body[i] === 34) {
+        // A string, copied as sent: `\"` and `\\` are the only escapes, read alike by InfluxDB.
+        i++;
+        let length = 0;
+        for (; i < n; i++, length++) {
+          c = body[i] as number;
+          if (c === 34) break;
+          if (c >= 0x80) return undefined;
+          if (c === 92) {
+            const next = body[i + 1];
+            if (next !== 34 && next !== 92) return undefined;
+            i++;
+          }
+        }
+        if (i >= n || length > MAX_STRING_FIELD) return undefined;
+        i++;
+        shape.field("string");
+      } else {
+        // A plain decimal `-?\d+(\.\d+)?` is copied as sent (InfluxDB and Number() read the same double).
+        const vStart = i;
+        let j = i;
+        let nonZero = false;
+        if (body[j] === 45) j++;
+        const dStart = j;
+        for (; j < n; j++) {
+          c = body[j] as number;
+          if (!isDigit(c)) break;
+          if (c !== 48) nonZero = true;
+        }
+        let plain = j > dStart;
+        if (plain && body[j] === 46) {
+          const fStart = ++j;
+          for (; j < n; j++) {
+            c = body[j] as number;
+            if (!isDigit(c)) break;
+            if (c !== 48) nonZero = true;
+          }
+          plain = j > fStart;
+        }
+        c = body[j] as number;
+        if (plain && (j >= n || c === 44 || c === 32 || c === 10) && j - vStart <= MAX_PLAIN_NUMBER) {
+          i = j;
+          if (!nonZero && body[vStart] === 45) {
+            // -0: stored as 0, as the reference encoding writes it.
+            push(body.subarray(seg, vStart));
+            push(Buffer.from("0"));
+            seg = i;
+          }
+          shape.field("float");
+        } else {
+          for (i = vStart; i < n; i++) {
+            c = body[i] as number;
+            if (c === 44 || c === 32 || c === 10) break;
+            if (c >= 0x80) return undefined;
+          }
+          const raw = body.toString("latin1", vStart, i);
+          const value = otherValue(raw);
+          if (value === undefined) return undefined;
+          if (value !== true) {
+            // Written as the reference encoding writes it: `12i` as `12`, `1e3` as `1000`, `+1` as `1`.
+            push(body.subarray(seg, vStart));
+            push(Buffer.from(value, "latin1"));
+            seg = i;
+            shape.field("float");
+          } else shape.field("boolean");
+        }
+      }
+      if (body[i] === 44) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (shape.fields > limits.maxFields) return undefined;
+    if (body[i] === 32) {
+      const tStart = ++i;
+      let ms = 0;
+      for (; i < n; i++) {
+        c = body[i] as number;
+        if (c < 48 || c > 57) break;
+        ms = ms * 10 + (c - 48);
+      }
+      if (i === tStart || i - tStart > 25) return undefined;
+      // Exact below 2^53; anything larger is far outside the range either way.
+      const time = precision === "ms" ? ms : timeMs(body.toString("latin1", tStart, i), precision);
+      if (time < MIN_TIME || time > MAX_TIME) return undefined;
+      if (precision !== "ms") {
+        push(body.subarray(seg, tStart));
+        push(Buffer.from(String(time), "latin1"));
+        seg = i;
+      }
+    } else {
+      push(body.subarray(seg, i));
+      push(received);
+      seg = i;
+    }
+    if (i < n && body[i] !== 10) return undefined;
+    if (!hasPrevious || !shape.same(previous, body)) {
+      if (!checkKeys(shape, body, types)) return undefined;
+      // The keys are read from the body, which does not change: this line is the one to compare with.
+      const swap = previous;
+      previous = shape;
+      shape = swap;
+      hasPrevious = true;
+    }
+    if (++total > maxPoints) return undefined;
+    prevEnd = i;
+    if (++inPart === MAX_LINES_PER_PART) {
+      push(body.subarray(seg, prevEnd));
+      endPart(inPart);
+      inPart = 0;
+      prevEnd = -1;
+    }
+    i++;
+  }
+  if (prevEnd >= 0) {
+    push(body.subarray(seg, prevEnd));
+    endPart(inPart);
+  }
+  // An empty body is the reference path's to refuse (JISR_ERR_EMPTY_BATCH).
+  if (total === 0) return undefined;
+  return checkedWireBatch(parts, types);
+}
+
+/**
+ * A field value that is not a plain decimal or a string: true for a boolean, the float as the reference
+ * encoding writes it for a number (`12i`, `1e3`, `+1`, `.5`), undefined for anything else.
+ */
+function otherValue(raw: string): string | true | undefined {
+  if (BOOLEANS.has(raw)) return true;
+  const last = raw.charCodeAt(raw.length - 1);
+  let value: number;
+  if (last === 105 || last === 117) {
+    const digits = raw.slice(0, -1);
+    if (!(last === 105 ? SIGNED : UNSIGNED).test(digits)) return undefined;
+    value = Number(digits);
+  } else {
+    if (!FLOAT.test(raw)) return undefined;
+    value = Number(raw);
+    if (!Number.isFinite(value)) return undefined;
+  }
+  return String(value);
+}
