@@ -4,7 +4,7 @@
  * never averaged (as the job does for months), so a period's figure is the one its months add up to.
  * Money is summed in centimes (integers), so a sum of a thousand months is exact to the centime.
  */
-import type { FieldOf, MonthValues } from "./read.js";
+import { type FieldOf, type MonthValues, REPORT_FIELDS } from "./read.js";
 import type { Figures } from "./types.js";
 
 interface Weighted {
@@ -39,23 +39,17 @@ export function emptyTally(): Tally {
 
 const zero = (): Weighted => ({ sum: 0, weight: 0 });
 
+/**
+ * The fields that add up over months and institutions: every field the report reads but the two that do
+ * not (completeness is weighted by month length, the solar fraction weighted by heat, both below).
+ */
+const NOT_SUMMED: ReadonlySet<string> = new Set(["completeness", "solar_fraction_pct"]);
+const summed = <F extends string>(fields: readonly F[]) => fields.filter((f) => !NOT_SUMMED.has(f));
 const SUMMED = {
-  energy: ["pv_energy_wh", "self_consumed_wh", "import_wh", "export_wh", "co2_avoided_kg"],
-  savings: ["savings_mad", "export_income_mad"],
-  hotWater: [
-    "solar_heat_wh",
-    "backup_energy_wh",
-    "available_minutes",
-    "unavailable_minutes",
-    "unknown_minutes",
-    "hygiene_days",
-    "hygiene_checked_days",
-    "butane_avoided_kg",
-    "savings_mad",
-    "butane_subsidy_avoided_mad",
-    "co2_avoided_kg",
-  ],
-} as const satisfies { [G in keyof MonthValues]: readonly FieldOf<G>[] };
+  energy: summed(REPORT_FIELDS.energy),
+  savings: summed(REPORT_FIELDS.savings),
+  hotWater: summed(REPORT_FIELDS.hotWater),
+} satisfies { [G in keyof MonthValues]: readonly FieldOf<G>[] };
 
 /**
  * One institution's month. `weightMs` is the month's length, or 0 for a month that had not started when
