@@ -5,8 +5,8 @@
  */
 import { type Problem, ValidationError } from "@jisr/core";
 import type { MqttConfig, MqttDeviceConfig } from "../config/mqtt-schema.js";
-import { loadMqttProfile, type MqttProfile } from "./profile-load.js";
-import type { Role, TopicSpec } from "./profile-schema.js";
+import { loadMqttProfile, type MqttProfile } from "../profiles/load.js";
+import type { Role, TopicSpec } from "../profiles/mqtt-schema.js";
 import { type CompiledTopic, compileTopicPattern } from "./topic-pattern.js";
 
 export interface DeviceTopic {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { mqttDeviceSchema } from "../config/mqtt-schema.js";
+import { parseMqttProfile } from "../profiles/load.js";
+import type { Role } from "../profiles/mqtt-schema.js";
 import { type MqttDevice, mqttDevice, routeMessage } from "./devices.js";
 import { type MapResult, mapMessage } from "./map-message.js";
-import { parseMqttProfile } from "./profile-load.js";
-import type { Role } from "./profile-schema.js";
 
 const T0 = Date.UTC(2026, 10, 29, 11, 0, 0);
 const institution = "ehpad-ben-guerir";

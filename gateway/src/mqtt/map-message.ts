@@ -5,10 +5,10 @@
  * send is left out.
  */
 import { type FieldValue, type Point, pointSchema } from "@jisr/core";
+import type { FieldSpec, Role } from "../profiles/mqtt-schema.js";
 import type { DeviceTopic, MqttDevice } from "./devices.js";
 import { describeValue, valueAt } from "./json-path.js";
 import { parsePayloadTime } from "./payload-time.js";
-import type { FieldSpec, Role } from "./profile-schema.js";
 
 export interface MapContext {
   institution: string;

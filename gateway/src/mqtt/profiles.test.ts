@@ -5,7 +5,7 @@
 import type { MqttClient } from "mqtt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mqttUrl } from "../../../test/servers/context.js";
-import { builtInMqttProfileNames, loadMqttProfile } from "./profile-load.js";
+import { builtInMqttProfileNames, loadMqttProfile } from "../profiles/load.js";
 import {
   type Collecting,
   publishAll,

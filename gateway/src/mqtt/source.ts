@@ -194,7 +194,6 @@ class SourceState {
   readonly #maxSkewMs: number;
   readonly #warn: RateLimitedWarn;
   #unmatched = 0;
-  readonly #clock = (): number => (this.#options.clock ?? Date.now)();
 
   constructor(devices: readonly MqttDevice[], config: MqttConfig, options: MqttDevicesOptions) {
     this.#devices = devices;
@@ -215,8 +214,6 @@ class SourceState {
         empty_payloads: 0,
         ignored_components: 0,
       });
-      const logger = options.logger.child({ device: d.config.id });
-      this.#health.set(d.config.id, new DeviceHealthTracker(d.config.id, { logger, clock: this.#clock }));
     }
   }
 
@@ -241,13 +238,13 @@ class SourceState {
       stats.retained_skipped++;
       return;
     }
-    const receivedAt = this.#clock();
+    const receivedAt = (this.#options.clock ?? Date.now)();
     stats.messages++;
     stats.last_message_at = receivedAt;
     // Heard from: online, whatever the payload holds (a bad one is the profile's problem, told apart).
-    const health = this.#health.get(device.config.id) as DeviceHealthTracker;
+    const health = this.#tracker(device.config.id, receivedAt);
     health.attempt(receivedAt);
-    health.online();
+    health.online(receivedAt);
     const result = mapMessage(device, route.topic, route.captures, payload, {
       institution: this.#options.institution,
       receivedAt,
@@ -313,19 +310,33 @@ class SourceState {
    */
   devices(now: number, connected: boolean, broker: string, lastError: string | undefined): DeviceHealth[] {
     return [...this.#stats.values()].map((s) => {
-      const health = this.#health.get(s.id) as DeviceHealthTracker;
+      const health = this.#tracker(s.id, now);
       const heard = s.last_message_at;
       if (!connected)
-        health.offline(`MQTT broker ${broker} not reachable${lastError ? `: ${lastError}` : ""}`);
+        health.offline(`MQTT broker ${broker} not reachable${lastError ? `: ${lastError}` : ""}`, now);
       else if (heard === undefined) {
         const why = `no message yet on ${s.topic}`;
         if (health.state === "starting") health.waiting(why);
-        else health.offline(why);
+        else health.offline(why, now);
       } else if (now - heard > MQTT_SILENT_AFTER_MS)
-        health.offline(`no message on ${s.topic} for ${Math.round((now - heard) / 60_000)} min`);
-      else health.online();
+        health.offline(`no message on ${s.topic} for ${Math.round((now - heard) / 60_000)} min`, now);
+      else health.online(now);
       return health.snapshot();
     });
+  }
+
+  /**
+   * The device's health, made when first needed (its first message, or the first status), so that
+   * starting costs no read of the clock: `since` is that first instant.
+   */
+  #tracker(id: string, at: number): DeviceHealthTracker {
+    let tracker = this.#health.get(id);
+    if (!tracker) {
+      const logger = this.#options.logger.child({ device: id });
+      tracker = new DeviceHealthTracker(id, { logger, since: at });
+      this.#health.set(id, tracker);
+    }
+    return tracker;
   }
 
   status(

@@ -8,7 +8,7 @@ import { formatLocated, type LocatedProblem } from "@jisr/core";
 import { checkProfileFile } from "./check-file.js";
 import { listBuiltinProfiles, loadProfile } from "./load.js";
 import { planReads } from "./plan.js";
-import { profileJsonSchema } from "./schema.js";
+import { deviceProfileJsonSchema } from "./schema.js";
 
 /** Exit codes: 0 valid, 1 the command itself failed, 2 the profile is not valid. */
 export const EXIT_OK = 0;
@@ -61,8 +61,8 @@ export function runProfileList(io: ProfileCliIo): number {
   return EXIT_OK;
 }
 
-/** Runs `profile schema`: the JSON Schema of a Modbus profile file. */
+/** Runs `profile schema`: the JSON Schema of a profile file, either protocol (`protocol` tells them apart). */
 export function runProfileSchema(io: ProfileCliIo): number {
-  io.stdout.write(`${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(deviceProfileJsonSchema(), null, 2)}\n`);
   return EXIT_OK;
 }

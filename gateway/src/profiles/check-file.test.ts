@@ -122,6 +122,43 @@ topics:
     expect(found.errors[0]?.name).toBe('field "power_kw"');
   });
 
+  it("a file without protocol: read by its keys (topics: MQTT, else Modbus), with a warning saying so", () => {
+    const mqtt = checkProfileFile(
+      file(
+        "no-protocol-plug.yaml",
+        `products: [{ brand: Test, models: [Plug] }]
+description: { en: A test plug., fr: Une prise de test., ar: مقبس اختبار. }
+roles: [grid_meter]
+topics:
+  - topic: "{topic}/state"
+    fields: [{ path: p, field: power_w, unit: W }]
+`,
+      ),
+    );
+    expect(mqtt).toMatchObject({ kind: "mqtt", errors: [], topics: 1 });
+    expect(mqtt.warnings.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      '(protocol): not given; read as mqtt (it has topics): add "protocol: mqtt"',
+    ]);
+    const modbus = checkProfileFile(
+      file(
+        "no-protocol-meter.yaml",
+        `products: [{ brand: Acme, models: [M1] }]
+description: { en: A meter., fr: Un compteur., ar: عداد. }
+defaults: { table: input, measurement: grid_meter }
+points:
+  - { name: power, address: 0, type: float32, unit: W, field: power_w } # Total power
+`,
+      ),
+    );
+    expect(modbus).toMatchObject({ kind: "modbus", errors: [] });
+    expect(modbus.profile?.spec.protocol).toBe("modbus");
+    expect(modbus.warnings.map((p) => p.message)).toEqual([
+      'not given; read as modbus (it has no topics): add "protocol: modbus"',
+    ]);
+    const unknown = checkProfileFile(file("bacnet.yaml", "protocol: bacnet\npoints: []\n"));
+    expect(unknown.errors.map((p) => `${p.path}: ${p.message}`)).toContain('protocol: must be "modbus"');
+  });
+
   it("a YAML syntax error is named by its line", () => {
     const found = checkProfileFile(file("bad.yaml", "points: [\n  - {\n"));
     expect(found.errors.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 /**
- * `jisr profile check FILE` in one pass, for Modbus profiles (gateway/profiles/modbus/) and MQTT payload
- * profiles (gateway/profiles/mqtt/, `protocol: mqtt`): the schema's problems AND the rules across points
+ * `jisr profile check FILE` in one pass, for every device profile of the one schema (schema.ts): Modbus
+ * profiles (gateway/profiles/modbus/) and MQTT payload profiles (gateway/profiles/mqtt/), told apart by
+ * `protocol` (or, when a file leaves it out, by its keys: `inferProtocol`): the schema's problems AND the rules across points
  * or topics (overlapping registers, duplicate names, units against field names, ...) together, each at
  * its line, named by its point or topic, with the nearest key for a misspelt one.
  *
@@ -26,7 +27,7 @@ import { checkMqttProfile } from "./check-mqtt.js";
 import { inspectProfileFile, mergeProfileFiles } from "./load.js";
 import { mqttProfileSchema, topicSchema } from "./mqtt-schema.js";
 import { type Profile, resolveProfile } from "./profile.js";
-import { pointSchema, profileFileSchema, profileSchema } from "./schema.js";
+import { inferProtocol, pointSchema, profileFileSchema, profileSchema } from "./schema.js";
 
 export interface ProfileCheck {
   kind: "modbus" | "mqtt";
@@ -112,7 +113,8 @@ function checkModbus(file: string, source: YamlSource): ProfileCheck {
 }
 
 function checkMqtt(source: YamlSource): ProfileCheck {
-  const raw = source.value;
+  // A file without `protocol` that has `topics` is an MQTT profile (schema.ts, inferProtocol).
+  const raw = isRecord(source.value) ? { protocol: "mqtt", ...source.value } : source.value;
   const parsed = mqttProfileSchema.safeParse(raw ?? {});
   if (parsed.success) {
     const errors = checkMqttProfile(parsed.data);
@@ -157,6 +159,14 @@ export function checkProfileFile(path: string): ProfileCheck {
   }
   const source = readYaml(text);
   if (source.errors.length > 0) return { kind: "modbus", errors: source.errors, warnings: [] };
-  const mqtt = isRecord(source.value) && source.value.protocol === "mqtt";
-  return mqtt ? checkMqtt(source) : checkModbus(file, source);
+  const { protocol, given } = inferProtocol(source.value);
+  const found = protocol === "mqtt" ? checkMqtt(source) : checkModbus(file, source);
+  // A file that extends others takes their protocol; one that says nothing is read by the rule, and told.
+  if (given || !isRecord(source.value) || source.value.extends !== undefined) return found;
+  const why = protocol === "mqtt" ? "it has topics" : "it has no topics";
+  const warning = {
+    path: "(protocol)",
+    message: `not given; read as ${protocol} (${why}): add "protocol: ${protocol}"`,
+  };
+  return { ...found, warnings: [warning, ...found.warnings] };
 }

@@ -1,22 +1,37 @@
 /**
- * Loading a profile: by built-in name (gateway/profiles/modbus/<class>/<name>.yaml) or by path, with its
- * `extends` merged in, checked by the schema and by check.ts. Every problem is reported at once, by file
- * and path, so a technician fixes a new profile in one go.
+ * THE profile loader, for both protocols (`loadDeviceProfile`): by built-in name (a Modbus register map
+ * in gateway/profiles/modbus/<class>/<name>.yaml, an MQTT payload profile in gateway/profiles/mqtt/) or
+ * by path. The file's `protocol` (given, or inferred from its keys: schema.ts `inferProtocol`) says which
+ * kind it is; a Modbus profile has its `extends` merged in; both are parsed by the one schema
+ * (`deviceProfileSchema`) and checked by their rules (check.ts, check-mqtt.ts). Every problem is
+ * reported at once, by file and path, so a technician fixes a new profile in one go.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatPath, type Problem, ValidationError } from "@jisr/core";
+import { zodProblems as explainedProblems, formatPath, type Problem, ValidationError } from "@jisr/core";
 import { parseDocument } from "yaml";
-import type { z } from "zod";
+import { ZodError, type z } from "zod";
 import { checkProfile } from "./check.js";
+import { checkMqttProfile } from "./check-mqtt.js";
 import { missingAddressComments } from "./comments.js";
 import { EMPTY, fromFile, type MergedRaw, mergeOver } from "./merge.js";
+import type { MqttProfileSpec } from "./mqtt-schema.js";
 import { type Profile, resolveProfile } from "./profile.js";
-import { profileFileSchema, profileSchema } from "./schema.js";
+import {
+  type DeviceProfileSpec,
+  deviceProfileSchema,
+  inferProtocol,
+  PROTOCOLS,
+  type Protocol,
+  profileFileSchema,
+  type profileSchema,
+} from "./schema.js";
 
-/** Where the built-in profiles live. */
+/** Where the built-in Modbus profiles live. */
 export const BUILTIN_PROFILES_DIR = fileURLToPath(new URL("../../profiles/modbus/", import.meta.url));
+/** Where the built-in MQTT payload profiles live. */
+export const BUILTIN_MQTT_PROFILES_DIR = fileURLToPath(new URL("../../profiles/mqtt/", import.meta.url));
 
 /** A profile that cannot be used: every problem, by path (prefixed with the file when it is another one). */
 export class ProfileError extends ValidationError {
@@ -192,7 +207,7 @@ export function inspectProfileFile(
   const loader = new Loader(file, builtins);
   const merged = loader.load(file, []);
   if (loader.broken) return { errors: loader.errors, warnings: loader.warnings };
-  const parsed = profileSchema.safeParse(merged.raw, { error: requiredMessage });
+  const parsed = parseModbus(merged.raw);
   if (!parsed.success || loader.errors.length > 0) {
     // The whole profile's problems too (a key no file gives), each problem once.
     const whole = parsed.success
@@ -226,19 +241,171 @@ export function mergeProfileFiles(
   return { raw: merged.raw, locate: (p) => loader.locate(merged.origins, p) };
 }
 
-/**
- * A profile by built-in name or by path (.yaml, relative to `baseDir`, e.g. the gateway config's folder).
- * Throws ProfileError listing every problem.
- */
+/** A merged Modbus profile through the one schema; a file without `protocol` is read as Modbus. */
+function parseModbus(
+  raw: Record<string, unknown>,
+): { success: true; data: z.output<typeof profileSchema> } | { success: false; error: z.ZodError } {
+  const parsed = deviceProfileSchema.safeParse(
+    raw.protocol === undefined ? { ...raw, protocol: "modbus" } : raw,
+    { error: requiredMessage },
+  );
+  if (!parsed.success) return parsed;
+  if (parsed.data.protocol !== "modbus") return { success: false, error: otherProtocol("modbus") };
+  return { success: true, data: parsed.data };
+}
+
+/** A Modbus profile by built-in name or by path; throws ProfileError (an MQTT profile is refused). */
 export function loadProfile(
   nameOrPath: string,
   baseDir = process.cwd(),
   builtins = BUILTIN_PROFILES_DIR,
 ): Profile {
-  const file = isPath(nameOrPath) ? resolve(baseDir, nameOrPath) : builtinProfileFile(nameOrPath, builtins);
-  if (file === undefined) throw new ProfileError("profile", [unknownName(nameOrPath, builtins)]);
-  const name = isPath(nameOrPath) ? nameOrPath : nameOrPath.replace(/^.*\//, "");
-  const found = inspectProfileFile(file, name, builtins);
+  return loadDeviceProfile(nameOrPath, { baseDir, expected: "modbus", builtins }).profile as Profile;
+}
+
+/** An MQTT payload profile by built-in name or by path; throws ValidationError (a Modbus one is refused). */
+export function loadMqttProfile(nameOrPath: string, baseDir = process.cwd()): MqttProfile {
+  return loadDeviceProfile(nameOrPath, { baseDir, expected: "mqtt" }).profile as MqttProfile;
+}
+
+export interface MqttProfile {
+  /** Built-in name, or the file's path. */
+  name: string;
+  /** The file it was read from. */
+  source: string;
+  spec: MqttProfileSpec;
+}
+
+export type LoadedProfile =
+  | { protocol: "modbus"; profile: Profile }
+  | { protocol: "mqtt"; profile: MqttProfile };
+
+export interface LoadProfileOptions {
+  /** Relative paths are resolved from it (the gateway config's folder); the working folder by default. */
+  baseDir?: string;
+  /**
+   * The protocol the device needs (`devices:` Modbus, `mqtt.devices:` MQTT): names are looked up among
+   * its built-ins, and a file of the other protocol is refused. Any, when absent.
+   */
+  expected?: Protocol;
+  /** The built-in Modbus profiles' folder (tests). */
+  builtins?: string;
+}
+
+/** Names of the shipped MQTT profiles ("opendtu", "shelly-gen2", "tasmota"). */
+export function builtInMqttProfileNames(dir = BUILTIN_MQTT_PROFILES_DIR): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml") && !f.startsWith("_"))
+    .map((f) => basename(f, ".yaml"))
+    .sort();
+}
+
+/**
+ * A device profile of either protocol, by built-in name or by path (.yaml, relative to `baseDir`).
+ * Throws ProfileError (Modbus) or ValidationError (MQTT) listing every problem.
+ */
+export function loadDeviceProfile(nameOrPath: string, options: LoadProfileOptions = {}): LoadedProfile {
+  const { baseDir = process.cwd(), expected, builtins = BUILTIN_PROFILES_DIR } = options;
+  if (!isPath(nameOrPath)) return loadBuiltin(nameOrPath, expected, builtins);
+  const file = resolve(baseDir, nameOrPath);
+  const protocol = fileProtocol(file) ?? expected ?? "modbus";
+  if (expected !== undefined && protocol !== expected && (PROTOCOLS as readonly string[]).includes(protocol))
+    throw new ProfileError(`profile ${file}`, [wrongProtocol(protocol as Protocol, expected)]);
+  if (protocol === "mqtt") return { protocol, profile: readMqtt(file, nameOrPath) };
+  const found = inspectProfileFile(file, nameOrPath, builtins);
   if (!found.profile) throw new ProfileError(`profile ${file}`, found.errors);
-  return found.profile;
+  return { protocol: "modbus", profile: found.profile };
+}
+
+function loadBuiltin(name: string, expected: Protocol | undefined, builtins: string): LoadedProfile {
+  const modbus = expected === "mqtt" ? undefined : builtinProfileFile(name, builtins);
+  if (modbus !== undefined) {
+    const found = inspectProfileFile(modbus, name.replace(/^.*\//, ""), builtins);
+    if (!found.profile) throw new ProfileError(`profile ${modbus}`, found.errors);
+    return { protocol: "modbus", profile: found.profile };
+  }
+  const mqtt = builtInMqttProfileNames();
+  if (expected !== "modbus" && mqtt.includes(name)) {
+    const source = resolve(BUILTIN_MQTT_PROFILES_DIR, `${name}.yaml`);
+    return { protocol: "mqtt", profile: { ...readMqtt(source, source), name } };
+  }
+  if (expected === "mqtt")
+    throw new ValidationError(`MQTT profile "${name}"`, [
+      { path: "(name)", message: `is not a built-in profile (known: ${mqtt.join(", ")}) nor a .yaml file` },
+    ]);
+  throw new ProfileError("profile", [unknownName(name, builtins)]);
+}
+
+/** The protocol a profile file gives or implies; undefined when it cannot be read or parsed (said later). */
+function fileProtocol(file: string): string | undefined {
+  try {
+    const doc = parseDocument(readFileSync(file, "utf8"));
+    return doc.errors.length > 0 ? undefined : inferProtocol(doc.toJS()).protocol;
+  } catch {
+    return undefined;
+  }
+}
+
+function wrongProtocol(found: Protocol, expected: Protocol): Problem {
+  return {
+    path: "protocol",
+    message:
+      expected === "modbus"
+        ? `this is an MQTT payload profile (protocol: ${found}): give it to a device under mqtt.devices, or give this device a Modbus profile`
+        : `this is a Modbus profile (protocol: ${found}): give it to a device under devices, or give this MQTT device an MQTT payload profile`,
+  };
+}
+
+/** A ZodError saying the document is of the other protocol (for a caller that parsed through the union). */
+function otherProtocol(expected: Protocol): z.ZodError {
+  const found: Protocol = expected === "modbus" ? "mqtt" : "modbus";
+  return new ZodError([
+    { code: "custom", path: ["protocol"], message: wrongProtocol(found, expected).message, input: found },
+  ]);
+}
+
+function readMqtt(source: string, name: string): MqttProfile {
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch (err) {
+    throw new ValidationError(`MQTT profile ${source}`, [
+      { path: "(file)", message: `cannot read: ${reason(err)}` },
+    ]);
+  }
+  const found = mqttProfileProblems(text);
+  if (found.problems.length > 0 || found.spec === undefined)
+    throw new ValidationError(`MQTT profile ${source}`, found.problems);
+  return { name, source, spec: found.spec };
+}
+
+/** Parses MQTT profile text; throws ValidationError listing every problem. */
+export function parseMqttProfile(text: string, source: string): MqttProfile {
+  const found = mqttProfileProblems(text);
+  if (found.problems.length > 0 || found.spec === undefined)
+    throw new ValidationError(`MQTT profile ${source}`, found.problems);
+  return { name: source, source, spec: found.spec };
+}
+
+/** Every problem of an MQTT profile's text, and the spec when there are none (`protocol` may be left out). */
+export function mqttProfileProblems(text: string): { problems: Problem[]; spec?: MqttProfileSpec } {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    return {
+      problems: doc.errors.map((e) => ({
+        path: e.linePos ? `(line ${e.linePos[0].line}, column ${e.linePos[0].col})` : "(yaml)",
+        message: e.message.split(" at line ")[0] ?? e.message,
+      })),
+    };
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const record =
+    typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  if (record.protocol === "modbus") return { problems: [wrongProtocol("modbus", "mqtt")] };
+  const parsed = deviceProfileSchema.safeParse({ protocol: "mqtt", ...record }, { error: requiredMessage });
+  if (!parsed.success) return { problems: explainedProblems(parsed.error) };
+  const spec: DeviceProfileSpec = parsed.data;
+  if (spec.protocol !== "mqtt") return { problems: [wrongProtocol(spec.protocol, "mqtt")] };
+  const problems = checkMqttProfile(spec);
+  return problems.length > 0 ? { problems } : { problems, spec };
 }

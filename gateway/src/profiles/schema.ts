@@ -1,14 +1,19 @@
 /**
- * The device profile: a register map as data (STYLE.md habits 2 and 3). ONE strict schema: an unknown key
- * is a typo, and every field says what it means. Rules across fields and points (overlaps, scale
- * registers, tag sets, units against field names) live in check.ts, after this schema.
+ * The device profile as data (STYLE.md habits 2 and 3): ONE schema, `deviceProfileSchema`, whose
+ * `protocol` tells a Modbus register map (this file) from an MQTT payload profile (mqtt-schema.ts).
+ * Each kind is strict: an unknown key is a typo, and every field says what it means. Rules across
+ * fields and points (overlaps, scale registers, tag sets, units against field names) live in check.ts
+ * and check-mqtt.ts, after the schema.
  *
- * A profile file may be a partial "block" (file name starting with `_`) that others `extends`;
+ * A file without `protocol` is read as the kind its keys say (`inferProtocol`): `topics` makes it an
+ * MQTT profile, anything else a Modbus one (documented in gateway/profiles/*\/README.md).
+ *
+ * A Modbus profile file may be a partial "block" (file name starting with `_`) that others `extends`;
  * `profileFileSchema` checks one file, `profileSchema` the profile once its blocks are merged in.
  */
-import { measurementName, tagKey, tagValue } from "@jisr/core";
-import { strictObject } from "@jisr/core/strict-object";
+import { measurementName, strictObject, tagKey, tagValue } from "@jisr/core";
 import { z } from "zod";
+import { mqttProfileSchema } from "./mqtt-schema.js";
 import { TABLES, UNITS, VALUE_TYPES } from "./register-types.js";
 
 const text = (max: number) =>
@@ -263,9 +268,45 @@ export type ProfileSpec = z.output<typeof profileSchema>;
 /** One file as written: a full profile, or a block (every key optional) that others extend. */
 export const profileFileSchema = strictObject(shape).partial();
 
-/** JSON Schema of a profile file, for editor completion (what a user writes). */
+/** JSON Schema of a Modbus profile file, for editor completion (what a user writes). */
 export function profileJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(profileSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+export const PROTOCOLS = ["modbus", "mqtt"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** Every device profile, by its `protocol`: a Modbus register map or an MQTT payload profile. */
+export const deviceProfileSchema = z
+  .discriminatedUnion("protocol", [profileSchema, mqttProfileSchema], {
+    error: (issue) => (issue.code === "invalid_union" ? 'must be "modbus" or "mqtt"' : undefined),
+  })
+  .describe("Jisr Solar device profile: a Modbus register map or an MQTT payload profile");
+export type DeviceProfileSpec = z.output<typeof deviceProfileSchema>;
+
+/**
+ * The protocol of a profile document: its `protocol` when it gives one, else inferred from its keys
+ * (`topics`: MQTT; anything else, `points` or `extends`: Modbus), so a file written before `protocol`
+ * was asked for loads as it always did. `given` is false when inferred; an unknown value is returned
+ * as written, for the schema to refuse.
+ */
+export function inferProtocol(raw: unknown): { protocol: string; given: boolean } {
+  const record = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? raw : {};
+  const declared = (record as { protocol?: unknown }).protocol;
+  if (declared !== undefined && declared !== null) return { protocol: String(declared), given: true };
+  return { protocol: "topics" in record ? "mqtt" : "modbus", given: false };
+}
+
+/** The document with its protocol set (inferred when missing), as the schema reads it. */
+export function withProtocol(raw: Record<string, unknown>): Record<string, unknown> {
+  return raw.protocol === undefined || raw.protocol === null
+    ? { ...raw, protocol: inferProtocol(raw).protocol }
+    : raw;
+}
+
+/** JSON Schema of any profile file (both protocols), for editor completion. */
+export function deviceProfileJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(deviceProfileSchema, { io: "input" }) as Record<string, unknown>;
 }
 
 function isRegex(s: string): boolean {

@@ -58,7 +58,7 @@ export class DevicePoller {
     this.#driver = driver;
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
-    this.#health = new DeviceHealthTracker(driver.id, { logger: options.logger, clock: this.#clock });
+    this.#health = new DeviceHealthTracker(driver.id, { logger: options.logger, since: this.#clock() });
   }
 
   health(): DeviceHealth {
@@ -128,13 +128,13 @@ export class DevicePoller {
       h.failure(reason, now);
       // Not a DeviceError means a bug in a driver: log the stack so it can be found.
       const kind = err instanceof DeviceError ? err.kind : "unexpected";
-      h.offline(reason, err instanceof DeviceError ? { kind } : { kind, err });
+      h.offline(reason, this.#clock(), err instanceof DeviceError ? { kind } : { kind, err });
       return;
     }
     const pollMs = this.#clock() - now;
     h.pollTook(pollMs);
     h.readings(points, now);
-    h.online({ points: points.length });
+    h.online(this.#clock(), { points: points.length });
     // Logged once the points are queued (durably, with the SQLite outbox), never before.
     const queued = this.#deliver(points);
     if (queued && this.#o.logger.isLevelEnabled("debug"))

@@ -56,18 +56,21 @@ export function summarise(points: readonly Point[]): LastValues[] {
 export interface DeviceHealthOptions {
   /** Already tagged with the device. */
   logger: Logger;
-  /** The gateway's UTC clock (epoch ms). */
-  clock: () => number;
+  /** When the device started "starting" (epoch ms). */
+  since: number;
 }
 
-/** One device's health: what its source reports, kept as the `DeviceHealth` everyone reads. */
+/**
+ * One device's health: what its source reports, kept as the `DeviceHealth` everyone reads. Every
+ * instant is given by the source (`at`, the gateway's UTC clock in epoch ms), never read here.
+ */
 export class DeviceHealthTracker {
   readonly #h: DeviceHealth;
-  readonly #o: DeviceHealthOptions;
+  readonly #log: Logger;
 
   constructor(id: string, options: DeviceHealthOptions) {
-    this.#o = options;
-    this.#h = { id, state: "starting", since: options.clock(), polls: 0, failed_polls: 0 };
+    this.#log = options.logger;
+    this.#h = { id, state: "starting", since: options.since, polls: 0, failed_polls: 0 };
   }
 
   get state(): DeviceState {
@@ -113,16 +116,14 @@ export class DeviceHealthTracker {
     this.#h.next_retry_at = at;
   }
 
-  /** The device answers (or publishes): online. Logged when it changes. */
-  online(context: Record<string, unknown> = {}): void {
+  /** The device answers (or publishes): online since `at`. Logged when it changes. */
+  online(at: number, context: Record<string, unknown> = {}): void {
     const h = this.#h;
     if (h.state === "online") return;
-    const log = this.#o.logger;
-    if (h.state === "offline")
-      log.info({ offline_ms: this.#o.clock() - h.since, ...context }, "Device back online");
-    else log.info(context, "Device online");
+    if (h.state === "offline") this.#log.info({ offline_ms: at - h.since, ...context }, "Device back online");
+    else this.#log.info(context, "Device online");
     h.state = "online";
-    h.since = this.#o.clock();
+    h.since = at;
     h.reason = undefined;
   }
 
@@ -131,18 +132,18 @@ export class DeviceHealthTracker {
    * when it changes; a new reason while offline only at debug level. `context` goes into the warning
    * (an `err` with its stack when the cause is a bug rather than the device).
    */
-  offline(reason: string, context: Record<string, unknown> = {}): void {
+  offline(reason: string, at: number, context: Record<string, unknown> = {}): void {
     const h = this.#h;
     if (h.state === "offline") {
       const { err: _stack, ...rest } = context;
       if (reason !== h.reason)
-        this.#o.logger.debug({ ...rest, reason }, "Device still offline, for another reason");
+        this.#log.debug({ ...rest, reason }, "Device still offline, for another reason");
       h.reason = reason;
       return;
     }
-    this.#o.logger.warn(context, `Device offline: ${reason}`);
+    this.#log.warn(context, `Device offline: ${reason}`);
     h.state = "offline";
-    h.since = this.#o.clock();
+    h.since = at;
     h.reason = reason;
   }
 

@@ -1,12 +1,12 @@
 /**
  * The MQTT payload profile: which topics a device publishes and how each JSON value becomes a field, as
  * data (STYLE.md habits 2 and 3). ONE strict schema; rules across fields (unit suffixes, tag sets,
- * captures) live in profile-check.ts. The format is documented in gateway/profiles/mqtt/README.md.
+ * captures) live in check-mqtt.ts. It is the `protocol: mqtt` member of the one device profile schema
+ * (schema.ts, `deviceProfileSchema`). The format is documented in gateway/profiles/mqtt/README.md.
  */
-import { measurementName, tagKey, tagValue } from "@jisr/core";
-import { strictObject } from "@jisr/core/strict-object";
+import { measurementName, strictObject, tagKey, tagValue } from "@jisr/core";
 import { z } from "zod";
-import { UNITS } from "../profiles/register-types.js";
+import { UNITS } from "./register-types.js";
 
 const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);

@@ -4,9 +4,9 @@
  * problem names its path (`topics.2.fields.0.field`), so `jisr profile check` can point at the line.
  */
 import { formatPath, type Problem } from "@jisr/core";
-import { MEASUREMENT_TAGS, UNIT_SUFFIX } from "../profiles/register-types.js";
-import type { FieldSpec, MqttProfileSpec, Role, TopicSpec } from "./profile-schema.js";
-import { topicPatternProblem } from "./topic-pattern.js";
+import { topicPatternProblem } from "../mqtt/topic-pattern.js";
+import type { FieldSpec, MqttProfileSpec, Role, TopicSpec } from "./mqtt-schema.js";
+import { MEASUREMENT_TAGS, UNIT_SUFFIX } from "./register-types.js";
 
 const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mqttProfileProblems } from "./profile-load.js";
+import { mqttProfileProblems } from "./load.js";
 
 const HEAD = `
 protocol: mqtt
@@ -35,7 +35,7 @@ describe("MQTT profile checks", () => {
 `;
     expect(problems(topics)).toEqual([
       "topics.0.fields.6.unit: must be one of: W Wh var VA V A Hz °C K Ω % L/h L m³ W/m² m/s bar s h",
-      "topics.1.fiels: unknown key; known keys are: topic, measurement, tags, device, components, fields",
+      "topics.1.fiels: unknown key: did you mean `fields`? (known keys are: topic, measurement, tags, device, components, fields)",
       "topics.1.fields: must map at least one value",
     ]);
     const valid = topics
