@@ -189,6 +189,7 @@ function priceElectricBackup(
   timeZone: string,
 ): void {
   const avoided: HourlyKwh[] = [];
+  const memo: HoursMemo = new Map();
   let before = 0;
   for (const d of daily) {
     const day = localDay(d.day, timeZone);
@@ -197,7 +198,7 @@ function priceElectricBackup(
       const hours = Math.round((day.to - day.from) / HOUR_MS);
       for (let h = 0; h < hours; h++) avoided.push({ start: day.from + h * HOUR_MS, kwh: wh / 1000 / hours });
     }
-    const mtdHours = wh === undefined ? undefined : meteredHours(metered, month.from, day.to);
+    const mtdHours = wh === undefined ? undefined : meteredHours(metered, month.from, day.to, memo);
     if (!mtdHours) {
       // A cached day keeps the object of an earlier run: drop a figure that no longer holds.
       delete d.fields.savings_mad;
@@ -213,26 +214,43 @@ function priceElectricBackup(
  * Import, export and PV production per hour of [from, to), as fields.ts hands them to the PV savings, or
  * undefined when a series the PV savings need is unknown. Without a PV plant nothing is self-consumed.
  */
-function meteredHours(m: MeteredEnergy, from: number, to: number): MeteredHours | undefined {
-  const imported = hoursOf(m.import, m, from, to);
+function meteredHours(
+  m: MeteredEnergy,
+  from: number,
+  to: number,
+  memo: HoursMemo = new Map(),
+): MeteredHours | undefined {
+  const imported = hoursOf(m.import, m, from, to, memo);
   if (!imported) return undefined;
   if (!m.pv) return { import: imported, export: [], production: [] };
-  const [exported, produced] = [hoursOf(m.export, m, from, to), hoursOf(m.pv, m, from, to)];
+  const [exported, produced] = [hoursOf(m.export, m, from, to, memo), hoursOf(m.pv, m, from, to, memo)];
   if (!exported || !produced) return undefined;
   return { import: imported, export: exported, production: produced };
 }
+
+/**
+ * Per counter, its hours from one start so far: the days of a month are priced from the 1st, each to
+ * date, so each day's hours are the day before's and its own (built once, handed out as a prefix).
+ */
+type HoursMemo = Map<MeteredCounter, { from: number; hours: HourlyKwh[] }>;
 
 function hoursOf(
   c: MeteredCounter | undefined,
   m: MeteredEnergy,
   from: number,
   to: number,
+  memo: HoursMemo,
 ): HourlyKwh[] | undefined {
   if (!c || sumWh(c, m, from, to) === undefined) return undefined;
-  const out: HourlyKwh[] = [];
-  for (let t = from; t < to; t += HOUR_MS) {
+  let kept = memo.get(c);
+  if (kept?.from !== from) {
+    kept = { from, hours: [] };
+    memo.set(c, kept);
+  }
+  const out = kept.hours;
+  for (let t = from + out.length * HOUR_MS; t < to; t += HOUR_MS) {
     const h = Math.round((t - m.from) / HOUR_MS);
     out.push({ start: t, kwh: (c.energy.wh[h] ?? 0) / 1000 });
   }
-  return out;
+  return out.slice(0, Math.max(0, Math.ceil((to - from) / HOUR_MS)));
 }

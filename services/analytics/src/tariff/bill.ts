@@ -59,17 +59,25 @@ export function bill(consumption: readonly HourlyKwh[], tariff: Tariff, month: s
 
 /** The samples of [startMs, endMs), after checking each one: a bad sample is a caller's bug, not a 0. */
 function samplesInMonth(consumption: readonly HourlyKwh[], startMs: number, endMs: number): HourlyKwh[] {
-  const seen = new Set<number>();
+  // While the samples come in increasing order (the job's hours), none can repeat an earlier one: the set
+  // of starts seen is only built once they do not (the job bills a month to date for every day).
+  let seen: Set<number> | undefined;
+  let previous = Number.NEGATIVE_INFINITY;
   const out: HourlyKwh[] = [];
-  consumption.forEach((s, i) => {
+  for (let i = 0; i < consumption.length; i++) {
+    const s = consumption[i] as HourlyKwh;
     if (!Number.isFinite(s.start)) throw new RangeError(`consumption[${i}].start is not a UTC instant in ms`);
     if (!Number.isFinite(s.kwh) || s.kwh < 0)
       throw new RangeError(`consumption[${i}].kwh is ${s.kwh}: must be a finite number ≥ 0`);
-    if (seen.has(s.start))
-      throw new RangeError(`consumption has two samples starting at ${new Date(s.start).toISOString()}`);
-    seen.add(s.start);
+    if (seen === undefined && s.start > previous) previous = s.start;
+    else {
+      seen ??= new Set(consumption.slice(0, i).map((x) => x.start));
+      if (seen.has(s.start))
+        throw new RangeError(`consumption has two samples starting at ${new Date(s.start).toISOString()}`);
+      seen.add(s.start);
+    }
     if (s.start >= startMs && s.start < endMs) out.push(s);
-  });
+  }
   return out;
 }
 
