@@ -70,6 +70,18 @@ export function rangeOf(kind: PeriodKind, day: string, timeZone: string): LocalR
   };
 }
 
+/** A range as the API shows it: its instants in UTC, its first and last local day. */
+export function periodJson(r: LocalRange, timeZone: string) {
+  return {
+    kind: r.kind,
+    label: r.label,
+    from: new Date(r.from).toISOString(),
+    to: new Date(r.to).toISOString(),
+    first_day: r.first,
+    last_day: localDayOf(r.to - 1, timeZone),
+  };
+}
+
 /** The period just before, and the same period a year before. */
 export function previousOf(r: LocalRange, timeZone: string): LocalRange {
   if (r.kind === "day") return rangeOf("day", addDays(r.first, -1), timeZone);
@@ -288,16 +300,8 @@ export async function energyReport(
   const shortfall = expected === null || flow.pv_kwh === null ? null : Math.max(0, expected - flow.pv_kwh);
   const perKwh =
     flow.electricity_savings_mad !== null && flow.pv_kwh ? flow.electricity_savings_mad / flow.pv_kwh : null;
-  const iso = (t: number) => new Date(t).toISOString();
   return {
-    period: {
-      kind,
-      label: r.label,
-      from: iso(r.from),
-      to: iso(r.to),
-      first_day: r.first,
-      last_day: localDayOf(r.to - 1, timeZone),
-    },
+    period: periodJson(r, timeZone),
     data_since: since.first_day,
     flow,
     previous: { label: prev.label, flow: previous },

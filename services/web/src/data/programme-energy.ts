@@ -5,11 +5,10 @@
  * spreadsheet finds the total; the shares are recomputed from the summed energies, over the institutions
  * that have both figures (a mean of percentages would weigh a small home like a large centre).
  */
-import { localDayOf } from "@jisr/core";
 import type { Store } from "@jisr/core/store";
 import type { ProgrammeEnergyJson } from "../schemas/energy.js";
 import type { Directory } from "./directory.js";
-import { type Flow, flowFromSums, type PeriodKind, rangeOf, sumsOf } from "./energy.js";
+import { type Flow, flowFromSums, type PeriodKind, periodJson, rangeOf, sumsOf } from "./energy.js";
 import { institutionJson } from "./summary.js";
 
 type Totals = ProgrammeEnergyJson["totals"];
@@ -97,16 +96,8 @@ export async function programmeEnergy(
     return { institution: institutionJson(inst), flow: flowFromSums(s) };
   });
   const flows = rows.map((x) => x.flow);
-  const iso = (t: number) => new Date(t).toISOString();
   return {
-    period: {
-      kind,
-      label: r.label,
-      from: iso(r.from),
-      to: iso(r.to),
-      first_day: r.first,
-      last_day: localDayOf(r.to - 1, tz),
-    },
+    period: periodJson(r, tz),
     institutions: rows,
     totals: {
       institutions: rows.length,
