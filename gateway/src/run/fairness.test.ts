@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Point } from "@jisr/core";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { type PymodbusServer, startPymodbus } from "../../../test/servers/pymodbus.js";
 import { type PtyPair, startPtyPair } from "../../../test/servers/socat.js";
 import { type GatewayConfig, gatewayConfigSchema } from "../config/schema.js";
@@ -26,6 +26,9 @@ import { runGateway } from "./gateway.js";
  * checks the rule over the run rather than every single gap: the median gap is the interval (≤ 1.2 ×),
  * at most one gap in the run exceeds 1.5 × interval, and none reaches 2.5 × interval (two slots lost in
  * a row). The old behaviour fails all three.
+ *
+ * The three cases run at once, each on a line of its own (its own socat pair and pymodbus), so the file
+ * takes one run's 24 s instead of three in a row; each line and its gateway are as they were one at a time.
  */
 
 const INTERVAL_MS = 2000;
@@ -62,13 +65,9 @@ function broken(g: number[], interval: number): string[] {
 }
 
 describe("a silent unit on an RS-485 line (socat pty, pymodbus 3.0)", () => {
-  let pty: PtyPair;
-  let units: PymodbusServer;
   let dir: string;
   let ingestion: RecordingServer;
   beforeAll(async () => {
-    pty = await startPtyPair();
-    units = await startPymodbus({ serial: pty.a }, [1, 2, 3]);
     ingestion = await startRecordingServer();
     dir = mkdtempSync(join(tmpdir(), "jisr-fairness-"));
     // One request per poll: holding 0..1 (pymodbus serves 0..99), and one at 200 (exception 2).
@@ -98,13 +97,11 @@ describe("a silent unit on an RS-485 line (socat pty, pymodbus 3.0)", () => {
   }, 30_000);
   afterAll(async () => {
     await ingestion?.close();
-    await units?.stop();
-    await pty?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function config(silent: number[], dataDir: string): GatewayConfig {
-    const serial = { path: pty.b, baud: 9600 };
+  function config(line: string, silent: number[], dataDir: string): GatewayConfig {
+    const serial = { path: line, baud: 9600 };
     const device = (id: string, unit: number, profile: string) => ({
       id,
       unit,
@@ -126,47 +123,58 @@ describe("a silent unit on an RS-485 line (socat pty, pymodbus 3.0)", () => {
     return { ...file, uplink: { ...file.uplink, token: "tok" } };
   }
 
-  it.each([[[7]], [[7, 8]], [[7, 8, 9]]])(
-    "keeps the healthy units' interval with silent units %j and one answering exceptions",
-    async (silent) => {
-      const outbox = new RecordingOutbox(100_000);
-      const dataDir = mkdtempSync(join(dir, "data-"));
-      const gateway = await runGateway(config(silent, dataDir), {
-        outbox,
-        logger: pino({ level: "silent" }),
-      });
+  // Concurrent: each case asserts with its own `expect` (from its context), so a failure names its case.
+  it.concurrent.for([{ silent: [7] }, { silent: [7, 8] }, { silent: [7, 8, 9] }])(
+    "keeps the healthy units' interval with silent units $silent and one answering exceptions",
+    { timeout: RUN_MS + 60_000 },
+    async ({ silent }, { expect }) => {
+      let pty: PtyPair | undefined;
+      let units: PymodbusServer | undefined;
       try {
-        await new Promise((resolve) => setTimeout(resolve, RUN_MS));
-        const status = gateway.status();
-        for (const id of ["healthy-1", "healthy-2"]) {
-          const times = outbox.arrivals.get(id) ?? [];
-          // 24 s at 2 s: 12 slots; at least 10 readings even on a slow start.
-          expect(times.length, id).toBeGreaterThanOrEqual(10);
-          expect(broken(gaps(times), INTERVAL_MS), `${id}: gaps ${gaps(times).join(", ")} ms`).toEqual([]);
+        pty = await startPtyPair();
+        units = await startPymodbus({ serial: pty.a }, [1, 2, 3]);
+        const line = pty.b;
+        const outbox = new RecordingOutbox(100_000);
+        const dataDir = mkdtempSync(join(dir, "data-"));
+        const gateway = await runGateway(config(line, silent, dataDir), {
+          outbox,
+          logger: pino({ level: "silent" }),
+        });
+        try {
+          await new Promise((resolve) => setTimeout(resolve, RUN_MS));
+          const status = gateway.status();
+          for (const id of ["healthy-1", "healthy-2"]) {
+            const times = outbox.arrivals.get(id) ?? [];
+            // 24 s at 2 s: 12 slots; at least 10 readings even on a slow start.
+            expect(times.length, id).toBeGreaterThanOrEqual(10);
+            expect(broken(gaps(times), INTERVAL_MS), `${id}: gaps ${gaps(times).join(", ")} ms`).toEqual([]);
+          }
+          const byId = new Map(status.devices.map((d) => [d.id, d]));
+          expect(byId.get("exception-3")).toMatchObject({ state: "offline" });
+          expect(byId.get("exception-3")?.reason).toMatch(
+            /exception 2|ILLEGAL DATA ADDRESS|illegal data address/i,
+          );
+          for (const unit of silent) {
+            const d = byId.get(`silent-${unit}`);
+            expect(d).toMatchObject({ state: "offline" });
+            // Backed off: first poll (2 attempts), then one attempt at slots 1, 3, 7 (and maybe 15) after it,
+            // instead of a poll in each of the 12 slots.
+            expect(d?.polls).toBeLessThanOrEqual(5);
+            expect(d?.next_retry_at).toBeTypeOf("number");
+          }
+          // The line's load names a silent unit as the most costly.
+          const busLine = status.lines?.[0];
+          expect(busLine?.where).toContain(line);
+          expect(busLine?.interval_ms).toBe(INTERVAL_MS);
+          expect(busLine?.units[0]?.devices[0]).toMatch(/^silent-/);
+          expect(busLine?.units[0]?.timeouts).toBeGreaterThan(0);
+        } finally {
+          await gateway.stop();
         }
-        const byId = new Map(status.devices.map((d) => [d.id, d]));
-        expect(byId.get("exception-3")).toMatchObject({ state: "offline" });
-        expect(byId.get("exception-3")?.reason).toMatch(
-          /exception 2|ILLEGAL DATA ADDRESS|illegal data address/i,
-        );
-        for (const unit of silent) {
-          const d = byId.get(`silent-${unit}`);
-          expect(d).toMatchObject({ state: "offline" });
-          // Backed off: first poll (2 attempts), then one attempt at slots 1, 3, 7 (and maybe 15) after it,
-          // instead of a poll in each of the 12 slots.
-          expect(d?.polls).toBeLessThanOrEqual(5);
-          expect(d?.next_retry_at).toBeTypeOf("number");
-        }
-        // The line's load names a silent unit as the most costly.
-        const line = status.lines?.[0];
-        expect(line?.where).toContain(pty.b);
-        expect(line?.interval_ms).toBe(INTERVAL_MS);
-        expect(line?.units[0]?.devices[0]).toMatch(/^silent-/);
-        expect(line?.units[0]?.timeouts).toBeGreaterThan(0);
       } finally {
-        await gateway.stop();
+        await units?.stop();
+        await pty?.stop();
       }
     },
-    RUN_MS + 30_000,
   );
 });
