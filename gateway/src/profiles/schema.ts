@@ -297,13 +297,6 @@ export function inferProtocol(raw: unknown): { protocol: string; given: boolean 
   return { protocol: "topics" in record ? "mqtt" : "modbus", given: false };
 }
 
-/** The document with its protocol set (inferred when missing), as the schema reads it. */
-export function withProtocol(raw: Record<string, unknown>): Record<string, unknown> {
-  return raw.protocol === undefined || raw.protocol === null
-    ? { ...raw, protocol: inferProtocol(raw).protocol }
-    : raw;
-}
-
 /** JSON Schema of any profile file (both protocols), for editor completion. */
 export function deviceProfileJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(deviceProfileSchema, { io: "input" }) as Record<string, unknown>;
