@@ -187,4 +187,41 @@ describe("DevicePoller", () => {
     expect(lines.filter((l) => l.msg.startsWith("Device offline"))).toHaveLength(1);
     expect(poller.health().reason).toBeUndefined();
   });
+
+  it("hands the polls of a moment to a shared sink in one call, and logs them as polled only after it returned", async () => {
+    const { logger, lines } = capture();
+    const instant = (id: string): Driver => ({
+      id,
+      init: async () => [],
+      close: async () => {},
+      poll: async (now) => [
+        { measurement: "pv_inverter", tags: { device: id }, fields: { power_w: 1 }, time: now },
+      ],
+    });
+    const calls: { devices: string[]; polledLogged: number }[] = [];
+    let refuse = false;
+    const sink = (points: Point[]) => {
+      if (refuse) throw new Error("disk full");
+      calls.push({
+        devices: points.map((p) => p.tags.device as string),
+        polledLogged: lines.filter((l) => l.msg === "Polled").length,
+      });
+    };
+    // Same slots (1 s apart), both polls end within the hold (250 ms): one call, hence one transaction.
+    startPoller(instant("inv-1"), 1000, logger.child({ device: "inv-1" }), sink);
+    startPoller(instant("inv-2"), 1000, logger.child({ device: "inv-2" }), sink);
+    await vi.waitFor(() => expect(lines.filter((l) => l.msg === "Polled")).toHaveLength(2), {
+      timeout: 5000,
+      interval: 10,
+    });
+    expect(calls).toEqual([{ devices: ["inv-1", "inv-2"], polledLogged: 0 }]);
+
+    // A queue that refuses a call: neither poll of it is said to be polled, the loss is logged once.
+    refuse = true;
+    await vi.waitFor(() => expect(lines.filter((l) => l.msg.startsWith("Could not queue"))).toHaveLength(2), {
+      timeout: 5000,
+      interval: 10,
+    });
+    expect(lines.filter((l) => l.msg === "Polled")).toHaveLength(2);
+  });
 });

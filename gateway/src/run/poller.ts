@@ -12,17 +12,27 @@
  * Each poll is reported into the device's health (../sources/health.ts, the one model of polled and
  * pushed devices), which logs the state changes (online → offline with the reason, and back) once each,
  * not on every failed poll (STYLE.md habit 11).
+ *
+ * The points of a poll go to `onPoints` together with those of the other pollers given the same function
+ * whose polls end within a short hold (sink-batch.ts: one queue transaction for all of them, issue 13,
+ * footprint); the poll counts as queued only once `onPoints` returned.
  */
 import type { Point } from "@jisr/core";
 import type { Logger } from "pino";
 import { DeviceError, type Driver } from "../drivers/types.js";
 import { type DeviceHealth, DeviceHealthTracker } from "../sources/health.js";
+import { holdFor, type SinkBatch, sinkBatch } from "./sink-batch.js";
 
 export interface PollerOptions {
   intervalMs: number;
   logger: Logger;
-  /** Receives the points of every successful poll. */
+  /**
+   * Receives the points of every successful poll, with those of the polls of other pollers given the same
+   * function that end within the hold (sink-batch.ts). May throw: the polls of that call are not queued.
+   */
   onPoints: (points: Point[]) => void;
+  /** How long a poll's points may wait for other polls' before onPoints; holdFor(intervalMs) by default. */
+  batchHoldMs?: number;
   /** The gateway's UTC clock (epoch ms); Date.now by default. */
   clock?: () => number;
   /** Longest delay between two polls of an offline device (devices[].offline_retry_max); 5 min by default. */
@@ -53,10 +63,14 @@ export class DevicePoller {
   #lostSince: number | undefined;
   #lostPolls = 0;
   #failedInARow = 0;
+  readonly #batch: SinkBatch;
+  readonly #holdMs: number;
 
   constructor(driver: Driver, options: PollerOptions) {
     this.#driver = driver;
     this.#o = options;
+    this.#batch = sinkBatch(options.onPoints);
+    this.#holdMs = options.batchHoldMs ?? holdFor(options.intervalMs);
     this.#clock = options.clock ?? Date.now;
     this.#health = new DeviceHealthTracker(driver.id, { logger: options.logger, since: this.#clock() });
   }
@@ -78,6 +92,8 @@ export class DevicePoller {
   async stop(waitMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    // Points waiting for other polls are written now: the queue is closed soon after.
+    this.#batch.flush();
     const running = this.#running;
     if (!running) return;
     let timer: NodeJS.Timeout | undefined;
@@ -90,16 +106,21 @@ export class DevicePoller {
 
   #run(): void {
     if (this.#stopped) return;
-    this.#running = this.#pollOnce().finally(() => {
+    const read = { endedAt: Date.now() };
+    this.#running = this.#pollOnce(read).finally(() => {
       this.#running = undefined;
-      this.#scheduleNext();
+      this.#scheduleNext(read.endedAt);
     });
   }
 
-  #scheduleNext(): void {
+  /**
+   * `readEndedAt`: when the device's read ended (Date.now), which sets the next slot; the wait for the
+   * queue after it (the hold, the transaction) never makes a poll skip a slot.
+   */
+  #scheduleNext(readEndedAt: number): void {
     if (this.#stopped) return;
     const interval = this.#o.intervalMs;
-    const now = Date.now();
+    const now = readEndedAt;
     // The first slot strictly after now: an overrun skips slots rather than polling back to back. An
     // offline device waits more slots (slotsUntilNextPoll), on the same grid.
     const skip = slotsUntilNextPoll(
@@ -108,11 +129,11 @@ export class DevicePoller {
       this.#o.offlineRetryMaxMs ?? DEFAULT_OFFLINE_RETRY_MAX_MS,
     );
     const nextAt = this.#startAt + (Math.floor((now - this.#startAt) / interval) + skip) * interval;
-    this.#health.nextRetry(this.#failedInARow > 0 ? this.#clock() + (nextAt - now) : undefined);
-    this.#timer = setTimeout(() => this.#run(), nextAt - now);
+    this.#health.nextRetry(this.#failedInARow > 0 ? this.#clock() + (nextAt - Date.now()) : undefined);
+    this.#timer = setTimeout(() => this.#run(), Math.max(nextAt - Date.now(), 0));
   }
 
-  async #pollOnce(): Promise<void> {
+  async #pollOnce(read: { endedAt: number }): Promise<void> {
     const now = this.#clock();
     const h = this.#health;
     h.attempt(now);
@@ -120,8 +141,10 @@ export class DevicePoller {
     try {
       // One attempt while offline: retrying a silent unit only holds the line longer.
       points = await this.#driver.poll(now, this.#failedInARow > 0 ? { retries: 0 } : {});
+      read.endedAt = Date.now();
       this.#failedInARow = 0;
     } catch (err) {
+      read.endedAt = Date.now();
       h.pollTook(this.#clock() - now);
       this.#failedInARow++;
       const reason = err instanceof Error ? err.message : String(err);
@@ -136,15 +159,17 @@ export class DevicePoller {
     h.readings(points, now);
     h.online(this.#clock(), { points: points.length });
     // Logged once the points are queued (durably, with the SQLite outbox), never before.
-    const queued = this.#deliver(points);
+    const queued = await this.#deliver(points);
     if (queued && this.#o.logger.isLevelEnabled("debug"))
       this.#o.logger.debug(polledContext(now, points, pollMs), "Polled");
   }
 
   /** A failure to queue is the gateway's problem, not the device's: logged, never counted as offline. */
-  #deliver(points: Point[]): boolean {
+  async #deliver(points: Point[]): Promise<boolean> {
+    if (points.length === 0) return true; // nothing to store: no wait for other polls
     try {
-      this.#o.onPoints(points);
+      // Stopping: no wait for other polls, the queue closes soon after.
+      await this.#batch.add(points, this.#stopped ? 0 : this.#holdMs);
       if (this.#lostSince !== undefined)
         this.#o.logger.info({ lost_polls: this.#lostPolls }, "Queueing the points of polls again");
       this.#lostSince = undefined;
