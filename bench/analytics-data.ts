@@ -4,8 +4,8 @@
  * hourly rollups (`rp_1h`), with the institutions file that describes them.
  */
 import { fileURLToPath } from "node:url";
-import type { Point } from "@jisr/core/point";
-import { HOUR_MS, localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core/time/local-time";
+import type { Point } from "@jisr/core";
+import { HOUR_MS, localParts, MINUTE_MS, MOROCCO_TZ } from "@jisr/core";
 import { type InstitutionsConfig, parseInstitutions } from "../services/analytics/src/config/load.js";
 
 export const TARIFF = fileURLToPath(

@@ -18,22 +18,21 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { InfluxClient } from "@jisr/core/influx/client";
-import { encodePoints } from "@jisr/core/line-protocol";
-import type { Point } from "@jisr/core/point";
-import { InfluxStore } from "@jisr/core/store/influx-store";
-import { SqliteStore } from "@jisr/core/store/sqlite-store";
-import type { Store } from "@jisr/core/store/types";
+import type { Point } from "@jisr/core";
 import {
   addDays,
   addMonths,
   daysBetween,
+  encodePoints,
   HOUR_MS,
   localDay,
   localDayOf,
   localMonth,
   localMonthOf,
-} from "@jisr/core/time/local-time";
+} from "@jisr/core";
+import { InfluxClient } from "@jisr/core/influx";
+import type { Store } from "@jisr/core/store";
+import { InfluxStore, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { interpolate } from "../dashboards/src/interpolate.js";
 import { backfillDownsampling } from "../services/analytics/src/downsampling/backfill.js";
