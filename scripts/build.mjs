@@ -8,8 +8,9 @@
  * - The folder layout is kept (src/x/y.ts → dist/x/y.js), so paths a module computes from its own URL
  *   (`../../profiles/...`) hold in both.
  * - The workspaces' package exports stay on their TypeScript sources (for tsx, vitest and tsc), so an
- *   import of another workspace (`@jisr/core/point`) is rewritten here to that workspace's built file,
- *   as a relative path: the built tree never loads a .ts file.
+ *   import of another workspace (`@jisr/core`, `@jisr/core/store`) is rewritten here to the built file of
+ *   that export, as a relative path: the built tree never loads a .ts file. An import that names no
+ *   export fails the build, as it would fail in Node.
  * Plain JavaScript, so it runs before anything is built.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -41,7 +42,7 @@ function sources(dir) {
   });
 }
 
-/** Package name → its folder and the built file of each export ("." and "./*" patterns). */
+/** Package name → its folder and its exports (entries by name only: no workspace exports a pattern). */
 function packageMap(folders) {
   const map = new Map();
   for (const ws of folders) {
@@ -57,10 +58,7 @@ function builtTarget(spec, packages) {
   const pkg = m && packages.get(m[1]);
   if (!pkg) return undefined;
   const key = m[2] === undefined ? "." : `./${m[2]}`;
-  let target = pkg.exports[key];
-  if (target === undefined && pkg.exports["./*"] !== undefined && m[2] !== undefined) {
-    target = pkg.exports["./*"].replace("*", m[2]);
-  }
+  const target = pkg.exports[key];
   if (typeof target !== "string" || !target.startsWith("./src/") || !target.endsWith(".ts")) {
     throw new Error(`cannot map ${spec} to a built file (export ${key} of ${m[1]})`);
   }

@@ -1,12 +1,13 @@
 /**
- * Workspaces meet through their public API: an import of another workspace must name one of the entry
- * points its package.json `exports` lists by name (its index, plus the few named entries a workspace's
- * README justifies, such as `./cli`, loaded alone for start-up speed). The `"./*"` pattern the exports
- * still carry is not a public entry: it only keeps the deep imports of ALLOWED below working while they
- * are converted. ALLOWED may only shrink: a new deep import fails, and so does an entry nobody needs.
- * A relative import into another workspace's folder fails the same way.
+ * Workspaces meet through their public API (issue 10): an import of another workspace must name one of
+ * the entry points its package.json `exports` lists: its index ("."), plus a few named entries, each an
+ * area's index.ts (`@jisr/core/store`), a command module `jisr` loads alone for start-up speed
+ * (`@jisr/gateway/cli-read`), or `./testing` (test support, for other workspaces' tests only; see
+ * test/test-support.test.ts). No `*` pattern: a pattern would make every file public again. Each named
+ * entry is justified in the "## Public API" section of the workspace's README, which also says what the
+ * workspace holds and where to start reading. A relative import into another workspace's folder fails too.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -18,6 +19,8 @@ interface Workspace {
   dir: string;
   /** Entry points listed by name ("." and "./cli"), patterns left out. */
   entries: Set<string>;
+  /** Every key of `exports` (patterns included) and the file it points at. */
+  exports: Array<[string, unknown]>;
 }
 
 function workspaces(): Workspace[] {
@@ -33,8 +36,10 @@ function workspaces(): Workspace[] {
     } catch {
       return [];
     }
-    const keys = typeof pkg.exports === "string" ? ["."] : Object.keys(pkg.exports ?? {});
-    return [{ name: pkg.name, dir, entries: new Set(keys.filter((k) => !k.includes("*"))) }];
+    const exports: Array<[string, unknown]> =
+      typeof pkg.exports === "string" ? [[".", pkg.exports]] : Object.entries(pkg.exports ?? {});
+    const keys = exports.map(([k]) => k);
+    return [{ name: pkg.name, dir, entries: new Set(keys.filter((k) => !k.includes("*"))), exports }];
   });
 }
 
@@ -100,25 +105,29 @@ function crossings(all: Workspace[]): Crossing[] {
   return out;
 }
 
-/**
- * The deep imports still to convert, as "importing workspace -> specifier". Each is one workspace
- * reaching into another's internals; convert the importers to the target's index (exporting what they
- * need there) and delete the line. The test fails on any import not public and not listed here, and on
- * any line here that no import needs any more.
- */
-// 112 on 2026-12-05, when the check was added; 110 after the store options moved into the kit; 108 with the kit's zod compilers;
-// 4 once the importers took the public entries (2026-12-06), the rest in files being edited.
-const ALLOWED: readonly string[] = [
-  "@jisr/analytics -> @jisr/core/influx/client",
-  "@jisr/ingestion -> @jisr/core/line-protocol",
-  "@jisr/ingestion -> @jisr/core/store/encoded",
-  "@jisr/ingestion -> @jisr/core/store/field-types",
-];
+/** The text of a README's "## Public API" section (up to the next heading of that level or higher). */
+function publicApiSection(readme: string): string | undefined {
+  const m = /^## Public API[ \t]*$([\s\S]*?)(?=^#{1,2} |(?![\s\S]))/m.exec(readme);
+  return m?.[1];
+}
+
+/** The named entries (not ".") of `w` that its README's Public API section does not name in backticks. */
+function unjustified(w: Workspace, readme: string): string[] {
+  const section = publicApiSection(readme) ?? "";
+  return [...w.entries].filter((e) => e !== "." && !section.includes(`\`${e}\``));
+}
+
+function readme(w: Workspace): string {
+  try {
+    return readFileSync(join(root, w.dir, "README.md"), "utf8");
+  } catch {
+    return "";
+  }
+}
 
 describe("workspace boundaries", () => {
   const all = workspaces();
   const found = crossings(all);
-  const key = (c: Crossing) => `${c.from} -> ${c.specifier}`;
 
   it("finds the workspaces and their imports of each other (so the checks below can fail)", () => {
     expect(all.map((w) => w.name)).toEqual(expect.arrayContaining(["@jisr/core", "@jisr/cli", "@jisr/web"]));
@@ -126,25 +135,49 @@ describe("workspace boundaries", () => {
     expect(
       specifiers('import { a } from "@jisr/core/point";\n// import "@jisr/x/y"\nawait import("./z.js");'),
     ).toEqual(["@jisr/core/point", "./z.js"]);
+    const readmeText = "# x\n## Public API\n`./cli` for start-up.\n### detail\n`./a`\n## Tests\n`./b`\n";
+    expect(publicApiSection(readmeText)).toBe("\n`./cli` for start-up.\n### detail\n`./a`\n");
+    const w: Workspace = { name: "x", dir: "x", entries: new Set([".", "./cli", "./a", "./b"]), exports: [] };
+    expect(unjustified(w, readmeText)).toEqual(["./b"]);
   });
 
-  it("every export map lists the workspace's index", () => {
-    const exporting = all.filter((w) => w.entries.size > 0);
-    expect(exporting.length).toBeGreaterThan(8);
-    for (const w of exporting) expect(w.entries.has("."), `${w.name} exports "."`).toBe(true);
+  it("every workspace exports its index, and no `*` pattern", () => {
+    expect(all.length).toBeGreaterThan(10);
+    for (const w of all) {
+      expect(w.entries.has("."), `${w.name} exports "."`).toBe(true);
+      const patterns = w.exports.filter(([k, v]) => k.includes("*") || JSON.stringify(v).includes("*"));
+      expect(patterns, `${w.name}: a pattern makes every file public`).toEqual([]);
+    }
   });
 
-  it("imports another workspace only through its named exports, or a listed deep import", () => {
-    const allowed = new Set(ALLOWED);
-    const offending = found.filter((c) => !c.public && !allowed.has(key(c)));
+  it("every entry points at a file that exists; ./testing at a testing/index.ts", () => {
+    for (const w of all) {
+      for (const [key, target] of w.exports) {
+        expect(typeof target, `${w.name} ${key}`).toBe("string");
+        expect(existsSync(join(root, w.dir, target as string)), `${w.name} ${key} -> ${target}`).toBe(true);
+        if (key === "./testing") expect(target, `${w.name} ./testing`).toBe("./src/testing/index.ts");
+      }
+    }
+  });
+
+  it("every workspace has a README with its Public API, justifying each named entry", () => {
+    for (const w of all) {
+      const text = readme(w);
+      expect(text, `${w.dir}/README.md`).not.toBe("");
+      expect(publicApiSection(text), `${w.dir}/README.md has a "## Public API" section`).toBeDefined();
+      expect(text, `${w.dir}/README.md says where to start reading`).toMatch(/start reading/i);
+      expect(
+        unjustified(w, text),
+        `${w.dir}/README.md: named entries its Public API does not explain`,
+      ).toEqual([]);
+    }
+  });
+
+  it("imports another workspace only through its exports (its index or a named entry)", () => {
+    const offending = found.filter((c) => !c.public);
     expect(
       offending.map((c) => `${c.file}: ${c.specifier}`),
       "deep imports of another workspace: import its index (export what you need there)",
     ).toEqual([]);
-  });
-
-  it("lists no deep import that nothing needs any more (the list only shrinks)", () => {
-    const used = new Set(found.filter((c) => !c.public).map(key));
-    expect(ALLOWED.filter((k) => !used.has(k))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Device profiles: register maps as data (gateway/profiles/modbus/**), and the code that reads them.
- * Other workspaces import it from "@jisr/gateway" (the index re-exports it).
+ * Other workspaces import it as "@jisr/gateway/profiles" (the simulators, without the gateway runtime).
  */
 export type { ProfileFindings } from "./check.js";
 export { type DecodedValue, decodePoint, decodeRaw, wordsToBits } from "./decode.js";

@@ -1,7 +1,7 @@
 // startProfileDevice: any device profile served on a real Modbus TCP socket, from a table of values or a
 // value generator running on a sim clock, with fault hooks (pump failure, stuck sensor).
-import type { PointInput } from "@jisr/gateway";
-import { loadProfile, type Profile } from "@jisr/gateway";
+import type { PointInput } from "@jisr/gateway/profiles";
+import { loadProfile, type Profile } from "@jisr/gateway/profiles";
 import { type Logger, pino } from "pino";
 import { createSimClock, type SimClock } from "../clock.js";
 import { entryAt, RingBuffer } from "../history.js";

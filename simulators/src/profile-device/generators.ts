@@ -1,7 +1,7 @@
 // Value generators for profile devices: what a solar water heater controller, a heat meter, a grid meter
 // and a weather sensor would show at a sim instant at Ben Guerir. Values are keyed by field name (or
 // point name), in the field's unit, so one generator serves any profile of its class.
-import type { PointInput } from "@jisr/gateway";
+import type { PointInput } from "@jisr/gateway/profiles";
 import { hashUnit } from "../solar/clouds.js";
 import { defaultPvSystem, pvOperatingPoint } from "../solar/pv-system.js";
 import {

@@ -1,7 +1,7 @@
 // The register image of a profile device: values by point, encoded per the profile into the four Modbus
 // tables, so what the gateway decodes went through encode → wire → decode.
-import type { Profile, ProfilePoint, Table } from "@jisr/gateway";
-import { encodePoint, encodeRaw, type PointInput } from "@jisr/gateway";
+import type { Profile, ProfilePoint, Table } from "@jisr/gateway/profiles";
+import { encodePoint, encodeRaw, type PointInput } from "@jisr/gateway/profiles";
 
 /** A Modbus exception answer; modbus-serial's server sends `modbusErrorCode`. */
 export class ModbusServerException extends Error {

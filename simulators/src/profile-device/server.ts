@@ -2,7 +2,7 @@
 // and a record of every request it received (function code, address, count), so a test or a benchmark
 // counts what really went over the wire.
 import type { Server, Socket } from "node:net";
-import type { Table } from "@jisr/gateway";
+import type { Table } from "@jisr/gateway/profiles";
 import { ServerTCP } from "modbus-serial";
 import type { Logger } from "pino";
 import { serveOnPort } from "../modbus-server.js";
