@@ -37,6 +37,62 @@ export function periodLabel(p) {
   return String(y);
 }
 
+/**
+ * The period navigation of an energy view: day, week, month or year, the period before and after (not
+ * past today), then `extra` (the programme's date chooser). Test ids start with `testid`.
+ */
+export function periodNav({ state, period, today, redraw, testid, extra = null }) {
+  const kindButton = (kind) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "toggle",
+        "aria-pressed": String(state.kind === kind),
+        "data-testid": `${testid}-kind-${kind}`,
+        onclick: () => {
+          state.kind = kind;
+          void redraw();
+        },
+      },
+      t(`energy.${kind}`),
+    );
+  const move = (n, label) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: "toggle",
+        "aria-label": label,
+        "data-testid": `${testid}-${n < 0 ? "prev" : "next"}`,
+        disabled: n > 0 && period.last_day >= today,
+        onclick: () => {
+          state.date = shift(state.kind, period.first_day, n);
+          void redraw();
+        },
+      },
+      // Arrows point back and forth in reading order: mirrored in Arabic by the page's direction.
+      n < 0 ? "‹" : "›",
+    );
+  return h(
+    "div",
+    { class: "energy-nav" },
+    h("div", { class: "toggles" }, ["day", "week", "month", "year"].map(kindButton)),
+    h(
+      "div",
+      { class: "toggles" },
+      move(-1, t("energy.before")),
+      h(
+        "strong",
+        { class: "energy-label", "data-testid": `${testid}-label`, "data-period": period.label },
+        periodLabel(period),
+      ),
+      move(1, t("energy.after")),
+      extra,
+    ),
+  );
+}
+
 const ROWS = [
   ["energy.pv", (f) => fmt.kwh(f.pv_kwh)],
   ["energy.self", (f) => fmt.kwh(f.self_consumed_kwh)],
@@ -130,57 +186,10 @@ export function energyPanel(id, today, ctx) {
     chosen.set(id, state);
     const e = await api.energy(id, state.kind, state.date);
     if (!ctx.current()) return;
-    const kindButton = (kind) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "toggle",
-          "aria-pressed": String(state.kind === kind),
-          "data-testid": `energy-kind-${kind}`,
-          onclick: () => {
-            state.kind = kind;
-            void draw();
-          },
-        },
-        t(`energy.${kind}`),
-      );
-    const move = (n, label, testid) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "toggle",
-          "aria-label": label,
-          "data-testid": testid,
-          disabled: n > 0 && e.period.last_day >= today,
-          onclick: () => {
-            state.date = shift(state.kind, e.period.first_day, n);
-            void draw();
-          },
-        },
-        // Arrows point back and forth in reading order: mirrored in Arabic by the page's direction.
-        n < 0 ? "‹" : "›",
-      );
     mount(
       box,
       h("h2", {}, t("energy.title")),
-      h(
-        "div",
-        { class: "energy-nav" },
-        h("div", { class: "toggles" }, ["day", "week", "month", "year"].map(kindButton)),
-        h(
-          "div",
-          { class: "toggles" },
-          move(-1, t("energy.before"), "energy-prev"),
-          h(
-            "strong",
-            { class: "energy-label", "data-testid": "energy-label", "data-period": e.period.label },
-            periodLabel(e.period),
-          ),
-          move(1, t("energy.after"), "energy-next"),
-        ),
-      ),
+      periodNav({ state, period: e.period, today, redraw: draw, testid: "energy" }),
       e.flow.days_with_data === 0 && e.flow.savings_mad === null
         ? h(
             "p",

@@ -10,7 +10,7 @@ import { h, mount } from "../dom.js";
 import * as fmt from "../format.js";
 import { language, t } from "../i18n.js";
 import { nameOf } from "./common.js";
-import { periodLabel, shift } from "./energy.js";
+import { periodNav } from "./energy.js";
 
 const state = { kind: "day", date: null };
 
@@ -90,37 +90,6 @@ export function programmeEnergyPanel(today, ctx) {
     const e = await api.programmeEnergy(state.kind, state.date);
     if (!ctx.current()) return;
     const lang = language();
-    const kindButton = (kind) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "toggle",
-          "aria-pressed": String(state.kind === kind),
-          "data-testid": `programme-energy-kind-${kind}`,
-          onclick: () => {
-            state.kind = kind;
-            void draw();
-          },
-        },
-        t(`energy.${kind}`),
-      );
-    const move = (n, label, testid) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "toggle",
-          "aria-label": label,
-          "data-testid": testid,
-          disabled: n > 0 && e.period.last_day >= today,
-          onclick: () => {
-            state.date = shift(state.kind, e.period.first_day, n);
-            void draw();
-          },
-        },
-        n < 0 ? "‹" : "›",
-      );
     const chooser = h("input", {
       type: "date",
       value: state.date,
@@ -136,27 +105,7 @@ export function programmeEnergyPanel(today, ctx) {
     mount(
       box,
       h("h2", {}, t("programme.energyTitle")),
-      h(
-        "div",
-        { class: "energy-nav" },
-        h("div", { class: "toggles" }, ["day", "week", "month", "year"].map(kindButton)),
-        h(
-          "div",
-          { class: "toggles" },
-          move(-1, t("energy.before"), "programme-energy-prev"),
-          h(
-            "strong",
-            {
-              class: "energy-label",
-              "data-testid": "programme-energy-label",
-              "data-period": e.period.label,
-            },
-            periodLabel(e.period),
-          ),
-          move(1, t("energy.after"), "programme-energy-next"),
-          chooser,
-        ),
-      ),
+      periodNav({ state, period: e.period, today, redraw: draw, testid: "programme-energy", extra: chooser }),
       table(e, lang),
       h(
         "p",
