@@ -87,9 +87,10 @@ describe("uplink backoff cap (uplink.retry_max_delay)", () => {
     uplink = await createUplink(configFor(url, "2s"), { outbox, logger: pino({ level: "silent" }) });
     uplink.start();
 
-    // 15 s down. Uncapped (1 s doubling, as before this fix) the waits would reach 8 and 16 s by now;
-    // capped at 2 s, no wait the uplink schedules may be longer than 2 s.
-    const outageMs = 15_000;
+    // 10 s down. Uncapped (1 s doubling, as before this fix, each wait drawn in [half, all] of its step)
+    // the fourth wait, 4-8 s, is scheduled by 7 s (waits of at most 1 + 2 + 4 s before it); capped at
+    // 2 s, no wait the uplink schedules may be longer than 2 s, and the failures come at least every 2 s.
+    const outageMs = 10_000;
     const longestWait = { ms: 0 };
     const end = Date.now() + outageMs;
     while (Date.now() < end) {
