@@ -160,6 +160,36 @@ devices:
     for (const [key, field] of Object.entries(device)) expect(field.description, key).toBeTruthy();
   });
 
+  it("checks each MQTT device's profile with the same loader: a name, a file, the right protocol", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jisr-gw-mqtt-profiles-"));
+    writeFileSync(join(dir, "broken.yaml"), "protocol: mqtt\nroles: [grid_meter]\n");
+    writeFileSync(
+      join(dir, "meter.yaml"),
+      "protocol: modbus\npoints: [{ name: p, address: 0, type: int16, field: power_w, unit: W }]\n",
+    );
+    const text = `
+institution: ehpad-ben-guerir
+uplink: { url: "http://127.0.0.1:8080" }
+devices:
+  - { id: inv-1, profile: broken.yaml, host: 10.0.0.5 }
+mqtt:
+  url: mqtt://127.0.0.1:1883
+  devices:
+    - { id: grid, profile: shelly-gen2, topic: shellypro3em-1 }
+    - { id: plug, profile: tasmotta, topic: tasmota_1 }
+    - { id: b, profile: broken.yaml, topic: b }
+    - { id: m, profile: meter.yaml, topic: m }
+`;
+    expect(problemsOf(text, { baseDir: dir, env })).toEqual([
+      `devices.0.profile: profile "${join(dir, "broken.yaml")}": this is an MQTT payload profile (protocol: mqtt): give it to a device under mqtt.devices, or give this device a Modbus profile`,
+      'mqtt.devices.1.profile: unknown profile "tasmotta": did you mean "tasmota"? built-in MQTT profiles: opendtu, shelly-gen2, tasmota (or give a .yaml file)',
+      `mqtt.devices.2.profile: profile "${join(dir, "broken.yaml")}" is not valid: products: is required`,
+      `mqtt.devices.2.profile: profile "${join(dir, "broken.yaml")}" is not valid: description: is required`,
+      `mqtt.devices.2.profile: profile "${join(dir, "broken.yaml")}" is not valid: topics: is required`,
+      `mqtt.devices.3.profile: profile "${join(dir, "meter.yaml")}": this is a Modbus profile (protocol: modbus): give it to a device under devices, or give this MQTT device an MQTT payload profile`,
+    ]);
+  });
+
   it("checks each device's profile: a built-in name, or a file relative to the config", () => {
     const dir = mkdtempSync(join(tmpdir(), "jisr-gw-profiles-"));
     writeFileSync(join(dir, "broken.yaml"), "protocol: modbus\npoints: []\n");

@@ -15,7 +15,7 @@ import {
   zodProblems,
 } from "@jisr/core";
 import type { z } from "zod";
-import { absoluteProfile, checkDeviceProfiles } from "../profiles/config-check.js";
+import { absoluteProfile, checkDeviceProfiles, checkMqttDeviceProfiles } from "../profiles/config-check.js";
 import {
   crossCheckDevices,
   type DeviceConfig,
@@ -69,6 +69,8 @@ export function gatewayConfigFindings(text: string, options: ParseOptions = {}):
   problems.push(...crossCheckRaw(raw));
   // Every device's profile is found and checked now, with the other problems, rather than at start-up.
   problems.push(...checkDeviceProfiles(isRecord(raw) ? raw.devices : undefined, options.baseDir));
+  const mqtt = isRecord(raw) && isRecord(raw.mqtt) ? raw.mqtt.devices : undefined;
+  problems.push(...checkMqttDeviceProfiles(mqtt, options.baseDir));
   const token = resolveToken(raw, options);
   if (typeof token !== "string") problems.push(...token);
   const all = distinct(problems);

@@ -308,9 +308,9 @@ export function loadDeviceProfile(nameOrPath: string, options: LoadProfileOption
   const { baseDir = process.cwd(), expected, builtins = BUILTIN_PROFILES_DIR } = options;
   if (!isPath(nameOrPath)) return loadBuiltin(nameOrPath, expected, builtins);
   const file = resolve(baseDir, nameOrPath);
+  const mismatch = expected && protocolProblem(file, expected);
+  if (mismatch) throw new ProfileError(`profile ${file}`, [mismatch]);
   const protocol = fileProtocol(file) ?? expected ?? "modbus";
-  if (expected !== undefined && protocol !== expected && (PROTOCOLS as readonly string[]).includes(protocol))
-    throw new ProfileError(`profile ${file}`, [wrongProtocol(protocol as Protocol, expected)]);
   if (protocol === "mqtt") return { protocol, profile: readMqtt(file, nameOrPath) };
   const found = inspectProfileFile(file, nameOrPath, builtins);
   if (!found.profile) throw new ProfileError(`profile ${file}`, found.errors);
@@ -344,6 +344,14 @@ function fileProtocol(file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A profile file of the other protocol than the device needs, said in one sentence; undefined if not. */
+export function protocolProblem(file: string, expected: Protocol): Problem | undefined {
+  const found = fileProtocol(file);
+  if (found === undefined || found === expected || !(PROTOCOLS as readonly string[]).includes(found))
+    return undefined;
+  return wrongProtocol(found as Protocol, expected);
 }
 
 function wrongProtocol(found: Protocol, expected: Protocol): Problem {
