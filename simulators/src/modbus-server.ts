@@ -49,7 +49,19 @@ function listen(
     setRegisterArray: readOnly,
   };
   // ServerTCP drops requests for other unit ids (no answer, like a real device on a shared bus).
-  const server = new ServerTCP(vector, { host, port, unitID: unit });
+  return whenListening(new ServerTCP(vector, { host, port, unitID: unit }), host, port, log);
+}
+
+/**
+ * `server` once it listens, or why it could not; errors after that are logged (a server error) or logged
+ * at debug (one client's socket), never thrown.
+ */
+export function whenListening(
+  server: ServerTCP,
+  host: string,
+  port: number,
+  log: Logger,
+): Promise<ServerTCP> {
   return new Promise((resolve, reject) => {
     let listening = false;
     server.on("initialized", () => {

@@ -5,7 +5,7 @@ import type { Server, Socket } from "node:net";
 import type { Table } from "@jisr/gateway/profiles";
 import { ServerTCP } from "modbus-serial";
 import type { Logger } from "pino";
-import { serveOnPort } from "../modbus-server.js";
+import { serveOnPort, whenListening } from "../modbus-server.js";
 
 export interface ImageSource {
   read(table: Table, address: number, count: number): number[];
@@ -81,18 +81,7 @@ function listen(
   const net = (server as unknown as { _server?: Server })._server;
   if (!net) throw new Error("modbus-serial ServerTCP has no _server: cannot record requests");
   net.on("connection", recorder(requests));
-  return new Promise<ServerTCP>((resolve, reject) => {
-    let listening = false;
-    server.on("initialized", () => {
-      listening = true;
-      resolve(server);
-    });
-    server.on("serverError", (err: Error | null) => {
-      if (listening) log.error({ err }, "modbus server error");
-      else reject(err ?? new Error(`modbus server could not listen on ${host}:${port}`));
-    });
-    server.on("socketError", (err: Error | null) => log.debug({ err }, "modbus client socket error"));
-  });
+  return whenListening(server, host, port, log);
 }
 
 /** Serves `source` for one unit on host:port; port 0 picks a free one. */
