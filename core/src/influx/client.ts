@@ -115,7 +115,9 @@ export class InfluxClient {
     const what = `query on "${this.database}" at ${this.url}`;
     const res = await this.#fetch(what, "/query", {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
+      // Uncompressed: fetch asks for gzip by default, and compressing a month of readings cost InfluxDB and
+      // this process more CPU than sending it (the analytics job's answers are megabytes over loopback/LAN).
+      headers: { "content-type": "application/x-www-form-urlencoded", "accept-encoding": "identity" },
       body: form,
     });
     const parsed = queryResponseSchema.safeParse(safeJson(res.body));
