@@ -91,11 +91,17 @@ export async function readHotWater(
     hot.set(f, await readNumericOrSkip(store, src("hot_water", f, hw.devices), a, b, log));
   for (const f of need.counters) {
     const source = src("hot_water", f, hw.devices);
-    // The controller's heat counter through hour statistics, under the rules hot-water/heat.ts reads it
-    // with; the backup's counter (rarer) reads every bucket.
+    // The controller's heat counter and the electric backup's meter through hour statistics, each under
+    // the rules hot-water/heat.ts reads it with (system-day.ts: the same limits and longest gap).
+    const limits =
+      f === "heat_energy_wh"
+        ? hw.settings.solarHeat.counter
+        : hw.settings.backup.kind === "electric"
+          ? hw.settings.backup.counter
+          : undefined;
     hot.set(
       f,
-      hourStats && f === "heat_energy_wh"
+      hourStats && limits
         ? await readSummarisedCounter(
             store,
             hourStats,
@@ -103,7 +109,7 @@ export async function readHotWater(
             from,
             to,
             window,
-            counterOptions(hw.settings.solarHeat.counter, hw.settings.maxGapDays * DAY_MS),
+            counterOptions(limits, hw.settings.maxGapDays * DAY_MS),
           )
         : await readCounterWindow(store, source, from, to, window),
     );

@@ -3,9 +3,9 @@
  * that reading every minute gives. Three days of one water heater's outlet and mixed outlet, read every
  * 30 s, with hours that stay on one side of every threshold, hours that cross the service temperature,
  * the Legionella thresholds and the scald threshold, missing minutes and a silent hour, and the
- * controller's heat counter (read through counter-window.ts) with a spike and a dip: the daily results
- * (every field and the detail behind them) are compared, on SQLite and on InfluxDB, with those of a plain
- * Store that has no hour statistics.
+ * controller's heat counter and the electric backup's meter (both read through counter-window.ts), each
+ * with a spike and a dip: the daily results (every field and the detail behind them) are compared, on
+ * SQLite and on InfluxDB, with those of a plain Store that has no hour statistics.
  */
 import type { Point } from "@jisr/core";
 import { HOUR_MS, localDay } from "@jisr/core";
@@ -33,9 +33,11 @@ function outlet(t: number): number {
 function points(): Point[] {
   const out: Point[] = [];
   let heat = 50_000;
+  let backup = 7_000;
   for (let t = FROM - 3 * HOUR_MS; t < TO + 3 * HOUR_MS; t += 30_000) {
     const hour = ((((t - FROM) / HOUR_MS) % 24) + 24) % 24;
     if (hour >= 10 && hour < 14) heat += 500 / 120; // 500 W of solar heat, 10:00–14:00
+    if (hour >= 1 && hour < 5) backup += 2000 / 120; // the electric backup, 2 kW from 01:00 to 05:00
     const k = (t - FROM) / 60_000;
     // Minutes 600–611 of the first day missing; hour 30 silent; one odd reading at minute 2000.
     if ((k >= 600 && k < 612) || (k >= 1800 && k < 1860)) continue;
@@ -48,6 +50,8 @@ function points(): Point[] {
         mixed_outlet_temperature_c: Math.min(50, v - 8),
         // The controller's heat counter: a spike at minute 700, a reading 3 Wh back at minute 3500.
         heat_energy_wh: k === 700 ? heat + 9e6 : k === 3500 ? heat - 3 : heat,
+        // The backup's meter: a spike at minute 1570 (02:10 on the second day), a reading 2 Wh back at 3000.
+        backup_energy_wh: k === 1570 ? backup + 9e6 : k === 3000 ? backup - 2 : backup,
       },
       time: t,
     });
@@ -97,6 +101,8 @@ describe.each([
       expect(slow.map((d) => d.fields.scald_risk_minutes ?? 0).some((m) => m > 0)).toBe(true);
       // 500 W for 4 h a day, the silent hour (30, outside the heating hours) costing nothing.
       expect(slow.map((d) => d.fields.solar_heat_wh)).toEqual([2000, 2000, 2000]);
+      // 2 kW for 4 h a night from the backup's meter, read through hour statistics too.
+      expect(slow.map((d) => d.fields.backup_energy_wh)).toEqual([8000, 8000, 8000]);
     } finally {
       await store.close();
     }
