@@ -68,6 +68,8 @@ interface Sample {
   at: number;
   /** utime + stime, seconds. */
   cpuS: number;
+  /** utime alone (JavaScript, V8, SQLite's C code: the process's own work), seconds. */
+  userS: number;
   rss: number;
   /** The kernel's high-water mark of RSS since the process started. */
   hwm: number;
@@ -108,10 +110,11 @@ function sampleProc(pid: number): Sample {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after the command name (which may hold spaces, in parentheses): utime is the 14th field.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  const userS = Number(fields[11]) / TICKS_PER_S;
+  const cpuS = userS + Number(fields[12]) / TICKS_PER_S;
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
-  return { at: Date.now(), cpuS, rss: kib("VmRSS") * 1024, hwm: kib("VmHWM") * 1024 };
+  return { at: Date.now(), cpuS, userS, rss: kib("VmRSS") * 1024, hwm: kib("VmHWM") * 1024 };
 }
 
 /** Polls, devices online and points delivered, as the gateway wrote them in its status file. */
@@ -220,6 +223,7 @@ async function main(): Promise<void> {
     samples.push(...window);
     const wallS = (last.at - begin.sample.at) / 1000;
     const cpuS = last.cpuS - begin.sample.cpuS;
+    const userS = last.userS - begin.sample.userS;
     const polls = end.figures.polls - begin.figures.polls;
     const rss = window.map((s) => s.rss);
     const sorted = [...rss].sort((a, b) => a - b);
@@ -234,6 +238,9 @@ async function main(): Promise<void> {
     console.log(`| polls (status file, 5 s granularity) | ${polls} (${(polls / wallS).toFixed(1)}/s) |`);
     console.log(`| points uploaded | ${end.figures.delivered - begin.figures.delivered} |`);
     console.log(`| CPU, user + system | ${((cpuS / wallS) * 100).toFixed(2)} % of one core |`);
+    console.log(
+      `| of which user / system (kernel: syscalls, fsync, loopback TCP) | ${((userS / wallS) * 100).toFixed(2)} / ${(((cpuS - userS) / wallS) * 100).toFixed(2)} % |`,
+    );
     console.log(`| CPU per poll | ${((cpuS * 1000) / Math.max(polls, 1)).toFixed(2)} ms |`);
     console.log(
       `| RSS in the window (sampled every 0.5 s) | ${mib(Math.min(...rss))} to ${mib(Math.max(...rss))} MiB |`,
