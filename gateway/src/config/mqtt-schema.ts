@@ -1,11 +1,13 @@
 /**
  * MQTT devices: the broker the gateway subscribes to (the institution's own, or one the gateway embeds),
  * and the devices whose JSON payloads it maps to readings through a profile (gateway/profiles/mqtt/).
- * Whether a device's profile exists and allows its role is checked when the devices start
- * (gateway/src/mqtt/devices.ts), as for Modbus profiles.
+ * Whether a device's profile exists and is valid is checked when the config is loaded, by the one profile
+ * loader (profiles/config-check.ts), as for Modbus profiles; whether it allows the device's role, when the
+ * devices start (gateway/src/mqtt/devices.ts).
  */
 import { idSchema, strictObject } from "@jisr/core";
 import { z } from "zod";
+import { ROLES } from "../profiles/mqtt-schema.js";
 import { durationSchema } from "./duration.js";
 
 /** True when `zone` is an IANA time zone this Node knows (Intl throws a RangeError otherwise). */
@@ -46,7 +48,7 @@ export const mqttDeviceSchema = strictObject({
         '(its %topic%), OpenDTU "solar/116180400123" (base topic / inverter serial).',
     ),
   role: z
-    .enum(["grid_meter", "pv_inverter"], { error: 'must be "grid_meter" or "pv_inverter"' })
+    .enum(ROLES, { error: `must be ${ROLES.map((r) => `"${r}"`).join(" or ")}` })
     .optional()
     .describe(
       "What the device measures: grid_meter (the grid connection) or pv_inverter (the output of an " +

@@ -6,7 +6,7 @@
 import type { CliIo } from "@jisr/core";
 import { formatLocated, type LocatedProblem } from "@jisr/core";
 import { checkProfileFile } from "./check-file.js";
-import { listBuiltinProfiles, loadProfile } from "./load.js";
+import { builtInMqttProfileNames, listBuiltinProfiles, loadMqttProfile, loadProfile } from "./load.js";
 import { planReads } from "./plan.js";
 import { deviceProfileJsonSchema } from "./schema.js";
 
@@ -42,13 +42,24 @@ export function runProfileCheck(file: string, io: ProfileCliIo): number {
   return EXIT_OK;
 }
 
-/** Runs `profile list` and returns its exit code. */
+type Products = ReadonlyArray<{ brand: string; models: readonly string[] }>;
+const productList = (products: Products) =>
+  products.map((p) => `${p.brand} ${p.models.join(", ")}`).join("; ");
+
+/** Runs `profile list` (Modbus profiles by class, then MQTT payload profiles) and returns its exit code. */
 export function runProfileList(io: ProfileCliIo): number {
-  const rows = listBuiltinProfiles().map((b) => {
+  const modbus = listBuiltinProfiles().map((b) => {
     const profile = loadProfile(b.file);
-    const products = profile.spec.products.map((p) => `${p.brand} ${p.models.join(", ")}`).join("; ");
-    return [b.name, b.class, String(profile.points.length), products];
+    return [b.name, b.class, String(profile.points.length), productList(profile.spec.products)];
   });
+  // MQTT profiles map topics, not registers: no point count.
+  const mqtt = builtInMqttProfileNames().map((name) => [
+    name,
+    "mqtt",
+    "-",
+    productList(loadMqttProfile(name).spec.products),
+  ]);
+  const rows = [...modbus, ...mqtt];
   const header = ["NAME", "CLASS", "POINTS", "PRODUCTS"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>

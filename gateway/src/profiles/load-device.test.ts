@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError } from "@jisr/core";
 import { describe, expect, it } from "vitest";
+import { runProfileList } from "./check-command.js";
 import { loadDeviceProfile, loadMqttProfile, loadProfile } from "./load.js";
 import { deviceProfileSchema, inferProtocol } from "./schema.js";
 
@@ -68,6 +69,20 @@ describe("device profiles: one loader, one schema", () => {
     // A built-in name is looked up among the expected protocol's profiles only.
     expect(() => loadMqttProfile("huawei-sun2000")).toThrow(ValidationError);
     expect(() => loadProfile("tasmota")).toThrow(/unknown profile "tasmota"/);
+  });
+
+  it("lists the built-in profiles of both protocols", () => {
+    let out = "";
+    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true } };
+    expect(runProfileList(io as unknown as Parameters<typeof runProfileList>[0])).toBe(0);
+    const lines = out.trim().split("\n");
+    expect(lines.find((l) => l.startsWith("huawei-sun2000 "))).toMatch(/\s+inverter\s+19\s+Huawei/);
+    expect(lines.find((l) => l.startsWith("tasmota "))).toMatch(/^tasmota\s+mqtt\s+-\s+\S/);
+    expect(lines.filter((l) => / mqtt /.test(l)).map((l) => l.split(/\s+/)[0])).toEqual([
+      "opendtu",
+      "shelly-gen2",
+      "tasmota",
+    ]);
   });
 
   it("has one schema whose protocol tells the two kinds apart", () => {
