@@ -2,10 +2,19 @@
 
 import { solarNoonUtc } from "@jisr/core/solar";
 import type { Logger } from "pino";
+import type { z } from "zod";
 import { type ControlServer, startControlServer } from "./control/control-server.js";
 import { type FaultTarget, parseFaultText } from "./control/faults.js";
 
 const BEN_GUERIR_LON = -7.95;
+
+/** Parses commander's options with `schema`, or throws every problem named by its flag ("--tick-ms: ..."). */
+export function parseFlags<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const flag = (p: PropertyKey[]) => `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  throw new Error(parsed.error.issues.map((i) => `${flag(i.path)}: ${i.message}`).join("; "));
+}
 
 /** `--start`: an ISO 8601 instant, or "noon" for today's solar noon at Ben Guerir. */
 export function parseStart(text: string): Date {

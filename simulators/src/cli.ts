@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
-import { collect, faultsOnCommand, parseStart, untilSignal } from "./cli-common.js";
+import { collect, faultsOnCommand, parseFlags, parseStart, untilSignal } from "./cli-common.js";
 import { registerFaultCommand } from "./control/fault-command.js";
 import { FAULT_TEXT_HELP, inverterTarget, parseFaultText } from "./control/faults.js";
 import { registerDeviceSimCommand } from "./device-cli.js";
@@ -30,17 +30,13 @@ const cliOptionsSchema = z.object({
 });
 
 function parseCliOptions(raw: unknown) {
-  const parsed = cliOptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const flag = (p: PropertyKey[]) => `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new Error(parsed.error.issues.map((i) => `${flag(i.path)}: ${i.message}`).join("; "));
-  }
-  if ((parsed.data.port === undefined) === (parsed.data.serial === undefined))
+  const o = parseFlags(cliOptionsSchema, raw);
+  if ((o.port === undefined) === (o.serial === undefined))
     throw new Error("give either --port (Modbus TCP) or --serial (Modbus RTU)");
-  if (parsed.data.serial !== undefined && (parsed.data.controlPort !== undefined || parsed.data.fault.length))
+  if (o.serial !== undefined && (o.controlPort !== undefined || o.fault.length))
     throw new Error("--control-port and --fault work with --port (Modbus TCP), not --serial");
-  for (const f of parsed.data.fault) parseFaultText(f); // fail before anything listens
-  return parsed.data;
+  for (const f of o.fault) parseFaultText(f); // fail before anything listens
+  return o;
 }
 
 /** Starts the inverter on TCP or on a serial port; resolves to what stops it and where it is. */

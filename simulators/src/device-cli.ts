@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { pino } from "pino";
 import { z } from "zod";
-import { collect, faultsOnCommand, parseStart, untilSignal } from "./cli-common.js";
+import { collect, faultsOnCommand, parseFlags, parseStart, untilSignal } from "./cli-common.js";
 import { FAULT_TEXT_HELP, parseFaultText, profileDeviceTarget } from "./control/faults.js";
 import { GENERATOR_NAMES } from "./profile-device/generators.js";
 import { startProfileDevice } from "./profile-device/index.js";
@@ -22,13 +22,9 @@ const optionsSchema = z.object({
 });
 
 function parseOptions(raw: unknown) {
-  const parsed = optionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const flag = (p: PropertyKey[]) => `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new Error(parsed.error.issues.map((i) => `${flag(i.path)}: ${i.message}`).join("; "));
-  }
-  for (const f of parsed.data.fault) parseFaultText(f);
-  return parsed.data;
+  const o = parseFlags(optionsSchema, raw);
+  for (const f of o.fault) parseFaultText(f);
+  return o;
 }
 
 async function runDevice(raw: unknown): Promise<void> {

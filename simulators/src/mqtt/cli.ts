@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { pino } from "pino";
 import { z } from "zod";
+import { parseFlags } from "../cli-common.js";
 import { createSimClock } from "../clock.js";
 import { SIMULATED_MQTT_KINDS, startSimulatedMqttDevice } from "./device.js";
 
@@ -23,15 +24,8 @@ const optionsSchema = z.object({
     .optional(),
 });
 
-function parse(raw: unknown) {
-  const parsed = optionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const flag = (p: PropertyKey[]) => `--${String(p[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-  throw new Error(parsed.error.issues.map((i) => `${flag(i.path)}: ${i.message}`).join("; "));
-}
-
 async function run(raw: unknown): Promise<void> {
-  const o = parse(raw);
+  const o = parseFlags(optionsSchema, raw);
   const logger = pino({ name: "jisr-sim" }, pino.destination(2));
   const device = await startSimulatedMqttDevice({
     ...o,
