@@ -31,8 +31,9 @@ Examples:
 Exit codes: 0 valid, 2 not valid.`;
 
 const LIST_HELP = `
-Lists the profiles shipped in gateway/profiles/modbus/<class>/<name>.yaml. Use the name as
-"profile:" in a gateway config, or give the path of your own .yaml file there instead.
+Lists the profiles shipped in gateway/profiles/modbus/<class>/<name>.yaml (Modbus devices) and
+gateway/profiles/mqtt/<name>.yaml (class mqtt: MQTT devices). Use the name as "profile:" in a
+gateway config, or give the path of your own .yaml file there instead.
 
 Example:
   jisr profile list`;
