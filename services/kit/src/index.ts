@@ -21,6 +21,7 @@ export {
   resolveHttpLimits,
   worstCaseCloseMs,
 } from "./http-limits.js";
+export { writePrivateFile } from "./private-file.js";
 export {
   addStoreOptions,
   influxClientOf,

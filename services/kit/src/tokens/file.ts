@@ -2,10 +2,9 @@
  * Reading and writing the tokens file (JSON, see schemas/tokens.ts). Writes go to a temporary file in the
  * same folder, then rename over the old one, so the running service never reads half a file.
  */
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
+import { writePrivateFile } from "../private-file.js";
 import { type TokenEntry, type TokensFile, tokensFileSchema } from "./schema.js";
 import { generateToken, hashToken, newTokenId } from "./token.js";
 
@@ -36,23 +35,7 @@ export async function readTokensFile(
 export async function writeTokensFile(path: string, content: TokensFile): Promise<void> {
   const parsed = tokensFileSchema.safeParse(content);
   if (!parsed.success) throw new ValidationError(`tokens for ${path}`, problemsOf(parsed.error));
-  const checked = parsed.data;
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(checked, null, 2)}\n`, "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await chmod(tmp, 0o600); // open()'s mode is masked by the umask
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writePrivateFile(path, `${JSON.stringify(parsed.data, null, 2)}\n`);
 }
 
 export interface NewToken {

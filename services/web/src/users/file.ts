@@ -2,11 +2,9 @@
  * Reading and writing the users file (YAML, users/schema.ts). Writes go to a temporary file in the same
  * folder, then rename over the old one (mode 0600), so the running service never reads half a file.
  */
-import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
-import { generateToken, hashToken, newTokenId } from "@jisr/service-kit";
+import { generateToken, hashToken, newTokenId, writePrivateFile } from "@jisr/service-kit";
 import { parse, stringify } from "yaml";
 import { hashPassword, type ScryptParams } from "./password.js";
 import {
@@ -53,22 +51,7 @@ async function readOrEmpty(path: string): Promise<UsersFile> {
 export async function writeUsersFile(path: string, content: UsersFile): Promise<void> {
   const checked = usersFileSchema.safeParse(content);
   if (!checked.success) throw new ValidationError(`users for ${path}`, problemsOf(checked.error));
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", 0o600);
-  try {
-    await handle.writeFile(HEADER + stringify(checked.data), "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await chmod(tmp, 0o600); // open()'s mode is masked by the umask
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writePrivateFile(path, HEADER + stringify(checked.data));
 }
 
 export interface NewUser {
