@@ -15,7 +15,7 @@ import type { EncodedBatch } from "@jisr/core/store";
 import { checkFieldTypes } from "@jisr/core/store";
 import { describe, expect, it } from "vitest";
 import { claimForInstitution } from "../plugins/app/tenancy.js";
-import { fastJsonBatch, fastLineBatch } from "./fast.js";
+import { fastJsonBatch, fastJsonWire, fastLineBatch } from "./fast.js";
 import { fastLineBytes } from "./fast-bytes.js";
 import { decodeJsonBatch } from "./json.js";
 import { decodeLineBatch } from "./line-protocol.js";
@@ -334,6 +334,9 @@ describe("fast path ≡ reference path (zod)", () => {
       const text = JSON.stringify(body);
       const reference = referenceJson(JSON.parse(text));
       const fast = fastJsonBatch(JSON.parse(text), MAX_POINTS, LIMITS, OWN);
+      // The bytes the route sends the store are the same lines.
+      const wire = fastJsonWire(JSON.parse(text), MAX_POINTS, LIMITS, OWN);
+      expect(wire && wireText(wire), text).toBe(fast?.lines.join("\n"));
       if (typeof reference !== "string") valid++;
       if (fast === undefined) continue;
       if (typeof reference === "string")

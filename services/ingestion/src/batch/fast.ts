@@ -29,6 +29,7 @@ import {
 import type { FieldType, KnownFieldTypes } from "@jisr/core/store";
 import { checkedEncodedBatch, type EncodedBatch } from "@jisr/core/store";
 import type { PointLimits } from "./point.js";
+import { checkedWireBatch, MAX_LINES_PER_PART, type WireBatch, type WirePart } from "./wire.js";
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -138,25 +139,56 @@ function sameType(m: Map<string, FieldType>, key: string, type: FieldType): bool
 /** Pieces of the line being written: joined once, so a line is one flat string, not a rope of 30 pieces. */
 const parts: string[] = [];
 
-/** One checked JSON point as a line: tags as sent plus the institution, fields as floats, strings, booleans. */
-function jsonLine(p: Point, inject: string, types: KnownFieldTypes): string | undefined {
-  parts.length = 0;
-  parts.push(p.measurement);
+/**
+ * One checked JSON point as the pieces of a line, pushed onto `out`: tags in sorted order with the
+ * institution among them, fields as floats, strings, booleans. False on a field whose type differs from
+ * the rest of the batch.
+ *
+ * Sorted tags: InfluxDB sorts the tags of every line whose tags are not, which cost it about 15 % more
+ * CPU per point (measured on 1.6, issue 11). Keys are snake_case ASCII (checked): JavaScript's order is
+ * InfluxDB's byte order, and there is nothing to escape.
+ */
+function jsonLine(p: Point, inject: string, types: KnownFieldTypes, out: string[]): boolean {
+  out.push(p.measurement);
   const tags = p.tags;
-  // Keys are snake_case (checked): nothing to escape. InfluxDB sorts the tags of a series key itself.
-  for (const k in tags) parts.push(",", k, "=", escapeKeyCached(tags[k] as string));
-  if (tags.institution === undefined) parts.push(inject);
+  let injected = tags.institution !== undefined;
+  const keys = Object.keys(tags);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i] as string) < (keys[i - 1] as string)) {
+      keys.sort();
+      break;
+    }
+  }
+  for (const k of keys) {
+    if (!injected && k > "institution") {
+      out.push(inject);
+      injected = true;
+    }
+    out.push(",", k, "=", escapeKeyCached(tags[k] as string));
+  }
+  if (!injected) out.push(inject);
   const m = typesOf(types, p.measurement);
   let sep = " ";
   for (const k in p.fields) {
     const v = p.fields[k] as FieldValue;
     const type: FieldType = typeof v === "string" ? "string" : typeof v === "boolean" ? "boolean" : "float";
-    if (!sameType(m, k, type)) return undefined;
-    parts.push(sep, k, "=", encodeField(v));
+    if (!sameType(m, k, type)) return false;
+    out.push(sep, k, "=", encodeField(v));
     sep = ",";
   }
-  parts.push(" ", String(p.time));
-  return parts.join("");
+  out.push(" ", String(p.time));
+  return true;
+}
+
+/** The checked points of a JSON body `{ "points": [...] }`, or undefined (then the reference path judges). */
+function checkedJsonPoints(body: unknown, maxPoints: number, limits: PointLimits, institution: string) {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const envelope = body as Record<string, unknown>;
+  for (const k in envelope) if (k !== "points") return undefined;
+  const raw = envelope.points;
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > maxPoints) return undefined;
+  for (const p of raw) if (fastJsonPoint(p, limits, institution) === undefined) return undefined;
+  return raw as Point[];
 }
 
 /**
@@ -169,23 +201,61 @@ export function fastJsonBatch(
   limits: PointLimits,
   institution: string,
 ): EncodedBatch | undefined {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
-  const envelope = body as Record<string, unknown>;
-  for (const k in envelope) if (k !== "points") return undefined;
-  const raw = envelope.points;
-  if (!Array.isArray(raw) || raw.length === 0 || raw.length > maxPoints) return undefined;
+  const points = checkedJsonPoints(body, maxPoints, limits, institution);
+  if (points === undefined) return undefined;
   const inject = `,institution=${institution}`;
   const types: KnownFieldTypes = new Map();
   const lines: string[] = [];
-  for (const p of raw) {
-    if (fastJsonPoint(p, limits, institution) === undefined) return undefined;
-    const line = jsonLine(p as Point, inject, types);
-    if (line === undefined) return undefined;
-    lines.push(line);
+  for (const p of points) {
+    parts.length = 0;
+    if (!jsonLine(p, inject, types, parts)) return undefined;
+    lines.push(parts.join(""));
   }
   // The parsed objects are not kept: they die young (a scavenge), where kept until the group is written
   // they would be promoted and cost a full collection. Only a store without line protocol reads them back.
   return checkedEncodedBatch(lines, types, () => pointsOfLines(lines));
+}
+
+/**
+ * The same batch as `fastJsonBatch`, made straight into bytes for the store (batch/wire.ts): each line is
+ * joined from its pieces and written into one growing buffer per part of 5 000 lines, instead of keeping
+ * the lines, joining them and encoding the result (half the time, measured on 5 000-point batches).
+ */
+export function fastJsonWire(
+  body: unknown,
+  maxPoints: number,
+  limits: PointLimits,
+  institution: string,
+): WireBatch | undefined {
+  const points = checkedJsonPoints(body, maxPoints, limits, institution);
+  if (points === undefined) return undefined;
+  const inject = `,institution=${institution}`;
+  const types: KnownFieldTypes = new Map();
+  const wireParts: WirePart[] = [];
+  let out = Buffer.allocUnsafe(64 * 1024);
+  let at = 0;
+  let count = 0;
+  for (const p of points) {
+    parts.length = 0;
+    if (count > 0) parts.push("\n");
+    if (!jsonLine(p, inject, types, parts)) return undefined;
+    const line = parts.join("");
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (at + line.length * 3 > out.length) {
+      const larger = Buffer.allocUnsafe(Math.max(out.length * 2, at + line.length * 3));
+      out.copy(larger, 0, 0, at);
+      out = larger;
+    }
+    at += out.write(line, at, "utf8");
+    if (++count === MAX_LINES_PER_PART) {
+      wireParts.push({ chunks: [out.subarray(0, at)], count });
+      out = Buffer.allocUnsafe(out.length);
+      at = 0;
+      count = 0;
+    }
+  }
+  if (count > 0) wireParts.push({ chunks: [out.subarray(0, at)], count });
+  return checkedWireBatch(wireParts, types);
 }
 
 const isNameChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;

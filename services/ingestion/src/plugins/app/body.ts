@@ -4,6 +4,7 @@
  * the same limit applied to the inflated size, so a small gzip bomb is refused with 413 instead of
  * filling memory.
  */
+import { isAscii } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -46,6 +47,17 @@ export default fp(
     // the Buffer Fastify read (bounded by bodyLimit as before); the route decodes it only when needed.
     app.removeContentTypeParser("text/plain");
     app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+    // JSON: Fastify's own parser (same answers to an empty body, bad JSON, __proto__ and constructor
+    // keys), given the text decoded as Latin-1 when every byte is ASCII (the same text, decoded in half
+    // the time of UTF-8 on Node 20, measured on 5 000-point batches), as UTF-8 otherwise.
+    const json = app.getDefaultJsonParser(
+      app.initialConfig.onProtoPoisoning ?? "error",
+      app.initialConfig.onConstructorPoisoning ?? "error",
+    );
+    app.removeContentTypeParser("application/json");
+    app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) =>
+      json(request, (body as Buffer).toString(isAscii(body as Buffer) ? "latin1" : "utf8"), done),
+    );
     app.addHook("preParsing", async (request, _reply, payload) => {
       const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
       if (encoding === "identity" || encoding === "") return payload;

@@ -6,7 +6,7 @@
 import { type Point, sealCheckedPoint } from "@jisr/core";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import { fastJsonBatch, fastLineBatch } from "../../batch/fast.js";
+import { fastJsonWire, fastLineBatch } from "../../batch/fast.js";
 import { fastLineBytes } from "../../batch/fast-bytes.js";
 import { decodeJsonBatch } from "../../batch/json.js";
 import { decodeLineBatch } from "../../batch/line-protocol.js";
@@ -42,7 +42,7 @@ function decode(request: FastifyRequest, opts: WriteRouteOptions, receivedAt: nu
 /**
  * The fast paths: the batch checked, claimed and made into bytes for the store, or undefined for the
  * reference path. Line protocol: on the body's bytes (batch/fast-bytes.ts), else on its text (for what
- * is not ASCII, batch/fast.ts); JSON: batch/fast.ts on the parsed body.
+ * is not ASCII, batch/fast.ts); JSON: batch/fast.ts on the parsed body, made into bytes at once.
  */
 function fastDecode(
   request: FastifyRequest,
@@ -52,8 +52,7 @@ function fastDecode(
   const { maxPoints, pointLimits } = opts;
   const institution = request.institution;
   if (isJson(request)) {
-    const encoded = fastJsonBatch(request.body, maxPoints, pointLimits, institution);
-    return encoded && wireOfEncoded(encoded);
+    return fastJsonWire(request.body, maxPoints, pointLimits, institution);
   }
   const { precision } = request.query as z.output<typeof writeQuerySchema>;
   if (Buffer.isBuffer(request.body)) {
