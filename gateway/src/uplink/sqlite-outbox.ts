@@ -4,7 +4,8 @@
  * edge"). better-sqlite3 is synchronous, which keeps the Outbox interface as simple as the in-memory one.
  *
  * - journal_mode=WAL and synchronous=FULL: a committed enqueue survives a power cut (NORMAL may lose
- *   the last commits). One transaction per enqueue, i.e. per poll cycle of a device.
+ *   the last commits). One transaction per enqueue: the polls of a moment, as the pollers hand them
+ *   over together (../run/sink-batch.ts), or one MQTT message.
  * - Rows leave only on ack (HTTP 2xx, or a refusal for good), oldest first. Points refused for what they
  *   hold move to a `rejected` table with the server's reason, bounded (the last keepRejected, and a tenth
  *   of the budget), so a technician can see what was refused and why.
