@@ -37,18 +37,72 @@ function powers(i: number, h: number) {
   return { pv, load, heat };
 }
 
-interface Counters {
-  pv: number;
-  imp: number;
-  exp: number;
-  heat: number;
+/** One minute of one institution's readings: the values every store is given, whichever way. */
+export interface Minute {
+  time: number;
+  pvPowerW: number;
+  pvEnergyWh: number;
+  gridPowerW: number;
+  importWh: number;
+  exportWh: number;
+  outletC: number;
+  tankTopC: number;
+  heatWh: number;
 }
 
-/** Raw points of institution `i` for the minutes [from, to), in chunks of `chunkMinutes`. */
-export function* rawChunks(i: number, from: number, to: number, chunkMinutes = 1440): Generator<Point[]> {
-  const c: Counters = { pv: 1e6, imp: 5e6, exp: 1e4, heat: 2e4 };
-  const institution = institutionId(i);
-  let chunk: Point[] = [];
+/**
+ * The raw series of one institution, field by field: the points, the line protocol and the bench's bulk
+ * SQLite load are all made from this one table, so the stores hold the same readings.
+ */
+export const RAW_SERIES: ReadonlyArray<{
+  measurement: string;
+  device: string;
+  fields: ReadonlyArray<readonly [name: string, value: (m: Minute) => number]>;
+}> = [
+  {
+    measurement: "pv_inverter",
+    device: "inverter-1",
+    fields: [
+      ["power_w", (m) => m.pvPowerW],
+      ["energy_wh", (m) => m.pvEnergyWh],
+    ],
+  },
+  {
+    measurement: "grid_meter",
+    device: "grid-meter-1",
+    fields: [
+      ["power_w", (m) => m.gridPowerW],
+      ["energy_import_wh", (m) => m.importWh],
+      ["energy_export_wh", (m) => m.exportWh],
+    ],
+  },
+  {
+    measurement: "hot_water",
+    device: "swh-1",
+    fields: [
+      ["outlet_temperature_c", (m) => m.outletC],
+      ["tank_top_temperature_c", (m) => m.tankTopC],
+      ["heat_energy_wh", (m) => m.heatWh],
+    ],
+  },
+];
+
+/**
+ * The minutes [from, to) of institution `i`: PV on a bell curve, lifetime counters that add each minute's
+ * energy, tank temperatures over the day. The object yielded is reused: copy what is kept.
+ */
+export function* rawMinutes(i: number, from: number, to: number): Generator<Minute> {
+  const m: Minute = {
+    time: 0,
+    pvPowerW: 0,
+    pvEnergyWh: 1e6,
+    gridPowerW: 0,
+    importWh: 5e6,
+    exportWh: 1e4,
+    outletC: 0,
+    tankTopC: 0,
+    heatWh: 2e4,
+  };
   // The local hour is looked up once an hour (zone offsets are whole hours here): Intl per minute was
   // most of the time it took to make a month of 400 institutions.
   let hourAt = Number.NaN;
@@ -58,36 +112,66 @@ export function* rawChunks(i: number, from: number, to: number, chunkMinutes = 1
       hourAt = Math.floor(t / HOUR_MS);
       localHour = localParts(t, MOROCCO_TZ).hour;
     }
-    const p = { hour: localHour, minute: Math.floor((t % HOUR_MS) / MINUTE_MS) };
-    const { pv, load, heat } = powers(i, p.hour + p.minute / 60);
+    const minute = Math.floor((t % HOUR_MS) / MINUTE_MS);
+    const { pv, load, heat } = powers(i, localHour + minute / 60);
     const imp = Math.max(0, load - pv);
     const exp = Math.max(0, pv - load);
-    c.pv += pv / 60;
-    c.imp += imp / 60;
-    c.exp += exp / 60;
-    c.heat += heat / 60;
-    const outlet = 42 + 12 * Math.max(0, Math.sin((Math.PI * (p.hour - 9)) / 14));
-    chunk.push(
-      {
-        measurement: "pv_inverter",
-        tags: { institution, device: "inverter-1" },
-        fields: { power_w: pv, energy_wh: c.pv },
-        time: t,
-      },
-      {
-        measurement: "grid_meter",
-        tags: { institution, device: "grid-meter-1" },
-        fields: { power_w: imp - exp, energy_import_wh: c.imp, energy_export_wh: c.exp },
-        time: t,
-      },
-      {
-        measurement: "hot_water",
-        tags: { institution, device: "swh-1" },
-        fields: { outlet_temperature_c: outlet, tank_top_temperature_c: outlet + 1, heat_energy_wh: c.heat },
-        time: t,
-      },
-    );
-    if (chunk.length >= chunkMinutes * 3) {
+    m.time = t;
+    m.pvPowerW = pv;
+    m.pvEnergyWh += pv / 60;
+    m.gridPowerW = imp - exp;
+    m.importWh += imp / 60;
+    m.exportWh += exp / 60;
+    m.outletC = 42 + 12 * Math.max(0, Math.sin((Math.PI * (localHour - 9)) / 14));
+    m.tankTopC = m.outletC + 1;
+    m.heatWh += heat / 60;
+    yield m;
+  }
+}
+
+/** The points of one minute (one per raw series). */
+export function minutePoints(i: number, m: Minute): Point[] {
+  const institution = institutionId(i);
+  return RAW_SERIES.map((s) => ({
+    measurement: s.measurement,
+    tags: { institution, device: s.device },
+    fields: Object.fromEntries(s.fields.map(([name, value]) => [name, value(m)])),
+    time: m.time,
+  }));
+}
+
+/**
+ * The line protocol of one minute, precision `s` (the readings fall on whole minutes), written straight
+ * from the numbers: building points and encoding them was most of the time a month of 400 institutions
+ * took to load. Field values as `encodeField` writes them (a number as JavaScript prints it, a float).
+ */
+export function minuteLines(i: number): (m: Minute) => string {
+  const institution = institutionId(i);
+  const series = RAW_SERIES.map((s) => ({
+    prefix: `${s.measurement},device=${s.device},institution=${institution} `,
+    fields: s.fields.map(([name, value]) => [`${name}=`, value] as const),
+  }));
+  return (m) => {
+    const seconds = ` ${m.time / 1000}`;
+    let out = "";
+    for (const s of series) {
+      let line = s.prefix;
+      for (let k = 0; k < s.fields.length; k++) {
+        const [key, value] = s.fields[k] as (typeof s.fields)[number];
+        line += (k === 0 ? key : `,${key}`) + String(value(m));
+      }
+      out += (out === "" ? "" : "\n") + line + seconds;
+    }
+    return out;
+  };
+}
+
+/** Raw points of institution `i` for the minutes [from, to), in chunks of `chunkMinutes`. */
+export function* rawChunks(i: number, from: number, to: number, chunkMinutes = 1440): Generator<Point[]> {
+  let chunk: Point[] = [];
+  for (const m of rawMinutes(i, from, to)) {
+    chunk.push(...minutePoints(i, m));
+    if (chunk.length >= chunkMinutes * RAW_SERIES.length) {
       yield chunk;
       chunk = [];
     }

@@ -1,20 +1,23 @@
 /**
  * Speed of the analytics, next to the size of the data it reads:
- * 1. a month of one-minute readings of N institutions (40 by default) written to SQLite and to InfluxDB,
- *    then the job computing and storing that month's results on each, then one institution's day whose
- *    readings arrived late recomputed (the days before it served from the job's cache); with
- *    `--scale 40,400` the same for each size, and how the time grows;
+ * 1. for each size in `--institutions` (40 and 400 by default), a month of one-minute readings of that
+ *    many institutions loaded into SQLite and into InfluxDB (bench/analytics-load.ts; timed apart, it is
+ *    not the job's time), then the job computing and storing that month's results on each, then one
+ *    institution's day whose readings arrived late recomputed (the days before it served from the job's
+ *    cache); then how the job's time grows with the number of institutions;
  * 2. a year of the Grafana dashboards' queries (dashboards/grafana/*.json, the queries as Grafana sends
  *    them for "last 12 months" and every institution) against InfluxDB holding a year of daily results and
  *    a year of hourly rollups, plus the month of raw data; then the same with the raw-series panels
  *    pointed at the rollup retention policy `rp_1h`.
  *
- *   npx tsx bench/analytics-month.ts [--institutions 40] [--scale 40,400] [--month 2026-11] [--skip-sqlite]
- *     [--skip-dashboards]
+ *   npx tsx bench/analytics-month.ts [--institutions 40,400] [--month 2026-11] [--skip-sqlite]
+ *     [--skip-influxdb] [--skip-dashboards]
  *
+ * (`--scale` is the old name of `--institutions`.) 400 institutions are 52 M raw points, a SQLite file
+ * of about 7 GB in the temporary folder while it runs; `--institutions 40` alone takes a few minutes.
  * The machine is shared: the bench prints the load average next to its times.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -42,26 +45,23 @@ import { MonthCache } from "../services/analytics/src/jobs/month-cache.js";
 import { runAnalytics } from "../services/analytics/src/jobs/run.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
-import {
-  benchInstitutions,
-  institutionId,
-  rawChunks,
-  yearOfResults,
-  yearOfRollups,
-} from "./analytics-data.js";
+import { benchInstitutions, institutionId, yearOfResults, yearOfRollups } from "./analytics-data.js";
+import { loadInflux, loadSqlite, type RawLoad, type RawPlan } from "./analytics-load.js";
 
 const { values: args } = parseArgs({
   options: {
-    institutions: { type: "string", default: "40" },
+    institutions: { type: "string" },
     scale: { type: "string" },
     month: { type: "string", default: "2026-11" },
     "skip-sqlite": { type: "boolean", default: false },
+    "skip-influxdb": { type: "boolean", default: false },
     "skip-dashboards": { type: "boolean", default: false },
   },
 });
 /** The sizes to run, in order; the dashboards part uses the first. */
-const SIZES = (args.scale ?? args.institutions ?? "40").split(",").map(Number);
-if (SIZES.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`bench: bad --scale/--institutions`);
+const SIZES = (args.institutions ?? args.scale ?? "40,400").split(",").map(Number);
+if (SIZES.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error("bench: --institutions must be whole numbers ≥ 1, separated by commas (e.g. 40,400)");
 let N = SIZES[0] as number;
 const MONTH = args.month as string;
 const TZ = "Africa/Casablanca";
@@ -75,39 +75,20 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-interface RawSize {
-  points: number;
-  bytes: number;
-  writeMs: number;
-}
-
 /** The day whose readings of the first institution arrive late (written after the month's run). */
 const LATE_DAY = `${MONTH}-15`;
 
-/**
- * Writes the month's raw readings (with 3 h of context on both sides), counting points and line-protocol
- * bytes; the first institution's LATE_DAY is held back (`late`), for the late-data recompute.
- */
-async function writeRaw(store: Store, late: Point[]): Promise<RawSize> {
+/** The month's raw readings with 3 h of context on both sides; the first institution's LATE_DAY held back. */
+function rawPlan(): RawPlan {
   const month = localMonth(MONTH, TZ);
   const lateDay = localDay(LATE_DAY, TZ);
-  const size: RawSize = { points: 0, bytes: 0, writeMs: 0 };
-  for (let i = 0; i < N; i++) {
-    for (const all of rawChunks(i, month.from - 3 * HOUR_MS, month.to + 3 * HOUR_MS)) {
-      const held = (p: Point) =>
-        i === 0 && (p.time as number) >= lateDay.from && (p.time as number) < lateDay.to;
-      if (i === 0) late.push(...all.filter(held));
-      const chunk = i === 0 ? all.filter((p) => !held(p)) : all;
-      size.points += chunk.length;
-      size.bytes += Buffer.byteLength(encodePoints(chunk, "ms"));
-      const started = performance.now();
-      await store.write(chunk);
-      size.writeMs += performance.now() - started;
-    }
-    process.stderr.write(`\r  raw data: ${i + 1}/${N} institutions`);
-  }
-  process.stderr.write("\n");
-  return size;
+  return {
+    institutions: N,
+    from: month.from - 3 * HOUR_MS,
+    to: month.to + 3 * HOUR_MS,
+    late: { from: lateDay.from, to: lateDay.to },
+    progress: (done) => process.stderr.write(`\r  raw data: ${done}/${N} institutions`),
+  };
 }
 
 async function monthJob(store: Store, cache: MonthCache) {
@@ -272,10 +253,6 @@ async function main(): Promise<void> {
     lines.push(
       `\nA month (${MONTH}) of one-minute readings (PV inverter, grid meter, water heater per institution); this machine's load average (1 / 5 / 15 min) at the start: ${load()} on ${cpus().length} CPUs:`,
     );
-    lines.push(
-      "| store | institutions | raw points | raw size (line protocol) | write raw | compute + store the month | per institution | load after | late day recomputed (1 institution) | result points |",
-      "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|",
-    );
     const client = new InfluxClient({
       url: influxd.url,
       database: "bench_analytics",
@@ -283,50 +260,97 @@ async function main(): Promise<void> {
       timeoutMs: 120_000,
     });
     const influx = new InfluxStore(client);
-    const growth: Array<[string, number, number]> = [];
+    interface Row {
+      store: string;
+      n: number;
+      raw: RawLoad;
+      loadedAt: string;
+      jobMs: number;
+      jobAt: string;
+      lateMs: number;
+      results: number;
+    }
+    const rows: Row[] = [];
     for (const size of [...SIZES].reverse()) {
       // The largest size last would leave the dashboards' database holding it: run sizes largest first
-      // on their own databases, the first size (the dashboards') last on bench_analytics.
+      // on their own databases (dropped after), the first size (the dashboards') last on bench_analytics.
       N = size;
-      const stores: Array<[string, Store]> = [];
-      if (!args["skip-sqlite"])
-        stores.push(["SQLite (file)", new SqliteStore({ path: join(dir, `bench-${N}.sqlite`), logger })]);
-      stores.push([
-        "InfluxDB 1.6.7",
-        N === SIZES[0]
-          ? influx
-          : new InfluxStore(
-              new InfluxClient({ url: influxd.url, database: `bench_${N}`, logger, timeoutMs: 120_000 }),
-            ),
-      ]);
-      for (const [name, store] of stores) {
+      const runs: Array<[string, () => Promise<[Store, RawLoad]>, (s: Store) => Promise<void>]> = [];
+      if (!args["skip-sqlite"]) {
+        const path = join(dir, `bench-${N}.sqlite`);
+        runs.push([
+          "SQLite (file)",
+          async () => {
+            const raw = await loadSqlite(path, rawPlan(), logger);
+            raw.bytes = statSync(path).size;
+            const store = new SqliteStore({ path, logger });
+            await store.init();
+            return [store, raw];
+          },
+          async (store) => {
+            await store.close();
+            rmSync(path, { force: true });
+            rmSync(`${path}-wal`, { force: true });
+            rmSync(`${path}-shm`, { force: true });
+          },
+        ]);
+      }
+      if (!args["skip-influxdb"])
+        runs.push([
+          "InfluxDB 1.6.7",
+          async () => {
+            const store =
+              N === SIZES[0]
+                ? influx
+                : new InfluxStore(
+                    new InfluxClient({
+                      url: influxd.url,
+                      database: `bench_${N}`,
+                      logger,
+                      timeoutMs: 120_000,
+                    }),
+                  );
+            await store.init();
+            return [store, await loadInflux(store.client, rawPlan())];
+          },
+          async (store) => {
+            if (store === influx) return;
+            await (store as InfluxStore).client.query(`DROP DATABASE "bench_${N}"`);
+            await store.close();
+          },
+        ]);
+      for (const [name, open, done] of runs) {
         process.stderr.write(`${name}, ${N} institutions\n`);
-        await store.init();
-        const late: Point[] = [];
-        const raw = await writeRaw(store, late);
+        const [store, raw] = await open();
+        process.stderr.write("\n");
+        const loadedAt = load();
         const cache = new MonthCache();
-        const [report, ms] = await monthJob(store, cache);
-        const after = load();
-        const [, lateMs] = await lateDayJob(store, cache, late);
-        growth.push([name, N, ms]);
-        lines.push(
-          `| ${name} | ${N} | ${raw.points.toLocaleString("en")} | ${mb(raw.bytes)} | ${seconds(raw.writeMs)} | ${seconds(ms)} | ${(ms / N).toFixed(0)} ms | ${after} | ${(lateMs / 1000).toFixed(2)} s | ${report.points} |`,
-        );
-        if (store !== influx) await store.close();
+        const [report, jobMs] = await monthJob(store, cache);
+        const jobAt = load();
+        const [, lateMs] = await lateDayJob(store, cache, raw.late);
+        rows.push({ store: name, n: N, raw, loadedAt, jobMs, jobAt, lateMs, results: report.points });
+        await done(store);
       }
     }
-    if (SIZES.length > 1) {
-      lines.push("", "How the month's time grows with the number of institutions:");
-      for (const name of new Set(growth.map(([n]) => n))) {
-        const rows = growth.filter(([n]) => n === name).sort((a, b) => a[1] - b[1]);
-        const [, n0, ms0] = rows[0] as [string, number, number];
-        lines.push(
-          `- ${name}: ${rows.map(([, n, ms]) => `${n} → ${seconds(ms)} (× ${(ms / ms0).toFixed(1)} for × ${(n / n0).toFixed(0)} institutions)`).join("; ")}`,
-        );
-      }
+    lines.push(
+      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points |",
+      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|",
+    );
+    for (const r of [...rows].sort((a, b) => a.n - b.n || a.store.localeCompare(b.store))) {
+      const first = rows.filter((x) => x.store === r.store).reduce((a, b) => (b.n < a.n ? b : a));
+      const growth =
+        r === first
+          ? "–"
+          : `× ${(r.jobMs / first.jobMs).toFixed(1)} (× ${(r.n / first.n).toFixed(0)}); per institution × ${(r.jobMs / r.n / (first.jobMs / first.n)).toFixed(2)}`;
+      const size = r.store.startsWith("SQLite")
+        ? `${mb(r.raw.bytes)} file`
+        : `${mb(r.raw.bytes)} line protocol`;
+      lines.push(
+        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} |`,
+      );
     }
     N = SIZES[0] as number;
-    if (args["skip-dashboards"]) {
+    if (args["skip-dashboards"] || args["skip-influxdb"]) {
       await influx.close();
       return;
     }
