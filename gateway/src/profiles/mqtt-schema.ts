@@ -6,31 +6,8 @@
  */
 import { measurementName, strictObject, tagKey, tagValue } from "@jisr/core";
 import { z } from "zod";
+import { localText, note, product } from "./common-schema.js";
 import { UNITS } from "./register-types.js";
-
-const text = (max: number) =>
-  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-
-/** User-visible text in the programme's three languages (STYLE.md habit 14). */
-const localText = (max: number) =>
-  strictObject({
-    en: text(max).describe("English."),
-    fr: text(max).describe("French."),
-    ar: text(max).describe("Arabic."),
-  });
-
-const note = strictObject({
-  text: localText(400).describe("What to do or to know, in full sentences."),
-  link: z
-    .url({ error: "must be a URL" })
-    .optional()
-    .describe("Where it is documented (vendor manual, issue)."),
-});
-
-const product = strictObject({
-  brand: text(60).describe('Maker, e.g. "Shelly".'),
-  models: z.array(text(80)).min(1, "must list at least one model").describe("Models this profile reads."),
-});
 
 /** Roles a device can play: the measurement its role-dependent fields go to. */
 export const ROLES = ["grid_meter", "pv_inverter"] as const;

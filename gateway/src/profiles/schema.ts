@@ -13,35 +13,9 @@
  */
 import { measurementName, strictObject, tagKey, tagValue } from "@jisr/core";
 import { z } from "zod";
+import { localText, note, product, text } from "./common-schema.js";
 import { mqttProfileSchema } from "./mqtt-schema.js";
 import { TABLES, UNITS, VALUE_TYPES } from "./register-types.js";
-
-const text = (max: number) =>
-  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-
-/** User-visible text in the programme's three languages (habit 14). */
-const localText = (max: number) =>
-  strictObject({
-    en: text(max).describe("English."),
-    fr: text(max).describe("French."),
-    ar: text(max).describe("Arabic."),
-  });
-
-const note = strictObject({
-  text: localText(400).describe("What to do or to know, in full sentences."),
-  link: z
-    .url({ error: "must be a URL" })
-    .optional()
-    .describe("Where it is documented (vendor manual, issue)."),
-});
-
-const product = strictObject({
-  brand: text(60).describe('Maker as printed on the device, e.g. "Huawei".'),
-  models: z
-    .array(text(80))
-    .min(1, "must list at least one model")
-    .describe('Model names this profile reads, e.g. ["SUN2000-5KTL-M1"].'),
-});
 
 const pointName = z
   .string()
