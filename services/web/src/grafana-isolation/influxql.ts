@@ -14,17 +14,11 @@
  * `GROUP BY *` keeps tags as tags (without it SELECT INTO turns them into fields), and `:MEASUREMENT`
  * keeps each measurement's name.
  */
+import { MEASUREMENTS } from "@jisr/analytics";
 import { activeOrgs, type IsolationPlan } from "./plan.js";
 
 /** The analytics results (docs/analytics-results.md), recomputed for weeks after their day. */
-export const RESULT_MEASUREMENTS = [
-  "energy_daily",
-  "energy_monthly",
-  "savings_daily",
-  "savings_monthly",
-  "hot_water_daily",
-  "hot_water_monthly",
-] as const;
+export const RESULT_MEASUREMENTS = Object.values(MEASUREMENTS);
 
 export interface CopyOptions {
   /** The main database every service writes into, default "jisr". */
