@@ -48,6 +48,10 @@ function copyDeployInventory(to = dir): string {
   return to;
 }
 
+/** The keys of a Modbus TCP device, as an unknown key's message lists them. */
+const MODBUS_TCP_KEYS =
+  "protocol, id, names, profile, host, port, unit, interval, timeout, retries, offline_retry_max";
+
 describe("jisr inventory check", () => {
   it("says the repository's inventory is valid", async () => {
     const r = await jisr("check", DEPLOY_INVENTORY);
@@ -68,9 +72,9 @@ describe("jisr inventory check", () => {
     const lines = r.err.split("\n").filter((l) => l.startsWith(dir));
     expect(lines).toEqual([
       `${dir}/copy.yaml:3: id: must be the file's name: "demo-ben-guerir" is in copy.yaml`,
-      `${dir}/copy.yaml:31: devices.1.prot: unknown key "prot" (did you mean "port"?)`,
+      `${dir}/copy.yaml:31: devices.1.prot: unknown key: did you mean \`port\`? (known keys are: ${MODBUS_TCP_KEYS})`,
       `${dir}/demo-ben-guerir.yaml:3: id: "demo-ben-guerir" is already the id of ${dir}/copy.yaml`,
-      `${dir}/demo-ben-guerir.yaml:31: devices.1.prot: unknown key "prot" (did you mean "port"?)`,
+      `${dir}/demo-ben-guerir.yaml:31: devices.1.prot: unknown key: did you mean \`port\`? (known keys are: ${MODBUS_TCP_KEYS})`,
     ]);
   });
 
