@@ -46,11 +46,7 @@ export function resolveMqttDevices(config: Pick<MqttConfig, "devices">, baseDir?
       });
       return;
     }
-    const topics = profile.spec.topics.map((spec) => ({
-      spec,
-      compiled: compileTopicPattern(spec.topic, device.topic),
-    }));
-    devices.push({ config: device, profile, role, topics });
+    devices.push(mqttDevice(device, profile, role));
   });
   if (problems.length > 0) throw new ValidationError("MQTT devices", problems);
   return devices;
