@@ -62,7 +62,7 @@ function builtTarget(spec, packages) {
   if (typeof target !== "string" || !target.startsWith("./src/") || !target.endsWith(".ts")) {
     throw new Error(`cannot map ${spec} to a built file (export ${key} of ${m[1]})`);
   }
-  return join(pkg.folder, "dist", target.slice("./src/".length, -".ts".length) + ".js");
+  return join(pkg.folder, "dist", `${target.slice("./src/".length, -".ts".length)}.js`);
 }
 
 /** Static imports, re-exports and dynamic imports of a string literal naming a workspace package. */
