@@ -1,19 +1,23 @@
 /**
  * Speed of every Grafana panel query, as Grafana sends it, for N institutions (40 by default), on a
- * private influxd holding: one-minute raw readings of the last 8 days (PV inverter with state, grid meter,
- * water heater, gateway and device health for the last day), their hourly rollups made by
- * `jisr influx setup` + `jisr influx downsample` (rp_1h), and a year of daily results.
+ * private influxd holding: one-minute raw readings of the last 8 days (PV inverter, grid meter, water
+ * heater, gateway health; the inverter's state and events and device health for the last day), their
+ * hourly rollups made by `jisr influx setup` + `jisr influx downsample` (rp_1h), and a year of daily
+ * results.
  *
  * Each panel is queried over its dashboard's default range (or its own `timeFrom`) at "now" =
  * 20 November 2026 14:00 local, every target `--runs` times after one warm-up, and the p95 per query is
  * printed, slowest first. Scopes: "All" institutions on the programme and fleet-health dashboards, one
- * institution on every dashboard (the managers' dashboard offers nothing else). For reference, the tank
+ * institution on every dashboard (the managers' dashboard offers nothing else), and the fleet-health
+ * dashboard for all institutions over the last 7 days (its gateway panels then read the rollups before
+ * the last 24 hours). For reference, the tank
  * chart is also timed on the raw minutes it read before it moved to the rollups.
  *
  *   npx tsx bench/dashboards.ts [--institutions 40] [--runs 20] [--max-ms 300]
  *
  * With --max-ms, exits 1 when the slowest p95 is over it.
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Point } from "@jisr/core";
 import {
@@ -39,7 +43,8 @@ import { loadDownsampling } from "../services/analytics/src/downsampling/config.
 import { setupDownsampling } from "../services/analytics/src/downsampling/setup.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
-import { institutionId, rawChunks, yearOfResults } from "./analytics-data.js";
+import { institutionId, yearOfResults } from "./analytics-data.js";
+import { loadInflux } from "./analytics-load.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -65,25 +70,26 @@ async function writeAll(client: InfluxClient, points: Point[]): Promise<void> {
     await client.write(encodePoints(points.slice(k, k + 5000), "ms"), "ms");
 }
 
-/** Gateway and device health, and the inverter's state, every minute of the last day. */
-function fleetPoints(i: number, from: number, to: number): Point[] {
+/** Gateway health every minute of [from, to); device health and the inverter's state from `recent` on. */
+function fleetPoints(i: number, from: number, to: number, recent: number): Point[] {
   const institution = institutionId(i);
   const points: Point[] = [];
   for (let t = from; t < to; t += MINUTE_MS) {
     const minute = (t - from) / MINUTE_MS;
-    points.push(
-      {
-        measurement: "gateway_health",
-        tags: { institution, device: "gateway-1" },
-        fields: {
-          queue_points: minute % 97,
-          oldest_queued_age_s: minute % 13,
-          dropped_points_total: Math.floor(minute / 500),
-          devices_offline: minute % 400 === 0 ? 1 : 0,
-          uptime_s: minute * 60,
-        },
-        time: t,
+    points.push({
+      measurement: "gateway_health",
+      tags: { institution, device: "gateway-1" },
+      fields: {
+        queue_points: minute % 97,
+        oldest_queued_age_s: minute % 13,
+        dropped_points_total: Math.floor(minute / 500),
+        devices_offline: minute % 400 === 0 ? 1 : 0,
+        uptime_s: minute * 60,
       },
+      time: t,
+    });
+    if (t < recent) continue;
+    points.push(
       {
         measurement: "pv_inverter",
         tags: { institution, device: "inverter-1" },
@@ -111,18 +117,24 @@ function fleetPoints(i: number, from: number, to: number): Point[] {
 
 async function load(client: InfluxClient): Promise<void> {
   const rawFrom = NOW - RAW_DAYS * DAY_MS;
-  let raw = 0;
+  const readings = await loadInflux(client, {
+    institutions: N,
+    from: rawFrom,
+    to: NOW,
+    late: { from: 0, to: 0 },
+    progress: (done) => process.stderr.write(`\rraw readings: ${done}/${N} institutions`),
+  });
+  let raw = readings.points;
+  process.stderr.write("\n");
   for (let i = 0; i < N; i++) {
-    for (const chunk of rawChunks(i, rawFrom, NOW, 1440)) {
-      await writeAll(client, chunk);
-      raw += chunk.length;
-    }
-    const fleet = fleetPoints(i, NOW - DAY_MS, NOW);
+    const fleet = fleetPoints(i, rawFrom, NOW, NOW - DAY_MS);
     await writeAll(client, fleet);
     raw += fleet.length;
-    process.stderr.write(`\rraw readings: ${i + 1}/${N} institutions, ${raw.toLocaleString("en")} points`);
+    process.stderr.write(
+      `\rhealth: ${i + 1}/${N} institutions, ${raw.toLocaleString("en")} raw points in all`,
+    );
   }
-  process.stderr.write("\n");
+  process.stderr.write(`\n(raw readings loaded in ${(readings.ms / 1000).toFixed(1)} s)\n`);
   const config = loadDownsampling();
   await setupDownsampling({ client, config, logger });
   const rolled = await backfillDownsampling({ client, config, from: rawFrom, to: NOW, logger });
@@ -216,10 +228,12 @@ async function timeDashboard(
   d: Dashboard,
   institutions: string[],
   scope: string,
+  /** The range picked instead of the dashboard's default, e.g. `now-7d`. */
+  picked?: string,
 ): Promise<Timing[]> {
   const out: Timing[] = [];
   for (const panel of d.panels) {
-    const from = panel.timeFrom ? range(panel.timeFrom, "from") : range(d.time.from, "from");
+    const from = panel.timeFrom ? range(panel.timeFrom, "from") : range(picked ?? d.time.from, "from");
     const to = panel.timeFrom ? NOW : range(d.time.to, "to");
     for (const t of panel.targets) {
       const q = interpolate(t.query, {
@@ -256,11 +270,17 @@ async function main(): Promise<void> {
     const all = Array.from({ length: N }, (_, i) => institutionId(i));
     const one = [institutionId(0)];
     const timings: Timing[] = [];
+    const loadAt = () =>
+      loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" / ");
+    const loadBefore = loadAt();
     for (const d of [programmeDashboard(), fleetHealthDashboard()]) {
       timings.push(...(await timeDashboard(client, d, all, `All ${N}`)));
       timings.push(...(await timeDashboard(client, d, one, "one")));
     }
     timings.push(...(await timeDashboard(client, institutionDashboard(), one, "one")));
+    timings.push(...(await timeDashboard(client, fleetHealthDashboard(), all, `All ${N}, 7 days`, "now-7d")));
 
     // Before/after for the one panel moved from raw minutes to the rollups.
     const tank = institutionDashboard().panels.find((p) =>
@@ -288,7 +308,7 @@ async function main(): Promise<void> {
 
     timings.sort((a, b) => b.p95 - a.p95);
     const lines = [
-      `\nGrafana panel queries, ${N} institutions, p50/p95 over ${RUNS} runs each (after one warm-up), slowest first:`,
+      `\nGrafana panel queries, ${N} institutions, p50/p95 over ${RUNS} runs each (after one warm-up), slowest first; load average (1 / 5 / 15 min) ${loadBefore} before the timings, ${loadAt()} after:`,
       "| dashboard | panel | query | institutions | p50 | p95 |",
       "|---|---|---|---|---:|---:|",
       ...timings.map(
@@ -301,6 +321,11 @@ async function main(): Promise<void> {
       ...reference,
     ];
     const slowest = timings[0] as Timing;
+    lines.push("", "Slowest p95 per scope:");
+    for (const scope of new Set(timings.map((t) => t.scope))) {
+      const t = timings.find((x) => x.scope === scope) as Timing;
+      lines.push(`- ${scope}: ${t.p95.toFixed(1)} ms (${t.dashboard} / ${t.panel} ${t.refId})`);
+    }
     lines.push(
       "",
       `Slowest p95: ${slowest.p95.toFixed(1)} ms (${slowest.dashboard} / ${slowest.panel} ${slowest.refId}, ${slowest.scope}); ` +
