@@ -58,7 +58,8 @@ export class DevicePoller {
   readonly #health: DeviceHealthTracker;
   #startAt = 0;
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  /** Polls not finished: a read in progress, or points waiting for the queue. stop() waits for them. */
+  readonly #inFlight = new Set<Promise<void>>();
   #stopped = false;
   #lostSince: number | undefined;
   #lostPolls = 0;
@@ -94,33 +95,39 @@ export class DevicePoller {
     clearTimeout(this.#timer);
     // Points waiting for other polls are written now: the queue is closed soon after.
     this.#batch.flush();
-    const running = this.#running;
-    if (!running) return;
+    if (this.#inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<void>((resolve) => {
       if (Number.isFinite(waitMs)) timer = setTimeout(resolve, waitMs);
     });
-    await Promise.race([running, gaveUp]);
+    await Promise.race([Promise.all(this.#inFlight), gaveUp]);
     clearTimeout(timer);
   }
 
+  /**
+   * One poll. The next one is scheduled as soon as the device's read ended: the wait for the queue after
+   * it (the hold, the transaction) runs beside the schedule and never delays or skips a slot. Reads of one
+   * device never overlap; a poll's wait for the queue may outlast the next read's start (hold ≤ a quarter
+   * of the interval), and its points still reach the queue first.
+   */
   #run(): void {
     if (this.#stopped) return;
-    const read = { endedAt: Date.now() };
-    this.#running = this.#pollOnce(read).finally(() => {
-      this.#running = undefined;
-      this.#scheduleNext(read.endedAt);
-    });
+    let scheduled = false;
+    const next = () => {
+      if (scheduled) return;
+      scheduled = true;
+      this.#scheduleNext();
+    };
+    // finally: an unexpected throw still schedules the next poll.
+    const poll = this.#pollOnce(next).finally(next);
+    this.#inFlight.add(poll);
+    void poll.finally(() => this.#inFlight.delete(poll));
   }
 
-  /**
-   * `readEndedAt`: when the device's read ended (Date.now), which sets the next slot; the wait for the
-   * queue after it (the hold, the transaction) never makes a poll skip a slot.
-   */
-  #scheduleNext(readEndedAt: number): void {
+  #scheduleNext(): void {
     if (this.#stopped) return;
     const interval = this.#o.intervalMs;
-    const now = readEndedAt;
+    const now = Date.now();
     // The first slot strictly after now: an overrun skips slots rather than polling back to back. An
     // offline device waits more slots (slotsUntilNextPoll), on the same grid.
     const skip = slotsUntilNextPoll(
@@ -129,11 +136,12 @@ export class DevicePoller {
       this.#o.offlineRetryMaxMs ?? DEFAULT_OFFLINE_RETRY_MAX_MS,
     );
     const nextAt = this.#startAt + (Math.floor((now - this.#startAt) / interval) + skip) * interval;
-    this.#health.nextRetry(this.#failedInARow > 0 ? this.#clock() + (nextAt - Date.now()) : undefined);
-    this.#timer = setTimeout(() => this.#run(), Math.max(nextAt - Date.now(), 0));
+    this.#health.nextRetry(this.#failedInARow > 0 ? this.#clock() + (nextAt - now) : undefined);
+    this.#timer = setTimeout(() => this.#run(), nextAt - now);
   }
 
-  async #pollOnce(read: { endedAt: number }): Promise<void> {
+  /** `readEnded` is called once the device answered or failed, its health recorded. */
+  async #pollOnce(readEnded: () => void): Promise<void> {
     const now = this.#clock();
     const h = this.#health;
     h.attempt(now);
@@ -141,10 +149,8 @@ export class DevicePoller {
     try {
       // One attempt while offline: retrying a silent unit only holds the line longer.
       points = await this.#driver.poll(now, this.#failedInARow > 0 ? { retries: 0 } : {});
-      read.endedAt = Date.now();
       this.#failedInARow = 0;
     } catch (err) {
-      read.endedAt = Date.now();
       h.pollTook(this.#clock() - now);
       this.#failedInARow++;
       const reason = err instanceof Error ? err.message : String(err);
@@ -152,12 +158,14 @@ export class DevicePoller {
       // Not a DeviceError means a bug in a driver: log the stack so it can be found.
       const kind = err instanceof DeviceError ? err.kind : "unexpected";
       h.offline(reason, this.#clock(), err instanceof DeviceError ? { kind } : { kind, err });
+      readEnded();
       return;
     }
     const pollMs = this.#clock() - now;
     h.pollTook(pollMs);
     h.readings(points, now);
     h.online(this.#clock(), { points: points.length });
+    readEnded();
     // Logged once the points are queued (durably, with the SQLite outbox), never before.
     const queued = await this.#deliver(points);
     if (queued && this.#o.logger.isLevelEnabled("debug"))
