@@ -153,11 +153,12 @@ function jsonLine(p: Point, inject: string, types: KnownFieldTypes, out: string[
   const tags = p.tags;
   let injected = tags.institution !== undefined;
   const keys = Object.keys(tags);
+  // Insertion sort: a point has a few tags, most often sorted already; Array.sort costs more on these.
   for (let i = 1; i < keys.length; i++) {
-    if ((keys[i] as string) < (keys[i - 1] as string)) {
-      keys.sort();
-      break;
-    }
+    const k = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > k; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = k;
   }
   for (const k of keys) {
     if (!injected && k > "institution") {
@@ -232,7 +233,7 @@ export function fastJsonWire(
   const inject = `,institution=${institution}`;
   const types: KnownFieldTypes = new Map();
   const wireParts: WirePart[] = [];
-  let out = Buffer.allocUnsafe(64 * 1024);
+  let out = Buffer.allocUnsafe(0);
   let at = 0;
   let count = 0;
   for (const p of points) {
@@ -240,16 +241,20 @@ export function fastJsonWire(
     if (count > 0) parts.push("\n");
     if (!jsonLine(p, inject, types, parts)) return undefined;
     const line = parts.join("");
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    // Sized from the first line for the whole part: growing by doubling copied it several times. UTF-8
+    // takes at most 3 bytes per UTF-16 unit.
     if (at + line.length * 3 > out.length) {
-      const larger = Buffer.allocUnsafe(Math.max(out.length * 2, at + line.length * 3));
+      const lines = count === 0 ? Math.min(points.length, MAX_LINES_PER_PART) : 0;
+      const larger = Buffer.allocUnsafe(
+        Math.max(out.length * 2, at + line.length * 3, lines * (line.length + 32)),
+      );
       out.copy(larger, 0, 0, at);
       out = larger;
     }
     at += out.write(line, at, "utf8");
     if (++count === MAX_LINES_PER_PART) {
       wireParts.push({ chunks: [out.subarray(0, at)], count });
-      out = Buffer.allocUnsafe(out.length);
+      out = Buffer.allocUnsafe(0);
       at = 0;
       count = 0;
     }
