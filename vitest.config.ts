@@ -3,9 +3,13 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 /**
  * Test files that get a fresh process each. Every other file runs in a worker that has already run other
  * files (`isolate: false`): the modules they share (vitest, zod, fastify, pino, the workspaces' sources)
- * are imported once per worker instead of once per file. Measured on 98 files (core, kit, dashboards,
- * report rendering) back to back on the loaded machine: 48.8-56.9 s of CPU with a process per file,
- * 20.2-21.8 s without (the saved part is import and transform, not the tests).
+ * are imported once per worker instead of once per file. Measured back to back on the loaded machine
+ * (load 11-20, other people's tests), a process per file (JISR_TEST_ISOLATE=1) against shared:
+ * - 39 files (core, kit, dashboards, report rendering): CPU 48.8-56.9 s -> 20.2-21.8 s, wall 112-157 s
+ *   -> 40-45 s (two runs each);
+ * - 44 files (alerting rules, web routes, simulators): CPU 90.5 s -> 50.1 s, wall 169 s -> 74 s;
+ * - 20 files (config loaders, web routes, CLI): CPU 62.4 s -> 24.8 s, wall 207 s -> 68 s.
+ * The saved part is import and transform, not the tests.
  *
  * A file belongs here when it changes what its process holds for the next file, or gains nothing from
  * sharing:
