@@ -15,7 +15,7 @@
  *
  * (`--scale` is the old name of `--institutions`.) 400 institutions are opt-in: 52 M raw points, a SQLite
  * file of about 6 GB in the temporary folder while it runs, and time. On the shared 2-core machine at a
- * load average of 20-25 (6 December 2026), loading 400 took about 45 min into SQLite and InfluxDB had 215
+ * load average of 13-26 (6 December 2026), loading 400 took 46 min into SQLite and InfluxDB had 215
  * of 400 loaded after 23 min, where 40 took 28 s and 113 s; expect about ten times the 40-institution
  * run per store, more on a busy machine.
  * The machine is shared: the bench prints the load average next to its times.
