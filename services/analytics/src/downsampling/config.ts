@@ -9,9 +9,8 @@
  * choice (`raw_retention`), never a default.
  */
 import { readFileSync } from "node:fs";
-import { parseDuration } from "@jisr/core";
+import { measurementName, parseDuration, tagKey } from "@jisr/core";
 import { problemsOf, ValidationError } from "@jisr/core/errors";
-import { measurementName, tagKey } from "@jisr/core";
 import { parse } from "yaml";
 import { z } from "zod";
 
@@ -128,7 +127,13 @@ export const DEFAULT_DOWNSAMPLING: z.input<typeof downsamplingSchema> = {
         // of each hour (its stat and table panels read the latest value) and each hour's maxima (its
         // charts show the worst of an interval; drops are counted from the counter's maxima).
         gateway_health: {
-          last: ["queue_points", "oldest_queued_age_s", "dropped_points_total", "devices_offline", "uptime_s"],
+          last: [
+            "queue_points",
+            "oldest_queued_age_s",
+            "dropped_points_total",
+            "devices_offline",
+            "uptime_s",
+          ],
           max: ["queue_points", "oldest_queued_age_s", "dropped_points_total"],
         },
       },
