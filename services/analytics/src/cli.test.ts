@@ -257,12 +257,12 @@ describe("jisr influx setup", () => {
     expect(dry).toMatch(
       /^InfluxDB 1\.6\.7[^\n]* \(1\.x\), database "cli_[0-9a-f]+"\nwould run: CREATE RETENTION POLICY "rp_1h"/,
     );
-    expect(dry.match(/would run: CREATE CONTINUOUS QUERY/g)).toHaveLength(5);
+    expect(dry.match(/would run: CREATE CONTINUOUS QUERY/g)).toHaveLength(6);
     const done = await jisr("influx", "setup", "--influx-url", influxUrl(), "--database", database);
-    expect(done.match(/^ran: /gm)).toHaveLength(6);
+    expect(done.match(/^ran: /gm)).toHaveLength(7);
     const again = await jisr("influx", "setup", "--influx-url", influxUrl(), "--database", database);
     expect(again).not.toMatch(/ran: /);
-    expect(again.match(/^in place: /gm)).toHaveLength(6);
+    expect(again.match(/^in place: /gm)).toHaveLength(7);
     const rolled = await jisr(
       "influx",
       "downsample",
