@@ -82,7 +82,8 @@ export async function runGateway(
   // Not under vitest, which runs gateways with and without serial devices in one process (the gate
   // is once per process); serial-gate.test.ts tests it in a process of its own.
   if (!config.devices.some((d) => d.serial) && process.env.VITEST === undefined) keepSerialPortUnloaded();
-  // Before the uplink's first fetch compiles llhttp: ~30 MiB less at the peak (wasm-tier.ts).
+  // The uplink posts with node:http, but the local webhook still uses fetch, whose llhttp parser is
+  // WebAssembly: kept in the baseline tier it costs ~30 MiB less at the peak (wasm-tier.ts).
   keepWasmInBaselineTier();
   // The local page and alerts see the same readings that go into the queue. Loaded only when
   // configured: their time-zone work (ICU data, ~10 MiB) and MQTT client are not every gateway's.
