@@ -113,6 +113,9 @@ describe("SunspecDriver", () => {
     await d.poll(T0 + 4000);
 
     expect(markerReads()).toBe(1);
+    // Models 103 (inverter) and 160 (MPPT) lie side by side within 125 registers: one request a poll;
+    // the common model 1 yields no reading and is not read again.
+    expect(perPoll).toBe(1);
     expect(proxy.requests.length - before).toBe(3 * perPoll);
     expect(proxy.connections).toBe(1);
     expect(proxy.requests.every((r) => r.functionCode === 3 && r.unit === 1)).toBe(true);
