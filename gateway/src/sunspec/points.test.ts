@@ -1,8 +1,9 @@
+import { type Point, pointSchema } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { decodeModel } from "./decode.js";
 import type { DecodedModel, SunspecDevice } from "./decoded-schema.js";
 import { defaultModels } from "./models.js";
-import { sunspecToPoints } from "./points.js";
+import { checkPoint, sunspecToPoints } from "./points.js";
 import { COMMON, encode, INVERTER_103, METER_203, mpptModules } from "./testing/fixtures.js";
 
 const TIME = Date.UTC(2026, 10, 29, 11, 0);
@@ -126,5 +127,54 @@ describe("sunspecToPoints", () => {
 
   it("drops a reading with no implemented field", () => {
     expect(sunspecToPoints(device({ "103": decoded(103, {}) }), CTX)).toEqual([]);
+  });
+});
+
+describe("checkPoint", () => {
+  const good = (over: Partial<Point> = {}): Point => ({
+    measurement: "pv_inverter",
+    tags: { institution: "ben-guerir-1", device: "inv-1" },
+    fields: { power_w: 1200, state: "MPPT", online: true },
+    time: TIME,
+    ...over,
+  });
+  const goodFields = good().fields;
+
+  /** Each is refused by pointSchema; checkPoint must refuse it with the same error, after the good shape passed. */
+  const bad: Array<[string, Point]> = [
+    ["NaN", good({ fields: { ...goodFields, power_w: Number.NaN } })],
+    ["Infinity", good({ fields: { ...goodFields, power_w: Number.POSITIVE_INFINITY } })],
+    ["-Infinity", good({ fields: { ...goodFields, power_w: Number.NEGATIVE_INFINITY } })],
+    ["a string over 64 KiB", good({ fields: { ...goodFields, state: "x".repeat(65_537) } })],
+    ["an object value", good({ fields: { ...goodFields, power_w: {} as unknown as number } })],
+    ["a null value", good({ fields: { ...goodFields, power_w: null as unknown as number } })],
+    ["an empty field name", good({ fields: { ...goodFields, "": 1 } })],
+    ["an upper-case field name", good({ fields: { ...goodFields, Power: 1 } })],
+    ["a field named as a tag", good({ fields: { ...goodFields, device: 1 } })],
+    ["no field", good({ fields: {} })],
+    ["an empty tag value", good({ tags: { institution: "ben-guerir-1", device: "" } })],
+    ["a tag value with a line break", good({ tags: { institution: "ben-guerir-1\n", device: "inv-1" } })],
+    ["a numeric tag value", good({ tags: { institution: "ben-guerir-1", device: 1 as unknown as string } })],
+    ["an empty measurement", good({ measurement: "" })],
+    ["a fractional time", good({ time: TIME + 0.5 })],
+    ["a time in seconds", good({ time: TIME / 1000 })],
+    ["a NaN time", good({ time: Number.NaN })],
+    ["an extra key", { ...good(), extra: 1 } as Point],
+    [
+      "tags missing and an extra key",
+      (({ tags: _, ...p }) => ({ ...p, extra: 1 }))(good()) as unknown as Point,
+    ],
+  ];
+
+  it.each(bad)("refuses %s as pointSchema does, naming what is wrong", (_, point) => {
+    expect(checkPoint(good())).toEqual(pointSchema.parse(good())); // the good shape is known
+    const expected = pointSchema.safeParse(point);
+    expect(expected.success).toBe(false);
+    expect(() => checkPoint(point)).toThrow(expected.error?.message);
+  });
+
+  it("accepts what pointSchema accepts, with the same result, on the first and later calls", () => {
+    for (const p of [good(), good({ fields: { ...goodFields, power_w: -0.5 } }), good({ time: TIME + 5000 })])
+      expect(checkPoint(p)).toEqual(pointSchema.parse(p));
   });
 });
