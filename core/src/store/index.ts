@@ -8,6 +8,7 @@ export * from "./encoded.js";
 export * from "./field-types.js";
 export * from "./hour-stats.js";
 export * from "./hour-stats-of.js";
+export * from "./influx-field-types.js";
 export * from "./influx-store.js";
 export * from "./sqlite-store.js";
 export * from "./types.js";

@@ -8,12 +8,12 @@
  */
 
 import { InfluxClient, type InfluxClientOptions } from "../influx/client.js";
-import { buildAggregateQuery, buildLatestQuery, quoteIdentifier } from "../influx/influxql.js";
+import { buildAggregateQuery, buildLatestQuery } from "../influx/influxql.js";
 import { type InfluxSeries, rowObject } from "../influx/response.js";
 import { encodePoints } from "../line-protocol.js";
 import type { FieldValue, Point } from "../point.js";
 import { type EncodedBatch, type EncodedWriter, isCheckedEncodedBatch } from "./encoded.js";
-import { checkFieldTypes, type FieldType, type KnownFieldTypes, mergeFieldTypes } from "./field-types.js";
+import { InfluxFieldTypes } from "./influx-field-types.js";
 import {
   type AggregateQuery,
   type LatestQuery,
@@ -40,12 +40,12 @@ export class InfluxStore implements Store, EncodedWriter {
   readonly kind = "influxdb" as const;
   readonly client: InfluxClient;
 
-  /** Field types seen on the server or written by us, per measurement (see field-types.ts). */
-  readonly #fieldTypes: KnownFieldTypes = new Map();
-  readonly #typesLoaded = new Set<string>();
+  /** Field types seen on the server or written by this process, per measurement (see field-types.ts). */
+  readonly fieldTypes: InfluxFieldTypes;
 
   constructor(options: InfluxStoreOptions | InfluxClient) {
     this.client = options instanceof InfluxClient ? options : new InfluxClient(options);
+    this.fieldTypes = new InfluxFieldTypes(this.client);
   }
 
   async init(): Promise<void> {
@@ -54,18 +54,13 @@ export class InfluxStore implements Store, EncodedWriter {
 
   async write(points: readonly Point[]): Promise<void> {
     validatePoints(points);
-    await this.#loadFieldTypes(new Set(points.map((p) => p.measurement)));
-    const added = checkFieldTypes(points, this.#fieldTypes);
-    try {
+    await this.fieldTypes.load(points.map((p) => p.measurement));
+    const added = this.fieldTypes.checkPoints(points);
+    await this.fieldTypes.writing(added, async () => {
       for (let i = 0; i < points.length; i += MAX_LINES_PER_WRITE) {
         await this.client.write(encodePoints(points.slice(i, i + MAX_LINES_PER_WRITE), "ms"), "ms");
       }
-    } catch (err) {
-      // Another writer may have fixed a type we did not know yet: forget what we knew and ask again next time.
-      if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
-      throw err;
-    }
-    mergeFieldTypes(this.#fieldTypes, added);
+    });
   }
 
   /**
@@ -80,25 +75,10 @@ export class InfluxStore implements Store, EncodedWriter {
         throw new TypeError("writeEncoded takes only checkedEncodedBatch() batches");
       for (const m of b.fieldTypes.keys()) measurements.add(m);
     }
-    await this.#loadFieldTypes(measurements);
-    const added: KnownFieldTypes = new Map();
-    for (const b of batches) {
-      for (const [m, fields] of b.fieldTypes) {
-        const known = this.#fieldTypes.get(m);
-        let adding = added.get(m);
-        for (const [field, type] of fields) {
-          const before = known?.get(field) ?? adding?.get(field);
-          if (before === type) continue;
-          if (before !== undefined) return this.write(batches.flatMap((x) => x.points()));
-          if (adding === undefined) {
-            adding = new Map<string, FieldType>();
-            added.set(m, adding);
-          }
-          adding.set(field, type);
-        }
-      }
-    }
-    try {
+    await this.fieldTypes.load(measurements);
+    const added = this.fieldTypes.addedBy(batches);
+    if (added === undefined) return this.write(batches.flatMap((x) => x.points()));
+    await this.fieldTypes.writing(added, async () => {
       let chunk: string[] = [];
       for (const b of batches) {
         for (const line of b.lines) {
@@ -110,42 +90,7 @@ export class InfluxStore implements Store, EncodedWriter {
         }
       }
       if (chunk.length > 0) await this.client.write(chunk.join("\n"), "ms");
-    } catch (err) {
-      if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
-      throw err;
-    }
-    mergeFieldTypes(this.#fieldTypes, added);
-  }
-
-  /** Asks the server for the field types of measurements we have not seen yet (one request for all). */
-  async #loadFieldTypes(measurements: Set<string>): Promise<void> {
-    const missing = [...measurements].filter((m) => !this.#typesLoaded.has(m));
-    if (missing.length === 0) return;
-    let statements: Awaited<ReturnType<InfluxClient["query"]>>;
-    try {
-      statements = await this.client.query(
-        missing.map((m) => `SHOW FIELD KEYS FROM ${quoteIdentifier(m)}`).join("; "),
-      );
-    } catch (err) {
-      // A database not created yet has no types to conflict with; an unreachable one fails the write anyway.
-      if (err instanceof StoreRejectedError) return;
-      throw err;
-    }
-    missing.forEach((m, i) => {
-      const known = this.#fieldTypes.get(m) ?? new Map<string, FieldType>();
-      for (const series of statements[i]?.series ?? []) {
-        for (const [key, type] of series.values) {
-          if (typeof key === "string" && typeof type === "string") known.set(key, type as FieldType);
-        }
-      }
-      this.#fieldTypes.set(m, known);
-      this.#typesLoaded.add(m);
     });
-  }
-
-  #forgetFieldTypes(): void {
-    this.#fieldTypes.clear();
-    this.#typesLoaded.clear();
   }
 
   async aggregate(query: AggregateQuery): Promise<SeriesResult[]> {

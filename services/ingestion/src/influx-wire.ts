@@ -17,19 +17,15 @@
 import http from "node:http";
 import https from "node:https";
 import type { Point } from "@jisr/core";
-import { errorFromFailure, errorFromResponse, quoteIdentifier } from "@jisr/core/influx";
+import { errorFromFailure, errorFromResponse } from "@jisr/core/influx";
 import {
   type AggregateQuery,
-  checkFieldTypes,
   type EncodedBatch,
   type EncodedWriter,
-  type FieldType,
   InfluxStore,
   type InfluxStoreOptions,
-  type KnownFieldTypes,
   type LatestQuery,
   type LatestRow,
-  mergeFieldTypes,
   type SeriesResult,
   type Store,
   StoreRejectedError,
@@ -57,9 +53,6 @@ export class WireInfluxStore implements Store, EncodedWriter, WireWriter {
   readonly #request: typeof http.request;
   readonly #url: URL;
   readonly #authorization: string | undefined;
-  /** Field types seen on the server or written by this process, per measurement. */
-  readonly #fieldTypes: KnownFieldTypes = new Map();
-  readonly #typesLoaded = new Set<string>();
 
   constructor(options: InfluxStoreOptions) {
     this.inner = new InfluxStore(options);
@@ -81,17 +74,9 @@ export class WireInfluxStore implements Store, EncodedWriter, WireWriter {
     return this.inner.init();
   }
 
-  /** Points (the reference path, MQTT): checked against this store's field types, then core's write. */
-  async write(points: readonly Point[]): Promise<void> {
-    await this.#loadFieldTypes(new Set(points.map((p) => p.measurement)));
-    const added = checkFieldTypes(points, this.#fieldTypes);
-    try {
-      await this.inner.write(points);
-    } catch (err) {
-      if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
-      throw err;
-    }
-    mergeFieldTypes(this.#fieldTypes, added);
+  /** Points (the reference path, MQTT): core's write, which checks them against the same field types. */
+  write(points: readonly Point[]): Promise<void> {
+    return this.inner.write(points);
   }
 
   writeEncoded(batches: readonly EncodedBatch[]): Promise<void> {
@@ -101,26 +86,12 @@ export class WireInfluxStore implements Store, EncodedWriter, WireWriter {
   async writeWire(batches: readonly WireBatch[]): Promise<void> {
     const measurements = new Set<string>();
     for (const b of batches) for (const m of b.fieldTypes.keys()) measurements.add(m);
-    await this.#loadFieldTypes(measurements);
-    const added: KnownFieldTypes = new Map();
-    for (const b of batches) {
-      for (const [m, fields] of b.fieldTypes) {
-        const known = this.#fieldTypes.get(m);
-        let adding = added.get(m);
-        for (const [field, type] of fields) {
-          const before = known?.get(field) ?? adding?.get(field);
-          if (before === type) continue;
-          // A conflict: `write` refuses the batches naming every point (nothing is written).
-          if (before !== undefined) return this.write(batches.flatMap((x) => x.points()));
-          if (adding === undefined) {
-            adding = new Map<string, FieldType>();
-            added.set(m, adding);
-          }
-          adding.set(field, type);
-        }
-      }
-    }
-    try {
+    const types = this.inner.fieldTypes;
+    await types.load(measurements);
+    const added = types.addedBy(batches);
+    // A conflict: `write` refuses the batches naming every point (nothing is written).
+    if (added === undefined) return this.write(batches.flatMap((x) => x.points()));
+    await types.writing(added, async () => {
       let chunks: Buffer[] = [];
       let lines = 0;
       let bytes = 0;
@@ -147,12 +118,7 @@ export class WireInfluxStore implements Store, EncodedWriter, WireWriter {
         }
       }
       if (lines > 0) await this.#post(chunks, bytes);
-    } catch (err) {
-      // Another writer may have fixed a type we did not know yet: forget what we knew and ask again.
-      if (err instanceof StoreRejectedError) this.#forgetFieldTypes();
-      throw err;
-    }
-    mergeFieldTypes(this.#fieldTypes, added);
+    });
   }
 
   /** One POST /write of `chunks` (written to the socket as they are); resolves on a 2xx answer. */
@@ -224,37 +190,6 @@ export class WireInfluxStore implements Store, EncodedWriter, WireWriter {
       req.uncork();
       req.end();
     });
-  }
-
-  /** Asks the server for the field types of measurements not seen yet (one query for all). */
-  async #loadFieldTypes(measurements: Set<string>): Promise<void> {
-    const missing = [...measurements].filter((m) => !this.#typesLoaded.has(m));
-    if (missing.length === 0) return;
-    let statements: Awaited<ReturnType<InfluxStore["client"]["query"]>>;
-    try {
-      statements = await this.inner.client.query(
-        missing.map((m) => `SHOW FIELD KEYS FROM ${quoteIdentifier(m)}`).join("; "),
-      );
-    } catch (err) {
-      // A database not created yet has no types to conflict with; an unreachable one fails the write anyway.
-      if (err instanceof StoreRejectedError) return;
-      throw err;
-    }
-    missing.forEach((m, i) => {
-      const known = this.#fieldTypes.get(m) ?? new Map<string, FieldType>();
-      for (const series of statements[i]?.series ?? []) {
-        for (const [key, type] of series.values) {
-          if (typeof key === "string" && typeof type === "string") known.set(key, type as FieldType);
-        }
-      }
-      this.#fieldTypes.set(m, known);
-      this.#typesLoaded.add(m);
-    });
-  }
-
-  #forgetFieldTypes(): void {
-    this.#fieldTypes.clear();
-    this.#typesLoaded.clear();
   }
 
   aggregate(q: AggregateQuery): Promise<SeriesResult[]> {
