@@ -72,6 +72,20 @@ describe("planReads", () => {
     expect(plan.every((r) => r.length <= 125 || r.models.length === 1)).toBe(true);
   });
 
+  it("still reads a device whose models yield no reading, so that its silence shows", () => {
+    const plan = planReads(
+      chain([
+        [1, 66],
+        [120, 26],
+        [64001, 10],
+      ]),
+      registry,
+    );
+    expect(plan.map((r) => [r.address, r.length, r.models.map((m) => m.id)])).toEqual([
+      [40002, 68 + 28, [1, 120]],
+    ]);
+  });
+
   it("honours a smaller per-request limit", () => {
     const plan = planReads(
       chain([

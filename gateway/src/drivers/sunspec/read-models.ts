@@ -44,7 +44,7 @@ function yieldsReadings(registry: ModelRegistry, id: number): boolean {
 }
 
 /**
- * The requests one poll makes: the models that yield readings, in chain order, joined while the span from
+ * The requests one poll makes: the models that yield readings (all mapped ones if none does), in chain order, joined while the span from
  * the first block's ID to the last block's end stays within `maxPerRead` registers. The registers between
  * two joined blocks belong to the chain the device announced (models we skip or have no map for), so
  * reading them is reading the device's own SunSpec map, which every SunSpec device must answer. A block
@@ -55,9 +55,13 @@ export function planReads(
   registry: ModelRegistry,
   maxPerRead = MAX_REGISTERS_PER_READ,
 ): PlannedRead[] {
+  // A device whose models yield no reading is still read (every mapped model, as before the plan):
+  // a poll that asks nothing could not tell that the device went silent.
+  const any = discovery.models.some((ref) => yieldsReadings(registry, ref.id));
+  const wanted = (id: number) => (any ? yieldsReadings(registry, id) : registry.has(id));
   const reads: PlannedRead[] = [];
   for (const ref of discovery.models) {
-    if (!yieldsReadings(registry, ref.id)) continue;
+    if (!wanted(ref.id)) continue;
     const end = ref.address + ref.length + 2;
     const last = reads.at(-1);
     if (last && ref.address >= last.address + last.length && end - last.address <= maxPerRead) {
