@@ -45,7 +45,7 @@ function cpuOf(pid: number): number {
 }
 
 /** `jisr ingest` from the sources, in a process of its own; resolves once it is ready. */
-async function startService(dir: string, influxUrl: string, tokensFile: string) {
+async function startService(dir: string, influxUrl: string, tokensFile: string, database: string) {
   const port = await freePort();
   const script = join(dir, "jisr.mts");
   writeFileSync(
@@ -56,7 +56,7 @@ const program = new Command("jisr");
 registerIngestCommands(program);
 await program.parseAsync(process.argv);`,
   );
-  const ingestArgs = ["ingest", "--port", String(port), "--tokens", tokensFile, "--database", "bench_ingest"];
+  const ingestArgs = ["ingest", "--port", String(port), "--tokens", tokensFile, "--database", database];
   const prof = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [];
   const child = spawn(process.execPath, [...prof, "--import", "tsx", script, ...ingestArgs], {
     cwd: new URL("../services/ingestion/", import.meta.url).pathname,
@@ -168,9 +168,16 @@ async function main(): Promise<void> {
   const { token } = await addToken(tokensFile, "bench-institution");
   const direct = new InfluxStore({ url: influx.url, database: "bench_direct" });
   await direct.init();
-  const ingestion = await startService(dir, influx.url, tokensFile);
+  // Each path writes the same points into a database of its own, as the direct path does: sharing one
+  // database, the second path would overwrite points the first had just written (the same series and
+  // times), which is not the same work for influxd as writing new ones.
+  const lpService = await startService(dir, influx.url, tokensFile, "bench_ingest_lp");
+  const jsonService = await startService(dir, influx.url, tokensFile, "bench_ingest_json");
   const auth = { authorization: `Bearer ${token}` };
-  const modes: Record<string, { encode: (b: Point[]) => string; send: (body: string) => Promise<void> }> = {
+  const modes: Record<
+    string,
+    { encode: (b: Point[]) => string; send: (body: string) => Promise<void>; pid?: number }
+  > = {
     "InfluxDB /write (baseline)": {
       encode: (b) => encodePoints(b, "ms"),
       send: (body) => post(`${influx.url}/write?db=bench_direct&precision=ms`, body, {}),
@@ -178,12 +185,14 @@ async function main(): Promise<void> {
     "ingestion, line protocol": {
       encode: (b) => encodePoints(b, "ms"),
       send: (body) =>
-        post(`${ingestion.url}/api/v1/write?precision=ms`, body, { ...auth, "content-type": "text/plain" }),
+        post(`${lpService.url}/api/v1/write?precision=ms`, body, { ...auth, "content-type": "text/plain" }),
+      pid: lpService.pid,
     },
     "ingestion, JSON": {
       encode: (b) => JSON.stringify({ points: b }),
       send: (body) =>
-        post(`${ingestion.url}/api/v1/write`, body, { ...auth, "content-type": "application/json" }),
+        post(`${jsonService.url}/api/v1/write`, body, { ...auth, "content-type": "application/json" }),
+      pid: jsonService.pid,
     },
   };
   const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
@@ -198,13 +207,14 @@ async function main(): Promise<void> {
       const batches = makeBatches(round);
       for (const [name, mode] of Object.entries(modes)) {
         const bodies = batches.map(mode.encode);
-        const run = await timed(bodies, mode.send, influxPid, ingestion.pid);
+        const run = await timed(bodies, mode.send, influxPid, mode.pid ?? lpService.pid);
         if (round > 0) runs[name]?.push(run);
         process.stderr.write(`  round ${round} ${name}: ${(points / run.seconds).toFixed(0)} points/s\n`);
       }
     }
   } finally {
-    await ingestion.stop();
+    await lpService.stop();
+    await jsonService.stop();
     await direct.close();
     await influx.stop();
     rmSync(dir, { recursive: true, force: true });
