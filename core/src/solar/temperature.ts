@@ -26,10 +26,19 @@ export const BEN_GUERIR_CLIMATE: AmbientClimate = {
   warmestSolarHour: 15,
 };
 
+/** The last UTC day asked for and its day of year: callers ask for many instants of one day in a row. */
+let lastDay = Number.NaN;
+let lastDayOfYear = 0;
+
 /** Day of year (1-366) of a UTC instant. */
 export function dayOfYear(utcMs: number): number {
-  const d = new Date(utcMs);
-  return Math.floor((utcMs - Date.UTC(d.getUTCFullYear(), 0, 1)) / MS_PER_DAY) + 1;
+  const day = Math.floor(utcMs / MS_PER_DAY);
+  if (day !== lastDay) {
+    const d = new Date(utcMs);
+    lastDayOfYear = Math.floor((utcMs - Date.UTC(d.getUTCFullYear(), 0, 1)) / MS_PER_DAY) + 1;
+    lastDay = day;
+  }
+  return lastDayOfYear;
 }
 
 /** Ambient air temperature (°C) at a UTC instant and longitude: a seasonal and a daily cosine. */

@@ -140,11 +140,23 @@ function expectedAt(
   return { acW: measuredPoaAcW(t, ctx.array, g.v, moduleC, ambientC), poa: g.v };
 }
 
+/**
+ * Clear-sky energies already computed, by array and day: every evaluation looks at the same past days
+ * again, and a day's clear-sky energy never changes. Bounded: emptied when full.
+ */
+const clearSkyEnergies = new Map<string, number>();
+const MAX_CLEAR_SKY_ENERGIES = 10_000;
+
 /** Clear-sky AC energy of [from, to), Wh, in 5-minute steps. */
 function clearSkyEnergyWh(array: PvArrayConfig, from: number, to: number): number {
+  const key = `${JSON.stringify(array)}|${from}|${to}`;
+  const known = clearSkyEnergies.get(key);
+  if (known !== undefined) return known;
   const step = 300_000;
   let wh = 0;
   for (let t = from + step / 2; t < to; t += step) wh += clearSkyAcW(t, array) * (step / 3_600_000);
+  if (clearSkyEnergies.size >= MAX_CLEAR_SKY_ENERGIES) clearSkyEnergies.clear();
+  clearSkyEnergies.set(key, wh);
   return wh;
 }
 
