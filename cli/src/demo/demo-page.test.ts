@@ -25,7 +25,8 @@ const IDS = DEMO_INSTITUTIONS.map((i) => i.id).sort();
 const FOYER = "foyer-ben-guerir";
 // Availability is a number only once a demand window holds data: the evening window opens at 18:00 local.
 const SIM_START = Date.UTC(2026, 5, 21, 17, 0);
-// The analytics job runs every 15 s wall and the alert rules every 5 s wall: room for a few passes each.
+// The analytics job runs every 5 s wall here (15 s in `jisr demo`) and the alert rules every 5 s wall:
+// room for a few passes each.
 const WAIT = { timeout: 90_000, interval: 1_000 };
 // Service temperatures of institutions.yaml (the Maison d'enfants takes the default).
 const SERVICE_C: Record<string, number> = {
@@ -43,6 +44,7 @@ describe("jisr demo: the web page", () => {
       simStart: SIM_START,
       port: 0,
       pollMs: 300,
+      analyticsEveryMs: 5_000,
       logger: pino({ level: "silent" }),
     });
   });
