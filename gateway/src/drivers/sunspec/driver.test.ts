@@ -93,6 +93,42 @@ describe("SunspecDriver", () => {
     expect(proxy.connections).toBe(0);
   });
 
+  it("reads one model per request from then on when the device refuses a read across models", async () => {
+    // A second proxy that answers exception 2 for any read longer than one model's block: some devices
+    // serve only ranges within one model.
+    const strict = await startModbusTcpProxy(
+      { host: "127.0.0.1", port: sim.port },
+      { refuse: (r) => r.functionCode === 3 && r.address !== 40000 && r.quantity > 52 },
+    );
+    try {
+      const d = makeDriver({ port: strict.port });
+      expect(await d.init()).toEqual([]);
+      clockMs = T0 + 1000;
+      const first = await d.poll(T0 + 1000);
+      expect(first.filter((p) => p.measurement === "pv_mppt").map((p) => p.tags.mppt)).toEqual(["1", "2"]);
+      expect(first.some((p) => p.measurement === "pv_inverter")).toBe(true);
+      // The joined read of 103 and 160 was refused once; the poll then read each model alone.
+      const refusedReads = strict.requests.filter((r) => r.quantity > 52 && r.address !== 40000);
+      expect(refusedReads).toHaveLength(1);
+
+      const before = strict.requests.length;
+      clockMs = T0 + 2000;
+      const points = await d.poll(T0 + 2000);
+      const reads = strict.requests.slice(before);
+      expect(reads.map((r) => [r.address, r.quantity])).toEqual([
+        [40070, 52],
+        [40122, 50],
+      ]);
+      expect(points.find((p) => p.measurement === "pv_inverter")?.fields.power_w).toBe(
+        sim.servedAt(Date.now())?.values.W,
+      );
+    } finally {
+      await driver?.close();
+      driver = undefined;
+      await strict.close();
+    }
+  });
+
   it("discovers once, then reads only the model bodies on every poll", async () => {
     const d = makeDriver();
     expect(await d.init()).toEqual([]);

@@ -8,6 +8,7 @@
  * reading (the common model 1, the nameplate 120: static text and ratings) are not read on every poll,
  * and the models it does read go in as few requests as the 125-register limit allows (planReads).
  */
+import { modbusFailureKind } from "../../modbus/client.js";
 import {
   type HoldingRegisterReader,
   MAX_REGISTERS_PER_READ,
@@ -102,6 +103,12 @@ export async function readDiscoveredModels(
     try {
       words = await readHoldingRange(client, read.address, read.length);
     } catch (err) {
+      if (read.models.length > 1 && modbusFailureKind(err) === "exception") {
+        // A device that refuses one read across several models (or the registers between them): from
+        // now on this discovery is read one model per request, as before the plan joined them.
+        plans.set(discovery, { registry, reads: planReads(discovery, registry, 0) });
+        return readDiscoveredModels(client, discovery, registry, readAt);
+      }
       const ids = read.models.map((m) => m.id).join(", ");
       throw wireError(
         err,

@@ -38,17 +38,38 @@ function takeFrames(buffer: Buffer, onFrame: (frame: Buffer) => void): Buffer {
   return rest;
 }
 
-export async function startModbusTcpProxy(target: { host: string; port: number }): Promise<ModbusTcpProxy> {
+export interface ModbusTcpProxyOptions {
+  /**
+   * Requests the proxy answers itself with Modbus exception 2 (illegal data address) instead of passing
+   * them on, as a device does for a range it will not serve in one read.
+   */
+  refuse?: (request: RecordedModbusRequest) => boolean;
+}
+
+export async function startModbusTcpProxy(
+  target: { host: string; port: number },
+  options: ModbusTcpProxyOptions = {},
+): Promise<ModbusTcpProxy> {
   const sockets = new Set<Socket>();
   const state = { connections: 0, requests: [] as RecordedModbusRequest[] };
-  const record = (frame: Buffer) => {
-    if (frame.length < 12) return;
-    state.requests.push({
-      unit: frame.readUInt8(6),
-      functionCode: frame.readUInt8(7),
-      address: frame.readUInt16BE(8),
-      quantity: frame.readUInt16BE(10),
-    });
+  const parse = (frame: Buffer): RecordedModbusRequest | undefined =>
+    frame.length < 12
+      ? undefined
+      : {
+          unit: frame.readUInt8(6),
+          functionCode: frame.readUInt8(7),
+          address: frame.readUInt16BE(8),
+          quantity: frame.readUInt16BE(10),
+        };
+  /** The exception answer to `frame`: its MBAP header with length 3, function | 0x80, code 2. */
+  const refusal = (frame: Buffer) => {
+    const answer = Buffer.alloc(9);
+    frame.copy(answer, 0, 0, 4);
+    answer.writeUInt16BE(3, 4);
+    answer.writeUInt8(frame.readUInt8(6), 6);
+    answer.writeUInt8(frame.readUInt8(7) | 0x80, 7);
+    answer.writeUInt8(2, 8);
+    return answer;
   };
   const onConnection = (client: Socket) => {
     state.connections++;
@@ -56,8 +77,12 @@ export async function startModbusTcpProxy(target: { host: string; port: number }
     sockets.add(client).add(upstream);
     let pending: Buffer = Buffer.alloc(0);
     client.on("data", (chunk: Buffer) => {
-      pending = takeFrames(Buffer.concat([pending, chunk]), record);
-      upstream.write(chunk);
+      pending = takeFrames(Buffer.concat([pending, chunk]), (frame) => {
+        const request = parse(frame);
+        if (request) state.requests.push(request);
+        if (request && options.refuse?.(request)) client.write(refusal(frame));
+        else upstream.write(frame);
+      });
     });
     upstream.on("data", (chunk: Buffer) => client.write(chunk));
     const end = () => {
