@@ -16,17 +16,13 @@
  */
 import { escapeKeyCached, MAX_TIME, MIN_TIME, type Precision } from "@jisr/core";
 import type { FieldType, KnownFieldTypes } from "@jisr/core/store";
-import { timeMs } from "./fast.js";
+import { otherValue, timeMs } from "./fast.js";
 import type { PointLimits } from "./point.js";
 import { checkedWireBatch, MAX_LINES_PER_PART, type WireBatch, type WirePart } from "./wire.js";
 
 const MAX_TAG_VALUE = 256;
 const MAX_STRING_FIELD = 65_536;
 const MAX_PLAIN_NUMBER = 300;
-const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const SIGNED = /^[+-]?\d{1,15}$/;
-const UNSIGNED = /^\+?\d{1,15}$/;
-const BOOLEANS = new Set(["t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE"]);
 const NEWLINE = Buffer.from("\n");
 /** Parts with more pieces than this are copied into one buffer: fewer, larger writes to the socket. */
 const MAX_CHUNKS = 16;
@@ -367,24 +363,4 @@ export function fastLineBytes(
   // An empty body is the reference path's to refuse (JISR_ERR_EMPTY_BATCH).
   if (total === 0) return undefined;
   return checkedWireBatch(parts, types);
-}
-
-/**
- * A field value that is not a plain decimal or a string: true for a boolean, the float as the reference
- * encoding writes it for a number (`12i`, `1e3`, `+1`, `.5`), undefined for anything else.
- */
-function otherValue(raw: string): string | true | undefined {
-  if (BOOLEANS.has(raw)) return true;
-  const last = raw.charCodeAt(raw.length - 1);
-  let value: number;
-  if (last === 105 || last === 117) {
-    const digits = raw.slice(0, -1);
-    if (!(last === 105 ? SIGNED : UNSIGNED).test(digits)) return undefined;
-    value = Number(digits);
-  } else {
-    if (!FLOAT.test(raw)) return undefined;
-    value = Number(raw);
-    if (!Number.isFinite(value)) return undefined;
-  }
-  return String(value);
 }

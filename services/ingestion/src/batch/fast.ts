@@ -471,24 +471,12 @@ export function fastLineBatch(
             c = body.charCodeAt(i);
             if (c === 44 || c === 32 || c === 10) break;
           }
-          const raw = body.slice(vStart, i);
-          const last = raw.charCodeAt(raw.length - 1);
-          if (BOOLEANS.has(raw)) type = "boolean";
+          const value = otherValue(body.slice(vStart, i));
+          if (value === undefined) return undefined;
+          if (value === true) type = "boolean";
           else {
-            let value: number;
-            if (last === 105 || last === 117) {
-              // i (signed) or u (unsigned) integers, written as floats as the reference parser reads
-              // them; beyond 15 digits the range check is the reference path's.
-              const digits = raw.slice(0, -1);
-              if (!(last === 105 ? SIGNED : UNSIGNED).test(digits)) return undefined;
-              value = Number(digits);
-            } else {
-              if (!FLOAT.test(raw)) return undefined;
-              value = Number(raw);
-              if (!Number.isFinite(value)) return undefined;
-            }
             // Written as the reference encoding writes it: `12i` as `12`, `1e3` as `1000`, `+1` as `1`.
-            out += body.slice(seg, vStart) + String(value);
+            out += body.slice(seg, vStart) + value;
             seg = i;
             type = "float";
           }
@@ -528,4 +516,26 @@ export function fastLineBatch(
   // An empty body is the reference path's to refuse (JISR_ERR_EMPTY_BATCH).
   if (lines.length === 0) return undefined;
   return checkedEncodedBatch(lines, types, () => pointsOfLines(lines));
+}
+
+/**
+ * A field value that is not a plain decimal or a string: true for a boolean, the float as the reference
+ * encoding writes it for a number (`12i`, `1e3`, `+1`, `.5`), undefined for anything else.
+ */
+export function otherValue(raw: string): string | true | undefined {
+  if (BOOLEANS.has(raw)) return true;
+  const last = raw.charCodeAt(raw.length - 1);
+  let value: number;
+  if (last === 105 || last === 117) {
+    // i (signed) or u (unsigned) integers, written as floats as the reference parser reads them; beyond
+    // 15 digits the range check is the reference path's.
+    const digits = raw.slice(0, -1);
+    if (!(last === 105 ? SIGNED : UNSIGNED).test(digits)) return undefined;
+    value = Number(digits);
+  } else {
+    if (!FLOAT.test(raw)) return undefined;
+    value = Number(raw);
+    if (!Number.isFinite(value)) return undefined;
+  }
+  return String(value);
 }
