@@ -1,4 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
@@ -195,6 +200,100 @@ describe("InfluxClient when the server is away or refuses", () => {
     const c = client();
     c.close();
     await expect(c.query("SHOW DATABASES")).rejects.toThrow(/aborted: the client was closed/);
+  });
+
+  it("times a query out, and fails a query in flight when the client is closed", async () => {
+    const url = await serve(() => {
+      // never answers
+    });
+    const slow = new InfluxClient({ url, database: "x", timeoutMs: 200, logger });
+    await expect(slow.query("SHOW DATABASES")).rejects.toThrow(StoreUnavailableError);
+    await expect(slow.query("SHOW DATABASES")).rejects.toThrow(/no answer within 200 ms/);
+    const c = client("x", url);
+    const pending = c.query("SHOW DATABASES");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    c.close();
+    await expect(pending).rejects.toThrow(StoreUnavailableError);
+    await expect(pending).rejects.toThrow(/aborted: the client was closed/);
+  });
+
+  it("sends a request again when the kept-alive connection it went on was closed by the server", async () => {
+    const sockets = new Set<unknown>();
+    let requests = 0;
+    const url = await serve((req, res) => {
+      requests++;
+      // The second request on a connection: the server drops the connection instead of answering, as
+      // a server whose idle timeout fired just as the request left.
+      if (sockets.has(req.socket)) return req.socket.destroy();
+      sockets.add(req.socket);
+      res
+        .writeHead(200, { "content-type": "application/json", connection: "keep-alive" })
+        .end('{"results":[{"statement_id":0}]}');
+    });
+    const c = client("x", url);
+    await c.query("SHOW DATABASES");
+    const [statement] = await c.query("SHOW DATABASES");
+    expect(statement).toEqual({ statementId: 0, series: [], partial: false });
+    expect(requests).toBe(3);
+    expect(sockets.size).toBe(2);
+    c.close();
+  });
+
+  it("refuses an answer that is not InfluxDB query JSON, or is cut short", async () => {
+    const bodies = [
+      "<html>proxy error</html>",
+      '{"results":[{"statement_id":0,"series":[{"columns":["time","v"],"values":[[1,2],[2,{"x":1}]]}]}]}',
+    ];
+    const url = await serve((req, res) => {
+      const body = bodies.shift();
+      if (body !== undefined) return res.writeHead(200, { "content-type": "text/html" }).end(body);
+      // Promises more than it sends, then drops the connection.
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('{"results":[');
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    const c = client("x", url);
+    await expect(c.query("SHOW DATABASES")).rejects.toThrow(
+      /unexpected answer \(not InfluxDB query JSON\): <html>/,
+    );
+    await expect(c.query("SHOW DATABASES")).rejects.toThrow(StoreRejectedError);
+    const cut = c.query("SHOW DATABASES");
+    await expect(cut).rejects.toThrow(StoreUnavailableError);
+    await expect(cut).rejects.toThrow(/cannot reach InfluxDB/);
+    c.close();
+  });
+
+  it("speaks TLS to an https:// URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jisr-tls-"));
+    execFileSync(
+      "openssl",
+      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"].concat([
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ]),
+      { stdio: "ignore" },
+    );
+    const tls = createHttpsServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      (_req, res) => res.writeHead(204, { "x-influxdb-version": "1.8.10" }).end(),
+    );
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = tls.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      // The certificate is nobody's: the client checks it (a TLS error, not an HTTP one, shows it spoke TLS).
+      const ping = await client("x", `https://127.0.0.1:${port}`).ping();
+      expect(ping.ok).toBe(false);
+      expect(ping.error).toMatch(
+        /cannot reach InfluxDB \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+      );
+    } finally {
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses bad options, naming each", () => {

@@ -1,9 +1,17 @@
 /**
- * A thin client for InfluxDB's v1 HTTP API (`/ping`, `/write`, `/query`) on Node's fetch. The v1 API is
- * the one every generation speaks (1.x natively, 2.x and 3.x through v1 compatibility), including the
- * Debian 1.6.7 that has no `/api/v2/write`. It never names a retention policy (3.x folds it into the
- * database) and never retries by itself: callers decide, e.g. with `withRetry` (retry.ts).
+ * A thin client for InfluxDB's v1 HTTP API (`/ping`, `/write`, `/query`) on node:http / node:https with
+ * kept-alive connections. The v1 API is the one every generation speaks (1.x natively, 2.x and 3.x through
+ * v1 compatibility), including the Debian 1.6.7 that has no `/api/v2/write`. It never names a retention
+ * policy (3.x folds it into the database) and never retries by itself: callers decide, e.g. with
+ * `withRetry` (retry.ts). The one exception is a request sent on a kept-alive connection the server had
+ * already closed, which never reached it and is sent once more.
+ *
+ * Why not fetch: the analytics job reads megabytes of answers, and undici's web streams (a copy of every
+ * chunk, a TextDecoder) cost this process about a third of its CPU for the month (issue 12); node:http
+ * hands over the socket's buffers as they are.
  */
+import http from "node:http";
+import https from "node:https";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
 import { problemsOf, ValidationError } from "../errors.js";
@@ -22,7 +30,8 @@ const authSchema = z.union([
 export const influxClientOptionsSchema = z.strictObject({
   url: z
     .url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" })
-    // fetch refuses such URLs, and a password in a URL ends up in logs: it belongs in `auth`.
+    // A password in a URL ends up in logs (and fetch, which this client once used, refuses it): it
+    // belongs in `auth`.
     .refine((u) => !/^https?:\/\/[^/]*@/.test(u), "must not hold credentials: give them in auth"),
   database: z.string().min(1, "must not be empty").max(255),
   /** None on 1.x without auth, `{ token }` on 2.x/3.x (sent as `Token …`), or user and password (Basic). */
@@ -48,13 +57,38 @@ export interface CreateDatabaseResult {
   server: ServerInfo;
 }
 
+/** What a request sends; the answer comes back whole (InfluxDB's answers are one JSON document). */
+interface Request {
+  method: "GET" | "POST";
+  path: string;
+  headers?: http.OutgoingHttpHeaders;
+  body?: string;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: Headers;
+}
+
+/** Sockets per client: the analytics job keeps a few queries in flight; more only queue at InfluxDB. */
+const MAX_SOCKETS = 16;
+
+/** A request whose kept-alive connection the server closed as it was reused never reached it. */
+const STALE_SOCKET = new Set(["ECONNRESET", "EPIPE"]);
+
 export class InfluxClient {
   readonly url: string;
   readonly database: string;
   readonly timeoutMs: number;
   readonly #authorization: string | undefined;
   readonly #log: Logger;
-  readonly #closed = new AbortController();
+  #closed = false;
+  /** Requests in flight, destroyed by close(). */
+  readonly #inFlight = new Set<http.ClientRequest>();
+  readonly #base: URL;
+  readonly #request: typeof http.request;
+  readonly #agent: http.Agent;
 
   constructor(options: InfluxClientOptions) {
     const { logger, ...rest } = options;
@@ -64,6 +98,10 @@ export class InfluxClient {
     this.database = parsed.data.database;
     this.timeoutMs = parsed.data.timeoutMs;
     this.#authorization = authorizationHeader(parsed.data.auth);
+    this.#base = new URL(this.url);
+    const secure = this.#base.protocol === "https:";
+    this.#request = secure ? https.request : http.request;
+    this.#agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.#log = (logger ?? pino()).child({
       component: "influx-client",
       url: this.url,
@@ -74,7 +112,7 @@ export class InfluxClient {
   /** GET /ping: any 2xx is up (1.x and 2.x answer 204, 3.x 200); never throws. */
   async ping(): Promise<PingResult> {
     try {
-      const res = await this.#fetch(`ping ${this.url}`, "/ping", { method: "GET" });
+      const res = await this.#send(`ping ${this.url}`, { method: "GET", path: "/ping" });
       const version = res.headers.get("x-influxdb-version") ?? versionFromBody(res.body);
       const build = res.headers.get("x-influxdb-build") ?? undefined;
       return { ok: true, ...(version ? { version } : {}), ...(build ? { build } : {}) };
@@ -98,8 +136,9 @@ export class InfluxClient {
   async write(lines: string, precision: Precision = "ms"): Promise<void> {
     if (lines.trim() === "") return;
     const query = new URLSearchParams({ db: this.database, precision });
-    await this.#fetch(`write to "${this.database}" at ${this.url}`, `/write?${query}`, {
+    await this.#send(`write to "${this.database}" at ${this.url}`, {
       method: "POST",
+      path: `/write?${query}`,
       headers: { "content-type": "text/plain; charset=utf-8" },
       body: lines,
     });
@@ -113,12 +152,13 @@ export class InfluxClient {
     const form = new URLSearchParams({ q: influxql, db: this.database, epoch: "ms" });
     if (params) form.set("params", JSON.stringify(params));
     const what = `query on "${this.database}" at ${this.url}`;
-    const res = await this.#fetch(what, "/query", {
+    const res = await this.#send(what, {
       method: "POST",
-      // Uncompressed: fetch asks for gzip by default, and compressing a month of readings cost InfluxDB and
-      // this process more CPU than sending it (the analytics job's answers are megabytes over loopback/LAN).
+      path: "/query",
+      // Uncompressed (asked explicitly, as a proxy may compress otherwise): compressing a month of readings
+      // costs InfluxDB and this process more CPU than sending it (megabytes over loopback/LAN).
       headers: { "content-type": "application/x-www-form-urlencoded", "accept-encoding": "identity" },
-      body: form,
+      body: form.toString(),
     });
     const parsed = queryResponseSchema.safeParse(safeJson(res.body));
     if (!parsed.success) {
@@ -166,29 +206,100 @@ export class InfluxClient {
     }
   }
 
-  /** Aborts requests in flight; later requests fail with StoreUnavailableError. */
+  /** Aborts requests in flight and closes the kept-alive connections; later requests fail with StoreUnavailableError. */
   close(): void {
-    this.#closed.abort();
+    this.#closed = true;
+    for (const req of this.#inFlight) req.destroy(abortError());
+    this.#agent.destroy();
   }
 
-  async #fetch(what: string, path: string, init: RequestInit): Promise<{ body: string; headers: Headers }> {
-    const headers = new Headers(init.headers);
-    if (this.#authorization) headers.set("authorization", this.#authorization);
-    const signal = AbortSignal.any([AbortSignal.timeout(this.timeoutMs), this.#closed.signal]);
-    let res: Response;
-    let body: string;
+  /** One request; a 2xx answer is returned, anything else thrown as the store error it means. */
+  async #send(what: string, request: Request): Promise<Answer> {
+    let res: Answer;
     try {
-      res = await fetch(`${this.url}${path}`, { ...init, headers, signal });
-      body = await res.text();
+      res = await this.#exchange(request).catch((err: Error & { reusedSocket?: boolean; code?: string }) => {
+        if (err.reusedSocket !== true || !STALE_SOCKET.has(err.code ?? "")) throw err;
+        return this.#exchange(request);
+      });
     } catch (err) {
       throw errorFromFailure(what, err, this.timeoutMs);
     }
-    if (!res.ok) {
-      const request = path.startsWith("/write") ? "write" : "query";
-      throw errorFromResponse(what, res.status, body, res.headers, request);
+    if (res.status < 200 || res.status > 299) {
+      const kind = request.path.startsWith("/write") ? "write" : "query";
+      throw errorFromResponse(what, res.status, res.body, res.headers, kind);
     }
-    return { body, headers: res.headers };
+    return res;
   }
+
+  /**
+   * Sends `request` and reads the whole answer, or fails with the transport's error: `TimeoutError` when
+   * no whole answer came within timeoutMs, `AbortError` once the client is closed (errorFromFailure's
+   * names), the socket's error otherwise (with `reusedSocket` set when the connection was a kept-alive one).
+   */
+  #exchange({ method, path, headers, body }: Request): Promise<Answer> {
+    const sent: http.OutgoingHttpHeaders = { ...headers };
+    if (this.#authorization) sent.authorization = this.#authorization;
+    const payload = body === undefined ? undefined : Buffer.from(body, "utf8");
+    if (payload) sent["content-length"] = payload.length;
+    return new Promise<Answer>((resolve, reject) => {
+      if (this.#closed) return reject(abortError());
+      const req = this.#request(new URL(path, this.#base), { method, headers: sent, agent: this.#agent });
+      this.#inFlight.add(req);
+      req.on("close", () => this.#inFlight.delete(req));
+      let timedOut: (Error & { reusedSocket?: boolean }) | undefined;
+      const timer = setTimeout(() => {
+        timedOut = new Error(`no answer within ${this.timeoutMs} ms`);
+        timedOut.name = "TimeoutError";
+        req.destroy(timedOut);
+      }, this.timeoutMs);
+      let answered = false;
+      const fail = (cause: Error & { reusedSocket?: boolean }) => {
+        clearTimeout(timer);
+        // A timeout or close() that destroyed the request may surface as the socket's own error: say which.
+        const err: Error & { reusedSocket?: boolean } = timedOut ?? (this.#closed ? abortError() : cause);
+        // Only a request that got no answer at all may have died on a stale connection before InfluxDB saw it.
+        err.reusedSocket = req.reusedSocket && !answered;
+        reject(err);
+      };
+      req.on("error", fail);
+      req.on("response", (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", fail);
+        // A connection closed in the middle of the answer (no 'end'): it settles here, as a failure.
+        res.on("close", () => {
+          if (!res.complete) fail(new Error("the connection closed in the middle of the answer"));
+        });
+        res.on("end", () => {
+          clearTimeout(timer);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            headers: headersOf(res.headers),
+          });
+        });
+      });
+      req.end(payload);
+    });
+  }
+}
+
+/** The error a closed client's requests fail with (errorFromFailure reads its name). */
+function abortError(): Error {
+  const err = new Error("the client was closed");
+  err.name = "AbortError";
+  return err;
+}
+
+/** Node's answer headers as a Headers, the type errorFromResponse and ping read them with. */
+function headersOf(raw: http.IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === "string") out.set(k, v);
+    else if (Array.isArray(v)) for (const x of v) out.append(k, x);
+  }
+  return out;
 }
 
 function authorizationHeader(auth: InfluxAuth | undefined): string | undefined {

@@ -146,7 +146,12 @@ export function errorFromResponse(
 
 /** The error for a request that got no answer at all: refused connection, DNS, reset, timeout. */
 export function errorFromFailure(what: string, err: unknown, timeoutMs: number): StoreUnavailableError {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (e?.name === "TimeoutError") {
     return new StoreUnavailableError(`${what} failed: no answer within ${timeoutMs} ms`, undefined, {
       cause: err,
@@ -155,7 +160,8 @@ export function errorFromFailure(what: string, err: unknown, timeoutMs: number):
   if (e?.name === "AbortError") {
     return new StoreUnavailableError(`${what} aborted: the client was closed`, undefined, { cause: err });
   }
-  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  // fetch puts the socket's error in `cause`; node:http gives it as it is (`code` ECONNREFUSED, …).
+  const detail = e?.cause?.code ?? e?.code ?? e?.cause?.message ?? e?.message ?? String(err);
   return new StoreUnavailableError(`${what} failed: cannot reach InfluxDB (${detail})`, undefined, {
     cause: err,
   });
