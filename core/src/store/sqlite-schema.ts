@@ -92,6 +92,19 @@ ORDER BY grp, bucket`;
 }
 
 /**
+ * The same for a group of one series (`:series`, its group index `:grp`): without json_each, one
+ * statement per group; measured 13 ms against 17 ms for a month of one-minute readings of one series.
+ */
+export function aggregateOneSql(fn: AggregateFn): string {
+  return `
+SELECT :grp AS grp, p.time - p.time % :every AS bucket, ${AGGREGATE_EXPR[fn]}
+FROM point_values AS p
+WHERE p.series_id = :series AND p.field_id = :field AND p.time >= :from AND p.time < :to
+GROUP BY bucket
+ORDER BY bucket`;
+}
+
+/**
  * Hour statistics (hour-stats.ts), "last" buckets: each bucket's last value and readings, in bucket order
  * per group; the store adds the hours and steps up (a window function over the buckets costs more than
  * the range read itself). SQLite's bare-column rule takes `value` from the row of MAX(time).
@@ -111,3 +124,20 @@ FROM json_each(:groups) AS g CROSS JOIN point_values AS p
 WHERE p.series_id = CAST(g.key AS INTEGER) AND p.field_id = :field AND p.time >= :from AND p.time < :to
 GROUP BY grp, hour
 ORDER BY grp, hour`;
+
+/** HOUR_LAST_BUCKETS for a group of one series (`:series`, group index `:grp`), as aggregateOneSql. */
+export const HOUR_LAST_BUCKETS_ONE = `
+SELECT :grp AS grp, p.time - p.time % :bucket AS bucket, MAX(p.time) AS at, p.value AS v, COUNT(*) AS n
+FROM point_values AS p
+WHERE p.series_id = :series AND p.field_id = :field AND p.time >= :from AND p.time < :to
+GROUP BY bucket
+ORDER BY bucket`;
+
+/** HOUR_MEAN_STATS for a group of one series (`:series`, group index `:grp`). */
+export const HOUR_MEAN_STATS_ONE = `
+SELECT :grp AS grp, p.time - p.time % 3600000 AS hour, COUNT(*) AS readings, MIN(p.value) AS min,
+  MAX(p.value) AS max, COUNT(DISTINCT p.time - p.time % :bucket) AS buckets
+FROM point_values AS p
+WHERE p.series_id = :series AND p.field_id = :field AND p.time >= :from AND p.time < :to
+GROUP BY hour
+ORDER BY hour`;

@@ -15,11 +15,15 @@ import {
   type HourStatsStore,
   hoursFromBuckets,
 } from "./hour-stats.js";
+import { SqliteReaders } from "./sqlite-readers.js";
 import {
+  aggregateOneSql,
   aggregateSql,
   type FieldKind,
   HOUR_LAST_BUCKETS,
+  HOUR_LAST_BUCKETS_ONE,
   HOUR_MEAN_STATS,
+  HOUR_MEAN_STATS_ONE,
   INSERT_FIELD,
   NEWEST_TIME,
   SCHEMA,
@@ -31,7 +35,6 @@ import {
   VALUES_AT,
 } from "./sqlite-schema.js";
 import {
-  type AggregateFn,
   type AggregateQuery,
   type LatestQuery,
   type LatestRow,
@@ -53,7 +56,20 @@ export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a store that lives as long as the process. */
   path: string;
   logger?: Logger;
+  /**
+   * Reader threads for the range reads of a file store (aggregate, hourStats; sqlite-readers.ts), each
+   * with its own read-only connection: the reads of several institutions then run beside each other and
+   * beside the main thread's work. 0 keeps every read on the main thread; a ":memory:" store always does
+   * (another connection would open another, empty, database). Default DEFAULT_SQLITE_READERS.
+   */
+  readers?: number;
 }
+
+/**
+ * Readers of a file store by default. Measured with the analytics month (bench/analytics-month.ts, 40
+ * institutions, 2 cores): see README.md "Speed".
+ */
+export const DEFAULT_SQLITE_READERS = 2;
 
 interface SeriesRow {
   id: number;
@@ -68,15 +84,20 @@ export class SqliteStore implements Store, HourStatsStore {
   // Ids by series key and by measurement + field; cleared when a transaction rolls back.
   #seriesIds = new Map<string, number>();
   #fields = new Map<string, { id: number; kind: FieldKind }>();
-  #aggregates = new Map<AggregateFn, Database.Statement>();
   // Series of a measurement with their tags parsed, kept while no series is added (by this store or by
   // another process on the same file: series are never deleted, so an unchanged largest id says so). A
   // job asking for one institution's series among hundreds then parses none of their tags again.
   #seriesOf = new Map<string, SeriesRow[]>();
   #seriesUpTo = -1;
+  #readerCount: number;
+  #readers: SqliteReaders | undefined;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
+    const readers = options.readers ?? DEFAULT_SQLITE_READERS;
+    if (!Number.isInteger(readers) || readers < 0)
+      throw new StoreRejectedError(`SQLite store: readers must be a whole number ≥ 0, got ${readers}`);
+    this.#readerCount = options.path === ":memory:" ? 0 : readers;
     this.#log = (options.logger ?? pino()).child({ component: "sqlite-store", path: options.path });
   }
 
@@ -93,7 +114,9 @@ export class SqliteStore implements Store, HourStatsStore {
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.#db = db;
-    this.#log.debug("SQLite store open");
+    if (this.#readerCount > 0)
+      this.#readers = new SqliteReaders({ path: this.path, size: this.#readerCount, logger: this.#log });
+    this.#log.debug({ readers: this.#readerCount }, "SQLite store open");
   }
 
   async write(points: readonly Point[]): Promise<void> {
@@ -134,14 +157,13 @@ export class SqliteStore implements Store, HourStatsStore {
       );
     }
     const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
-    const seriesToGroup = Object.fromEntries(groups.flatMap((g, i) => g.ids.map((id) => [String(id), i])));
-    const rows = this.#aggregateStatement(q.fn).all({
-      groups: JSON.stringify(seriesToGroup),
-      every: q.everyMs,
-      field: field.id,
-      from: q.from,
-      to: q.to,
-    }) as Array<{ grp: number; bucket: number; value: number }>;
+    const [sql, runs] = perGroup(
+      groups,
+      { every: q.everyMs, field: field.id, from: q.from, to: q.to },
+      aggregateSql(q.fn),
+      aggregateOneSql(q.fn),
+    );
+    const rows = await this.#read<{ grp: number; bucket: number; value: number }>(sql, runs, false);
     const results = groups.map((g) => ({ tags: g.tags, points: [] as SeriesResult["points"] }));
     for (const row of rows) results[row.grp]?.points.push({ time: row.bucket, value: row.value });
     return results.filter((r) => r.points.length > 0);
@@ -161,26 +183,21 @@ export class SqliteStore implements Store, HourStatsStore {
       );
     }
     const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
-    const seriesToGroup = Object.fromEntries(groups.flatMap((g, i) => g.ids.map((id) => [String(id), i])));
-    const params = {
-      groups: JSON.stringify(seriesToGroup),
-      field: field.id,
-      from: q.from,
-      to: q.to,
-      bucket: q.bucketMs,
-    };
+    const params = { field: field.id, from: q.from, to: q.to, bucket: q.bucketMs };
     const results = groups.map((g) => ({ tags: g.tags, hours: [] as HourStats[] }));
     if (q.bucketFn === "mean") {
-      for (const r of this.#statement(HOUR_MEAN_STATS).all(params) as Array<
-        HourStats & { grp: number; hour: number }
-      >) {
+      const [sql, runs] = perGroup(groups, params, HOUR_MEAN_STATS, HOUR_MEAN_STATS_ONE);
+      for (const r of await this.#read<HourStats & { grp: number; hour: number }>(sql, runs, false)) {
         const { grp, hour, ...rest } = r;
         results[grp]?.hours.push({ ...rest, time: hour });
       }
     } else {
-      const rows = this.#statement(HOUR_LAST_BUCKETS).raw(true).all(params) as Array<
-        [grp: number, bucket: number, at: number, v: number, n: number]
-      >;
+      const [sql, runs] = perGroup(groups, params, HOUR_LAST_BUCKETS, HOUR_LAST_BUCKETS_ONE);
+      const rows = await this.#read<[grp: number, bucket: number, at: number, v: number, n: number]>(
+        sql,
+        runs,
+        true,
+      );
       hoursFromBuckets(
         rows.map(([grp, bucket, , v, n]) => [grp, bucket, v, n] as const),
         (grp, hour) => results[grp]?.hours.push(hour),
@@ -225,9 +242,11 @@ export class SqliteStore implements Store, HourStatsStore {
   }
 
   async close(): Promise<void> {
+    const readers = this.#readers;
+    this.#readers = undefined;
+    await readers?.close();
     this.#db?.close();
     this.#db = undefined;
-    this.#aggregates.clear();
     this.#statements.clear();
     this.#seriesOf.clear();
     this.#seriesUpTo = -1;
@@ -289,25 +308,48 @@ export class SqliteStore implements Store, HourStatsStore {
     return all.filter((s) => filters.every(([k, v]) => s.tags[k] === v));
   }
 
+  // Prepared statements by SQL, and by whether they return raw rows (raw mode is a statement's state).
   #statements = new Map<string, Database.Statement>();
 
-  #statement(sql: string): Database.Statement {
-    let statement = this.#statements.get(sql);
+  /** Rows of `sql` run once per parameter set, in order: by a reader thread, or here without readers. */
+  async #read<Row>(sql: string, runs: Array<Record<string, unknown>>, raw: boolean): Promise<Row[]> {
+    const readers = this.#readers;
+    if (readers) {
+      try {
+        return await readers.read<Row>(sql, runs, raw);
+      } catch (err) {
+        throw unavailableIfTransient(`read from ${this.path}`, err);
+      }
+    }
+    const key = `${raw ? "r" : "o"}${sql}`;
+    let statement = this.#statements.get(key);
     if (!statement) {
       statement = this.#open().prepare(sql);
-      this.#statements.set(sql, statement);
+      if (raw) statement.raw(true);
+      this.#statements.set(key, statement);
     }
-    return statement;
+    const s = statement;
+    return guard(`read from ${this.path}`, () =>
+      runs.length === 1 ? (s.all(runs[0]) as Row[]) : runs.flatMap((params) => s.all(params) as Row[]),
+    );
   }
+}
 
-  #aggregateStatement(fn: AggregateFn): Database.Statement {
-    let statement = this.#aggregates.get(fn);
-    if (!statement) {
-      statement = this.#open().prepare(aggregateSql(fn));
-      this.#aggregates.set(fn, statement);
-    }
-    return statement;
-  }
+/**
+ * The statement and its parameter sets for `groups`: when every group is one series (a device per group,
+ * the usual case), the one-series statement once per group, in group order; otherwise the json_each
+ * statement once, `:groups` mapping series ids to group indexes. Both return rows by group, then bucket.
+ */
+function perGroup(
+  groups: Array<{ ids: number[] }>,
+  params: Record<string, number>,
+  manySql: string,
+  oneSql: string,
+): [string, Array<Record<string, unknown>>] {
+  if (groups.every((g) => g.ids.length === 1))
+    return [oneSql, groups.map((g, grp) => ({ ...params, grp, series: g.ids[0] }))];
+  const seriesToGroup = Object.fromEntries(groups.flatMap((g, i) => g.ids.map((id) => [String(id), i])));
+  return [manySql, [{ ...params, groups: JSON.stringify(seriesToGroup) }]];
 }
 
 /** Series grouped by their groupBy tag values, in the order of those values. */
@@ -345,12 +387,16 @@ function guard<T>(what: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === "string" && TRANSIENT.test(code)) {
-      throw new StoreUnavailableError(`SQLite ${what} failed: ${(err as Error).message} (${code})`, 5, {
-        cause: err,
-      });
-    }
-    throw err;
+    throw unavailableIfTransient(what, err);
   }
+}
+
+function unavailableIfTransient(what: string, err: unknown): unknown {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === "string" && TRANSIENT.test(code)) {
+    return new StoreUnavailableError(`SQLite ${what} failed: ${(err as Error).message} (${code})`, 5, {
+      cause: err,
+    });
+  }
+  return err;
 }

@@ -1,0 +1,71 @@
+/**
+ * One reader of a SQLite store file, in a worker thread (sqlite-readers.ts starts it): its own read-only
+ * connection to the file, so the store's range reads run on another core while the main thread computes.
+ * better-sqlite3 is synchronous; in the main thread every read would wait for the one before it.
+ *
+ * It runs the statements it is sent, nothing else: which statement, with which parameters, is decided by
+ * the store. Each statement is its own read transaction (autocommit), begun when the request arrives: in
+ * WAL mode it sees every write the main connection committed before the request was sent.
+ *
+ * Kept free of imports from this repository: started from its built .js or its .ts source alike.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+
+/** What the store sends: one statement, run once per parameter set, the rows of all runs in order. */
+export interface ReadRequest {
+  id: number;
+  sql: string;
+  runs: Array<Record<string, unknown>>;
+  /** Rows as arrays of column values (better-sqlite3's raw mode) instead of objects. */
+  raw: boolean;
+}
+
+export type ReadResponse =
+  | { id: number; rows: unknown[] }
+  | { id: number; error: { message: string; code: string | undefined } };
+
+export interface ReaderData {
+  path: string;
+  /** Bytes of the file mapped into memory (PRAGMA mmap_size). */
+  mmapBytes: number;
+}
+
+const { path, mmapBytes } = workerData as ReaderData;
+const port = parentPort;
+if (!port) throw new Error("sqlite-reader-worker: run as a worker thread (sqlite-readers.ts starts it)");
+
+const db = new Database(path, { readonly: true, fileMustExist: true });
+db.pragma("busy_timeout = 5000");
+db.pragma("temp_store = MEMORY");
+// Reads through a memory map copy no page into SQLite's cache: measured 20-30 % off a month's range read.
+db.pragma(`mmap_size = ${mmapBytes}`);
+
+const statements = new Map<string, Database.Statement>();
+
+function statement(sql: string, raw: boolean): Database.Statement {
+  const key = `${raw ? "r" : "o"}${sql}`;
+  let s = statements.get(key);
+  if (!s) {
+    s = db.prepare(sql);
+    if (raw) s.raw(true);
+    statements.set(key, s);
+  }
+  return s;
+}
+
+port.on("message", (req: ReadRequest) => {
+  let answer: ReadResponse;
+  try {
+    const s = statement(req.sql, req.raw);
+    const rows = req.runs.length === 1 ? s.all(req.runs[0]) : req.runs.flatMap((params) => s.all(params));
+    answer = { id: req.id, rows };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    answer = {
+      id: req.id,
+      error: { message: (err as Error).message, code: typeof code === "string" ? code : undefined },
+    };
+  }
+  port.postMessage(answer);
+});
