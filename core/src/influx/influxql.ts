@@ -78,15 +78,20 @@ export function buildLatestQuery(q: LatestQuery & { now: number; lookbackMs: num
   return `SELECT * FROM ${quoteIdentifier(q.measurement)} ${where} GROUP BY * ORDER BY time DESC LIMIT 1`;
 }
 
-/** Bucket rows per statement of the "last" hour statistics: InfluxDB 1.x answers 10 000 at most. */
-const HOUR_STATS_ROWS = 9_000;
+/**
+ * Rows per statement of the hour statistics: InfluxDB 1.x answers 10 000 at most (max-row-limit) and marks
+ * the rest as cut.
+ */
+export const HOUR_STATS_ROWS = 9_000;
 
 /**
- * The statements of an hour-statistics query (store/hour-stats.ts), sent in one request. "mean": the raw
- * readings per hour with their least and greatest value, then the one-minute buckets counted per hour in a
- * subquery (InfluxDB 1.2 and later, and the v1 API of 2.x and 3.x; time bounds on both levels). "last": the
- * readings per hour, then each bucket's last value in statements of at most 9 000 rows for `series`
- * series, which the reader adds up per hour (a difference() subquery costs InfluxDB 1.6 five times that).
+ * The statements of an hour-statistics query (store/hour-stats.ts), sent in one request. Both start with
+ * the readings per hour and series group. "mean": that is all, as a plan: the reader then reads the raw
+ * readings in ranges of at most HOUR_STATS_ROWS rows (buildRawReadQuery) and adds them up per hour (one
+ * raw read costs InfluxDB 1.6 a third of the `count(…) FROM (SELECT mean(…) GROUP BY time(1m))` subquery
+ * it replaces, issue 12). "last": then each bucket's last value in statements of at most HOUR_STATS_ROWS
+ * rows for `series` series, which the reader adds up per hour (a difference() subquery costs InfluxDB 1.6
+ * five times that).
  */
 export function buildHourStatsQueries(q: HourStatsQuery, series = 1): string[] {
   const field = quoteIdentifier(q.field);
@@ -95,15 +100,8 @@ export function buildHourStatsQueries(q: HourStatsQuery, series = 1): string[] {
   const tags = (q.groupBy ?? []).map(quoteTag);
   const groupBy = (every: number) => [`time(${msLiteral(every)})`, ...tags].join(", ");
   const from = quoteIdentifier(q.measurement);
-  if (q.bucketFn === "mean") {
-    const readings =
-      `SELECT count(${field}) AS "readings", min(${field}) AS "min", max(${field}) AS "max" FROM ${from} ` +
-      `${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
-    const inner = `SELECT mean(${field}) AS "v" FROM ${from} ${where} GROUP BY ${groupBy(q.bucketMs)} fill(none)`;
-    const buckets = `SELECT count("v") AS "buckets" FROM (${inner}) WHERE ${time.join(" AND ")} GROUP BY ${groupBy(3_600_000)} fill(none)`;
-    return [readings, buckets];
-  }
   const readings = `SELECT count(${field}) AS "readings" FROM ${from} ${where} GROUP BY ${groupBy(3_600_000)} fill(none)`;
+  if (q.bucketFn === "mean") return [readings];
   const hoursPerStatement = Math.max(
     1,
     Math.floor(HOUR_STATS_ROWS / Math.max(1, series) / (3_600_000 / q.bucketMs)),
@@ -117,4 +115,14 @@ export function buildHourStatsQueries(q: HourStatsQuery, series = 1): string[] {
     );
   }
   return out;
+}
+
+/** The raw readings of `q.field` in [from, to), one series per groupBy combination, oldest first. */
+export function buildRawReadQuery(q: HourStatsQuery, from: number, to: number): string {
+  const where = whereClause([`time >= ${msLiteral(from)}`, `time < ${msLiteral(to)}`], q.where);
+  const tags = (q.groupBy ?? []).map(quoteTag);
+  return (
+    `SELECT ${quoteIdentifier(q.field)} FROM ${quoteIdentifier(q.measurement)} ${where}` +
+    (tags.length > 0 ? ` GROUP BY ${tags.join(", ")}` : "")
+  );
 }

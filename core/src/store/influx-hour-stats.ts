@@ -2,10 +2,17 @@
  * Hour statistics (hour-stats.ts) on InfluxDB: the InfluxQL statements of buildHourStatsQueries in one
  * request, joined per series and hour. Kept beside InfluxStore (hour-stats-of.ts finds it for one) so the
  * store file stays about writing and plain reads.
+ *
+ * "mean" statistics are added up here from the raw readings (readings, extremes, and the buckets that
+ * hold a reading), read in ranges planned from the readings per hour so that no answer passes InfluxDB's
+ * row limit: the same numbers as count/min/max per hour and a `count(mean) GROUP BY time(bucket)`
+ * subquery (a reading's bucket is its epoch-aligned start, as GROUP BY time() makes it), for a third of
+ * InfluxDB's CPU (issue 12; influx-hour-stats.test.ts runs both on influxd and compares them).
  */
 import type { InfluxClient } from "../influx/client.js";
-import { buildHourStatsQueries } from "../influx/influxql.js";
+import { buildHourStatsQueries, buildRawReadQuery, HOUR_STATS_ROWS } from "../influx/influxql.js";
 import type { Cell, InfluxSeries } from "../influx/response.js";
+import { HOUR_MS } from "../time/local-time.js";
 import {
   checkHourStatsQuery,
   type HourStats,
@@ -21,12 +28,12 @@ export async function influxHourStats(
   query: HourStatsQuery,
 ): Promise<HourStatsResult[]> {
   const q = checkHourStatsQuery(query);
-  const statements = await client.query(buildHourStatsQueries(q, q.series).join("; "));
-  if (statements.some((st) => st.partial)) {
-    throw new StoreRejectedError(
+  const cutShort = () =>
+    new StoreRejectedError(
       `InfluxDB cut the hour statistics of "${q.measurement}" short (max-row-limit): narrow the time range`,
     );
-  }
+  const statements = await client.query(buildHourStatsQueries(q, q.series).join("; "));
+  if (statements.some((st) => st.partial)) throw cutShort();
   const groupBy = q.groupBy ?? [];
   const keyOf = (s: InfluxSeries) => groupKey(groupTags(s.tags, groupBy), groupBy);
   const num = (cell: Cell | undefined, column: string): number => {
@@ -57,29 +64,104 @@ export async function influxHourStats(
     }
     return results.sort((a, b) => compareGroups(a.tags, b.tags, groupBy));
   }
-  const bucketsOf = new Map<string, InfluxSeries>();
-  for (const s of rest[0]?.series ?? []) bucketsOf.set(keyOf(s), s);
-  for (const s of readings?.series ?? []) {
-    const tags = groupTags(s.tags, groupBy);
-    const byHour = new Map<number, Cell[]>();
-    for (const row of bucketsOf.get(keyOf(s))?.values ?? []) byHour.set(num(row[0], "time"), row);
-    const hours = s.values.map((row): HourStats => {
-      // Columns as selected: time, readings, min, max | time, buckets.
+  // "mean": the readings per hour (over every group) plan the raw reads; the raw readings give the rest.
+  const perHour = new Map<number, number>();
+  for (const s of readings?.series ?? [])
+    for (const row of s.values) {
       const time = num(row[0], "time");
-      const b = byHour.get(time);
-      if (!b)
-        throw new StoreRejectedError(
-          `InfluxDB gave readings but no buckets at ${new Date(time).toISOString()}`,
-        );
-      return {
-        time,
-        readings: num(row[1], "readings"),
-        buckets: num(b[1], "buckets"),
-        min: num(row[2], "min"),
-        max: num(row[3], "max"),
-      };
-    });
+      perHour.set(time, (perHour.get(time) ?? 0) + num(row[1], "readings"));
+    }
+  if (perHour.size === 0) return [];
+  const ranges = rawRanges(q.from, q.to, perHour, HOUR_STATS_ROWS);
+  const raw = await client.query(ranges.map(([a, b]) => buildRawReadQuery(q, a, b)).join("; "));
+  if (raw.some((st) => st.partial)) throw cutShort();
+  // Each group's rows over the ranges, in range order (each range's rows are oldest first).
+  const rowsOf = new Map<string, { tags: Record<string, string>; rows: Cell[][] }>();
+  for (const st of raw)
+    for (const s of st.series) {
+      const key = keyOf(s);
+      const into = rowsOf.get(key);
+      if (into) for (const row of s.values) into.rows.push(row);
+      else rowsOf.set(key, { tags: groupTags(s.tags, groupBy), rows: [...s.values] });
+    }
+  for (const { tags, rows } of rowsOf.values()) {
+    const points = rows.map((row) => [num(row[0], "time"), num(row[1], q.field)] as const);
+    const hours = meanHours(points, q.bucketMs);
     if (hours.length > 0) results.push({ tags, hours });
   }
   return results.sort((a, b) => compareGroups(a.tags, b.tags, groupBy));
+}
+
+/**
+ * Consecutive ranges covering [from, to), each holding at most `limit` readings by `perHour` (readings per
+ * epoch-aligned hour): whole hours, except that an hour holding more than `limit` is cut into equal parts
+ * with twice the room each (its readings are not known to be spread evenly; a part still too full comes
+ * back cut short and is refused).
+ */
+export function rawRanges(
+  from: number,
+  to: number,
+  perHour: ReadonlyMap<number, number>,
+  limit: number,
+): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let start = from;
+  let rows = 0;
+  for (const hour of [...perHour.keys()].sort((a, b) => a - b)) {
+    const n = perHour.get(hour) ?? 0;
+    if (hour < from || hour >= to || n === 0) continue;
+    if (rows + n > limit && rows > 0) {
+      out.push([start, hour]);
+      [start, rows] = [hour, 0];
+    }
+    if (n > limit) {
+      const parts = Math.min(HOUR_MS, Math.ceil((2 * n) / limit));
+      const edge = (i: number) => hour + Math.floor((i * HOUR_MS) / parts);
+      if (start < hour) out.push([start, hour]);
+      for (let i = 0; i < parts - 1; i++) out.push([edge(i), edge(i + 1)]);
+      [start, rows] = [edge(parts - 1), 0];
+      continue;
+    }
+    rows += n;
+  }
+  out.push([start, to]);
+  return out;
+}
+
+/**
+ * "mean" hours from one group's raw readings ([time, value], oldest first; sorted here if not): the
+ * readings, their least and greatest value and the distinct epoch-aligned buckets of `bucketMs` that hold
+ * one, per epoch-aligned hour with readings, oldest first.
+ */
+export function meanHours(points: ReadonlyArray<readonly [number, number]>, bucketMs: number): HourStats[] {
+  let sorted = points;
+  for (let i = 1; i < points.length; i++)
+    if ((points[i] as readonly [number, number])[0] < (points[i - 1] as readonly [number, number])[0]) {
+      sorted = [...points].sort((a, b) => a[0] - b[0]);
+      break;
+    }
+  const hours: HourStats[] = [];
+  let hour: (HourStats & { min: number; max: number }) | undefined;
+  let bucket = Number.NaN;
+  for (const [time, value] of sorted) {
+    const start = time - mod(time, HOUR_MS);
+    if (hour?.time !== start) {
+      hour = { time: start, readings: 0, buckets: 0, min: value, max: value };
+      hours.push(hour);
+    }
+    hour.readings++;
+    if (value < hour.min) hour.min = value;
+    if (value > hour.max) hour.max = value;
+    const b = time - mod(time, bucketMs);
+    if (b !== bucket) {
+      hour.buckets++;
+      bucket = b;
+    }
+  }
+  return hours;
+}
+
+/** `a mod m` in [0, m), also for instants before 1970 (GROUP BY time() floors them too). */
+function mod(a: number, m: number): number {
+  return ((a % m) + m) % m;
 }
