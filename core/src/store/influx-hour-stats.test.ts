@@ -212,16 +212,18 @@ describe("rawRanges", () => {
 
   it("adds up hours from readings out of order, with buckets counted once", () => {
     const t = (min: number, s: number) => H0 + min * MINUTE_MS + s * 1000;
+    const rows: Array<[number, number]> = [
+      [t(0, 30), 5],
+      [t(0, 0), 7],
+      [t(59, 59), 1],
+      [t(60, 0), 3],
+      [t(61, 0), 4],
+      [t(61, 1), 2],
+    ];
     expect(
       meanHours(
-        [
-          [t(0, 30), 5],
-          [t(0, 0), 7],
-          [t(59, 59), 1],
-          [t(60, 0), 3],
-          [t(61, 0), 4],
-          [t(61, 1), 2],
-        ],
+        rows.map((r) => r[0]),
+        rows.map((r) => r[1]),
         MINUTE_MS,
       ),
     ).toEqual([
