@@ -8,11 +8,13 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { fastJsonWire, fastLineBatch } from "../../batch/fast.js";
 import { fastLineBytes } from "../../batch/fast-bytes.js";
+import { fastJsonBytes } from "../../batch/fast-json-bytes.js";
 import { decodeJsonBatch } from "../../batch/json.js";
 import { decodeLineBatch } from "../../batch/line-protocol.js";
 import type { DecodedBatch, PointLimits } from "../../batch/point.js";
-import { type WireBatch, wireOfEncoded } from "../../batch/wire.js";
+import { isWireBatch, type WireBatch, wireOfEncoded } from "../../batch/wire.js";
 import { ERR } from "../../errors.js";
+import { jsonBodyParser } from "../../plugins/app/body.js";
 import { errorBodySchema, writeQuerySchema } from "../../schemas/write.js";
 
 export interface WriteRouteOptions {
@@ -42,7 +44,8 @@ function decode(request: FastifyRequest, opts: WriteRouteOptions, receivedAt: nu
 /**
  * The fast paths: the batch checked, claimed and made into bytes for the store, or undefined for the
  * reference path. Line protocol: on the body's bytes (batch/fast-bytes.ts), else on its text (for what
- * is not ASCII, batch/fast.ts); JSON: batch/fast.ts on the parsed body, made into bytes at once.
+ * is not ASCII, batch/fast.ts); JSON: on the body's bytes before the handler (`jsonBody`), else
+ * batch/fast.ts on the parsed body, made into bytes at once.
  */
 function fastDecode(
   request: FastifyRequest,
@@ -52,6 +55,7 @@ function fastDecode(
   const { maxPoints, pointLimits } = opts;
   const institution = request.institution;
   if (isJson(request)) {
+    if (isWireBatch(request.body)) return request.body;
     return fastJsonWire(request.body, maxPoints, pointLimits, institution);
   }
   const { precision } = request.query as z.output<typeof writeQuerySchema>;
@@ -85,24 +89,41 @@ const writeRoutes: FastifyPluginAsync<WriteRouteOptions> = async (app, opts) => 
     querystring: writeQuerySchema,
     response: { "4xx": errorBodySchema, "5xx": errorBodySchema },
   };
-  app.post("/write", { schema, onRequest: app.authenticate }, async (request, reply) => {
-    // One time for the points sent without one, whichever path decides.
-    const receivedAt = Date.now();
-    const fast = fastDecode(request, opts, receivedAt);
-    if (fast) {
-      request.batchPoints = fast.count;
-      // The lines are all that is needed now: a parsed JSON body (thousands of objects) let go at once dies
-      // young instead of being promoted while the request waits for its group.
-      request.body = undefined;
-      // Answered only once the group holding these points is written (or refused: 503/400 for this request).
-      await app.commit.submit(fast);
-    } else {
-      // Every point passed zod's pointSchema and names the token's institution: sealed, so the store does
-      // not run the same checks again.
-      await app.commit.submit(referenceDecode(request, opts, receivedAt).map(sealCheckedPoint));
-    }
-    return reply.code(204).send();
-  });
+  const parseJson = jsonBodyParser(app);
+  /**
+   * A JSON body comes as bytes (plugins/app/body.ts): checked on them and made into line protocol
+   * (batch/fast-json-bytes.ts), or, when that scan gives up, parsed by Fastify's JSON parser as it was
+   * before the scan. Before validation, where the body used to be parsed: a request with a bad body and
+   * a bad query string is answered as before.
+   */
+  const jsonBody = async (request: FastifyRequest) => {
+    if (!isJson(request) || !Buffer.isBuffer(request.body)) return;
+    const { maxPoints, pointLimits } = opts;
+    const wire = fastJsonBytes(request.body, maxPoints, pointLimits, request.institution);
+    request.body = wire ?? (await parseJson(request, request.body));
+  };
+  app.post(
+    "/write",
+    { schema, onRequest: app.authenticate, preValidation: jsonBody },
+    async (request, reply) => {
+      // One time for the points sent without one, whichever path decides.
+      const receivedAt = Date.now();
+      const fast = fastDecode(request, opts, receivedAt);
+      if (fast) {
+        request.batchPoints = fast.count;
+        // The lines are all that is needed now: a parsed JSON body (thousands of objects) let go at once dies
+        // young instead of being promoted while the request waits for its group.
+        request.body = undefined;
+        // Answered only once the group holding these points is written (or refused: 503/400 for this request).
+        await app.commit.submit(fast);
+      } else {
+        // Every point passed zod's pointSchema and names the token's institution: sealed, so the store does
+        // not run the same checks again.
+        await app.commit.submit(referenceDecode(request, opts, receivedAt).map(sealCheckedPoint));
+      }
+      return reply.code(204).send();
+    },
+  );
 };
 
 export default writeRoutes;
