@@ -15,6 +15,7 @@ import {
   type HourStatsStore,
   hoursFromBuckets,
 } from "./hour-stats.js";
+import { type NumberRows, numbersOf } from "./sqlite-numbers.js";
 import { SqliteReaders } from "./sqlite-readers.js";
 import {
   aggregateOneSql,
@@ -163,9 +164,14 @@ export class SqliteStore implements Store, HourStatsStore {
       aggregateSql(q.fn),
       aggregateOneSql(q.fn),
     );
-    const rows = await this.#read<{ grp: number; bucket: number; value: number }>(sql, runs, false);
+    // Columns: group, bucket, (first/last: the reading's time,) value.
+    const { numbers, columns } = await this.#readNumbers(sql, runs);
     const results = groups.map((g) => ({ tags: g.tags, points: [] as SeriesResult["points"] }));
-    for (const row of rows) results[row.grp]?.points.push({ time: row.bucket, value: row.value });
+    for (let i = 0; i < numbers.length; i += columns)
+      results[numbers[i] as number]?.points.push({
+        time: numbers[i + 1] as number,
+        value: numbers[i + columns - 1] as number,
+      });
     return results.filter((r) => r.points.length > 0);
   }
 
@@ -187,19 +193,25 @@ export class SqliteStore implements Store, HourStatsStore {
     const results = groups.map((g) => ({ tags: g.tags, hours: [] as HourStats[] }));
     if (q.bucketFn === "mean") {
       const [sql, runs] = perGroup(groups, params, HOUR_MEAN_STATS, HOUR_MEAN_STATS_ONE);
-      for (const r of await this.#read<HourStats & { grp: number; hour: number }>(sql, runs, false)) {
-        const { grp, hour, ...rest } = r;
-        results[grp]?.hours.push({ ...rest, time: hour });
-      }
+      // Columns: group, hour, readings, min, max, buckets.
+      const { numbers: n, columns } = await this.#readNumbers(sql, runs);
+      for (let i = 0; i < n.length; i += columns)
+        results[n[i] as number]?.hours.push({
+          time: n[i + 1] as number,
+          readings: n[i + 2] as number,
+          min: n[i + 3] as number,
+          max: n[i + 4] as number,
+          buckets: n[i + 5] as number,
+        });
     } else {
       const [sql, runs] = perGroup(groups, params, HOUR_LAST_BUCKETS, HOUR_LAST_BUCKETS_ONE);
-      const rows = await this.#read<[grp: number, bucket: number, at: number, v: number, n: number]>(
-        sql,
-        runs,
-        true,
-      );
+      // Columns: group, bucket, time of its last reading, that reading, readings.
+      const { numbers: n, columns } = await this.#readNumbers(sql, runs);
       hoursFromBuckets(
-        rows.map(([grp, bucket, , v, n]) => [grp, bucket, v, n] as const),
+        (function* () {
+          for (let i = 0; i < n.length; i += columns)
+            yield [n[i] as number, n[i + 1] as number, n[i + 3] as number, n[i + 4] as number] as const;
+        })(),
         (grp, hour) => results[grp]?.hours.push(hour),
       );
     }
@@ -308,30 +320,35 @@ export class SqliteStore implements Store, HourStatsStore {
     return all.filter((s) => filters.every(([k, v]) => s.tags[k] === v));
   }
 
-  // Prepared statements by SQL, and by whether they return raw rows (raw mode is a statement's state).
+  // Prepared statements of the reads on this thread, by SQL (all in raw mode: rows as arrays).
   #statements = new Map<string, Database.Statement>();
 
-  /** Rows of `sql` run once per parameter set, in order: by a reader thread, or here without readers. */
-  async #read<Row>(sql: string, runs: Array<Record<string, unknown>>, raw: boolean): Promise<Row[]> {
+  /**
+   * Rows of numbers of `sql` run once per parameter set, in order: by a reader thread, or here without
+   * readers (the same Float64Array, so both paths read the rows alike).
+   */
+  async #readNumbers(sql: string, runs: Array<Record<string, unknown>>): Promise<NumberRows> {
     const readers = this.#readers;
     if (readers) {
       try {
-        return await readers.read<Row>(sql, runs, raw);
+        return await readers.readNumbers(sql, runs);
       } catch (err) {
         throw unavailableIfTransient(`read from ${this.path}`, err);
       }
     }
-    const key = `${raw ? "r" : "o"}${sql}`;
-    let statement = this.#statements.get(key);
+    let statement = this.#statements.get(sql);
     if (!statement) {
-      statement = this.#open().prepare(sql);
-      if (raw) statement.raw(true);
-      this.#statements.set(key, statement);
+      statement = this.#open().prepare(sql).raw(true);
+      this.#statements.set(sql, statement);
     }
     const s = statement;
-    return guard(`read from ${this.path}`, () =>
-      runs.length === 1 ? (s.all(runs[0]) as Row[]) : runs.flatMap((params) => s.all(params) as Row[]),
-    );
+    return guard(`read from ${this.path}`, () => {
+      const rows = (
+        runs.length === 1 ? s.all(runs[0]) : runs.flatMap((params) => s.all(params))
+      ) as unknown[][];
+      const columns = s.columns().length;
+      return { numbers: numbersOf(rows, columns), columns };
+    });
   }
 }
 
