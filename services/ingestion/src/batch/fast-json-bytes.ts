@@ -84,17 +84,28 @@ class Members {
   /** Fields: the number as `encodeField` writes it, when not as sent. */
   text: (string | undefined)[] = [];
 
-  /** Same keys, byte for byte, as `other` (read in the same body). */
-  sameKeys(other: Members, body: Buffer): boolean {
-    if (other.count !== this.count) return false;
-    for (let k = 0; k < this.count; k++) {
-      const start = this.keyStart[k] as number;
-      const length = (this.keyEnd[k] as number) - start;
-      const otherStart = other.keyStart[k] as number;
-      if ((other.keyEnd[k] as number) - otherStart !== length) return false;
-      if (!sameBytes(body, start, otherStart, length)) return false;
+  /**
+   * The k-th key, scanned at `i` (its opening quote): the index of its closing quote, or -1. `previous`
+   * holds the keys of the point before: when this key is the same bytes as the k-th there, it is a name
+   * already checked and the scan is a comparison; the first one that differs clears `shape.same`.
+   */
+  key(body: Buffer, i: number, previous: Members | undefined, shape: PointScan): number {
+    const k = this.count;
+    let end = -1;
+    if (shape.same && previous !== undefined && k < previous.count) {
+      const start = previous.keyStart[k] as number;
+      const length = (previous.keyEnd[k] as number) - start;
+      if (body[i] === QUOTE && body[i + 1 + length] === QUOTE && sameBytes(body, i + 1, start, length))
+        end = i + 1 + length;
     }
-    return true;
+    if (end < 0) {
+      shape.same = false;
+      end = scanName(body, i);
+      if (end < 0) return -1;
+    }
+    this.keyStart[k] = i + 1;
+    this.keyEnd[k] = end;
+    return end;
   }
 
   names(body: Buffer): string[] {
@@ -134,13 +145,8 @@ class PointScan {
   /** The time as String() writes it, when not as sent. */
   timeText: string | undefined;
   shape: Shape | undefined;
-
-  sameShape(other: PointScan, body: Buffer): boolean {
-    const length = this.measurementEnd - this.measurementStart;
-    if (other.measurementEnd - other.measurementStart !== length) return false;
-    if (!sameBytes(body, this.measurementStart, other.measurementStart, length)) return false;
-    return this.tags.sameKeys(other.tags, body) && this.fields.sameKeys(other.fields, body);
-  }
+  /** Same measurement and keys (in the same order) as the point before: the same Shape. */
+  same = false;
 }
 
 /** Indexes 0..n-1 in the order of `names`; undefined when a name comes twice. */
@@ -305,16 +311,21 @@ function canonical(
 }
 
 /** The tags object at `i`; the index after it, or -1. */
-function scanTags(body: Buffer, i: number, tags: Members, maxTags: number): number {
+function scanTags(
+  body: Buffer,
+  i: number,
+  tags: Members,
+  maxTags: number,
+  previous: Members | undefined,
+  p: PointScan,
+): number {
   tags.count = 0;
   i = skipWs(body, i + 1);
   if (body[i] === RBRACE) return -1; // no device tag
   for (;;) {
     if (tags.count === maxTags) return -1;
-    const end = scanName(body, i);
+    const end = tags.key(body, i, previous, p);
     if (end < 0) return -1;
-    tags.keyStart[tags.count] = i + 1;
-    tags.keyEnd[tags.count] = end;
     i = skipWs(body, end + 1);
     if (body[i] !== COLON) return -1;
     i = skipWs(body, i + 1);
@@ -340,22 +351,30 @@ function scanTags(body: Buffer, i: number, tags: Members, maxTags: number): numb
       i = skipWs(body, i + 1);
       continue;
     }
-    if (body[i] === RBRACE) return i + 1;
+    if (body[i] === RBRACE) {
+      if (previous !== undefined && previous.count !== tags.count) p.same = false;
+      return i + 1;
+    }
     return -1;
   }
 }
 
 /** The fields object at `i`; the index after it, or -1. */
-function scanFields(body: Buffer, i: number, fields: Members, maxFields: number): number {
+function scanFields(
+  body: Buffer,
+  i: number,
+  fields: Members,
+  maxFields: number,
+  previous: Members | undefined,
+  p: PointScan,
+): number {
   fields.count = 0;
   i = skipWs(body, i + 1);
   if (body[i] === RBRACE) return -1; // no field
   for (;;) {
     if (fields.count === maxFields) return -1;
-    const end = scanName(body, i);
+    const end = fields.key(body, i, previous, p);
     if (end < 0) return -1;
-    fields.keyStart[fields.count] = i + 1;
-    fields.keyEnd[fields.count] = end;
     i = skipWs(body, end + 1);
     if (body[i] !== COLON) return -1;
     i = skipWs(body, i + 1);
@@ -399,7 +418,10 @@ function scanFields(body: Buffer, i: number, fields: Members, maxFields: number)
       i = skipWs(body, i + 1);
       continue;
     }
-    if (body[i] === RBRACE) return i + 1;
+    if (body[i] === RBRACE) {
+      if (previous !== undefined && previous.count !== fields.count) p.same = false;
+      return i + 1;
+    }
     return -1;
   }
 }
@@ -410,8 +432,15 @@ const FIELDS = 4;
 const TIME = 8;
 
 /** One point object at `i` into `p`; the index after it, or -1. */
-function scanPoint(body: Buffer, i: number, p: PointScan, limits: PointLimits): number {
+function scanPoint(
+  body: Buffer,
+  i: number,
+  p: PointScan,
+  limits: PointLimits,
+  previous: PointScan | undefined,
+): number {
   if (body[i] !== LBRACE) return -1;
+  p.same = previous !== undefined;
   i = skipWs(body, i + 1);
   let seen = 0;
   for (;;) {
@@ -440,13 +469,19 @@ function scanPoint(body: Buffer, i: number, p: PointScan, limits: PointLimits): 
       if (end < 0) return -1;
       p.measurementStart = i + 1;
       p.measurementEnd = end;
+      if (previous !== undefined && p.same) {
+        const length = end - i - 1;
+        const start = previous.measurementStart;
+        if (previous.measurementEnd - start !== length || !sameBytes(body, i + 1, start, length))
+          p.same = false;
+      }
       i = end + 1;
     } else if (key === TAGS) {
       if (body[i] !== LBRACE) return -1;
-      i = scanTags(body, i, p.tags, limits.maxTags);
+      i = scanTags(body, i, p.tags, limits.maxTags, previous?.tags, p);
     } else if (key === FIELDS) {
       if (body[i] !== LBRACE) return -1;
-      i = scanFields(body, i, p.fields, limits.maxFields);
+      i = scanFields(body, i, p.fields, limits.maxFields, previous?.fields, p);
     } else {
       const start = i;
       if (body[i] === MINUS) return -1; // before 2000 anyway
@@ -630,10 +665,10 @@ export function fastJsonBytes(
   let inPart = 0;
   for (;;) {
     const start = i;
-    i = scanPoint(body, i, point, limits);
+    i = scanPoint(body, i, point, limits, previous);
     if (i < 0 || ++total > maxPoints) return undefined;
     let shape = previous?.shape;
-    const same = shape !== undefined && previous !== undefined && point.sameShape(previous, body);
+    const same = shape !== undefined && point.same;
     if (!same) {
       shape = shapeOf(point, body, types, inject);
       if (shape === undefined) return undefined;
