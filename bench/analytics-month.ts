@@ -11,7 +11,7 @@
  *    pointed at the rollup retention policy `rp_1h`.
  *
  *   npx tsx bench/analytics-month.ts [--institutions 40,400] [--month 2026-11] [--skip-sqlite]
- *     [--skip-influxdb] [--skip-dashboards]
+ *     [--skip-influxdb] [--skip-dashboards] [--sqlite-readers N]
  *
  * (`--scale` is the old name of `--institutions`.) 400 institutions are opt-in: 52 M raw points, a SQLite
  * file of about 6 GB in the temporary folder while it runs, and time. On the shared 2-core machine at a
@@ -38,7 +38,7 @@ import {
 } from "@jisr/core";
 import { InfluxClient } from "@jisr/core/influx";
 import type { Store } from "@jisr/core/store";
-import { InfluxStore, SqliteStore } from "@jisr/core/store";
+import { DEFAULT_SQLITE_READERS, InfluxStore, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { interpolate } from "../dashboards/src/interpolate.js";
 import { backfillDownsampling } from "../services/analytics/src/downsampling/backfill.js";
@@ -59,8 +59,13 @@ const { values: args } = parseArgs({
     "skip-sqlite": { type: "boolean", default: false },
     "skip-influxdb": { type: "boolean", default: false },
     "skip-dashboards": { type: "boolean", default: false },
+    "sqlite-readers": { type: "string" },
   },
 });
+/** Reader threads of the SQLite store (SqliteStoreOptions.readers; its default when not given). */
+const SQLITE_READERS = args["sqlite-readers"] === undefined ? undefined : Number(args["sqlite-readers"]);
+if (SQLITE_READERS !== undefined && !(Number.isInteger(SQLITE_READERS) && SQLITE_READERS >= 0))
+  throw new Error("bench: --sqlite-readers must be a whole number ≥ 0 (0: reads on the main thread)");
 /** The sizes to run, in order; the dashboards part uses the first. */
 const SIZES = (args.institutions ?? args.scale ?? "40").split(",").map(Number);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1))
@@ -282,11 +287,15 @@ async function main(): Promise<void> {
       if (!args["skip-sqlite"]) {
         const path = join(dir, `bench-${N}.sqlite`);
         runs.push([
-          "SQLite (file)",
+          `SQLite (file, ${SQLITE_READERS ?? DEFAULT_SQLITE_READERS} reader threads)`,
           async () => {
             const raw = await loadSqlite(path, rawPlan(), logger);
             raw.bytes = statSync(path).size;
-            const store = new SqliteStore({ path, logger });
+            const store = new SqliteStore({
+              path,
+              logger,
+              ...(SQLITE_READERS === undefined ? {} : { readers: SQLITE_READERS }),
+            });
             await store.init();
             return [store, raw];
           },
