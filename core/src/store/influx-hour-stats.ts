@@ -46,19 +46,19 @@ export async function influxHourStats(
   const [readings, ...rest] = statements;
   const results: HourStatsResult[] = [];
   if (q.bucketFn === "last") {
-    // Buckets of each series over every statement, in time order; readings per hour from the first.
-    const buckets = new Map<string, Cell[][]>();
+    // Buckets of each series over every statement, in time order (the answers' rows as they came, not
+    // copied: a month of 5-minute buckets is thousands of rows per series); readings per hour from the first.
+    const buckets = new Map<string, Cell[][][]>();
     for (const st of rest)
-      for (const s of st.series) buckets.set(keyOf(s), [...(buckets.get(keyOf(s)) ?? []), ...s.values]);
+      for (const s of st.series) {
+        const parts = buckets.get(keyOf(s));
+        if (parts) parts.push(s.values);
+        else buckets.set(keyOf(s), [s.values]);
+      }
     for (const s of readings?.series ?? []) {
       const counts = new Map(s.values.map((row) => [num(row[0], "time"), num(row[1], "readings")]));
       const hours: HourStats[] = [];
-      hoursFromBuckets(
-        (buckets.get(keyOf(s)) ?? []).map(
-          (row) => [0, num(row[0], "time"), num(row[1], "last"), undefined] as const,
-        ),
-        (_g, hour) => hours.push(hour),
-      );
+      hoursFromBuckets(bucketRows(buckets.get(keyOf(s)) ?? [], num), (_g, hour) => hours.push(hour));
       for (const h of hours) h.readings = counts.get(h.time) ?? 0;
       if (hours.length > 0) results.push({ tags: groupTags(s.tags, groupBy), hours });
     }
@@ -102,6 +102,20 @@ export async function influxHourStats(
     if (hours.length > 0) results.push({ tags, hours });
   }
   return results.sort((a, b) => compareGroups(a.tags, b.tags, groupBy));
+}
+
+/** The "last" bucket rows of one series as hoursFromBuckets reads them (one tuple, refilled: read at once). */
+function* bucketRows(
+  parts: readonly Cell[][][],
+  num: (cell: Cell | undefined, column: string) => number,
+): Generator<[number, number, number, undefined]> {
+  const row: [number, number, number, undefined] = [0, 0, 0, undefined];
+  for (const rows of parts)
+    for (const r of rows) {
+      row[1] = num(r[0], "time");
+      row[2] = num(r[1], "last");
+      yield row;
+    }
 }
 
 /**
