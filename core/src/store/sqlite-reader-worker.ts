@@ -34,19 +34,16 @@ export type ReadResponse =
 
 export interface ReaderData {
   path: string;
-  /** Bytes of the file mapped into memory (PRAGMA mmap_size). */
-  mmapBytes: number;
 }
 
-const { path, mmapBytes } = workerData as ReaderData;
+const { path } = workerData as ReaderData;
 const port = parentPort;
 if (!port) throw new Error("sqlite-reader-worker: run as a worker thread (sqlite-readers.ts starts it)");
 
 const db = new Database(path, { readonly: true, fileMustExist: true });
 db.pragma("busy_timeout = 5000");
+// The GROUP BY of a range read sorts its rows: in memory, as the store's own connection does.
 db.pragma("temp_store = MEMORY");
-// Reads through a memory map copy no page into SQLite's cache: measured 20-30 % off a month's range read.
-db.pragma(`mmap_size = ${mmapBytes}`);
 
 const statements = new Map<string, Database.Statement>();
 

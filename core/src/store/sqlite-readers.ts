@@ -12,6 +12,7 @@
  * - close() ends every reader; reads in flight then fail with StoreUnavailableError.
  */
 import { createRequire } from "node:module";
+import { resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
@@ -25,8 +26,6 @@ export interface SqliteReadersOptions {
   /** How many reader threads at most (≥ 1). */
   size: number;
   logger: Logger;
-  /** PRAGMA mmap_size of each reader; default 1 GiB (address space, not memory). */
-  mmapBytes?: number;
   /** The worker script; default the reader beside this file (tests start a reader that fails on purpose). */
   script?: URL;
 }
@@ -139,7 +138,8 @@ export class SqliteReaders {
 
   #start(): Reader {
     const script = this.#o.script ?? DEFAULT_SCRIPT;
-    const workerData: ReaderData = { path: this.#o.path, mmapBytes: this.#o.mmapBytes ?? 2 ** 30 };
+    // Absolute: a reader started after a chdir opens the same file.
+    const workerData: ReaderData = { path: resolvePath(this.#o.path) };
     const worker = startWorker(script, workerData);
     worker.unref();
     const reader: Reader = { worker, pending: new Map() };

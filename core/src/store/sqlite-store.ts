@@ -3,6 +3,7 @@
  * running without a server. It passes the same contract as the InfluxDB store (contract.ts); the layout
  * is explained in sqlite-schema.ts.
  */
+import { availableParallelism } from "node:os";
 import Database from "better-sqlite3";
 import { type Logger, pino } from "pino";
 import type { FieldValue, Point } from "../point.js";
@@ -67,10 +68,12 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Readers of a file store by default. Measured with the analytics month (bench/analytics-month.ts, 40
- * institutions, 2 cores): see README.md "Speed".
+ * Reader threads of a file store by default: two, one on a single core (where a reader still keeps the
+ * event loop free during a long read). Measured with the analytics month (bench/analytics-month.ts, 40
+ * institutions) on the 2-core machine under load 5-6: 0 readers 13.4-14.5 s, 1 reader 11.7 s, 2 readers
+ * 7.7-10.8 s (README.md "Speed"); more readers than cores only wait for a core.
  */
-export const DEFAULT_SQLITE_READERS = 2;
+export const DEFAULT_SQLITE_READERS = Math.min(2, availableParallelism());
 
 interface SeriesRow {
   id: number;
