@@ -663,9 +663,9 @@ describe("tenancy", () => {
   });
 
   it("writes for the token's institution: the same body for another token is another batch", () => {
-    const body = Buffer.from(bodyOf(pointText()));
-    const mine = fastJsonBytes(body, MAX_POINTS, LIMITS, OWN);
-    const theirs = fastJsonBytes(body, MAX_POINTS, LIMITS, OTHER_INSTITUTION);
+    const body = bodyOf(pointText());
+    const mine = fastJsonBytes(Buffer.from(body), MAX_POINTS, LIMITS, OWN);
+    const theirs = fastJsonBytes(Buffer.from(body), MAX_POINTS, LIMITS, OTHER_INSTITUTION);
     expect(mine && wireText(mine)).toBe(`m,device=d,institution=${OWN} v=1 ${T}`);
     expect(theirs && wireText(theirs)).toBe(`m,device=d,institution=${OTHER_INSTITUTION} v=1 ${T}`);
   });
