@@ -296,6 +296,21 @@ describe("InfluxClient when the server is away or refuses", () => {
     }
   });
 
+  it("keeps the path of a URL behind a proxy's prefix", async () => {
+    const paths: string[] = [];
+    const url = await serve((req, res) => {
+      paths.push(`${req.method} ${req.url?.replace(/\?.*/, "")}`);
+      if (req.url === "/influx/ping") return res.writeHead(204).end();
+      res.writeHead(req.url?.startsWith("/influx/write") ? 204 : 200).end('{"results":[{"statement_id":0}]}');
+    });
+    const c = client("x", `${url}/influx/`);
+    expect((await c.ping()).ok).toBe(true);
+    await c.write(`pv f=1 ${T}`);
+    await c.query("SHOW DATABASES");
+    expect(paths).toEqual(["GET /influx/ping", "POST /influx/write", "POST /influx/query"]);
+    c.close();
+  });
+
   it("refuses bad options, naming each", () => {
     expect(() => new InfluxClient({ url: "ftp://x", database: "", logger })).toThrow(ValidationError);
     expect(() => new InfluxClient({ url: "ftp://x", database: "", logger })).toThrow(/url: .*\n.*database:/);

@@ -86,7 +86,6 @@ export class InfluxClient {
   #closed = false;
   /** Requests in flight, destroyed by close(). */
   readonly #inFlight = new Set<http.ClientRequest>();
-  readonly #base: URL;
   readonly #request: typeof http.request;
   readonly #agent: http.Agent;
 
@@ -98,8 +97,7 @@ export class InfluxClient {
     this.database = parsed.data.database;
     this.timeoutMs = parsed.data.timeoutMs;
     this.#authorization = authorizationHeader(parsed.data.auth);
-    this.#base = new URL(this.url);
-    const secure = this.#base.protocol === "https:";
+    const secure = new URL(this.url).protocol === "https:";
     this.#request = secure ? https.request : http.request;
     this.#agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: MAX_SOCKETS });
     this.#log = (logger ?? pino()).child({
@@ -243,7 +241,8 @@ export class InfluxClient {
     if (payload) sent["content-length"] = payload.length;
     return new Promise<Answer>((resolve, reject) => {
       if (this.#closed) return reject(abortError());
-      const req = this.#request(new URL(path, this.#base), { method, headers: sent, agent: this.#agent });
+      // Appended, not resolved: an InfluxDB behind a proxy's path prefix (https://host/influx) keeps it.
+      const req = this.#request(new URL(`${this.url}${path}`), { method, headers: sent, agent: this.#agent });
       this.#inFlight.add(req);
       req.on("close", () => this.#inFlight.delete(req));
       let timedOut: (Error & { reusedSocket?: boolean }) | undefined;
