@@ -161,6 +161,7 @@ export class SqliteStore implements Store, HourStatsStore {
       );
     }
     const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
+    if (groups.length === 0) return [];
     const [sql, runs] = perGroup(
       groups,
       { every: q.everyMs, field: field.id, from: q.from, to: q.to },
@@ -192,6 +193,7 @@ export class SqliteStore implements Store, HourStatsStore {
       );
     }
     const groups = groupSeries(this.#series(q.measurement, q.where), q.groupBy ?? []);
+    if (groups.length === 0) return [];
     const params = { field: field.id, from: q.from, to: q.to, bucket: q.bucketMs };
     const results = groups.map((g) => ({ tags: g.tags, hours: [] as HourStats[] }));
     if (q.bucketFn === "mean") {
