@@ -61,8 +61,18 @@ function skipWs(body: Buffer, i: number): number {
   return i;
 }
 
+/**
+ * The body being scanned, as a DataView: compared and copied four bytes at a time. Set by
+ * `fastJsonBytes` for the length of one (synchronous) call.
+ */
+const NO_BODY: DataView = new DataView(new ArrayBuffer(0));
+let bodyView = NO_BODY;
+
+/** body[a, a + length) and body[b, b + length) hold the same bytes (both within the body). */
 function sameBytes(body: Buffer, a: number, b: number, length: number): boolean {
-  for (let k = 0; k < length; k++) if (body[a + k] !== body[b + k]) return false;
+  let k = 0;
+  for (; k + 4 <= length; k += 4) if (bodyView.getInt32(a + k) !== bodyView.getInt32(b + k)) return false;
+  for (; k < length; k++) if (body[a + k] !== body[b + k]) return false;
   return true;
 }
 
@@ -459,16 +469,18 @@ function scanPoint(
   for (;;) {
     if (body[i] !== QUOTE) return -1;
     let key: number;
-    if (bytesAre(body, i, '"measurement"')) {
+    // Told apart by their second byte (and third for `tags` and `time`), then checked whole.
+    const c = body[i + 1];
+    if (c === 109 && bytesAre(body, i, '"measurement"')) {
       key = MEASUREMENT;
       i += 13;
-    } else if (bytesAre(body, i, '"tags"')) {
+    } else if (c === 116 && body[i + 2] === 97 && bytesAre(body, i, '"tags"')) {
       key = TAGS;
       i += 6;
-    } else if (bytesAre(body, i, '"fields"')) {
+    } else if (c === 102 && bytesAre(body, i, '"fields"')) {
       key = FIELDS;
       i += 8;
-    } else if (bytesAre(body, i, '"time"')) {
+    } else if (c === 116 && bytesAre(body, i, '"time"')) {
       key = TIME;
       i += 6;
     } else return -1;
@@ -673,6 +685,21 @@ export function fastJsonBytes(
   limits: PointLimits,
   institution: string,
 ): WireBatch | undefined {
+  bodyView = new DataView(body.buffer, body.byteOffset, body.length);
+  try {
+    return scanBody(body, maxPoints, limits, institution);
+  } finally {
+    // Not kept: the body is let go with its request.
+    bodyView = NO_BODY;
+  }
+}
+
+function scanBody(
+  body: Buffer,
+  maxPoints: number,
+  limits: PointLimits,
+  institution: string,
+): WireBatch | undefined {
   let i = skipWs(body, 0);
   if (body[i] !== LBRACE) return undefined;
   i = skipWs(body, i + 1);
@@ -689,7 +716,7 @@ export function fastJsonBytes(
   const types: KnownFieldTypes = new Map();
   const parts: WirePart[] = [];
   const out = new Out(body.length + 1024);
-  const from = new DataView(body.buffer, body.byteOffset, body.length);
+  const from = bodyView;
   // Two scans in turn: the point being read, and the one before it (to compare shapes with).
   const scans = [new PointScan(), new PointScan()] as const;
   let point = scans[0];
