@@ -118,6 +118,27 @@ class Members {
     return end;
   }
 
+  /** Same keys, byte for byte, as `other` (read in the same body). */
+  sameKeys(other: Members, body: Buffer): boolean {
+    for (let k = 0; k < this.count; k++) {
+      const start = this.keyStart[k] as number;
+      const length = (this.keyEnd[k] as number) - start;
+      const otherStart = other.keyStart[k] as number;
+      if ((other.keyEnd[k] as number) - otherStart !== length) return false;
+      if (!sameBytes(body, start, otherStart, length)) return false;
+    }
+    return true;
+  }
+
+  /** The keys' offsets (what a shape keeps to compare with). */
+  copyKeys(): Members {
+    const m = new Members();
+    m.count = this.count;
+    m.keyStart = this.keyStart.slice(0, this.count);
+    m.keyEnd = this.keyEnd.slice(0, this.count);
+    return m;
+  }
+
   names(body: Buffer): string[] {
     const names: string[] = [];
     for (let k = 0; k < this.count; k++)
@@ -144,6 +165,13 @@ interface Shape {
   lengths: number[];
   institution: number;
   device: number;
+  /**
+   * The type of each field (as sent) in the batch's set, recorded when the shape was made: a point of
+   * this shape with another type sends a field with two types.
+   */
+  fieldTypes: FieldType[];
+  /** The first point of this shape, whose keys (offsets in the body) the next points are compared with. */
+  keys: PointScan;
 }
 
 /** One point as read from the body. */
@@ -159,6 +187,16 @@ class PointScan {
   shape: Shape | undefined;
   /** Same measurement and keys (in the same order) as the point before: the same Shape. */
   same = false;
+
+  /** The measurement's and keys' offsets (what a shape keeps to compare with). */
+  copy(): PointScan {
+    const p = new PointScan();
+    p.measurementStart = this.measurementStart;
+    p.measurementEnd = this.measurementEnd;
+    p.tags = this.tags.copyKeys();
+    p.fields = this.fields.copyKeys();
+    return p;
+  }
 }
 
 /** Indexes 0..n-1 in the order of `names`; undefined when a name comes twice. */
@@ -227,6 +265,16 @@ function shapeOf(p: PointScan, body: Buffer, types: KnownFieldTypes, inject: str
     sep = ",";
   }
   pieces.push(" ");
+  // The field types of this point recorded in the batch's set, or a conflict with what is there.
+  const fieldTypes: FieldType[] = [];
+  for (let k = 0; k < fieldNames.length; k++) {
+    const type = TYPE_OF_KIND[p.fields.flag[k] as number] as FieldType;
+    const name = fieldNames[k] as string;
+    const known = m.get(name);
+    if (known === undefined) m.set(name, type);
+    else if (known !== type) return undefined;
+    fieldTypes.push(type);
+  }
   return {
     types: m,
     fieldNames,
@@ -236,6 +284,8 @@ function shapeOf(p: PointScan, body: Buffer, types: KnownFieldTypes, inject: str
     lengths: pieces.map((text) => Buffer.byteLength(text)),
     institution,
     device,
+    fieldTypes,
+    keys: p.copy(),
   };
 }
 
@@ -565,20 +615,43 @@ function goodValues(p: PointScan, shape: Shape, body: Buffer, own: Buffer): bool
   return true;
 }
 
-/** Records the point's field types in the batch's set; false on a field sent with two types. */
-function sameTypes(p: PointScan, previous: PointScan | undefined, shape: Shape): boolean {
+/** The point's field types are those of its shape: else it sends a field with two types in the batch. */
+function sameTypes(p: PointScan, shape: Shape): boolean {
   const kinds = p.fields.flag;
-  const before = previous?.fields.flag;
-  for (let k = 0; k < p.fields.count; k++) {
-    const type = TYPE_OF_KIND[kinds[k] as number] as FieldType;
-    // The same shape as the point before, same type: recorded already.
-    if (before !== undefined && TYPE_OF_KIND[before[k] as number] === type) continue;
-    const name = shape.fieldNames[k] as string;
-    const known = shape.types.get(name);
-    if (known === undefined) shape.types.set(name, type);
-    else if (known !== type) return false;
-  }
+  const types = shape.fieldTypes;
+  for (let k = 0; k < p.fields.count; k++) if (TYPE_OF_KIND[kinds[k] as number] !== types[k]) return false;
   return true;
+}
+
+/** Same measurement and keys (bytes, in the same order) as the point `keys`, read in the same body. */
+function sameKeys(p: PointScan, keys: PointScan, body: Buffer): boolean {
+  const length = p.measurementEnd - p.measurementStart;
+  if (keys.measurementEnd - keys.measurementStart !== length) return false;
+  if (p.tags.count !== keys.tags.count || p.fields.count !== keys.fields.count) return false;
+  if (!sameBytes(body, p.measurementStart, keys.measurementStart, length)) return false;
+  return p.tags.sameKeys(keys.tags, body) && p.fields.sameKeys(keys.fields, body);
+}
+
+/** Most shapes remembered in one batch (a gateway's batch holds a few, interleaved). */
+const MAX_SHAPES = 16;
+
+/**
+ * The shape of a point: the one before's when the scan found the same keys, else one seen earlier in
+ * the batch with the same keys, else a new one (undefined when its keys break a rule).
+ */
+function shapeFor(
+  p: PointScan,
+  previous: PointScan | undefined,
+  shapes: Shape[],
+  body: Buffer,
+  types: KnownFieldTypes,
+  inject: string,
+): Shape | undefined {
+  if (p.same && previous?.shape !== undefined) return previous.shape;
+  for (const shape of shapes) if (sameKeys(p, shape.keys, body)) return shape;
+  const shape = shapeOf(p, body, types, inject);
+  if (shape !== undefined && shapes.length < MAX_SHAPES) shapes.push(shape);
+  return shape;
 }
 
 /** The line protocol being written: one buffer, parts of at most MAX_LINES_PER_PART lines in it. */
@@ -721,21 +794,17 @@ function scanBody(
   const scans = [new PointScan(), new PointScan()] as const;
   let point = scans[0];
   let previous: PointScan | undefined;
+  const shapes: Shape[] = [];
   let total = 0;
   let inPart = 0;
   for (;;) {
     const start = i;
     i = scanPoint(body, i, point, limits, previous);
     if (i < 0 || ++total > maxPoints) return undefined;
-    let shape = previous?.shape;
-    const same = shape !== undefined && point.same;
-    if (!same) {
-      shape = shapeOf(point, body, types, inject);
-      if (shape === undefined) return undefined;
-    }
+    const shape = shapeFor(point, previous, shapes, body, types, inject);
     point.shape = shape;
     if (shape === undefined || !goodValues(point, shape, body, own)) return undefined;
-    if (!sameTypes(point, same ? previous : undefined, shape)) return undefined;
+    if (!sameTypes(point, shape)) return undefined;
     out.reserve(lineBound(point, i - start, inject));
     if (inPart > 0) out.buffer[out.at++] = 10;
     writeLine(out, point, shape, body, from);
