@@ -110,7 +110,7 @@ export class SqliteStore implements Store, HourStatsStore {
     if (this.path === "") throw new StoreRejectedError("SQLite store: path must be a file path or :memory:");
     const db = guard(`open ${this.path}`, () => new Database(this.path));
     // WAL lets readers run during a write; FULL, because NORMAL may lose the last commits on power loss.
-    db.pragma("journal_mode = WAL");
+    const journal = db.pragma("journal_mode = WAL", { simple: true });
     db.pragma("synchronous = FULL");
     db.pragma("busy_timeout = 5000");
     // Aggregates sort their buckets: keep that in memory rather than in temporary files on an SD card.
@@ -118,9 +118,13 @@ export class SqliteStore implements Store, HourStatsStore {
     db.exec(SCHEMA);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     this.#db = db;
-    if (this.#readerCount > 0)
+    // Readers beside the writer need WAL (in a rollback journal a reader blocks the writer and the other
+    // way round); a file system that refuses WAL keeps the reads here.
+    if (this.#readerCount > 0 && journal === "wal")
       this.#readers = new SqliteReaders({ path: this.path, size: this.#readerCount, logger: this.#log });
-    this.#log.debug({ readers: this.#readerCount }, "SQLite store open");
+    else if (this.#readerCount > 0)
+      this.#log.warn({ journal }, "SQLite store not in WAL mode: reads stay on the main thread");
+    this.#log.debug({ readers: this.#readers ? this.#readerCount : 0 }, "SQLite store open");
   }
 
   async write(points: readonly Point[]): Promise<void> {
