@@ -610,6 +610,14 @@ describe("the scan gives up, and today's path decides", () => {
     expect((await decide(bodyOf(...many.slice(1)))).bytes?.count).toBe(MAX_POINTS);
     // One field sent with two types in a batch: the store would refuse it.
     await givesUp(bodyOf(pointText(), pointText({ fields: '{"v":"on"}' })), "TAKEN");
+    // ... also when another shape comes in between (the first shape is remembered, not made again).
+    const other = pointText({ measurement: '"n"', tags: '{"device":"e","site":"s"}' });
+    await givesUp(bodyOf(pointText(), other, pointText({ fields: '{"v":true}' })), "TAKEN");
+    // The same field in two measurements is two fields.
+    expect(
+      (await decide(bodyOf(pointText(), pointText({ measurement: '"n"', fields: '{"v":"on"}' })))).bytes
+        ?.count,
+    ).toBe(2);
   });
 
   it("times written as JavaScript writes them; the edges of the range", async () => {
