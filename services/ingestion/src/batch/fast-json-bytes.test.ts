@@ -453,6 +453,18 @@ describe("the scan takes ordinary batches", () => {
     ]);
   });
 
+  it("many keys, in any order (sorted otherwise past 16), and the same with one given twice", async () => {
+    const names = Array.from({ length: 40 }, (_, k) => `f${(k * 7) % 40}`);
+    const fields = names.map((n, k) => `"${n}":${k}`);
+    const big = { maxFields: 500, maxTags: 32 };
+    const d = await decide(bodyOf(pointText({ fields: `{${fields.join(",")}}` })), MAX_POINTS, big);
+    expect(d.bytes?.count).toBe(1);
+    const twice = `{${[...fields, '"f3":1'].join(",")}}`;
+    const again = await decide(bodyOf(pointText({ fields: twice })), MAX_POINTS, big);
+    expect(again.bytes).toBeUndefined();
+    expect(again.today).toBeDefined();
+  });
+
   it("keys in any order, any JSON whitespace", async () => {
     const body = `\r\n\t{ "points" :\n[ {"time": ${T},"fields":{ "z":1 , "a" : "x y" },
       "tags" : {"site":"b","device":"d","alpha":"c"}, "measurement":"m" } ,{"measurement":"m","tags":{"device":"e","site":"b","alpha":"c"},"fields":{"z":2,"a":"q"},"time":${T + 1}} ] }\n `;

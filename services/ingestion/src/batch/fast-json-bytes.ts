@@ -13,11 +13,13 @@
  * random valid and hostile bodies that whenever it says yes, the parsed path says yes with the same bytes.
  *
  * Why: on 5 000-point batches, decoding the body to a string, JSON.parse and walking the objects cost
- * 0.49 CPU s per 100k points where the HTTP floor is about 0.15 s (issue 11).
+ * 0.49 CPU s per 100k points in the service, where the HTTP floor is about 0.15 s (issue 11); in-process,
+ * 0.31 s against 0.12-0.13 s for this scan.
  *
- * A point's keys are compared with those of the point before (bytes in the body, which does not change):
- * a batch repeats a few shapes, and a point of the same shape needs no key strings, no sort, no duplicate
- * check and no field-type lookup (when its value types are the same too).
+ * A point's keys are compared with those of the point before while they are scanned (bytes in the body,
+ * which does not change), then with the shapes seen earlier in the batch: a batch repeats a few shapes
+ * (measurement and keys), and a point of a known shape needs no key strings, no sort, no duplicate check
+ * and no field-type lookup.
  */
 import { encodeField, escapeKeyCached, MAX_TIME, MIN_TIME } from "@jisr/core";
 import type { FieldType, KnownFieldTypes } from "@jisr/core/store";
@@ -97,19 +99,19 @@ class Members {
   /**
    * The k-th key, scanned at `i` (its opening quote): the index of its closing quote, or -1. `previous`
    * holds the keys of the point before: when this key is the same bytes as the k-th there, it is a name
-   * already checked and the scan is a comparison; the first one that differs clears `shape.same`.
+   * already checked and the scan is a comparison; the first one that differs clears `point.same`.
    */
-  key(body: Buffer, i: number, previous: Members | undefined, shape: PointScan): number {
+  key(body: Buffer, i: number, previous: Members | undefined, point: PointScan): number {
     const k = this.count;
     let end = -1;
-    if (shape.same && previous !== undefined && k < previous.count) {
+    if (point.same && previous !== undefined && k < previous.count) {
       const start = previous.keyStart[k] as number;
       const length = (previous.keyEnd[k] as number) - start;
       if (body[i] === QUOTE && body[i + 1 + length] === QUOTE && sameBytes(body, i + 1, start, length))
         end = i + 1 + length;
     }
     if (end < 0) {
-      shape.same = false;
+      point.same = false;
       end = scanName(body, i);
       if (end < 0) return -1;
     }
@@ -202,14 +204,22 @@ class PointScan {
 /** Indexes 0..n-1 in the order of `names`; undefined when a name comes twice. */
 function sortedOrder(names: readonly string[]): number[] | undefined {
   const order = names.map((_, k) => k);
-  // Insertion sort: a point has a few keys, often sorted already.
-  for (let a = 1; a < order.length; a++) {
-    const k = order[a] as number;
-    const name = names[k] as string;
-    let b = a - 1;
-    for (; b >= 0 && (names[order[b] as number] as string) > name; b--) order[b + 1] = order[b] as number;
-    order[b + 1] = k;
-  }
+  // Insertion sort for a few keys, often sorted already; a sort in n log n for many (up to maxFields,
+  // each point of its own shape: quadratic there would be a way to burn CPU).
+  if (order.length > 16)
+    order.sort((a, b) => {
+      const x = names[a] as string;
+      const y = names[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  else
+    for (let a = 1; a < order.length; a++) {
+      const k = order[a] as number;
+      const name = names[k] as string;
+      let b = a - 1;
+      for (; b >= 0 && (names[order[b] as number] as string) > name; b--) order[b + 1] = order[b] as number;
+      order[b + 1] = k;
+    }
   for (let a = 1; a < order.length; a++)
     if (names[order[a] as number] === names[order[a - 1] as number]) return undefined;
   return order;
