@@ -58,14 +58,16 @@ const DEFAULT_SCRIPT = new URL(`./sqlite-reader-worker.${OWN_EXTENSION}`, import
  * A worker running `script`: a built .js script as it is; a .ts source (tests, `JISR_SOURCE=1`) through
  * tsx's require inside the worker: Node 20 does not pass a loader registered in the main thread (tsx's
  * API, vitest) on to its workers, nor apply `--import tsx` given in a worker's execArgv. The reader
- * imports nothing but Node and better-sqlite3, so it loads as CommonJS alike.
+ * imports nothing but Node and better-sqlite3, so it loads as CommonJS alike. No Node options are passed
+ * on (`execArgv: []`): a reader needs none, and inheriting tsx's loader tripled a built reader's start
+ * (2 readers up in 78 ms and 153 ms of CPU instead of 240-270 ms and 460-510 ms).
  */
 function startWorker(script: URL, workerData: ReaderData): Worker {
-  if (!script.pathname.endsWith(".ts")) return new Worker(script, { workerData });
+  if (!script.pathname.endsWith(".ts")) return new Worker(script, { workerData, execArgv: [] });
   const tsx = createRequire(import.meta.url).resolve("tsx/cjs/api");
   const path = fileURLToPath(script);
   const boot = `require(${JSON.stringify(tsx)}).require(${JSON.stringify(path)}, __filename);`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, execArgv: [] });
 }
 
 export class SqliteReaders {
