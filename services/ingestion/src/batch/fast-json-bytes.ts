@@ -51,7 +51,9 @@ const TRUE = 3;
 const FALSE = 4;
 const TYPE_OF_KIND: readonly FieldType[] = ["float", "float", "string", "boolean", "boolean"];
 
-const isWs = (c: number | undefined) => c === 32 || c === 10 || c === 13 || c === 9;
+// Most bytes are over 32: one comparison tells them apart.
+const isWs = (c: number | undefined) =>
+  c !== undefined && c <= 32 && (c === 32 || c === 10 || c === 13 || c === 9);
 const isDigit = (c: number | undefined) => c !== undefined && c >= 48 && c <= 57;
 const isLower = (c: number | undefined) => c !== undefined && c >= 97 && c <= 122;
 const isNameByte = (c: number | undefined) => isLower(c) || isDigit(c) || c === 95;
