@@ -120,7 +120,7 @@ describe("SqliteStore with reader threads", () => {
     await other.close();
   });
 
-  it("a store of 0 readers or in memory reads on the main thread; a negative count is refused", async () => {
+  it("refuses a reader count that is not a whole number ≥ 0", async () => {
     expect(() => new SqliteStore({ path: file(), readers: -1 })).toThrow(/readers must be a whole number/);
     expect(() => new SqliteStore({ path: file(), readers: 1.5 })).toThrow(/readers must be a whole number/);
   });
