@@ -70,7 +70,7 @@ export interface SqliteStoreOptions {
 /**
  * Reader threads of a file store by default: two, one on a single core (where a reader still keeps the
  * event loop free during a long read). Measured with the analytics month (bench/analytics-month.ts, 40
- * institutions) on the shared 2-core machine: at a load of 1.7-5, 2 readers 5.1-9.0 s against 6.3-9.0 s
+ * institutions) on the shared 2-core machine: at a load of 1.5-5, 2 readers 5.1-9.8 s against 6.3-9.7 s
  * with none (README.md "Speed"); in one series at a load of 5.5, 0 readers 14.5 s, 1 reader 11.7 s,
  * 2 readers 10.8 s. More readers than cores only wait for a core.
  */
