@@ -4,7 +4,10 @@
  *    many institutions loaded into SQLite and into InfluxDB (bench/analytics-load.ts; timed apart, it is
  *    not the job's time), then the job computing and storing that month's results on each, then one
  *    institution's day whose readings arrived late recomputed (the days before it served from the job's
- *    cache); then how the job's time grows with the number of institutions;
+ *    cache); then how the job's time grows with the number of institutions. On InfluxDB the job's reads
+ *    (its InfluxQL statements, recorded) are then sent again alone, as many at a time as the job runs
+ *    institutions, their answers read but not parsed (analytics-replay.ts): the database's own time for
+ *    those reads, the floor under the job on this machine, and the ratio of the job to it;
  * 2. a year of the Grafana dashboards' queries (dashboards/grafana/*.json, the queries as Grafana sends
  *    them for "last 12 months" and every institution) against InfluxDB holding a year of daily results and
  *    a year of hourly rollups, plus the month of raw data; then the same with the raw-series panels
@@ -45,11 +48,12 @@ import { backfillDownsampling } from "../services/analytics/src/downsampling/bac
 import { loadDownsampling } from "../services/analytics/src/downsampling/config.js";
 import { setupDownsampling } from "../services/analytics/src/downsampling/setup.js";
 import { MonthCache } from "../services/analytics/src/jobs/month-cache.js";
-import { runAnalytics } from "../services/analytics/src/jobs/run.js";
+import { DEFAULT_CONCURRENCY, runAnalytics } from "../services/analytics/src/jobs/run.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
 import { benchInstitutions, institutionId, yearOfResults, yearOfRollups } from "./analytics-data.js";
 import { loadInflux, loadSqlite, type RawLoad, type RawPlan } from "./analytics-load.js";
+import { cpuSecondsOf, recordQueries, replayQueries } from "./analytics-replay.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -277,6 +281,8 @@ async function main(): Promise<void> {
       jobAt: string;
       lateMs: number;
       results: number;
+      /** InfluxDB: the job's reads sent again alone, and influxd's CPU seconds for the job and for them. */
+      alone?: { ms: number; jobCpu: number; aloneCpu: number; queries: number };
     }
     const rows: Row[] = [];
     for (const size of [...SIZES].reverse()) {
@@ -337,16 +343,48 @@ async function main(): Promise<void> {
         process.stderr.write("\n");
         const loadedAt = load();
         const cache = new MonthCache();
-        const [report, jobMs] = await monthJob(store, cache);
+        const influx = store instanceof InfluxStore ? store : undefined;
+        const influxPid = influxd.process.pid as number;
+        const recording = influx ? recordQueries() : undefined;
+        const cpu0 = cpuSecondsOf(influxPid);
+        const [report, jobMs] = await monthJob(store, cache).finally(() => recording?.stop());
+        const jobCpu = cpuSecondsOf(influxPid) - cpu0;
         const jobAt = load();
+        let alone: Row["alone"];
+        if (influx && recording) {
+          // The baseline: the same statements, as many at a time as the job runs institutions.
+          const cpu1 = cpuSecondsOf(influxPid);
+          const replay = await replayQueries(
+            influxd.url,
+            influx.client.database,
+            recording.queries,
+            DEFAULT_CONCURRENCY,
+          );
+          alone = {
+            ms: replay.ms,
+            jobCpu,
+            aloneCpu: cpuSecondsOf(influxPid) - cpu1,
+            queries: recording.queries.length,
+          };
+        }
         const [, lateMs] = await lateDayJob(store, cache, raw.late);
-        rows.push({ store: name, n: N, raw, loadedAt, jobMs, jobAt, lateMs, results: report.points });
+        rows.push({
+          store: name,
+          n: N,
+          raw,
+          loadedAt,
+          jobMs,
+          jobAt,
+          lateMs,
+          results: report.points,
+          ...(alone ? { alone } : {}),
+        });
         await done(store);
       }
     }
     lines.push(
-      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points |",
-      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|",
+      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points | InfluxDB alone: the job's reads sent again | job ÷ reads alone | influxd CPU: job / reads alone |",
+      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|",
     );
     for (const r of [...rows].sort((a, b) => a.n - b.n || a.store.localeCompare(b.store))) {
       const first = rows.filter((x) => x.store === r.store).reduce((a, b) => (b.n < a.n ? b : a));
@@ -354,11 +392,14 @@ async function main(): Promise<void> {
         r === first
           ? "–"
           : `× ${(r.jobMs / first.jobMs).toFixed(1)} (× ${(r.n / first.n).toFixed(0)}); per institution × ${(r.jobMs / r.n / (first.jobMs / first.n)).toFixed(2)}`;
+      const alone = r.alone
+        ? `${seconds(r.alone.ms)} (${r.alone.queries} requests) | × ${(r.jobMs / r.alone.ms).toFixed(2)} | ${r.alone.jobCpu.toFixed(1)} s / ${r.alone.aloneCpu.toFixed(1)} s`
+        : "– | – | –";
       const size = r.store.startsWith("SQLite")
         ? `${mb(r.raw.bytes)} file`
         : `${mb(r.raw.bytes)} line protocol`;
       lines.push(
-        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} |`,
+        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} | ${alone} |`,
       );
     }
     N = SIZES[0] as number;
