@@ -64,7 +64,10 @@ interface Decision {
 /** Both paths on one body; throws when the scan said yes where today's path does not say the same. */
 async function decide(text: string | Buffer, maxPoints = MAX_POINTS, limits = LIMITS): Promise<Decision> {
   const body = Buffer.isBuffer(text) ? text : Buffer.from(text, "utf8");
-  const bytes = fastJsonBytes(body, maxPoints, limits, OWN);
+  // The scan writes the lines over a body it takes: its own copy; one it gives up on is left as sent.
+  const scanned = Buffer.from(body);
+  const bytes = fastJsonBytes(scanned, maxPoints, limits, OWN);
+  if (bytes === undefined) expect(scanned.equals(body)).toBe(true);
   const value = await parsed(body);
   const today = value === "INVALID_JSON" ? undefined : fastJsonWire(value, maxPoints, limits, OWN);
   const ref = value === "INVALID_JSON" ? "INVALID_JSON" : reference(value, maxPoints, limits);
@@ -642,6 +645,20 @@ describe("the scan gives up, and today's path decides", () => {
       const d = await decide(bodyOf(pointText({ time: sent as string })));
       expect(wireText(d.bytes as WireBatch)).toBe(`m,device=d,institution=${OWN} v=1 ${written}`);
     }
+  });
+});
+
+describe("where the lines go", () => {
+  it("over the body taken (lines are shorter than JSON), else into a buffer of their own", async () => {
+    const body = Buffer.from(bodyOf(pointText(), pointText()));
+    const wire = fastJsonBytes(body, MAX_POINTS, LIMITS, OWN) as WireBatch;
+    const [chunk] = wire.parts[0]?.chunks ?? [];
+    expect(chunk?.buffer).toBe(body.buffer);
+    expect(body.subarray(0, chunk?.length).toString()).toBe(wireText(wire));
+    // 1e20 is written 100000000000000000000: these lines are longer than the JSON sent.
+    const longer = bodyOf(pointText({ fields: '{"a":1e20,"b":1e20,"c":1e20,"d":1e20,"e":1e20,"f":1e20}' }));
+    const d = await decide(longer);
+    expect(wireText(d.bytes as WireBatch).length).toBeGreaterThan(longer.length);
   });
 });
 
