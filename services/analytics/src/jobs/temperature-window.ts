@@ -77,14 +77,31 @@ export async function readTemperatureMinutes(
       for (const r of got.get(device) ?? []) read.get(r.time - (r.time % HOUR_MS))?.push(r);
       i = j + 1;
     }
-    const samples: Sample[] = [];
-    for (const h of s.hours) {
-      const minutes = read.get(h.time);
-      if (minutes) samples.push(...minutes);
-      else
-        for (let m = 0; m < 60; m++) samples.push({ time: h.time + m * MINUTE_MS, value: h.min as number });
-    }
+    const samples = minuteSamples(s.hours, read);
     if (samples.length > 0) out.set(device, samples);
   }
   return out;
+}
+
+/**
+ * The minutes of `hours` in order: those read, and for each hour summed up 60 minutes at its least
+ * reading. Sized once and filled by index, with the minute's length in a local: for 40 institutions this
+ * is 1.7 M samples, and pushing them one by one (an imported constant is a getter call under tsx) was the
+ * largest piece of the job's main-thread work on SQLite (0.5 s of about 3 s).
+ */
+function minuteSamples(hours: readonly HourStats[], read: ReadonlyMap<number, Sample[]>): Sample[] {
+  const minute = MINUTE_MS;
+  let n = 0;
+  for (const h of hours) n += read.get(h.time)?.length ?? 60;
+  const samples = new Array<Sample>(n);
+  let k = 0;
+  for (const h of hours) {
+    const minutes = read.get(h.time);
+    if (minutes) for (const m of minutes) samples[k++] = m;
+    else {
+      const value = h.min as number;
+      for (let m = 0; m < 60; m++) samples[k++] = { time: h.time + m * minute, value };
+    }
+  }
+  return samples;
 }
