@@ -16,5 +16,6 @@ export * from "./errors.js";
 export * from "./line-protocol.js";
 export * from "./point.js";
 export * from "./provisional.js";
+export * from "./random.js";
 export * from "./strict-object.js";
 export * from "./time/local-time.js";

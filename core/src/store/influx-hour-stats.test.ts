@@ -3,6 +3,7 @@
  * formulation they replaced (count/min/max per hour, and a `count(mean) GROUP BY time(bucket)` subquery),
  * both run on the real influxd over irregular data: the same HourStats, hour by hour.
  */
+
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
@@ -10,6 +11,7 @@ import type { InfluxClient } from "../influx/client.js";
 import { msLiteral, quoteIdentifier, quoteTag, tagConditions } from "../influx/influxql.js";
 import type { Cell } from "../influx/response.js";
 import type { Point } from "../point.js";
+import { mulberry32 } from "../random.js";
 import { HOUR_MS, MINUTE_MS } from "../time/local-time.js";
 import type { HourStats, HourStatsQuery, HourStatsResult } from "./hour-stats.js";
 import { influxHourStats, meanHours, rawRanges } from "./influx-hour-stats.js";
@@ -56,16 +58,8 @@ async function oldMeanHourStats(client: InfluxClient, q: HourStatsQuery): Promis
   }));
 }
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator, so a failure can be replayed. */
+const random = mulberry32;
 
 /**
  * 30 hours of three heaters' outlet temperatures at irregular instants: minutes with none, one or up to

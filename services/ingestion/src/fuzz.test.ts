@@ -8,10 +8,12 @@
  * The inputs come from a seeded PRNG: the seed is in the test's name and in every failure message; run
  * again with JISR_FUZZ_SEED=<seed> to replay the same requests.
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createGzip, gzipSync } from "node:zlib";
+import { mulberry32 } from "@jisr/core";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../test/servers/context.js";
@@ -29,16 +31,9 @@ const BODY_LIMIT = 512 * 1024;
 const MAX_POINTS = 200;
 const T = Date.UTC(2026, 10, 29, 10, 0, 0);
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
+/** A seeded generator (core's mulberry32): the same sequence for the same seed on every platform. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   return { next, int, pick };

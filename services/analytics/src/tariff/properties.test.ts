@@ -3,6 +3,7 @@
  * They hold because bracket prices never decrease with the bracket, so a bill is a non-decreasing
  * function of each period's kWh, and rounding (half away from zero) is monotone too.
  */
+import { mulberry32 } from "@jisr/core";
 import { describe, expect, it } from "vitest";
 import { bill } from "./bill.js";
 import { parseTariff } from "./load.js";
@@ -11,16 +12,7 @@ import type { Tariff } from "./schema.js";
 import { DOMESTIC_YAML, domestic, hours, mt, twoPeriod } from "./testing/fixtures.js";
 import type { HourlyKwh } from "./types.js";
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const random = mulberry32;
 
 const JUNE = "2026-05-31T23:00:00Z";
 const oneSample = (kwh: number): HourlyKwh[] => [{ start: Date.parse(JUNE), kwh }];

@@ -8,7 +8,7 @@
  * would be no path at all. Then the give-up rules one by one, numbers, tenancy, and the route's answers.
  */
 import { gzipSync } from "node:zlib";
-import { encodePoints, type Point } from "@jisr/core";
+import { encodePoints, mulberry32, type Point } from "@jisr/core";
 import { JisrError } from "@jisr/core/errors";
 import Fastify, { type FastifyRequest } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,16 +84,7 @@ async function decide(text: string | Buffer, maxPoints = MAX_POINTS, limits = LI
   return { bytes, today, reference: ref };
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 

@@ -9,7 +9,7 @@
 
 import { isAscii } from "node:buffer";
 import type { Point } from "@jisr/core";
-import { encodePoints, type Precision } from "@jisr/core";
+import { encodePoints, mulberry32, type Precision } from "@jisr/core";
 import { JisrError } from "@jisr/core/errors";
 import type { EncodedBatch } from "@jisr/core/store";
 import { checkFieldTypes } from "@jisr/core/store";
@@ -27,16 +27,7 @@ const LIMITS: PointLimits = { maxFields: 6, maxTags: 4 };
 const MAX_POINTS = 20;
 const RECEIVED_AT = Date.UTC(2026, 10, 29, 10);
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
