@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import type { Point } from "@jisr/core";
 import { InfluxStore } from "@jisr/core/store";
 import { addToken, startIngestion } from "@jisr/ingestion";
+import { inverterReading } from "@jisr/ingestion/testing";
 import { pino } from "pino";
 import type { Outbox } from "../gateway/src/uplink/outbox.js";
 import { postBatch, writeEndpoint } from "../gateway/src/uplink/post-batch.js";
@@ -42,23 +43,7 @@ const INSTITUTION = "bench-institution";
 /** One inverter reading, as the gateway queues it: 10 fields, the device's own timestamp. */
 function reading(device: number, slot: number, start: number): Point {
   const n = slot * DEVICES + device;
-  return {
-    measurement: "pv_inverter",
-    tags: { institution: INSTITUTION, device: `inv-${device + 1}` },
-    fields: {
-      power_w: 4000 + (n % 997),
-      energy_wh: 1_000_000 + n,
-      ac_current_a: 6.1,
-      ac_voltage_v: 231.4,
-      frequency_hz: 50.01,
-      dc_power_w: 4150.5,
-      dc_voltage_v: 612.3,
-      dc_current_a: 6.78,
-      cabinet_temperature_c: 41.2,
-      state: "MPPT",
-    },
-    time: start + slot * STEP_MS,
-  };
+  return inverterReading(INSTITUTION, `inv-${device + 1}`, n, start + slot * STEP_MS);
 }
 
 /** The backlog, one hour of all devices per array (as written to the queue, one transaction each). */

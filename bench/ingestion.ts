@@ -19,6 +19,7 @@ import type { Point } from "@jisr/core";
 import { encodePoints } from "@jisr/core";
 import { InfluxStore } from "@jisr/core/store";
 import { addToken } from "@jisr/ingestion";
+import { inverterReading } from "@jisr/ingestion/testing";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { freePort, waitFor } from "../test/servers/free-port.js";
 import { startInfluxd } from "../test/servers/influxd.js";
@@ -84,23 +85,9 @@ function makeBatches(round: number): Point[][] {
     const batch: Point[] = [];
     for (let i = 0; i < BATCH_SIZE; i++, n++) {
       const device = n % 120;
-      batch.push({
-        measurement: "pv_inverter",
-        tags: { institution: "bench-institution", device: `inv-${device}` },
-        fields: {
-          power_w: 4000 + (n % 997),
-          energy_wh: 1_000_000 + n,
-          ac_current_a: 6.1,
-          ac_voltage_v: 231.4,
-          frequency_hz: 50.01,
-          dc_power_w: 4150.5,
-          dc_voltage_v: 612.3,
-          dc_current_a: 6.78,
-          cabinet_temperature_c: 41.2,
-          state: "MPPT",
-        },
-        time: start + Math.floor(n / 120) * 10_000,
-      });
+      batch.push(
+        inverterReading("bench-institution", `inv-${device}`, n, start + Math.floor(n / 120) * 10_000),
+      );
     }
     batches.push(batch);
   }

@@ -14,6 +14,7 @@ import Fastify, { type FastifyRequest } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonBodyParser } from "../plugins/app/body.js";
 import { claimForInstitution } from "../plugins/app/tenancy.js";
+import { inverterReading } from "../testing/inverter-reading.js";
 import { buildTestBed, INSTITUTION, OTHER_INSTITUTION, type TestBed } from "../testing/service.js";
 import { fastJsonWire } from "./fast.js";
 import { fastJsonBytes } from "./fast-json-bytes.js";
@@ -359,23 +360,9 @@ describe("byte scan ≡ Fastify's parser + fastJsonWire (+ the reference path)",
 function benchBatch(size: number, start = 0): unknown {
   const points = [];
   for (let i = 0, n = start; i < size; i++, n++) {
-    points.push({
-      measurement: "pv_inverter",
-      tags: { institution: OWN, device: `inv-${n % 120}` },
-      fields: {
-        power_w: 4000 + (n % 997),
-        energy_wh: 1_000_000 + n,
-        ac_current_a: 6.1,
-        ac_voltage_v: 231.4,
-        frequency_hz: 50.01,
-        dc_power_w: 4150.5,
-        dc_voltage_v: 612.3,
-        dc_current_a: 6.78,
-        cabinet_temperature_c: 41.2,
-        state: "MPPT",
-      },
-      time: Date.UTC(2026, 9, 1) + Math.floor(n / 120) * 10_000,
-    });
+    points.push(
+      inverterReading(OWN, `inv-${n % 120}`, n, Date.UTC(2026, 9, 1) + Math.floor(n / 120) * 10_000),
+    );
   }
   return { points };
 }

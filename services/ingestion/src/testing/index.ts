@@ -4,4 +4,5 @@
  * (test/test-support.test.ts).
  */
 export * from "./fake-influx.js";
+export * from "./inverter-reading.js";
 export * from "./service.js";
