@@ -9,9 +9,21 @@ import { isAscii } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import { errorCodes, type FastifyInstance, type FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { ERR } from "../../errors.js";
+import { BodyPool } from "./body-pool.js";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The buffers request bodies are read into (for tests and the curious: its `stats`). */
+    bodyPool: BodyPool;
+  }
+  interface FastifyRequest {
+    /** The pooled buffer holding this request's body, given back once the answer is sent. */
+    pooledBody?: Buffer;
+  }
+}
 
 /** Fastify compares `receivedEncodedLength` with Content-Length once the body is read. */
 type Inflated = Transform & { receivedEncodedLength: number };
@@ -63,19 +75,105 @@ export function jsonBodyParser(
     );
 }
 
-export default fp(
-  async (app: FastifyInstance) => {
+type Done = (err: Error | null, body?: Buffer) => void;
+
+/**
+ * Reads a body as Fastify's `parseAs: "buffer"` does (the route's body limit, 413 as soon as it is
+ * passed, 400 when fewer bytes came than Content-Length said or the stream failed), into a buffer of
+ * `pool` when the length is known in advance (not gzip: the inflated size is not), else into a fresh one.
+ * Why not Fastify's own: it gathers the chunks and copies them into a new buffer for every request,
+ * and those megabytes were what its garbage collector worked on (see body-pool.ts).
+ */
+export function readBody(
+  pool: BodyPool,
+  request: FastifyRequest,
+  payload: NodeJS.ReadableStream,
+  done: Done,
+) {
+  const limit = request.routeOptions.bodyLimit;
+  const contentLength = Number(request.headers["content-length"]);
+  if (contentLength > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+  const stream = payload as NodeJS.ReadableStream & { receivedEncodedLength?: number };
+  // A gzip body arrives inflated (inflateLimited): its size is known only at the end.
+  const pooled =
+    stream.receivedEncodedLength === undefined && Number.isInteger(contentLength)
+      ? pool.acquire(contentLength)
+      : undefined;
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const finish = () => {
+    stream.removeListener("data", onData);
+    stream.removeListener("end", onEnd);
+    stream.removeListener("error", onEnd);
+  };
+  const fail = (err: Error) => {
+    finish();
+    if (pooled) pool.release(pooled);
+    done(err);
+  };
+  function onData(chunk: Buffer | string) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    const at = received;
+    received += bytes.length;
+    if (received > limit || (stream.receivedEncodedLength ?? 0) > limit) {
+      fail(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+      return;
+    }
+    // Node's parser never hands more than Content-Length bytes; checked anyway before writing.
+    if (pooled && received <= contentLength) bytes.copy(pooled, at);
+    else chunks.push(bytes);
+  }
+  function onEnd(err?: Error & { statusCode?: number }) {
+    if (err != null) {
+      if (!(typeof err.statusCode === "number" && err.statusCode >= 400)) err.statusCode = 400;
+      return fail(err);
+    }
+    finish();
+    if (!Number.isNaN(contentLength) && (stream.receivedEncodedLength || received) !== contentLength) {
+      if (pooled) pool.release(pooled);
+      return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
+    }
+    if (pooled) {
+      request.pooledBody = pooled;
+      return done(null, pooled.subarray(0, received));
+    }
+    done(null, Buffer.concat(chunks, received));
+  }
+  stream.on("data", onData);
+  stream.on("end", onEnd);
+  stream.on("error", onEnd);
+  stream.resume();
+}
+
+export interface BodyOptions {
+  /** Bytes of body buffers kept for reuse; default DEFAULT_POOL_BYTES. */
+  poolBytes?: number;
+}
+
+export default fp<BodyOptions>(
+  async (app: FastifyInstance, opts) => {
+    const pool = new BodyPool(opts.poolBytes);
+    app.decorateRequest("pooledBody", undefined);
+    app.decorate("bodyPool", pool);
+    const read = (request: FastifyRequest, payload: NodeJS.ReadableStream, done: Done) =>
+      readBody(pool, request, payload, done);
     // Line protocol is checked on its bytes and forwarded as them (batch/fast-bytes.ts): the body stays
-    // the Buffer Fastify read (bounded by bodyLimit as before); the route decodes it only when needed.
+    // the bytes read (bounded by bodyLimit as before); the route decodes it only when needed.
     app.removeContentTypeParser("text/plain");
-    app.addContentTypeParser("text/plain", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+    app.addContentTypeParser("text/plain", read);
     // JSON too: the write route scans the bytes (batch/fast-json-bytes.ts) and parses them with
     // `jsonBodyParser` only when the scan gives up. Decoding the text and JSON.parse were 0.21 of the
     // 0.49 CPU s per 100k points the JSON path took before the scan, which needs neither (issue 11).
     app.removeContentTypeParser("application/json");
-    app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) =>
-      done(null, body),
-    );
+    app.addContentTypeParser("application/json", read);
+    // After the answer: the write route answers only once its points are written or refused, so nothing
+    // reads the body's bytes any more (a request whose answer never leaves keeps its buffer: collected).
+    app.addHook("onResponse", async (request) => {
+      const pooled = request.pooledBody;
+      if (pooled === undefined) return;
+      request.pooledBody = undefined;
+      pool.release(pooled);
+    });
     app.addHook("preParsing", async (request, _reply, payload) => {
       const encoding = (request.headers["content-encoding"] ?? "identity").trim().toLowerCase();
       if (encoding === "identity" || encoding === "") return payload;

@@ -89,7 +89,9 @@ export default fp<{ intervalMs: number }>(
       summary.record(ms, request.batchPoints, request.refusal);
       // Fastify's own words and `req` (through the logger's serializers, and the redaction of the token),
       // so a debug log reads as Fastify's request log did.
-      if ((request.log as unknown as { isLevelEnabled(l: string): boolean }).isLevelEnabled("debug"))
+      // Optional call: with `logger: false` Fastify's stand-in logger has no isLevelEnabled, and a hook
+      // that throws stops the onResponse hooks after it (the body pool's among them).
+      if ((request.log as unknown as { isLevelEnabled?(l: string): boolean }).isLevelEnabled?.("debug"))
         request.log.debug(
           {
             req: request,
