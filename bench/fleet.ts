@@ -8,15 +8,14 @@
  *
  *   npm run bench:fleet [-- --sites 40,400,2000,4000 --seconds 60 --workers 1 --group-window 50 --cpu-prof DIR]
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { makeFleet, percentile, runFleet } from "@jisr/simulators";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
-import { freePort, waitFor } from "../test/servers/free-port.js";
 import { startInfluxd } from "../test/servers/influxd.js";
+import { startIngest } from "./jisr-ingest.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -77,46 +76,22 @@ async function main(): Promise<void> {
       const tokensFile = join(dir, `tokens-${n}.json`);
       const sites = makeFleet(n, tokensFile, 10_000);
       const db = `fleet_${n}`;
-      const port = await freePort();
-      const script = join(dir, "jisr.mts");
-      writeFileSync(
-        script,
-        `import { Command } from ${JSON.stringify(new URL(import.meta.resolve("commander")).pathname)};
-import { registerIngestCommands } from ${JSON.stringify(new URL("../services/ingestion/src/cli.ts", import.meta.url).pathname)};
-const program = new Command("jisr");
-registerIngestCommands(program);
-await program.parseAsync(process.argv);`,
-      );
-      const child = spawn(
-        process.execPath,
-        [
-          ...(args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : []),
-          "--import",
-          "tsx",
-          script,
-          "ingest",
-          "--port",
-          String(port),
-          "--tokens",
-          tokensFile,
-          "--database",
-          db,
-        ],
-        {
-          cwd: new URL("../services/ingestion/", import.meta.url).pathname,
-          env: {
-            ...process.env,
-            JISR_INFLUX_URL: influx.url,
-            JISR_INGEST_WORKERS: String(args.workers),
-            JISR_INGEST_MAX_CONNECTIONS: "8192",
-            // One info summary every 5 s: the service's own latency, from request to answer.
-            JISR_LOG_LEVEL: "info",
-            JISR_INGEST_LOG_INTERVAL: "5",
-            ...(args["group-window"] !== undefined && { JISR_INGEST_GROUP_WINDOW: args["group-window"] }),
-          },
-          stdio: ["ignore", "pipe", "inherit"],
+      const service = await startIngest({
+        influxUrl: influx.url,
+        tokensFile,
+        database: db,
+        nodeArgs: args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [],
+        env: {
+          JISR_INGEST_WORKERS: String(args.workers),
+          JISR_INGEST_MAX_CONNECTIONS: "8192",
+          // One info summary every 5 s: the service's own latency, from request to answer.
+          JISR_LOG_LEVEL: "info",
+          JISR_INGEST_LOG_INTERVAL: "5",
+          ...(args["group-window"] !== undefined && { JISR_INGEST_GROUP_WINDOW: args["group-window"] }),
         },
-      );
+        stdout: "pipe",
+      });
+      const { child, url } = service;
       const servedP95: number[] = [];
       let pending = "";
       child.stdout?.on("data", (b: Buffer) => {
@@ -129,8 +104,6 @@ await program.parseAsync(process.argv);`,
           if (typeof p95 === "number") servedP95.push(p95);
         }
       });
-      const url = `http://127.0.0.1:${port}`;
-      await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 120_000, "ingestion to start");
       const cpu0 = {
         service: treeCpu(child.pid as number),
         influxd: cpuOf(influx.process.pid as number),
@@ -153,8 +126,7 @@ await program.parseAsync(process.argv);`,
         fleet: ownCpu() - cpu0.fleet,
       };
       const stored = await count(influx.url, db);
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      await service.stop();
       const lat = r.latencies.sort((a, b) => a - b);
       const lags = r.sendLags.sort((a, b) => a - b);
       const worstServed = servedP95.length > 0 ? Math.max(...servedP95) : Number.NaN;

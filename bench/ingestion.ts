@@ -4,15 +4,15 @@
  * The figure that matters is the ratio: it says what authentication, validation and tenancy cost.
  * Requests go `--in-flight` at a time (4 by default) on both paths. Each path's run starts once influxd
  * is idle, and the order of the paths turns from round to round (see `influxdQuiet`). The service is
- * `jisr ingest` in a process of its own, as deployed (the client here would otherwise share its thread);
+ * `jisr ingest` in a process of its own, as deployed: the built JavaScript (bench/jisr-ingest.ts), and
+ * not in this process, whose client would otherwise share its thread.
  * CPU of the service and of influxd from /proc/<pid>/stat.
  *
  *   npm run bench:ingestion [-- --batches 20 --rounds 3 --in-flight 4 --cpu-prof DIR]
  *
  * `--cpu-prof DIR` writes a V8 CPU profile of the service (node --cpu-prof) into DIR.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -22,8 +22,8 @@ import { InfluxStore } from "@jisr/core/store";
 import { addToken } from "@jisr/ingestion";
 import { inverterReading } from "@jisr/ingestion/testing";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
-import { freePort, waitFor } from "../test/servers/free-port.js";
 import { startInfluxd } from "../test/servers/influxd.js";
+import { startIngest } from "./jisr-ingest.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -46,35 +46,10 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** `jisr ingest` from the sources, in a process of its own; resolves once it is ready. */
-async function startService(dir: string, influxUrl: string, tokensFile: string, database: string) {
-  const port = await freePort();
-  const script = join(dir, "jisr.mts");
-  writeFileSync(
-    script,
-    `import { Command } from ${JSON.stringify(new URL(import.meta.resolve("commander")).pathname)};
-import { registerIngestCommands } from ${JSON.stringify(new URL("../services/ingestion/src/cli.ts", import.meta.url).pathname)};
-const program = new Command("jisr");
-registerIngestCommands(program);
-await program.parseAsync(process.argv);`,
-  );
-  const ingestArgs = ["ingest", "--port", String(port), "--tokens", tokensFile, "--database", database];
-  const prof = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", script, ...ingestArgs], {
-    cwd: new URL("../services/ingestion/", import.meta.url).pathname,
-    env: { ...process.env, JISR_INFLUX_URL: influxUrl, JISR_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${url}/readyz`)).ok, 120_000, "ingestion to start");
-  return {
-    url,
-    pid: child.pid as number,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
+/** `jisr ingest` as deployed (bench/jisr-ingest.ts), in a process of its own. */
+function startService(influxUrl: string, tokensFile: string, database: string) {
+  const nodeArgs = args["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", args["cpu-prof"]] : [];
+  return startIngest({ influxUrl, tokensFile, database, nodeArgs });
 }
 
 /** Realistic inverter readings: 40 institutions × 3 inverters, 10 fields, one reading every 10 s. */
@@ -174,8 +149,8 @@ async function main(): Promise<void> {
   // Each path writes the same points into a database of its own, as the direct path does: sharing one
   // database, the second path would overwrite points the first had just written (the same series and
   // times), which is not the same work for influxd as writing new ones.
-  const lpService = await startService(dir, influx.url, tokensFile, "bench_ingest_lp");
-  const jsonService = await startService(dir, influx.url, tokensFile, "bench_ingest_json");
+  const lpService = await startService(influx.url, tokensFile, "bench_ingest_lp");
+  const jsonService = await startService(influx.url, tokensFile, "bench_ingest_json");
   const auth = { authorization: `Bearer ${token}` };
   const modes: Record<
     string,

@@ -1,0 +1,87 @@
+/**
+ * `jisr ingest` for the benches, as deployed: the built JavaScript (cli/bin/jisr.js running dist/, built
+ * here first by scripts/build.mjs, about a second), in a process of its own, not the TypeScript sources
+ * through tsx (whose loader thread, transformed sources and source maps the service does not carry in
+ * production, and whose larger heap made each of V8's full collections dearer).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { freePort, waitFor } from "../test/servers/free-port.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+let built = false;
+
+/** Builds dist/ once per bench run (the sources may have changed since `npm install` built it). */
+function buildOnce(): void {
+  if (built) return;
+  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`bench: npm run build failed: ${build.stderr}`);
+  built = true;
+}
+
+export interface IngestService {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface IngestOptions {
+  influxUrl: string;
+  tokensFile: string;
+  database: string;
+  /** More `jisr ingest` options, e.g. ["--workers", "2"]. */
+  args?: readonly string[];
+  /** Node options before the script, e.g. ["--cpu-prof", "--cpu-prof-dir", dir]. */
+  nodeArgs?: readonly string[];
+  env?: Record<string, string>;
+  /** Where the service's stdout goes ("pipe": `child.stdout`, e.g. for its summary lines); stderr is the bench's. */
+  stdout?: "ignore" | "inherit" | "pipe";
+}
+
+/** Starts `jisr ingest` on a free port; resolves once /readyz answers. */
+export async function startIngest(opts: IngestOptions): Promise<IngestService> {
+  buildOnce();
+  const port = await freePort();
+  const argv = [
+    ...(opts.nodeArgs ?? []),
+    fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url)),
+    "ingest",
+    "--port",
+    String(port),
+    "--tokens",
+    opts.tokensFile,
+    "--database",
+    opts.database,
+    ...(opts.args ?? []),
+  ];
+  const child = spawn(process.execPath, argv, {
+    cwd: root,
+    env: {
+      ...process.env,
+      JISR_SOURCE: "",
+      JISR_INFLUX_URL: opts.influxUrl,
+      JISR_LOG_LEVEL: "warn",
+      ...opts.env,
+    },
+    stdio: ["ignore", opts.stdout ?? "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`jisr ingest exited (${code}) before it was ready`))),
+  );
+  await Promise.race([
+    waitFor(async () => (await fetch(`${url}/readyz`)).ok, 120_000, "ingestion to start"),
+    exited,
+  ]);
+  return {
+    url,
+    pid: child.pid as number,
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
