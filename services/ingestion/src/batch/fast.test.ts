@@ -272,6 +272,23 @@ function expectSameBytes(body: string, precision: Precision, fast: EncodedBatch 
   expect(wire, body).toBeDefined();
   if (wire === undefined) return;
   expect(wireText(wire), body).toBe(fast.lines.join("\n"));
+  // Written into a pooled buffer that holds the body (as the route passes it): the same bytes, moved in
+  // place when nothing shrinks, and a room too small or with another buffer's bytes is not written into.
+  const bytes = Buffer.from(body);
+  for (const spare of [0, 8, bytes.length + 1024]) {
+    const room = Buffer.alloc(bytes.length + spare, 0x7e);
+    bytes.copy(room);
+    const inRoom = fastLineBytes(
+      room.subarray(0, bytes.length),
+      precision,
+      MAX_POINTS,
+      RECEIVED_AT,
+      LIMITS,
+      OWN,
+      room,
+    );
+    expect(inRoom && wireText(inRoom), `${body} (room + ${spare})`).toBe(fast.lines.join("\n"));
+  }
   expect(wire.count).toBe(fast.lines.length);
   const sorted = (types: Map<string, Map<string, string>>) =>
     [...types].map(([m, f]) => [m, [...f].sort()]).sort();
@@ -371,6 +388,25 @@ describe("fast path ≡ reference path (zod)", () => {
     ]);
     const ns = fastLineBatch(`m,device=d v=1 ${RECEIVED_AT}123456`, "ns", MAX_POINTS, 0, LIMITS, OWN);
     expect(ns?.lines).toEqual([`m,device=d,institution=${OWN} v=1 ${RECEIVED_AT}`]);
+  });
+
+  it("writes lines that grow and lines that shrink into the request's buffer without mixing them up", () => {
+    // Shrinking lines (ns timestamps written in ms, `12i` as `12`, the institution sent) among growing ones
+    // (the institution injected): in place, a range moved down could land on one not yet moved.
+    const lines = Array.from({ length: 16 }, (_, k) =>
+      k % 5 === 4
+        ? `m,device=d${k} v=${k}i ${RECEIVED_AT + k}000000`
+        : `m,device=d${k},institution=${OWN} v=${k}i,w=${k}i ${RECEIVED_AT + k}123456`,
+    );
+    for (const body of [lines.join("\n"), lines.slice(0, 4).join("\n"), lines.slice(4, 6).join("\n")]) {
+      const text = fastLineBatch(body, "ns", MAX_POINTS, 0, LIMITS, OWN)?.lines.join("\n");
+      expect(text).toBeDefined();
+      const bytes = Buffer.from(body);
+      const room = Buffer.alloc(bytes.length * 2);
+      bytes.copy(room);
+      const wire = fastLineBytes(room.subarray(0, bytes.length), "ns", MAX_POINTS, 0, LIMITS, OWN, room);
+      expect(wire && wireText(wire), body).toBe(text);
+    }
   });
 
   it("gives an empty body (blank lines only, an empty points array) to the reference path", () => {

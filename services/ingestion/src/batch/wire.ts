@@ -4,9 +4,10 @@
  * fast.ts's lines for JSON) make it; group commit hands it to a store that takes bytes (influx-wire.ts),
  * which writes the buffers as they are, one list of them per request to InfluxDB.
  *
- * Why bytes: for a line-protocol body the common case is the request body itself, sent on unchanged
- * (slices of it around the injected tags); decoding it to a string, joining 5 000 lines and encoding the
- * result back to UTF-8 were a third of the service's CPU per point (issue 11).
+ * Why bytes: for a line-protocol body the lines are the request body itself, sent on unchanged, or its
+ * bytes with the institution tag injected, written into the request's own buffer; decoding it to a
+ * string, joining 5 000 lines and encoding the result back to UTF-8 were a third of the service's CPU per
+ * point (issue 11).
  */
 import { type Point, parseLines } from "@jisr/core";
 import type { EncodedBatch, KnownFieldTypes } from "@jisr/core/store";

@@ -60,7 +60,17 @@ function fastDecode(
   }
   const { precision } = request.query as z.output<typeof writeQuerySchema>;
   if (Buffer.isBuffer(request.body)) {
-    const wire = fastLineBytes(request.body, precision, maxPoints, receivedAt, pointLimits, institution);
+    // The request's pooled buffer, if any, takes the lines when something is injected (no new buffer).
+    const room = request.pooledBody;
+    const wire = fastLineBytes(
+      request.body,
+      precision,
+      maxPoints,
+      receivedAt,
+      pointLimits,
+      institution,
+      room,
+    );
     if (wire) return wire;
   }
   const text = lineText(request);
