@@ -1,6 +1,7 @@
 /**
- * Points per second through the ingestion service (JSON and line protocol, batches of 5 000), against
- * posting the same batches straight to InfluxDB's /write, measured in the same run on the same influxd.
+ * Points per second through the ingestion service (JSON, and line protocol with and without the
+ * institution tag in its lines; batches of 5 000), against posting the same batches straight to
+ * InfluxDB's /write, measured in the same run on the same influxd.
  * The figure that matters is the ratio: it says what authentication, validation and tenancy cost.
  * Requests go `--in-flight` at a time (4 by default) on both paths. Each path's run starts once influxd
  * is idle, and the order of the paths turns from round to round (see `influxdQuiet`). The service is
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   // times), which is not the same work for influxd as writing new ones.
   const lpService = await startService(influx.url, tokensFile, "bench_ingest_lp");
   const jsonService = await startService(influx.url, tokensFile, "bench_ingest_json");
+  const injectService = await startService(influx.url, tokensFile, "bench_ingest_lp_inject");
   const auth = { authorization: `Bearer ${token}` };
   const modes: Record<
     string,
@@ -165,6 +167,17 @@ async function main(): Promise<void> {
       send: (body) =>
         post(`${lpService.url}/api/v1/write?precision=ms`, body, { ...auth, "content-type": "text/plain" }),
       pid: lpService.pid,
+    },
+    // As a sender that leaves the institution to its token (Telegraf, a third-party gateway): the same
+    // points, the tag injected by the service into every line.
+    "ingestion, line protocol without the institution tag": {
+      encode: (b) => encodePoints(b, "ms").replaceAll(",institution=bench-institution ", " "),
+      send: (body) =>
+        post(`${injectService.url}/api/v1/write?precision=ms`, body, {
+          ...auth,
+          "content-type": "text/plain",
+        }),
+      pid: injectService.pid,
     },
     "ingestion, JSON": {
       encode: (b) => JSON.stringify({ points: b }),
@@ -197,6 +210,7 @@ async function main(): Promise<void> {
   } finally {
     await lpService.stop();
     await jsonService.stop();
+    await injectService.stop();
     await direct.close();
     await influx.stop();
     rmSync(dir, { recursive: true, force: true });
