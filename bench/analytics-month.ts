@@ -53,7 +53,8 @@ import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
 import { benchInstitutions, institutionId, yearOfResults, yearOfRollups } from "./analytics-data.js";
 import { loadInflux, loadSqlite, type RawLoad, type RawPlan } from "./analytics-load.js";
-import { cpuSecondsOf, recordQueries, replayQueries } from "./analytics-replay.js";
+import { recordQueries, replayQueries } from "./analytics-replay.js";
+import { cpuSecondsOf } from "./proc-cpu.js";
 
 const { values: args } = parseArgs({
   options: {

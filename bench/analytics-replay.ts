@@ -8,7 +8,6 @@
  * the time of the job only (bench code: the product has no hook for it and needs none).
  */
 
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { InfluxClient } from "@jisr/core/influx";
 
@@ -33,13 +32,6 @@ export function recordQueries(): Recording {
       proto.query = original;
     },
   };
-}
-
-/** CPU seconds (user + system) of a process so far, from /proc/<pid>/stat (ticks of 1/100 s). */
-export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export interface Replay {

@@ -9,19 +9,18 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { buildOnce } from "./build.js";
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== "--"),
   options: { runs: { type: "string", default: "10" } },
 });
 const RUNS = Number(args.runs);
-const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url));
 // Reports the child's own peak RSS on exit, so nothing outside Node is needed to measure it.
 const REPORT_RSS = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss_kb="+process.resourceUsage().maxRSS+"\\n"))`;
 
-const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
-if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+buildOnce();
 
 // A clean environment: no tsx, no source condition, as an operator runs it.
 const env = { ...process.env, JISR_SOURCE: "", NODE_OPTIONS: "" };

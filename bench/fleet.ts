@@ -16,6 +16,7 @@ import { makeFleet, percentile, runFleet } from "@jisr/simulators";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
 import { startIngest } from "./jisr-ingest.js";
+import { cpuSecondsOf } from "./proc-cpu.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -31,12 +32,9 @@ const SECONDS = Number(args.seconds);
 
 function cpuOf(pid: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime, stime, and the CPU of children waited for (cutime, cstime): the workers of --workers.
-    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    return cpuSecondsOf(pid, { children: true });
   } catch {
-    return 0;
+    return 0; // gone: a worker that ended
   }
 }
 

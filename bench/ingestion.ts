@@ -25,6 +25,7 @@ import { inverterReading } from "@jisr/ingestion/testing";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
 import { startIngest } from "./jisr-ingest.js";
+import { cpuSecondsOf } from "./proc-cpu.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -39,13 +40,6 @@ const BATCHES = Number(args.batches);
 const BATCH_SIZE = Number(args["batch-size"]);
 const ROUNDS = Number(args.rounds);
 const IN_FLIGHT = Number(args["in-flight"]);
-
-/** CPU seconds of a process so far (user + system), from /proc/<pid>/stat (clock ticks of 1/100 s). */
-function cpuOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** `jisr ingest` as deployed (bench/jisr-ingest.ts), in a process of its own. */
 function startService(influxUrl: string, tokensFile: string, database: string) {
@@ -106,7 +100,7 @@ async function timed(
   servicePid: number,
 ): Promise<Run> {
   const started = process.hrtime.bigint();
-  const [service0, influx0] = [cpuOf(servicePid), cpuOf(influxPid)];
+  const [service0, influx0] = [cpuSecondsOf(servicePid), cpuSecondsOf(influxPid)];
   let next = 0;
   const lane = async () => {
     while (next < bodies.length) await send(bodies[next++] as string);
@@ -114,8 +108,8 @@ async function timed(
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   return {
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
-    serviceCpu: cpuOf(servicePid) - service0,
-    influxdCpu: cpuOf(influxPid) - influx0,
+    serviceCpu: cpuSecondsOf(servicePid) - service0,
+    influxdCpu: cpuSecondsOf(influxPid) - influx0,
   };
 }
 
@@ -128,9 +122,9 @@ async function timed(
 async function influxdQuiet(pid: number): Promise<void> {
   const until = Date.now() + 15_000;
   for (;;) {
-    const before = cpuOf(pid);
+    const before = cpuSecondsOf(pid);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    if (cpuOf(pid) - before < 0.025 || Date.now() > until) return;
+    if (cpuSecondsOf(pid) - before < 0.025 || Date.now() > until) return;
   }
 }
 

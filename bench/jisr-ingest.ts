@@ -1,23 +1,15 @@
 /**
  * `jisr ingest` for the benches, as deployed: the built JavaScript (cli/bin/jisr.js running dist/, built
- * here first by scripts/build.mjs, about a second), in a process of its own, not the TypeScript sources
- * through tsx (whose loader thread, transformed sources and source maps the service does not carry in
- * production, and whose larger heap made each of V8's full collections dearer).
+ * first by bench/build.ts), in a process of its own, not the TypeScript sources through tsx (whose loader
+ * thread, transformed sources and source maps the service does not carry in production, and whose larger
+ * heap made each of V8's full collections dearer).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort, waitFor } from "../test/servers/free-port.js";
+import { buildOnce } from "./build.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-let built = false;
-
-/** Builds dist/ once per bench run (the sources may have changed since `npm install` built it). */
-function buildOnce(): void {
-  if (built) return;
-  const build = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`bench: npm run build failed: ${build.stderr}`);
-  built = true;
-}
 
 export interface IngestService {
   url: string;
@@ -35,7 +27,7 @@ export interface IngestOptions {
   /** Node options before the script, e.g. ["--cpu-prof", "--cpu-prof-dir", dir]. */
   nodeArgs?: readonly string[];
   env?: Record<string, string>;
-  /** Where the service's stdout goes ("pipe": `child.stdout`, e.g. for its summary lines); stderr is the bench's. */
+  /** Where the service's stdout goes ("pipe": `child.stdout`, e.g. its summary lines); stderr: the bench's. */
   stdout?: "ignore" | "inherit" | "pipe";
 }
 

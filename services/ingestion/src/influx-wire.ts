@@ -9,9 +9,10 @@
  *
  * The same guarantees as `InfluxStore.writeEncoded`: the field types of the batches are checked before
  * anything is written (a conflict goes through `write`, which names every point and writes nothing); the
- * lines go in writes of at most 5 000; InfluxDB's answers are classified by core's client, so a write refused for its content is StoreRejectedError and everything else
- * StoreUnavailableError (503 with Retry-After). Every write of any kind goes through this store, so its
- * field-type cache sees all that this process writes.
+ * lines go in writes of at most 5 000; InfluxDB's answers are classified by core's client, so a write
+ * refused for its content is StoreRejectedError and everything else StoreUnavailableError (503 with
+ * Retry-After). Every write of any kind goes through this store, so its field-type cache sees all that
+ * this process writes.
  */
 import type { Point } from "@jisr/core";
 import {
