@@ -81,6 +81,10 @@ recipients:
 timings:
   rules:
     inverter_fault: { for: "0s" }
+# The faulted inverter reads 0 W: in daylight (from mid-morning, depending on the date) the zero-production
+# rule would also open an alert on it, and this test is about the service, not about which rules fire.
+rules:
+  pv_zero_production: { enabled: false }
 api:
   port: 0
   tokens: [{ id: tok_00000001, user: Ops, sha256: ${hashToken(token)}, institutions: ["*"] }]
