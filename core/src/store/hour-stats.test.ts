@@ -50,6 +50,14 @@ function points(): Point[] {
   return out;
 }
 
+/** An hour's own statistics (hour-stats.ts): its first bucket, and the steps between its own buckets. */
+const inner = (first: number, innerSteps: number, innerMinStep: number, innerMaxStep: number) => ({
+  first,
+  innerSteps,
+  innerMinStep,
+  innerMaxStep,
+});
+
 const query = (bucketFn: "last" | "mean") => ({
   measurement: "meter",
   field: "energy_wh",
@@ -72,13 +80,51 @@ async function check(store: Store) {
   expect(m1?.hours).toEqual([
     // Buckets end on minutes 4, 9, …: values 1040, 1090, …; the 00:30 bucket's last (00:34) is unaffected
     // by the fall at 00:32, so every step is 50 Wh; the first bucket has no step before it.
-    { time: H0, readings: 60, buckets: 12, last: 1590, steps: 11, minStep: 50, maxStep: 50 },
+    {
+      time: H0,
+      readings: 60,
+      buckets: 12,
+      last: 1590,
+      steps: 11,
+      minStep: 50,
+      maxStep: 50,
+      ...inner(1040, 11, 50, 50),
+    },
     // 01:20 and 01:25 empty: the 01:30 bucket's step spans 15 minutes (150 Wh).
-    { time: H0 + HOUR_MS, readings: 50, buckets: 10, last: 2190, steps: 10, minStep: 50, maxStep: 150 },
-    { time: H0 + 3 * HOUR_MS, readings: 1, buckets: 1, last: 5000, steps: 1, minStep: 2810, maxStep: 2810 },
+    {
+      time: H0 + HOUR_MS,
+      readings: 50,
+      buckets: 10,
+      last: 2190,
+      steps: 10,
+      minStep: 50,
+      maxStep: 150,
+      // The step into the hour (1590 → 1640) is not an inner one; 01:15 → 01:30 is.
+      ...inner(1640, 9, 50, 150),
+    },
+    {
+      time: H0 + 3 * HOUR_MS,
+      readings: 1,
+      buckets: 1,
+      last: 5000,
+      steps: 1,
+      minStep: 2810,
+      maxStep: 2810,
+      first: 5000,
+      innerSteps: 0,
+    },
   ]);
   expect(m2?.hours).toEqual([
-    { time: H0, readings: 12, buckets: 12, last: 100, steps: 11, minStep: 0, maxStep: 0 },
+    {
+      time: H0,
+      readings: 12,
+      buckets: 12,
+      last: 100,
+      steps: 11,
+      minStep: 0,
+      maxStep: 0,
+      ...inner(100, 11, 0, 0),
+    },
   ]);
   // One-minute means: the readings' extremes (the fall at 00:32 is not the least) and the minutes present.
   const mean = await hourStats({ ...query("mean"), bucketMs: MINUTE_MS });

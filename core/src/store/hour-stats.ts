@@ -54,6 +54,16 @@ export interface HourStats {
   steps?: number;
   minStep?: number;
   maxStep?: number;
+  /**
+   * "last": the hour on its own, whatever range it is read in: the value of its first bucket, and the
+   * steps between its own buckets (the step into its first bucket from an earlier hour left out) with
+   * their least and greatest (absent when `innerSteps` is 0). What an hour is kept as (kept-hour-stats.ts):
+   * `withRangeSteps` gives `steps`, `minStep` and `maxStep` back from them over any range.
+   */
+  first?: number;
+  innerSteps?: number;
+  innerMinStep?: number;
+  innerMaxStep?: number;
 }
 
 export interface HourStatsResult {
@@ -108,9 +118,11 @@ export function hoursFromBuckets(
   let prev: [number, number] | undefined; // group and value of the previous bucket
   for (const [grp, bucket, v, n] of rows) {
     const time = bucket - (bucket % HOUR_MS);
+    let opens = false;
     if (!hour || hour.time !== time || prev?.[0] !== grp) {
-      hour = { time, readings: 0, buckets: 0, last: v, steps: 0 };
+      hour = { time, readings: 0, buckets: 0, last: v, steps: 0, first: v, innerSteps: 0 };
       into(grp, hour);
+      opens = true;
     }
     hour.readings += n ?? 0;
     hour.buckets++;
@@ -120,7 +132,39 @@ export function hoursFromBuckets(
       hour.steps = (hour.steps ?? 0) + 1;
       hour.minStep = hour.minStep === undefined ? d : Math.min(hour.minStep, d);
       hour.maxStep = hour.maxStep === undefined ? d : Math.max(hour.maxStep, d);
+      if (!opens) {
+        hour.innerSteps = (hour.innerSteps ?? 0) + 1;
+        hour.innerMinStep = hour.innerMinStep === undefined ? d : Math.min(hour.innerMinStep, d);
+        hour.innerMaxStep = hour.innerMaxStep === undefined ? d : Math.max(hour.innerMaxStep, d);
+      }
     }
     prev = [grp, v];
   }
+}
+
+/**
+ * "last" hours of one group over a range, oldest first, given `steps`, `minStep` and `maxStep` again from
+ * each hour on its own (`first`, `last`, the inner steps) and the hour before it in the list: what
+ * hoursFromBuckets gives over the range the list covers, from hours read or kept at other times. The hours
+ * are changed in place (a month of them per series and read: a copy each cost the job more than the rest
+ * of the kept hours' reading).
+ */
+export function withRangeSteps(hours: HourStats[]): HourStats[] {
+  let prevLast: number | undefined;
+  for (const h of hours) {
+    let steps = h.innerSteps ?? 0;
+    let minStep = h.innerMinStep;
+    let maxStep = h.innerMaxStep;
+    if (prevLast !== undefined && h.first !== undefined) {
+      const d = h.first - prevLast;
+      steps++;
+      minStep = minStep === undefined ? d : Math.min(minStep, d);
+      maxStep = maxStep === undefined ? d : Math.max(maxStep, d);
+    }
+    h.steps = steps;
+    h.minStep = minStep;
+    h.maxStep = maxStep;
+    prevLast = h.last;
+  }
+  return hours;
 }

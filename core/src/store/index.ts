@@ -10,6 +10,7 @@ export * from "./hour-stats.js";
 export * from "./hour-stats-of.js";
 export * from "./influx-field-types.js";
 export * from "./influx-store.js";
+export * from "./kept-hour-stats.js";
 export * from "./sqlite-store.js";
 export * from "./types.js";
 export * from "./validate.js";
