@@ -140,6 +140,7 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
     institutions: z.string(),
     inventory: z.string().optional(),
     logLevel: z.string(),
+    keepHourStats: z.boolean(),
   });
   const command = analytics
     .command("run")
@@ -147,6 +148,10 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
     .requiredOption("--from <YYYY-MM-DD>", "first local day")
     .requiredOption("--to <YYYY-MM-DD>", "last local day (included)")
     .option("--institution <id...>", "only these institutions")
+    .option(
+      "--no-keep-hour-stats",
+      "read every hour's statistics from the raw readings, neither reading nor writing the kept ones (jisr_hour_stats)",
+    )
     .addOption(institutionsOption())
     .addOption(inventoryOption())
     .addOption(
@@ -170,6 +175,7 @@ function registerRun(analytics: Command, io: CliIo, now: () => number): void {
         logger: log,
         now: now(),
         onProgress: (p) => status.show(formatProgress(p)),
+        keepHourStats: o.keepHourStats,
         ...(o.institution ? { only: o.institution } : {}),
       });
       status.done();

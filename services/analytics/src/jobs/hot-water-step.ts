@@ -9,7 +9,7 @@
  * see the month's total).
  */
 import { DAY_MS, HOUR_MS, type LocalPeriod, localDay } from "@jisr/core";
-import type { Store } from "@jisr/core/store";
+import type { HourStatsReader, Store } from "@jisr/core/store";
 import { hourStatsOf } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { Institution } from "../config/load.js";
@@ -62,6 +62,8 @@ export async function readHotWater(
   to: number,
   horizonMs: number,
   log: Logger,
+  /** The hour statistics to read through (default the store's own). */
+  hourStatsReader?: HourStatsReader,
 ): Promise<HotWaterReadings[]> {
   const hw = inst.hotWater;
   if (!hw) return [];
@@ -77,7 +79,8 @@ export async function readHotWater(
   const window = { contextMs: CONTEXT_MS, horizonMs, bucketMs: COUNTER_BUCKET_MS };
   const hot = new Map<HotWaterField, Map<string, Sample[]>>();
   // Hour statistics need whole hours (a zone with half-hour offsets reads every minute).
-  const hourStats = a % HOUR_MS === 0 && b % HOUR_MS === 0 ? hourStatsOf(store) : undefined;
+  const hourStats =
+    a % HOUR_MS === 0 && b % HOUR_MS === 0 ? (hourStatsReader ?? hourStatsOf(store)) : undefined;
   for (const f of need.temperatures) {
     const source = src("hot_water", f, hw.devices);
     hot.set(

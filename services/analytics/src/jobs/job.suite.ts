@@ -5,7 +5,7 @@
  */
 import type { FieldValue, Point } from "@jisr/core";
 import { addDays, daysOfMonth, HOUR_MS, localDay, localMonth, MINUTE_MS } from "@jisr/core";
-import type { AggregateQuery, Store } from "@jisr/core/store";
+import { type AggregateQuery, KEPT_HOUR_STATS, type Store } from "@jisr/core/store";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { computeMonth, readYearBefore, readYearsBefore } from "./month.js";
@@ -73,6 +73,24 @@ function recording(
       await store.write(points);
     },
   };
+}
+
+/**
+ * The store itself (its class, its hour statistics) with every write also handed to `onWrite`: unlike
+ * `recording`, the job reads through the store's hour statistics and keeps them.
+ */
+function watchingWrites(store: Store, onWrite: (points: readonly Point[]) => void): Store {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === "write")
+        return async (points: readonly Point[]) => {
+          onWrite(points);
+          await target.write(points);
+        };
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 async function writeInBatches(store: Store, points: Point[]): Promise<void> {
@@ -296,6 +314,46 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
         });
         expect(counts?.points.map((p) => p.value)).toEqual([1, 1, 1]);
       }
+    });
+
+    it("reads kept hour statistics as the raw readings give them, before and after late readings", async () => {
+      await writeInBatches(store, fixturePoints({ from: day(1).from - 3 * HOUR_MS, to: day(4).to }, BASE));
+      const written: Point[] = [];
+      const watched = watchingWrites(store, (points) => written.push(...points));
+      const run = async (keepHourStats: boolean) => {
+        written.length = 0;
+        await runAnalytics({
+          store: watched,
+          institutions: fixtureConfig(),
+          from: "2026-11-01",
+          to: "2026-11-03",
+          logger,
+          now: at(4, 12),
+          keepHourStats,
+        });
+        const kept = written.filter((p) => p.measurement === KEPT_HOUR_STATS).length;
+        return { results: written.filter((p) => p.measurement !== KEPT_HOUR_STATS), kept };
+      };
+      const raw = await run(false);
+      expect(raw.kept).toBe(0);
+      // The first run keeps the hours it reads (PV, grid meter, hot water: hundreds of them)...
+      const keeping = await run(true);
+      expect(keeping.results).toEqual(raw.results);
+      expect(keeping.kept).toBeGreaterThan(100);
+      // ...the second reads them back and has nothing to keep.
+      const reading = await run(true);
+      expect(reading.results).toEqual(raw.results);
+      expect(reading.kept).toBe(0);
+      // A replayed reading lands between two minutes of the 2nd at 10:00 (local), reading what 10:00 read.
+      const [late] = fixturePoints({ from: at(2, 10), to: at(2, 10) + MINUTE_MS }, BASE).filter(
+        (p) => p.measurement === "pv_inverter",
+      );
+      if (!late) throw new Error("fixture without PV readings");
+      await store.write([{ ...late, time: late.time + 30_000 }]);
+      const after = await run(true);
+      expect(after.kept).toBeGreaterThan(0);
+      expect(after.kept).toBeLessThan(keeping.kept);
+      expect(after.results).toEqual((await run(false)).results);
     });
 
     it("recomputes the days that late data touches after an outage", async () => {

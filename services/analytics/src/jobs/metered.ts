@@ -5,7 +5,7 @@
  */
 
 import { HOUR_MS, MINUTE_MS } from "@jisr/core";
-import type { HourStats, Store } from "@jisr/core/store";
+import type { HourStats, HourStatsReader, Store } from "@jisr/core/store";
 import { hourStatsOf } from "@jisr/core/store";
 import type { CounterLimits, Institution, InstitutionsConfig } from "../config/load.js";
 import { type CounterOptions, type CounterReading, plausibleWh } from "../energy/counter.js";
@@ -62,10 +62,13 @@ export async function readMetered(
   cfg: Pick<InstitutionsConfig, "gapMs" | "maxGapMs">,
   from: number,
   to: number,
+  /** The hour statistics to read through (default the store's own). */
+  hourStatsReader?: HourStatsReader,
 ): Promise<MeteredEnergy> {
   const hours = Math.round((to - from) / HOUR_MS);
   // Hour statistics need whole hours (a zone with half-hour offsets reads the readings themselves).
-  const hourStats = from % HOUR_MS === 0 && to % HOUR_MS === 0 ? hourStatsOf(store) : undefined;
+  const hourStats =
+    from % HOUR_MS === 0 && to % HOUR_MS === 0 ? (hourStatsReader ?? hourStatsOf(store)) : undefined;
   const read = async (measurement: string, field: string, devices: string[], limits: CounterLimits) => {
     const options: CounterOptions = {
       ...limits,

@@ -7,7 +7,7 @@
  */
 import type { Point } from "@jisr/core";
 import { daysOfMonth, HOUR_MS, type LocalPeriod, localDay, localDayOf, localMonth } from "@jisr/core";
-import type { Store } from "@jisr/core/store";
+import type { HourStatsReader, Store } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import type { DeviceEvent } from "../energy/hourly.js";
@@ -33,6 +33,11 @@ export interface JobContext {
   log: Logger;
   /** Complete days kept between runs (the scheduler's): the days before `firstDay` are not read again. */
   cache?: MonthCache;
+  /**
+   * The hour statistics to read through (the job's: kept in the store, core's kept-hour-stats.ts); default
+   * the store's own, read from the raw readings each time.
+   */
+  hourStats?: HourStatsReader;
 }
 
 export interface MonthResult {
@@ -67,14 +72,14 @@ export async function computeMonth(
   const to = localDay(days.at(-1) as string, tz).to;
   let cached = cachedPrefix(ctx.cache, inst.id, days, firstDay);
   let readFrom = localDay(days[cached.length] as string, tz).from;
-  let fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to);
+  let fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to, ctx.hourStats);
   let metered = withCachedDays(period.from, cached, fresh);
   // A gap that ended since those days were cached spreads energy over them: recompute them (each round
   // drops cached days, so this ends).
   for (let stale = staleFrom(metered, fresh, readFrom); stale !== undefined; ) {
     cached = cached.slice(0, stale < period.from ? 0 : days.indexOf(localDayOf(stale, tz)));
     readFrom = localDay(days[cached.length] as string, tz).from;
-    fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to);
+    fresh = await readMetered(ctx.store, inst, ctx.config, readFrom, to, ctx.hourStats);
     metered = withCachedDays(period.from, cached, fresh);
     stale = staleFrom(metered, fresh, readFrom);
   }
@@ -222,7 +227,15 @@ async function hotWaterDays(
   if (!inst.hotWater) return undefined;
   const kept = cached.map((d) => d.hotWater);
   if (kept.some((d) => d === undefined)) throw new RangeError("cached day without its hot-water result");
-  const readings = await readHotWater(ctx.store, inst, readFrom, to, ctx.config.maxGapMs, ctx.log);
+  const readings = await readHotWater(
+    ctx.store,
+    inst,
+    readFrom,
+    to,
+    ctx.config.maxGapMs,
+    ctx.log,
+    ctx.hourStats,
+  );
   return hotWaterMonth(inst, readings, period, days, kept as HotWaterDaily[], metered, ctx.config.timeZone);
 }
 

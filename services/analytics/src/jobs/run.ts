@@ -6,7 +6,7 @@
  * a point has the same series (measurement + institution) and time as the one it replaces.
  */
 import { addMonths, daysBetween, daysOfMonth, isDay, localDayOf, monthOfDay } from "@jisr/core";
-import type { Store } from "@jisr/core/store";
+import { keptHourStatsOf, type Store } from "@jisr/core/store";
 import type { Logger } from "pino";
 import type { Institution, InstitutionsConfig } from "../config/load.js";
 import { ANOMALY_KINDS, type CounterEventKind } from "../energy/counter.js";
@@ -46,6 +46,12 @@ export interface RunAnalyticsOptions {
   onProgress?: (progress: RunProgress) => void;
   /** Institutions computed at the same time within a month (default DEFAULT_CONCURRENCY). */
   concurrency?: number;
+  /**
+   * Keep each hour's statistics in the store (measurement `jisr_hour_stats`) and read them back while the
+   * hour's readings are unchanged (default true; core's kept-hour-stats.ts): a month read again, or the
+   * month after the scheduler's passes kept its hours, reads a few hundred rows per series.
+   */
+  keepHourStats?: boolean;
 }
 
 export interface RunReport {
@@ -88,6 +94,8 @@ export async function runAnalytics(o: RunAnalyticsOptions): Promise<RunReport> {
     log,
     ...(o.cache ? { cache: o.cache } : {}),
   };
+  const kept = o.keepHourStats === false ? undefined : keptHourStatsOf(o.store);
+  if (kept) ctx.hourStats = kept;
   const report: RunReport = { institutions: insts.length, months: 0, points: 0, events: 0, ms: 0 };
   let lastProgress = Date.now();
   log.info(
