@@ -356,6 +356,46 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       expect(after.results).toEqual((await run(false)).results);
     });
 
+    it("keeps each hour through the scheduler's passes as the readings come, for a month's run to read back", async () => {
+      // Readings arrive six hours at a time over four days, a scheduler pass two minutes after each batch.
+      let now = 0;
+      const scheduler = startAnalyticsScheduler({
+        store,
+        institutions: fixtureConfig(),
+        logger,
+        now: () => now,
+        autoStart: false,
+      });
+      for (let t = day(1).from - 3 * HOUR_MS; t < day(4).to; t += 6 * HOUR_MS) {
+        await writeInBatches(
+          store,
+          fixturePoints({ from: t, to: Math.min(t + 6 * HOUR_MS, day(4).to) }, BASE),
+        );
+        now = Math.min(t + 6 * HOUR_MS, day(4).to) + 2 * MINUTE_MS;
+        await scheduler.runOnce();
+      }
+      await scheduler.stop();
+      const written: Point[] = [];
+      const run = async (keepHourStats: boolean) => {
+        written.length = 0;
+        await runAnalytics({
+          store: watchingWrites(store, (points) => written.push(...points)),
+          institutions: fixtureConfig(),
+          from: "2026-11-01",
+          to: "2026-11-04",
+          logger,
+          now,
+          keepHourStats,
+        });
+        return [...written];
+      };
+      // The month's run finds every hour kept and current: it keeps nothing anew, and writes what a run
+      // from the raw readings writes.
+      const fromKept = await run(true);
+      expect(fromKept.filter((p) => p.measurement === KEPT_HOUR_STATS)).toEqual([]);
+      expect(fromKept).toEqual(await run(false));
+    });
+
     it("recomputes the days that late data touches after an outage", async () => {
       // The gateway goes silent on the 5th at 20:00 and comes back on the 8th at 10:00, replaying its outbox.
       const outage: [number, number] = [at(5, 20), at(8, 10)];
