@@ -2,7 +2,10 @@
  * Speed of the analytics, next to the size of the data it reads:
  * 1. for each size in `--institutions` (40 by default; e.g. `40,400`), a month of one-minute readings of that
  *    many institutions loaded into SQLite and into InfluxDB (bench/analytics-load.ts; timed apart, it is
- *    not the job's time), then the job computing and storing that month's results on each, then one
+ *    not the job's time), then the job computing and storing that month's results on each, three times:
+ *    every hour from the raw readings (`keepHourStats: false`); keeping the hours it reads, none kept yet;
+ *    and reading those kept hours back (as a month's end does once the scheduler's passes kept its hours
+ *    as the readings came), each run's result points checked equal to the first's. Then one
  *    institution's day whose readings arrived late recomputed (the days before it served from the job's
  *    cache); then how the job's time grows with the number of institutions. On InfluxDB the job's reads
  *    (its InfluxQL statements, recorded) are then sent again alone, as many at a time as the job runs
@@ -41,7 +44,7 @@ import {
 } from "@jisr/core";
 import { InfluxClient } from "@jisr/core/influx";
 import type { Store } from "@jisr/core/store";
-import { DEFAULT_SQLITE_READERS, InfluxStore, SqliteStore } from "@jisr/core/store";
+import { DEFAULT_SQLITE_READERS, InfluxStore, KEPT_HOUR_STATS, SqliteStore } from "@jisr/core/store";
 import { pino } from "pino";
 import { interpolate } from "../dashboards/src/interpolate.js";
 import { backfillDownsampling } from "../services/analytics/src/downsampling/backfill.js";
@@ -104,20 +107,51 @@ function rawPlan(): RawPlan {
   };
 }
 
-async function monthJob(store: Store, cache: MonthCache) {
+/**
+ * The month's job on `store`, its result points collected (the kept hour statistics it writes left out):
+ * with `keepHourStats` false, every hour read from the raw readings; true, hours kept in the store read
+ * back while current, the others read and kept.
+ */
+async function monthJob(store: Store, cache: MonthCache, keepHourStats: boolean) {
   const month = localMonth(MONTH, TZ);
   const last = addDays(`${addMonths(MONTH, 1)}-01`, -1);
-  return time(() =>
+  const results: Point[] = [];
+  let kept = 0;
+  // The store itself (its class and hour statistics kept), its writes also seen here.
+  const watched = new Proxy(store, {
+    get(target, key) {
+      if (key === "write")
+        return async (points: readonly Point[]) => {
+          for (const p of points) {
+            if (p.measurement === KEPT_HOUR_STATS) kept++;
+            else results.push(p);
+          }
+          await target.write(points);
+        };
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const [report, ms] = await time(() =>
     runAnalytics({
-      store,
+      store: watched,
       institutions: benchInstitutions(N),
       from: `${MONTH}-01`,
       to: last,
       logger,
       now: month.to + HOUR_MS,
       cache,
+      keepHourStats,
     }),
   );
+  return { report, ms, results, kept };
+}
+
+/** The same results, point for point (order aside: institutions finish in any order). */
+function sameResults(a: readonly Point[], b: readonly Point[]): boolean {
+  const key = (p: Point) => JSON.stringify([p.measurement, p.tags, p.time, Object.entries(p.fields).sort()]);
+  const [x, y] = [a.map(key).sort(), b.map(key).sort()];
+  return x.length === y.length && x.every((k, i) => k === y[i]);
 }
 
 /** The late day's readings arrive; the job recomputes that day (and the month's savings) of that institution. */
@@ -279,11 +313,17 @@ async function main(): Promise<void> {
       raw: RawLoad;
       loadedAt: string;
       jobMs: number;
+      /** The job keeping the hours it reads (nothing kept yet), then again reading them back. */
+      keepingMs: number;
+      keptMs: number;
+      keptPoints: number;
       jobAt: string;
       lateMs: number;
       results: number;
       /** InfluxDB: the job's reads sent again alone, and influxd's CPU seconds for the job and for them. */
       alone?: { ms: number; jobCpu: number; aloneCpu: number; queries: number };
+      /** InfluxDB: the same for the job reading the kept hours. */
+      keptAlone?: { ms: number; jobCpu: number; aloneCpu: number; queries: number };
     }
     const rows: Row[] = [];
     for (const size of [...SIZES].reverse()) {
@@ -346,46 +386,70 @@ async function main(): Promise<void> {
         const cache = new MonthCache();
         const influx = store instanceof InfluxStore ? store : undefined;
         const influxPid = influxd.process.pid as number;
-        const recording = influx ? recordQueries() : undefined;
-        const cpu0 = cpuSecondsOf(influxPid);
-        const [report, jobMs] = await monthJob(store, cache).finally(() => recording?.stop());
-        const jobCpu = cpuSecondsOf(influxPid) - cpu0;
+        /** The month's job, timed, and on InfluxDB its reads sent again alone (the floor under it). */
+        const timed = async (keep: boolean, monthCache: MonthCache) => {
+          const recording = influx ? recordQueries() : undefined;
+          const cpu0 = cpuSecondsOf(influxPid);
+          const run = await monthJob(store, monthCache, keep).finally(() => recording?.stop());
+          const jobCpu = cpuSecondsOf(influxPid) - cpu0;
+          let alone: Row["alone"];
+          if (influx && recording) {
+            // The baseline: the same statements, as many at a time as the job runs institutions.
+            const cpu1 = cpuSecondsOf(influxPid);
+            const replay = await replayQueries(
+              influxd.url,
+              influx.client.database,
+              recording.queries,
+              DEFAULT_CONCURRENCY,
+            );
+            alone = {
+              ms: replay.ms,
+              jobCpu,
+              aloneCpu: cpuSecondsOf(influxPid) - cpu1,
+              queries: recording.queries.length,
+            };
+          }
+          return { ...run, alone };
+        };
+        // 1. Every hour from the raw readings; 2. the same, keeping the hours read (none kept yet);
+        // 3. a month whose hours were kept (by run 2 here; in production by the scheduler's passes as the
+        // readings came), read back. Each with a fresh month cache: nothing computed is carried over.
+        const plain = await timed(false, new MonthCache());
         const jobAt = load();
-        let alone: Row["alone"];
-        if (influx && recording) {
-          // The baseline: the same statements, as many at a time as the job runs institutions.
-          const cpu1 = cpuSecondsOf(influxPid);
-          const replay = await replayQueries(
-            influxd.url,
-            influx.client.database,
-            recording.queries,
-            DEFAULT_CONCURRENCY,
-          );
-          alone = {
-            ms: replay.ms,
-            jobCpu,
-            aloneCpu: cpuSecondsOf(influxPid) - cpu1,
-            queries: recording.queries.length,
-          };
-        }
+        const keeping = await timed(true, new MonthCache());
+        const kept = await timed(true, cache);
+        for (const [what, run] of [
+          ["keeping the hours", keeping],
+          ["reading the kept hours", kept],
+        ] as const)
+          if (!sameResults(plain.results, run.results))
+            throw new Error(
+              `bench: the job ${what} wrote other results than from the raw readings (${name})`,
+            );
+        if (kept.kept !== 0)
+          throw new Error(`bench: the month read again kept ${kept.kept} hours anew (${name})`);
         const [, lateMs] = await lateDayJob(store, cache, raw.late);
         rows.push({
           store: name,
           n: N,
           raw,
           loadedAt,
-          jobMs,
+          jobMs: plain.ms,
+          keepingMs: keeping.ms,
+          keptMs: kept.ms,
+          keptPoints: keeping.kept,
           jobAt,
           lateMs,
-          results: report.points,
-          ...(alone ? { alone } : {}),
+          results: plain.report.points,
+          ...(plain.alone ? { alone: plain.alone } : {}),
+          ...(kept.alone ? { keptAlone: kept.alone } : {}),
         });
         await done(store);
       }
     }
     lines.push(
-      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points | InfluxDB alone: the job's reads sent again | job ÷ reads alone | influxd CPU: job / reads alone |",
-      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|",
+      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points | InfluxDB alone: the job's reads sent again | job ÷ reads alone | influxd CPU: job / reads alone | job keeping its hours (none kept yet; hours kept) | job on the kept hours (same results) | its reads alone | influxd CPU: job / reads alone |",
+      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const r of [...rows].sort((a, b) => a.n - b.n || a.store.localeCompare(b.store))) {
       const first = rows.filter((x) => x.store === r.store).reduce((a, b) => (b.n < a.n ? b : a));
@@ -396,11 +460,15 @@ async function main(): Promise<void> {
       const alone = r.alone
         ? `${seconds(r.alone.ms)} (${r.alone.queries} requests) | × ${(r.jobMs / r.alone.ms).toFixed(2)} | ${r.alone.jobCpu.toFixed(1)} s / ${r.alone.aloneCpu.toFixed(1)} s`
         : "– | – | –";
+      const keptAlone = r.keptAlone
+        ? `${seconds(r.keptAlone.ms)} (${r.keptAlone.queries} requests) | ${r.keptAlone.jobCpu.toFixed(1)} s / ${r.keptAlone.aloneCpu.toFixed(1)} s`
+        : "– | –";
+      const keeping = `${seconds(r.keepingMs)} (${r.keptPoints.toLocaleString("en")}) | **${seconds(r.keptMs)}** | ${keptAlone}`;
       const size = r.store.startsWith("SQLite")
         ? `${mb(r.raw.bytes)} file`
         : `${mb(r.raw.bytes)} line protocol`;
       lines.push(
-        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} | ${alone} |`,
+        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} | ${alone} | ${keeping} |`,
       );
     }
     N = SIZES[0] as number;
