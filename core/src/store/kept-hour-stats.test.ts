@@ -88,7 +88,12 @@ async function check(store: Store) {
     from: H0,
     to: H0 + 12 * HOUR_MS,
     everyMs: 12 * HOUR_MS,
-    where: { of_field: "energy_wh", of_bucket: "last-300000", of_keys: "device,institution" },
+    where: {
+      of_field: "energy_wh",
+      of_bucket: "last-300000",
+      of_keys: "device,institution",
+      of_version: "1",
+    },
   });
   expect(keptPoints.map((s) => s.points.map((p) => p.value))).toEqual([[17]]);
 
@@ -113,6 +118,24 @@ async function check(store: Store) {
   await store.close();
 }
 
+/** The kept hours cannot be written: the answer is still the store's own, and the caller is told. */
+async function checkKeepFailing(store: Store) {
+  await store.init();
+  await store.write(points());
+  // Someone wrote the kept measurement's `readings` as text: every keeping write is now a type conflict.
+  await store.write([
+    { measurement: KEPT_HOUR_STATS, tags: { institution: "z" }, fields: { readings: "x" }, time: H0 },
+  ]);
+  const base = hourStatsOf(store) as HourStatsReader;
+  await expect(keepingHourStats(store, base)(query("last"))).rejects.toThrow();
+  const failed: string[] = [];
+  const kept = keepingHourStats(store, base, { onKeepFailed: (_err, q) => failed.push(q.field) });
+  expect(await kept(query("last"))).toEqual(await base(query("last")));
+  expect(await kept(query("mean"))).toEqual(await base(query("mean")));
+  expect(failed).toEqual(["energy_wh", "temp_c"]);
+  await store.close();
+}
+
 describe("kept hour statistics", () => {
   it("SQLite: the store's own answer, the raw readings read only where they changed", async () => {
     await check(new SqliteStore({ path: ":memory:", logger }));
@@ -120,5 +143,15 @@ describe("kept hour statistics", () => {
 
   it("InfluxDB: the same, the kept hours read with the readings per hour in one request", async () => {
     await check(new InfluxStore({ url: influxUrl(), database: uniqueDatabase("kepthours"), logger }));
+  });
+
+  it("SQLite: answers from the readings when the kept hours cannot be written, and says so", async () => {
+    await checkKeepFailing(new SqliteStore({ path: ":memory:", logger }));
+  });
+
+  it("InfluxDB: the same", async () => {
+    await checkKeepFailing(
+      new InfluxStore({ url: influxUrl(), database: uniqueDatabase("keptfail"), logger }),
+    );
   });
 });

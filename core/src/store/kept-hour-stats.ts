@@ -40,7 +40,7 @@ import { compareGroups, groupKey, groupTags } from "./validate.js";
 export const KEPT_HOUR_STATS = "jisr_hour_stats";
 
 /** Tags naming what a kept hour summarises (beside the query's own tags). */
-const OF_TAGS = ["of_measurement", "of_field", "of_bucket", "of_keys"] as const;
+const OF_TAGS = ["of_measurement", "of_field", "of_bucket", "of_keys", "of_version"] as const;
 
 /** The fields of a kept hour, by bucket function, and the HourStats property each holds. */
 const FIELDS = {
@@ -70,14 +70,33 @@ const ROWS_PER_STATEMENT = 9_000;
 /** Points per write of kept hours. */
 const WRITE_BATCH = 5_000;
 
+/**
+ * What is written into a kept hour's `of_version` tag: raised when what an hour's statistics hold or how
+ * they are worked out changes, so that hours kept before are read again rather than trusted.
+ */
+export const KEPT_HOUR_STATS_VERSION = "1";
+
+export interface KeepingOptions {
+  /**
+   * Called when the kept hours could not be written (the store down, a field of `jisr_hour_stats` written
+   * with another type by someone else, SQLite busy): the answer is still given, from the readings, and
+   * those hours are read again next time. Without it the error is thrown.
+   */
+  onKeepFailed?: (err: unknown, query: HourStatsQuery) => void;
+}
+
 /** The store's hour statistics, kept (see above); undefined for a store without hour statistics. */
-export function keptHourStatsOf(store: Store): HourStatsReader | undefined {
+export function keptHourStatsOf(store: Store, options: KeepingOptions = {}): HourStatsReader | undefined {
   const base = hourStatsOf(store);
-  return base && keepingHourStats(store, base);
+  return base && keepingHourStats(store, base, options);
 }
 
 /** `base` (a store's hour statistics) with its hours kept in `store` and read from there while current. */
-export function keepingHourStats(store: Store, base: HourStatsReader): HourStatsReader {
+export function keepingHourStats(
+  store: Store,
+  base: HourStatsReader,
+  options: KeepingOptions = {},
+): HourStatsReader {
   return async (query) => {
     const q = checkHourStatsQuery(query);
     const groupBy = q.groupBy ?? [];
@@ -103,8 +122,13 @@ export function keepingHourStats(store: Store, base: HourStatsReader): HourStats
         }
       }
     }
-    for (let i = 0; i < written.length; i += WRITE_BATCH)
-      await store.write(written.slice(i, i + WRITE_BATCH));
+    try {
+      for (let i = 0; i < written.length; i += WRITE_BATCH)
+        await store.write(written.slice(i, i + WRITE_BATCH));
+    } catch (err) {
+      if (!options.onKeepFailed) throw err;
+      options.onKeepFailed(err, q);
+    }
 
     const results: HourStatsResult[] = [];
     for (const key of new Set([...counts.keys(), ...fresh.keys()])) {
@@ -144,6 +168,7 @@ function keptWhere(q: HourStatsQuery): Record<string, string> {
     of_bucket: `${q.bucketFn}-${q.bucketMs}`,
     // The tag keys the query names: a group without a device (groupBy device) is not the whole institution.
     of_keys: keys.join(",") || "-",
+    of_version: KEPT_HOUR_STATS_VERSION,
   };
 }
 
@@ -178,7 +203,9 @@ function keptHour(
   }
   const [first, last, innerSteps] = [cell("first"), cell("last"), cell("inner_steps")];
   if (first === undefined || last === undefined || innerSteps === undefined) return undefined;
-  // One shape for every kept hour (the steps are set by withRangeSteps).
+  // One shape for every kept hour (the steps are set by withRangeSteps). Without inner steps the least
+  // and greatest are not read: a point written again only replaces the fields it has (both stores), so
+  // those of an earlier keeping of the hour may still be there.
   return {
     time,
     readings,
@@ -186,8 +213,8 @@ function keptHour(
     first,
     last,
     innerSteps,
-    innerMinStep: cell("inner_min_step"),
-    innerMaxStep: cell("inner_max_step"),
+    innerMinStep: innerSteps > 0 ? cell("inner_min_step") : undefined,
+    innerMaxStep: innerSteps > 0 ? cell("inner_max_step") : undefined,
     steps: 0,
     minStep: undefined,
     maxStep: undefined,
@@ -223,15 +250,18 @@ async function probe(store: Store, q: HourStatsQuery, where: Record<string, stri
       hours: new Map(s.points.map((p) => [p.time, p.value])),
     });
   const cells = new Map<string, Map<number, Map<string, number>>>();
+  const keptField = async (field: string) => {
+    try {
+      return await store.aggregate({ ...range, measurement: KEPT_HOUR_STATS, field, fn: "last", where });
+    } catch (err) {
+      // The field written with another type by someone else: nothing kept can be read (nor written).
+      if (err instanceof StoreRejectedError) return [];
+      throw err;
+    }
+  };
   if (counts.size > 0)
     for (const [field] of FIELDS[q.bucketFn])
-      for (const s of await store.aggregate({
-        ...range,
-        measurement: KEPT_HOUR_STATS,
-        field,
-        fn: "last",
-        where,
-      })) {
+      for (const s of await keptField(field)) {
         const key = groupKey(s.tags, groupBy);
         const byTime = cells.get(key) ?? new Map<number, Map<string, number>>();
         cells.set(key, byTime);

@@ -396,6 +396,37 @@ export function jobSuite(name: string, makeStore: () => Promise<Store>): void {
       expect(fromKept).toEqual(await run(false));
     });
 
+    it("computes from the readings, and warns, when the hour statistics cannot be kept", async () => {
+      await writeInBatches(store, fixturePoints({ from: day(1).from - 3 * HOUR_MS, to: day(3).to }, BASE));
+      // Someone wrote the kept measurement's `readings` as text: every keeping write is a type conflict.
+      await store.write([
+        {
+          measurement: KEPT_HOUR_STATS,
+          tags: { institution: SITE },
+          fields: { readings: "x" },
+          time: at(1, 0),
+        },
+      ]);
+      const lines: Array<{ level: number; msg: string }> = [];
+      const capture = pino({ level: "debug" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      const run = async (keepHourStats: boolean, log = logger) => {
+        const written: Point[] = [];
+        await runAnalytics({
+          store: watchingWrites(store, (points) => written.push(...points)),
+          institutions: fixtureConfig(),
+          from: "2026-11-01",
+          to: "2026-11-02",
+          logger: log,
+          now: at(3, 12),
+          keepHourStats,
+        });
+        return written.filter((p) => p.measurement !== KEPT_HOUR_STATS);
+      };
+      expect(await run(true, capture)).toEqual(await run(false));
+      const warned = lines.filter((l) => l.level === 40 && /could not be kept|Could not keep/.test(l.msg));
+      expect(warned.length).toBeGreaterThanOrEqual(1);
+    });
+
     it("recomputes the days that late data touches after an outage", async () => {
       // The gateway goes silent on the 5th at 20:00 and comes back on the 8th at 10:00, replaying its outbox.
       const outage: [number, number] = [at(5, 20), at(8, 10)];

@@ -94,7 +94,21 @@ export async function runAnalytics(o: RunAnalyticsOptions): Promise<RunReport> {
     log,
     ...(o.cache ? { cache: o.cache } : {}),
   };
-  const kept = o.keepHourStats === false ? undefined : keptHourStatsOf(o.store);
+  // Keeping is a saving, not a result: a failed keeping write is logged (once at warn, then at debug)
+  // and the run goes on from the readings, which it reads again next time.
+  let keepFailures = 0;
+  const kept =
+    o.keepHourStats === false
+      ? undefined
+      : keptHourStatsOf(o.store, {
+          onKeepFailed: (err, q) => {
+            const at = keepFailures++ === 0 ? "warn" : "debug";
+            log[at](
+              { err, measurement: q.measurement, field: q.field, where: q.where },
+              "Could not keep hour statistics (jisr_hour_stats): results computed from the raw readings, the hours read again next time",
+            );
+          },
+        });
   if (kept) ctx.hourStats = kept;
   const report: RunReport = { institutions: insts.length, months: 0, points: 0, events: 0, ms: 0 };
   let lastProgress = Date.now();
@@ -157,6 +171,8 @@ export async function runAnalytics(o: RunAnalyticsOptions): Promise<RunReport> {
     await pool(monthTasks, Math.max(1, o.concurrency ?? DEFAULT_CONCURRENCY), runTask);
   }
   report.ms = Date.now() - started;
+  if (keepFailures > 1)
+    log.warn({ failures: keepFailures }, "Hour statistics could not be kept this run (first failure above)");
   log.info(report, "Analytics run finished");
   return report;
 }
