@@ -8,7 +8,7 @@
  * are spread evenly over its hours (a time-of-use tariff then sees an average day; bracket tariffs only
  * see the month's total).
  */
-import { DAY_MS, HOUR_MS, type LocalPeriod, localDay } from "@jisr/core";
+import { DAY_MS, HOUR_MS, type LocalPeriod, localDay, MINUTE_MS } from "@jisr/core";
 import type { HourStatsReader, Store } from "@jisr/core/store";
 import { hourStatsOf } from "@jisr/core/store";
 import type { Logger } from "pino";
@@ -86,7 +86,15 @@ export async function readHotWater(
     hot.set(
       f,
       hourStats
-        ? await readTemperatureMinutes(store, hourStats, source, a, b, thresholdsOf(f, hw.settings))
+        ? await readTemperatureMinutes(
+            store,
+            hourStats,
+            source,
+            a,
+            b,
+            thresholdsOf(f, hw.settings),
+            hw.settings.sampleHoldMinutes * MINUTE_MS,
+          )
         : await readMinutes(store, source, a, b, "mean"),
     );
   }

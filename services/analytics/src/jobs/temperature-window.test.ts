@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest";
 import { influxUrl, uniqueDatabase } from "../../../../test/servers/context.js";
 import { hotWaterDaily } from "../hot-water/daily.js";
 import { readHotWater } from "./hot-water-step.js";
+import { summaryStep } from "./temperature-window.js";
 import { fixtureConfig, SITE } from "./testing/job-fixture.js";
 
 const logger = pino({ level: "silent" });
@@ -71,6 +72,15 @@ function plain(store: Store): Store {
   };
 }
 
+describe("summaryStep", () => {
+  it("is the widest step whose samples are all younger than the hold at every minute's midpoint", () => {
+    // Hold in minutes → step: the oldest sample is step − ½ minute old at a midpoint, which must be < hold.
+    expect([0.5, 1, 1.4, 1.5, 2.5, 4.5, 4.6, 5, 12, 180].map((m) => summaryStep(m * 60_000))).toEqual([
+      1, 1, 1, 1, 2, 4, 5, 5, 12, 60,
+    ]);
+  });
+});
+
 describe.each([
   ["SQLite", () => new SqliteStore({ path: ":memory:", logger }) as Store],
   [
@@ -103,6 +113,18 @@ describe.each([
       expect(slow.map((d) => d.fields.solar_heat_wh)).toEqual([2000, 2000, 2000]);
       // 2 kW for 4 h a night from the backup's meter, read through hour statistics too.
       expect(slow.map((d) => d.fields.backup_energy_wh)).toEqual([8000, 8000, 8000]);
+      // A summed-up hour is given in fewer minutes the longer a reading holds (temperature-window.ts
+      // summaryStep): the same days under holds that give steps of 1, 2, 4, 5 and 12 minutes, the silent
+      // hour after the summed-up hour before it included.
+      for (const sampleHoldMinutes of [1, 2.5, 4.5, 5, 12]) {
+        const held = { ...settings, sampleHoldMinutes };
+        const heldInst = { ...inst, hotWater: { ...inst.hotWater, settings: held } } as typeof inst;
+        const heldDays = async (s: Store) => {
+          const readings = await readHotWater(s, heldInst, FROM, TO, config.maxGapMs, logger);
+          return DAYS.map((day) => hotWaterDaily(readings, held, day, TZ));
+        };
+        expect(await heldDays(store)).toEqual(await heldDays(plain(store)));
+      }
     } finally {
       await store.close();
     }
