@@ -16,6 +16,11 @@ export const institutionId = (i: number) => `bench-${String(i + 1).padStart(2, "
 const kwp = (i: number) => 5 + (i % 4) * 5;
 
 export function benchInstitutions(count: number): InstitutionsConfig {
+  return parseInstitutions(benchInstitutionsYaml(count), { baseDir: "/" });
+}
+
+/** The institutions file of `count` bench institutions (what `jisr analytics run --institutions` reads). */
+export function benchInstitutionsYaml(count: number): string {
   const entries = Array.from({ length: count }, (_, i) => {
     const id = institutionId(i);
     return `  ${id}:
@@ -26,7 +31,7 @@ export function benchInstitutions(count: number): InstitutionsConfig {
     grid_meter: { device: grid-meter-1, max_power_w: 40000 }
     hot_water: { devices: [swh-1], settings: { backup: { kind: electric } } }`;
   });
-  return parseInstitutions(`institutions:\n${entries.join("\n")}\n`, { baseDir: "/" });
+  return `institutions:\n${entries.join("\n")}\n`;
 }
 
 /** Power at local hour (fractional) h: PV bell from 07:00 to 19:00, load higher from 07:00 to 22:00. */

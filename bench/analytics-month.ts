@@ -26,9 +26,11 @@
  * run per store, more on a busy machine.
  * The machine is shared: the bench prints the load average next to its times.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Point } from "@jisr/core";
 import {
@@ -54,9 +56,16 @@ import { MonthCache } from "../services/analytics/src/jobs/month-cache.js";
 import { DEFAULT_CONCURRENCY, runAnalytics } from "../services/analytics/src/jobs/run.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
-import { benchInstitutions, institutionId, yearOfResults, yearOfRollups } from "./analytics-data.js";
+import {
+  benchInstitutions,
+  benchInstitutionsYaml,
+  institutionId,
+  yearOfResults,
+  yearOfRollups,
+} from "./analytics-data.js";
 import { loadInflux, loadSqlite, type RawLoad, type RawPlan } from "./analytics-load.js";
 import { recordQueries, replayQueries } from "./analytics-replay.js";
+import { buildOnce } from "./build.js";
 import { cpuSecondsOf } from "./proc-cpu.js";
 
 const { values: args } = parseArgs({
@@ -145,6 +154,34 @@ async function monthJob(store: Store, cache: MonthCache, keepHourStats: boolean)
     }),
   );
   return { report, ms, results, kept };
+}
+
+/**
+ * The month on the kept hours as an operator runs it: `jisr analytics run` (built, bench/build.ts) in a
+ * process of its own, started cold, timed from spawn to exit. Resolves to its time and its report's points.
+ */
+async function cliMonthJob(storeArgs: readonly string[], institutionsFile: string) {
+  buildOnce();
+  const last = addDays(`${addMonths(MONTH, 1)}-01`, -1);
+  const argv = [
+    fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url)),
+    ...["analytics", "run", "--from", `${MONTH}-01`, "--to", last, "--institutions", institutionsFile],
+    ...storeArgs,
+  ];
+  const started = performance.now();
+  const child = spawn(process.execPath, argv, {
+    env: { ...process.env, JISR_SOURCE: "", JISR_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`bench: jisr analytics run exited with ${code}`);
+  const report = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { points?: number };
+  return { ms, points: report.points ?? -1 };
 }
 
 /** The same results, point for point (order aside: institutions finish in any order). */
@@ -317,6 +354,8 @@ async function main(): Promise<void> {
       keepingMs: number;
       keptMs: number;
       keptPoints: number;
+      /** `jisr analytics run` on the kept hours, in a process of its own. */
+      cliMs: number;
       jobAt: string;
       lateMs: number;
       results: number;
@@ -428,6 +467,19 @@ async function main(): Promise<void> {
             );
         if (kept.kept !== 0)
           throw new Error(`bench: the month read again kept ${kept.kept} hours anew (${name})`);
+        // 4. The same as an operator runs it: the built CLI, a process of its own, nothing warm.
+        const institutionsFile = join(dir, `institutions-${N}.yaml`);
+        writeFileSync(institutionsFile, benchInstitutionsYaml(N));
+        const cli = await cliMonthJob(
+          influx
+            ? ["--influx-url", influxd.url, "--database", influx.client.database]
+            : ["--sqlite", (store as SqliteStore).path],
+          institutionsFile,
+        );
+        if (cli.points !== plain.report.points)
+          throw new Error(
+            `bench: jisr analytics run wrote ${cli.points} points, not ${plain.report.points} (${name})`,
+          );
         const [, lateMs] = await lateDayJob(store, cache, raw.late);
         rows.push({
           store: name,
@@ -438,6 +490,7 @@ async function main(): Promise<void> {
           keepingMs: keeping.ms,
           keptMs: kept.ms,
           keptPoints: keeping.kept,
+          cliMs: cli.ms,
           jobAt,
           lateMs,
           results: plain.report.points,
@@ -448,8 +501,8 @@ async function main(): Promise<void> {
       }
     }
     lines.push(
-      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points | InfluxDB alone: the job's reads sent again | job ÷ reads alone | influxd CPU: job / reads alone | job keeping its hours (none kept yet; hours kept) | job on the kept hours (same results) | its reads alone | influxd CPU: job / reads alone |",
-      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      "| institutions | store | raw points | raw size | data load (not the job) | load avg after loading | job: compute + store the month | per institution | growth of the job (× institutions) | load avg after the job | late day recomputed (1 institution) | result points | InfluxDB alone: the job's reads sent again | job ÷ reads alone | influxd CPU: job / reads alone | job keeping its hours (none kept yet; hours kept) | job on the kept hours (same results) | its reads alone | influxd CPU: job / reads alone | `jisr analytics run` on the kept hours (own process, spawn to exit) |",
+      "|---:|---|---:|---:|---:|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const r of [...rows].sort((a, b) => a.n - b.n || a.store.localeCompare(b.store))) {
       const first = rows.filter((x) => x.store === r.store).reduce((a, b) => (b.n < a.n ? b : a));
@@ -468,7 +521,7 @@ async function main(): Promise<void> {
         ? `${mb(r.raw.bytes)} file`
         : `${mb(r.raw.bytes)} line protocol`;
       lines.push(
-        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} | ${alone} | ${keeping} |`,
+        `| ${r.n} | ${r.store} | ${r.raw.points.toLocaleString("en")} | ${size} | ${seconds(r.raw.ms)} | ${r.loadedAt} | ${seconds(r.jobMs)} | ${(r.jobMs / r.n).toFixed(0)} ms | ${growth} | ${r.jobAt} | ${(r.lateMs / 1000).toFixed(2)} s | ${r.results} | ${alone} | ${keeping} | ${seconds(r.cliMs)} |`,
       );
     }
     N = SIZES[0] as number;
