@@ -54,6 +54,7 @@ import { loadDownsampling } from "../services/analytics/src/downsampling/config.
 import { setupDownsampling } from "../services/analytics/src/downsampling/setup.js";
 import { MonthCache } from "../services/analytics/src/jobs/month-cache.js";
 import { DEFAULT_CONCURRENCY, runAnalytics } from "../services/analytics/src/jobs/run.js";
+import { watchingWrites } from "../services/analytics/src/jobs/testing/watch-writes.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
 import {
@@ -127,19 +128,11 @@ async function monthJob(store: Store, cache: MonthCache, keepHourStats: boolean)
   const results: Point[] = [];
   let kept = 0;
   // The store itself (its class and hour statistics kept), its writes also seen here.
-  const watched = new Proxy(store, {
-    get(target, key) {
-      if (key === "write")
-        return async (points: readonly Point[]) => {
-          for (const p of points) {
-            if (p.measurement === KEPT_HOUR_STATS) kept++;
-            else results.push(p);
-          }
-          await target.write(points);
-        };
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
+  const watched = watchingWrites(store, (points) => {
+    for (const p of points) {
+      if (p.measurement === KEPT_HOUR_STATS) kept++;
+      else results.push(p);
+    }
   });
   const [report, ms] = await time(() =>
     runAnalytics({

@@ -51,7 +51,8 @@ export function tagConditions(where: Record<string, string> | undefined): string
     .join(" AND ");
 }
 
-function whereClause(timeConditions: string[], where: Record<string, string> | undefined): string {
+/** `WHERE` the time conditions and the tag filters, in that order. */
+export function whereClause(timeConditions: string[], where: Record<string, string> | undefined): string {
   const tags = tagConditions(where);
   return `WHERE ${[...timeConditions, ...(tags ? [tags] : [])].join(" AND ")}`;
 }

@@ -19,7 +19,13 @@
  * (InfluxDB's overwrite), which no gateway does; deleting the kept measurement makes every hour read again.
  */
 import type { InfluxClient } from "../influx/client.js";
-import { msLiteral, quoteIdentifier, quoteTag, tagConditions } from "../influx/influxql.js";
+import {
+  buildAggregateQuery,
+  msLiteral,
+  quoteIdentifier,
+  quoteTag,
+  whereClause,
+} from "../influx/influxql.js";
 import type { Cell, InfluxSeries } from "../influx/response.js";
 import type { Point } from "../point.js";
 import { HOUR_MS } from "../time/local-time.js";
@@ -295,8 +301,6 @@ async function probeInflux(
   const groupBy = q.groupBy ?? [];
   const tags = groupBy.map(quoteTag);
   const groupByTags = tags.length > 0 ? ` GROUP BY ${tags.join(", ")}` : "";
-  const span = (from: number, to: number, w: Record<string, string> | undefined) =>
-    `WHERE ${[`time >= ${msLiteral(from)}`, `time < ${msLiteral(to)}`, tagConditions(w)].filter(Boolean).join(" AND ")}`;
   const fields = FIELDS[q.bucketFn].map(([f]) => f);
   const hoursPerStatement = Math.max(1, Math.floor(ROWS_PER_STATEMENT / Math.max(1, q.series ?? 1)));
   const counting: string[] = [];
@@ -304,12 +308,20 @@ async function probeInflux(
   for (let start = q.from; start < q.to; start += hoursPerStatement * HOUR_MS) {
     const end = Math.min(q.to, start + hoursPerStatement * HOUR_MS);
     counting.push(
-      `SELECT count(${quoteIdentifier(q.field)}) AS "readings" FROM ${quoteIdentifier(q.measurement)} ` +
-        `${span(start, end, q.where)} GROUP BY ${[`time(${msLiteral(HOUR_MS)})`, ...tags].join(", ")} fill(none)`,
+      buildAggregateQuery({
+        measurement: q.measurement,
+        field: q.field,
+        fn: "count",
+        from: start,
+        to: end,
+        everyMs: HOUR_MS,
+        groupBy,
+        ...(q.where ? { where: q.where } : {}),
+      }),
     );
+    const span = whereClause([`time >= ${msLiteral(start)}`, `time < ${msLiteral(end)}`], where);
     keeping.push(
-      `SELECT ${fields.map(quoteIdentifier).join(", ")} FROM ${quoteIdentifier(KEPT_HOUR_STATS)} ` +
-        `${span(start, end, where)}${groupByTags}`,
+      `SELECT ${fields.map(quoteIdentifier).join(", ")} FROM ${quoteIdentifier(KEPT_HOUR_STATS)} ${span}${groupByTags}`,
     );
   }
   const answers = await client.query([...counting, ...keeping].join("; "));

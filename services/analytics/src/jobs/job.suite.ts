@@ -14,6 +14,7 @@ import { MEASUREMENTS } from "./points.js";
 import { runAnalytics } from "./run.js";
 import { startAnalyticsScheduler } from "./scheduler.js";
 import { fixtureConfig, fixturePoints, SITE } from "./testing/job-fixture.js";
+import { watchingWrites } from "./testing/watch-writes.js";
 
 const TZ = "Africa/Casablanca";
 const logger = pino({ level: "silent" });
@@ -73,24 +74,6 @@ function recording(
       await store.write(points);
     },
   };
-}
-
-/**
- * The store itself (its class, its hour statistics) with every write also handed to `onWrite`: unlike
- * `recording`, the job reads through the store's hour statistics and keeps them.
- */
-function watchingWrites(store: Store, onWrite: (points: readonly Point[]) => void): Store {
-  return new Proxy(store, {
-    get(target, key) {
-      if (key === "write")
-        return async (points: readonly Point[]) => {
-          onWrite(points);
-          await target.write(points);
-        };
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
 }
 
 async function writeInBatches(store: Store, points: Point[]): Promise<void> {
