@@ -1,11 +1,13 @@
 /**
  * `jisr ingest` for the benches, as deployed: the built JavaScript (cli/bin/jisr.js running dist/, built
- * first by bench/build.ts), in a process of its own, not the TypeScript sources through tsx (whose loader
- * thread, transformed sources and source maps the service does not carry in production, and whose larger
- * heap made each of V8's full collections dearer).
+ * first by bench/build.ts) with the Node options docker-compose.yml gives the ingestion service, in a
+ * process of its own, not the TypeScript sources through tsx (whose loader thread, transformed sources
+ * and source maps the service does not carry in production, and whose larger heap made each of V8's full
+ * collections dearer).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { ingestionNodeOptions } from "../test/deploy/testing/compose.js";
 import { freePort, waitFor } from "../test/servers/free-port.js";
 import { buildOnce } from "./build.js";
 
@@ -36,6 +38,8 @@ export async function startIngest(opts: IngestOptions): Promise<IngestService> {
   buildOnce();
   const port = await freePort();
   const argv = [
+    // The Node options the Compose file gives the ingestion service (--single-threaded-gc).
+    ...ingestionNodeOptions(),
     ...(opts.nodeArgs ?? []),
     fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url)),
     "ingest",

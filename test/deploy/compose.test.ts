@@ -2,6 +2,7 @@
  * docker-compose.yml cannot be run here (no Docker engine), so it is checked the way `docker compose config`
  * would: against the official Compose JSON schema, plus the references a schema cannot see.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,14 +10,12 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ingestionNodeOptions, jisrNodeOptions, readCompose } from "./testing/compose.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The official Compose schema, vendored with its licence (vendor/README.md). */
 const schemaPath = resolve(root, "vendor/compose-spec/compose-spec.json");
-const compose = parse(readFileSync(join(root, "docker-compose.yml"), "utf8"), { merge: true }) as {
-  services: Record<string, Record<string, unknown>>;
-  volumes: Record<string, unknown>;
-};
+const compose = readCompose();
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** The spec names its meta-schema by an https URL Ajv does not bundle; it is plain draft-07. */
@@ -62,13 +61,23 @@ describe("docker-compose.yml references", () => {
     );
   });
 
+  it("the Node options ingestion runs with are ones this Node takes", () => {
+    const options = ingestionNodeOptions();
+    expect(options).toContain("--single-threaded-gc");
+    const run = spawnSync(process.execPath, [...options, "-e", "0"], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+
   it("every jisr command a service runs exists, with the options it is given", async () => {
     const { buildProgram } = await import("../../cli/src/main.js");
     const program = await buildProgram("all");
     const checked: string[] = [];
     for (const [name, svc] of Object.entries(compose.services)) {
-      // Services built from our image run `jisr <command>` unless they replace the entry point.
-      if (svc.build === undefined || svc.entrypoint !== undefined || !Array.isArray(svc.command)) continue;
+      // Services built from our image run `jisr <command>` unless they replace the entry point with
+      // something else than `node [node options] cli/bin/jisr.js` (ingestion sets a V8 option).
+      if (svc.build === undefined || !Array.isArray(svc.command)) continue;
+      if (svc.entrypoint !== undefined && jisrNodeOptions(svc.entrypoint) === undefined) continue;
       const args = svc.command as string[];
       let command = program;
       const words: string[] = [];
