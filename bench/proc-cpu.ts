@@ -11,3 +11,9 @@ export function cpuSecondsOf(pid: number, options: { children?: boolean } = {}):
   const own = Number(f[11]) + Number(f[12]);
   return (options.children ? own + Number(f[13]) + Number(f[14]) : own) / 100;
 }
+
+/** Idle CPU seconds of the whole machine so far (all cores), from /proc/stat's first line (idle + iowait). */
+export function idleSecondsOfMachine(): number {
+  const f = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]?.trim().split(/\s+/) ?? [];
+  return (Number(f[4]) + Number(f[5])) / 100;
+}
