@@ -22,7 +22,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
@@ -278,14 +278,21 @@ async function main(): Promise<void> {
     `\nIngestion throughput, batches of ${BATCH_SIZE} points, ${IN_FLIGHT} requests in flight, median of ${ROUNDS} rounds (load average ${load1}; ${retried} request(s) retried after a transport error):`,
   );
   console.log(
-    "| path | points/s | ratio to InfluxDB /write | service CPU s / 100k points | influxd CPU s / 100k points | client CPU s / 100k points | idle cores |",
+    "| path | points/s | ratio to InfluxDB /write | each round's ratio | service CPU s / 100k points | influxd CPU s / 100k points | client CPU s / 100k points | idle cores | other cores |",
   );
-  console.log("|---|---:|---:|---:|---:|---:|---:|");
+  console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|");
+  const cores = availableParallelism();
+  // Cores busy with anything but these three processes (other programs, kernel threads): a run where
+  // they are well above zero was disturbed, whatever its ratio says.
+  const other = (r: Run) => cores - (r.idle + r.serviceCpu + r.influxdCpu + r.clientCpu) / r.seconds;
   for (const name of Object.keys(modes)) {
     const rate = points / med(name, (r) => r.seconds);
     const service = name === baselineName ? "–" : per100k(med(name, (r) => r.serviceCpu));
+    const rounds = (runs[name] ?? []).map((r, k) =>
+      ((runs[baselineName]?.[k]?.seconds ?? 0) / r.seconds).toFixed(2),
+    );
     console.log(
-      `| ${name} | ${rate.toFixed(0)} | ${(rate / baseline).toFixed(2)} | ${service} | ${per100k(med(name, (r) => r.influxdCpu))} | ${per100k(med(name, (r) => r.clientCpu))} | ${med(name, (r) => r.idle / r.seconds).toFixed(2)} |`,
+      `| ${name} | ${rate.toFixed(0)} | ${(rate / baseline).toFixed(2)} | ${rounds.join(", ")} | ${service} | ${per100k(med(name, (r) => r.influxdCpu))} | ${per100k(med(name, (r) => r.clientCpu))} | ${med(name, (r) => r.idle / r.seconds).toFixed(2)} | ${med(name, other).toFixed(2)} |`,
     );
   }
 }

@@ -26,6 +26,8 @@ export interface IngestOptions {
   database: string;
   /** More `jisr ingest` options, e.g. ["--workers", "2"]. */
   args?: readonly string[];
+  /** Without the Node options of docker-compose.yml (bench:ingestion-gc compares the two). */
+  bare?: boolean;
   /** Node options before the script, e.g. ["--cpu-prof", "--cpu-prof-dir", dir]. */
   nodeArgs?: readonly string[];
   env?: Record<string, string>;
@@ -39,7 +41,7 @@ export async function startIngest(opts: IngestOptions): Promise<IngestService> {
   const port = await freePort();
   const argv = [
     // The Node options the Compose file gives the ingestion service (--single-threaded-gc).
-    ...ingestionNodeOptions(),
+    ...(opts.bare ? [] : ingestionNodeOptions()),
     ...(opts.nodeArgs ?? []),
     fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url)),
     "ingest",
