@@ -7,16 +7,15 @@
  *   npm run bench:ingestion-gc [-- --runs 3]
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { encodePoints } from "@jisr/core";
 import { addToken } from "@jisr/ingestion";
-import { inverterReading } from "@jisr/ingestion/testing";
 import { ingestionNodeOptions } from "../test/deploy/testing/compose.js";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
+import { inverterBatches, post, sendAll } from "./ingest-client.js";
 import { startIngest } from "./jisr-ingest.js";
 import { cpuSecondsOf } from "./proc-cpu.js";
 
@@ -25,39 +24,8 @@ const RUNS = Number(args.runs);
 const BATCHES = 120;
 const BATCH_SIZE = 5000;
 
-const agent = new http.Agent({ keepAlive: true });
-
-function post(url: string, body: Buffer, token: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: "POST",
-      agent,
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": "text/plain",
-        "content-length": String(body.length),
-      },
-    });
-    req.on("error", reject);
-    req.on("response", (res) => {
-      res.resume();
-      res.on("end", () =>
-        res.statusCode === 204 ? resolve() : reject(new Error(`answered ${res.statusCode}`)),
-      );
-    });
-    req.end(body);
-  });
-}
-
 function bodies(run: number): Buffer[] {
-  const start = Date.UTC(2026, 9, 1) + run * 86_400_000;
-  return Array.from({ length: BATCHES }, (_, b) => {
-    const points = Array.from({ length: BATCH_SIZE }, (_, i) => {
-      const n = b * BATCH_SIZE + i;
-      return inverterReading("bench-institution", `inv-${n % 120}`, n, start + Math.floor(n / 120) * 10_000);
-    });
-    return Buffer.from(encodePoints(points, "ms"));
-  });
+  return inverterBatches(run, BATCHES, BATCH_SIZE).map((b) => Buffer.from(encodePoints(b, "ms")));
 }
 
 async function main(): Promise<void> {
@@ -84,12 +52,12 @@ async function main(): Promise<void> {
       for (const [k, service] of services.entries()) {
         const sent = bodies(run++);
         const before = cpuSecondsOf(service.pid);
-        let next = 0;
-        const lane = async () => {
-          while (next < sent.length)
-            await post(`${service.url}/api/v1/write?precision=ms`, sent[next++] as Buffer, token);
-        };
-        await Promise.all(Array.from({ length: 4 }, lane));
+        await sendAll(sent, 4, (body) =>
+          post(`${service.url}/api/v1/write?precision=ms`, body, {
+            authorization: `Bearer ${token}`,
+            "content-type": "text/plain",
+          }),
+        );
         const per100k = ((cpuSecondsOf(service.pid) - before) / (BATCHES * BATCH_SIZE)) * 100_000;
         if (r > 0) results[k]?.push(per100k);
         process.stderr.write(`  run ${r} ${variants[k]?.name}: ${per100k.toFixed(3)} CPU s / 100k points\n`);

@@ -10,7 +10,7 @@
  * CPU of the service and of influxd from /proc/<pid>/stat; of this process (the client) from
  * process.cpuUsage; the machine's idle cores from /proc/stat.
  *
- * The client stands for senders on other machines and is kept as cheap as can be (see `post`); each
+ * The client stands for senders on other machines and is kept as cheap as can be (bench/ingest-client.ts); each
  * path's bodies are encoded before its run and the garbage of encoding them collected (see the loop).
  * A path's run is 120 batches (600 000 points, a few seconds): runs of 100 000 points lasted half a
  * second, and one cache snapshot or compaction of influxd falling inside a run or just after it moved a
@@ -21,7 +21,6 @@
  * `--cpu-prof DIR` writes a V8 CPU profile of the service (node --cpu-prof) into DIR.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,9 +30,9 @@ import type { Point } from "@jisr/core";
 import { encodePoints } from "@jisr/core";
 import { InfluxStore } from "@jisr/core/store";
 import { addToken } from "@jisr/ingestion";
-import { inverterReading } from "@jisr/ingestion/testing";
 import { ensurePackages } from "../test/servers/ensure-packages.js";
 import { startInfluxd } from "../test/servers/influxd.js";
+import { inverterBatches, post, sendAll, transport } from "./ingest-client.js";
 import { startIngest } from "./jisr-ingest.js";
 import { cpuSecondsOf, idleSecondsOfMachine } from "./proc-cpu.js";
 
@@ -57,74 +56,6 @@ function startService(influxUrl: string, tokensFile: string, database: string) {
   return startIngest({ influxUrl, tokensFile, database, nodeArgs });
 }
 
-/** Realistic inverter readings: 40 institutions × 3 inverters, 10 fields, one reading every 10 s. */
-function makeBatches(round: number): Point[][] {
-  const start = Date.UTC(2026, 9, 1) + round * 86_400_000;
-  const batches: Point[][] = [];
-  let n = 0;
-  for (let b = 0; b < BATCHES; b++) {
-    const batch: Point[] = [];
-    for (let i = 0; i < BATCH_SIZE; i++, n++) {
-      const device = n % 120;
-      batch.push(
-        inverterReading("bench-institution", `inv-${device}`, n, start + Math.floor(n / 120) * 10_000),
-      );
-    }
-    batches.push(batch);
-  }
-  return batches;
-}
-
-/** Transport errors retried (a kept-alive socket the server had just closed: EPIPE, ECONNRESET). */
-let retried = 0;
-
-/**
- * The client: node:http on kept-alive connections, bodies sent as the bytes they were encoded to once.
- * It stands for senders on other machines, so it should cost this machine as little as can be, and the
- * same on every path. fetch with a string body (a web stream, the string encoded again on every send)
- * cost this process 0.06-0.07 CPU s per 100k points on the line-protocol paths but 0.15-0.23 on the JSON
- * path (bodies 30 % larger; sent to a trivial server in-process, the two cost the same per byte), and on
- * two cores what the client takes, the path being measured loses. This client: 0.02-0.04 on every path.
- */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function postOnce(url: string, body: Buffer, headers: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: "POST",
-      agent,
-      headers: { ...headers, "content-length": String(body.length) },
-    });
-    req.on("error", reject);
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () =>
-        res.statusCode === 204
-          ? resolve()
-          : reject(new Error(`${url} answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`)),
-      );
-    });
-    req.end(body);
-  });
-}
-
-async function post(url: string, body: Buffer, headers: Record<string, string>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await postOnce(url, body, headers);
-    } catch (err) {
-      // The same body again writes the same points (same series and times): nothing is counted twice.
-      if (attempt < 3 && /ECONNRESET|EPIPE/.test(String((err as { code?: string }).code))) {
-        retried++;
-        continue;
-      }
-      throw err;
-    }
-  }
-}
-
 interface Run {
   seconds: number;
   serviceCpu: number;
@@ -145,11 +76,7 @@ async function timed(
   const started = process.hrtime.bigint();
   const [service0, influx0] = [cpuSecondsOf(servicePid), cpuSecondsOf(influxPid)];
   const [client0, idle0] = [process.cpuUsage(), idleSecondsOfMachine()];
-  let next = 0;
-  const lane = async () => {
-    while (next < bodies.length) await send(bodies[next++] as Buffer);
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  await sendAll(bodies, IN_FLIGHT, send);
   return {
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     serviceCpu: cpuSecondsOf(servicePid) - service0,
@@ -243,7 +170,7 @@ async function main(): Promise<void> {
   try {
     for (let round = 0; round <= ROUNDS; round++) {
       // Round 0 warms up the JIT and influxd's shards; it is not counted.
-      const batches = makeBatches(round);
+      const batches = inverterBatches(round, BATCHES, BATCH_SIZE);
       // Each round starts with another path, so that none is always measured right after the same one.
       const entries = Object.entries(modes);
       const order = entries.map((_, k) => entries[(k + round) % entries.length] as (typeof entries)[number]);
@@ -275,7 +202,7 @@ async function main(): Promise<void> {
   const per100k = (cpu: number) => ((cpu / points) * 100_000).toFixed(2);
   const [load1] = readFileSync("/proc/loadavg", "utf8").split(" ");
   console.log(
-    `\nIngestion throughput, batches of ${BATCH_SIZE} points, ${IN_FLIGHT} requests in flight, median of ${ROUNDS} rounds (load average ${load1}; ${retried} request(s) retried after a transport error):`,
+    `\nIngestion throughput, batches of ${BATCH_SIZE} points, ${IN_FLIGHT} requests in flight, median of ${ROUNDS} rounds (load average ${load1}; ${transport.retried} request(s) retried after a transport error):`,
   );
   console.log(
     "| path | points/s | ratio to InfluxDB /write | each round's ratio | service CPU s / 100k points | influxd CPU s / 100k points | client CPU s / 100k points | idle cores | other cores |",
