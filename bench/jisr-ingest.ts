@@ -1,13 +1,17 @@
 /**
  * `jisr ingest` for the benches, as deployed: the built JavaScript (cli/bin/jisr.js running dist/, built
- * first by bench/build.ts) with the Node options docker-compose.yml gives the ingestion service, in a
- * process of its own, not the TypeScript sources through tsx (whose loader thread, transformed sources
+ * first by bench/build.ts) with the Node options and runtime variables (GLIBC_TUNABLES) docker-compose.yml
+ * gives the ingestion service, in a process of its own, not the TypeScript sources through tsx (whose loader thread, transformed sources
  * and source maps the service does not carry in production, and whose larger heap made each of V8's full
  * collections dearer).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ingestionNodeOptions } from "../test/deploy/testing/compose.js";
+import {
+  ingestionNodeOptions,
+  ingestionRuntimeEnv,
+  isRuntimeVariable,
+} from "../test/deploy/testing/compose.js";
 import { freePort, waitFor } from "../test/servers/free-port.js";
 import { buildOnce } from "./build.js";
 
@@ -26,8 +30,11 @@ export interface IngestOptions {
   database: string;
   /** More `jisr ingest` options, e.g. ["--workers", "2"]. */
   args?: readonly string[];
-  /** Without the Node options of docker-compose.yml (bench:ingestion-gc compares the two). */
-  bare?: boolean;
+  /**
+   * The Node options and runtime variables to run with instead of docker-compose.yml's (see
+   * `deployedRuntime`; bench:ingestion-runtime drops them one at a time).
+   */
+  runtime?: IngestRuntime;
   /** Node options before the script, e.g. ["--cpu-prof", "--cpu-prof-dir", dir]. */
   nodeArgs?: readonly string[];
   env?: Record<string, string>;
@@ -35,13 +42,25 @@ export interface IngestOptions {
   stdout?: "ignore" | "inherit" | "pipe";
 }
 
+/** How the runtime under jisr is tuned: Node options, and variables for the C library, Node and libuv. */
+export interface IngestRuntime {
+  nodeOptions: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+/** The ingestion service's runtime as docker-compose.yml sets it (its entry point and environment). */
+export function deployedRuntime(): IngestRuntime {
+  return { nodeOptions: ingestionNodeOptions(), env: ingestionRuntimeEnv() };
+}
+
 /** Starts `jisr ingest` on a free port; resolves once /readyz answers. */
 export async function startIngest(opts: IngestOptions): Promise<IngestService> {
   buildOnce();
+  const runtime = opts.runtime ?? deployedRuntime();
   const port = await freePort();
   const argv = [
     // The Node options the Compose file gives the ingestion service (--single-threaded-gc).
-    ...(opts.bare ? [] : ingestionNodeOptions()),
+    ...runtime.nodeOptions,
     ...(opts.nodeArgs ?? []),
     fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url)),
     "ingest",
@@ -56,10 +75,12 @@ export async function startIngest(opts: IngestOptions): Promise<IngestService> {
   const child = spawn(process.execPath, argv, {
     cwd: root,
     env: {
-      ...process.env,
+      // The runtime is the one asked for, not whatever tuning the bench's own shell carries.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !isRuntimeVariable(name))),
       JISR_SOURCE: "",
       JISR_INFLUX_URL: opts.influxUrl,
       JISR_LOG_LEVEL: "warn",
+      ...runtime.env,
       ...opts.env,
     },
     stdio: ["ignore", opts.stdout ?? "ignore", "inherit"],

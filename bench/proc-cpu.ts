@@ -5,9 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 
-export function cpuSecondsOf(pid: number, options: { children?: boolean } = {}): number {
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+export function cpuSecondsOf(pid: number, options: { children?: boolean } = {}): number {
+  const f = statFields(pid);
   const own = Number(f[11]) + Number(f[12]);
   return (options.children ? own + Number(f[13]) + Number(f[14]) : own) / 100;
 }
@@ -16,4 +20,9 @@ export function cpuSecondsOf(pid: number, options: { children?: boolean } = {}):
 export function idleSecondsOfMachine(): number {
   const f = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]?.trim().split(/\s+/) ?? [];
   return (Number(f[4]) + Number(f[5])) / 100;
+}
+
+/** Minor page faults of a process so far (pages the kernel had to map in, none read from disk). */
+export function minorFaultsOf(pid: number): number {
+  return Number(statFields(pid)[7]);
 }

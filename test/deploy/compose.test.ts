@@ -10,7 +10,13 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ingestionNodeOptions, jisrNodeOptions, readCompose } from "./testing/compose.js";
+import {
+  glibcTunables,
+  ingestionNodeOptions,
+  ingestionRuntimeEnv,
+  jisrNodeOptions,
+  readCompose,
+} from "./testing/compose.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The official Compose schema, vendored with its licence (vendor/README.md). */
@@ -67,6 +73,35 @@ describe("docker-compose.yml references", () => {
     const run = spawnSync(process.execPath, [...options, "-e", "0"], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
+  });
+
+  it("the allocator settings ingestion runs with are ones this C library applies", () => {
+    // node:20-bookworm-slim has Debian 12's glibc, as this machine: its dynamic loader lists the tunables
+    // as the environment sets them. A misspelt name or a bad value is ignored silently by glibc, not here.
+    const loader = readFileSync("/proc/self/maps", "utf8").match(/\/\S*\/ld-linux[^/\s]*\.so[.\d]*/)?.[0];
+    expect(loader, "this Node runs on glibc (Debian)").toBeDefined();
+    const tunables = ingestionRuntimeEnv().GLIBC_TUNABLES;
+    expect(tunables).toContain("glibc.malloc.trim_threshold=");
+    const applied = (value: string) => {
+      const run = spawnSync(loader as string, ["--list-tunables"], {
+        encoding: "utf8",
+        env: { ...process.env, GLIBC_TUNABLES: value },
+      });
+      expect(run.status).toBe(0);
+      return new Map(
+        run.stdout
+          .split("\n")
+          .map((line) => line.match(/^(\S+): (\S+)/))
+          .filter((m) => m !== null)
+          .map((m) => [m[1] as string, Number(m[2])]),
+      );
+    };
+    const list = applied(tunables as string);
+    for (const [name, value] of glibcTunables(tunables as string))
+      expect(list.get(name), name).toBe(Number(value));
+    // The check can fail: a misspelt name leaves the threshold at its default.
+    const misspelt = applied((tunables as string).replace("trim_threshold", "trim_thresold"));
+    expect(misspelt.get("glibc.malloc.trim_threshold")).not.toBe(list.get("glibc.malloc.trim_threshold"));
   });
 
   it("every jisr command a service runs exists, with the options it is given", async () => {
