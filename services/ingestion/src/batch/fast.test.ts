@@ -390,6 +390,44 @@ describe("fast path ≡ reference path (zod)", () => {
     expect(ns?.lines).toEqual([`m,device=d,institution=${OWN} v=1 ${RECEIVED_AT}`]);
   });
 
+  it("judges a line whose keys begin like the line before's on its own keys", () => {
+    // The byte path takes a key that is the previous line's key in its place without checking it again:
+    // a longer or shorter key, a key moved between tags and fields, a repeated one, a new type, a line cut
+    // short must each still be judged as the reference path judges them.
+    const t = ` ${RECEIVED_AT}`;
+    // "taken": by the byte path; "refused": by the reference path; "left": the byte path gives up (the store
+    // refuses a field with two types); "either": the byte path agrees with the text path, whatever both say.
+    const pairs: Array<[string, string, "taken" | "refused" | "left" | "either"]> = [
+      [`m,device=d v=1${t}`, `m,device=d v=1,vx=2${t}`, "taken"],
+      [`m,device=d vx=1${t}`, `m,device=d v=1${t}`, "taken"],
+      [`m,device=d v=1${t}`, `m,device=d vx=1${t}`, "taken"],
+      [`mm,device=d v=1${t}`, `m,device=d v=1${t}`, "taken"],
+      [`m,device=d v=1${t}`, `mm,device=d v=1${t}`, "taken"],
+      [`m,device=d,site=a v=1${t}`, `m,device=d site=2,v=1${t}`, "either"],
+      [`m,device=d site=2,v=1${t}`, `m,device=d,site=a v=1${t}`, "either"],
+      [`m,device=d v=1,w=2${t}`, `m,device=d v=1,v=2${t}`, "refused"],
+      [`m,device=d v=1${t}`, `m,device=d v="x"${t}`, "left"],
+      [`m,device=d v=1${t}`, `m,device=d time=1${t}`, "refused"],
+      [`m,device=d v=1${t}`, `m,device=d,device=e v=1${t}`, "refused"],
+      [`m,device=d v=1${t}`, `m,device=d v=1,device=2${t}`, "refused"],
+      [`m,device=d v=1${t}`, `m,device=d,institution=other v=1${t}`, "refused"],
+      [`m,device=d v=1${t}`, "m,device=d v", "refused"],
+      [`m,device=d v=1${t}`, "m,device", "refused"],
+      [`m,device=d v=1${t}`, `m,Device=d v=1${t}`, "refused"],
+    ];
+    for (const [first, second, expected] of pairs) {
+      const body = `${first}\n${first}\n${second}`;
+      const reference = referenceLines(body, "ms");
+      const text = fastLineBatch(body, "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN);
+      const bytes = fastLineBytes(Buffer.from(body), "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN);
+      if (expected === "taken") expect(bytes, body).toBeDefined();
+      if (expected === "refused") expect(typeof reference, body).toBe("string");
+      if (expected === "left" || typeof reference === "string") expect(bytes, body).toBeUndefined();
+      expectSameBytes(body, "ms", text);
+      if (text !== undefined && typeof reference !== "string") expectSameBatch(text, reference, body);
+    }
+  });
+
   it("writes lines that grow and lines that shrink into the request's buffer without mixing them up", () => {
     // Shrinking lines (ns timestamps written in ms, `12i` as `12`, the institution sent) among growing ones
     // (the institution injected): in place, a range moved down could land on one not yet moved.
