@@ -2,7 +2,9 @@
  * Points per second through the ingestion service (JSON, and line protocol with and without the
  * institution tag in its lines; batches of 5 000), against posting the same batches straight to
  * InfluxDB's /write, measured in the same run on the same influxd.
- * The figure that matters is the ratio: it says what authentication, validation and tenancy cost.
+ * The figure that matters is the ratio: it says what authentication, validation and tenancy cost. A
+ * control path posts the baseline's batches straight to /write again, into a database of its own: its
+ * ratio (ideally 1) is how far two identical paths fall apart in the same run, the bench's noise floor.
  * Requests go `--in-flight` at a time (4 by default) on both paths. Each path's run starts once influxd
  * is idle, and the order of the paths turns from round to round (see `influxdQuiet`). The service is
  * `jisr ingest` in a process of its own, as deployed: the built JavaScript (bench/jisr-ingest.ts), and
@@ -122,6 +124,8 @@ async function main(): Promise<void> {
   const { token } = await addToken(tokensFile, "bench-institution");
   const direct = new InfluxStore({ url: influx.url, database: "bench_direct" });
   await direct.init();
+  const control = new InfluxStore({ url: influx.url, database: "bench_direct_control" });
+  await control.init();
   // Each path writes the same points into a database of its own, as the direct path does: sharing one
   // database, the second path would overwrite points the first had just written (the same series and
   // times), which is not the same work for influxd as writing new ones.
@@ -136,6 +140,13 @@ async function main(): Promise<void> {
     "InfluxDB /write (baseline)": {
       encode: (b) => encodePoints(b, "ms"),
       send: (body) => post(`${influx.url}/write?db=bench_direct&precision=ms`, body, {}),
+    },
+    // The baseline again, into a database of its own: what two identical paths differ by in the same run
+    // is the bench's noise floor (influxd's own cost per point varies from run to run: compactions, cache
+    // snapshots, the machine it shares), against which the other ratios are read.
+    "InfluxDB /write again (control)": {
+      encode: (b) => encodePoints(b, "ms"),
+      send: (body) => post(`${influx.url}/write?db=bench_direct_control&precision=ms`, body, {}),
     },
     "ingestion, line protocol": {
       encode: (b) => encodePoints(b, "ms"),
@@ -193,6 +204,7 @@ async function main(): Promise<void> {
     await jsonService.stop();
     await injectService.stop();
     await direct.close();
+    await control.close();
     await influx.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -214,7 +226,7 @@ async function main(): Promise<void> {
   const other = (r: Run) => cores - (r.idle + r.serviceCpu + r.influxdCpu + r.clientCpu) / r.seconds;
   for (const name of Object.keys(modes)) {
     const rate = points / med(name, (r) => r.seconds);
-    const service = name === baselineName ? "–" : per100k(med(name, (r) => r.serviceCpu));
+    const service = modes[name]?.pid === undefined ? "–" : per100k(med(name, (r) => r.serviceCpu));
     const rounds = (runs[name] ?? []).map((r, k) =>
       ((runs[baselineName]?.[k]?.seconds ?? 0) / r.seconds).toFixed(2),
     );

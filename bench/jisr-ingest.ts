@@ -1,9 +1,9 @@
 /**
  * `jisr ingest` for the benches, as deployed: the built JavaScript (cli/bin/jisr.js running dist/, built
- * first by bench/build.ts) with the Node options and runtime variables (GLIBC_TUNABLES) docker-compose.yml
- * gives the ingestion service, in a process of its own, not the TypeScript sources through tsx (whose loader thread, transformed sources
- * and source maps the service does not carry in production, and whose larger heap made each of V8's full
- * collections dearer).
+ * first by bench/build.ts) with the Node options and runtime variables (GLIBC_TUNABLES) that
+ * docker-compose.yml gives the ingestion service, in a process of its own, not the TypeScript sources
+ * through tsx (whose loader thread, transformed sources and source maps the service does not carry in
+ * production, and whose larger heap made each of V8's full collections dearer).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
