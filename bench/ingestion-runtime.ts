@@ -17,6 +17,7 @@ import { startInfluxd } from "../test/servers/influxd.js";
 import { inverterBatches, post, sendAll } from "./ingest-client.js";
 import { deployedRuntime, type IngestRuntime, startIngest } from "./jisr-ingest.js";
 import { cpuSecondsOf, minorFaultsOf } from "./proc-cpu.js";
+import { median } from "./stats.js";
 
 const { values: args } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const RUNS = Number(args.runs);
@@ -90,7 +91,6 @@ async function main(): Promise<void> {
     await influx.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
   console.log("\nLine-protocol service, per 100k points (runs of 600 000 points, 4 in flight):");
   console.log(
     "| runtime | CPU s, each run | CPU s, median | page faults, each run | page faults, median |\n|---|---|---:|---|---:|",

@@ -37,6 +37,7 @@ import { startInfluxd } from "../test/servers/influxd.js";
 import { inverterBatches, post, sendAll, transport } from "./ingest-client.js";
 import { startIngest } from "./jisr-ingest.js";
 import { cpuSecondsOf, idleSecondsOfMachine } from "./proc-cpu.js";
+import { median } from "./stats.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -109,11 +110,6 @@ async function influxdQuiet(pid: number): Promise<void> {
 function collectGarbage(): void {
   setFlagsFromString("--expose-gc");
   (runInNewContext("gc") as () => void)();
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
 }
 
 async function main(): Promise<void> {
