@@ -428,6 +428,51 @@ describe("fast path ≡ reference path (zod)", () => {
     }
   });
 
+  it("judges keys that differ from the line before's in any one byte, institution values and negative zeros", () => {
+    // The byte path compares a key with the previous line's four bytes at a time, takes the token's
+    // institution without checking its bytes one by one, and looks for -0 only in negative numbers: each
+    // must still judge and write every line as the reference path does.
+    const t = ` ${RECEIVED_AT}`;
+    const bodies: string[] = [];
+    for (const key of "v ab abc abcd abcde abcdefg abcdefgh abcdefghi cabinet_temp_c".split(" ")) {
+      for (let at = 0; at < key.length; at++) {
+        const other = `${key.slice(0, at)}${key[at] === "z" ? "y" : "z"}${key.slice(at + 1)}`;
+        bodies.push(`m,device=d ${key}=1${t}\nm,device=d ${other}=2${t}`);
+        bodies.push(`m,${key}=a,device=d v=1${t}\nm,${other}=a,device=d v=2${t}`);
+        bodies.push(`${key},device=d v=1${t}\n${other},device=d v=2${t}`);
+      }
+    }
+    for (const value of [
+      OWN,
+      `${OWN}x`,
+      OWN.slice(0, -1),
+      `x${OWN}`,
+      OWN.replace("-", "\\-"),
+      `${OWN}=`,
+      OWN.toUpperCase(),
+      "",
+    ]) {
+      bodies.push(`m,device=d,institution=${value} v=1${t}`);
+      bodies.push(`m,institution=${value},device=d v=1${t}`);
+      bodies.push(`m,device=d,institution=${value}`);
+      bodies.push(`m,device=d,institution=${value} `);
+    }
+    for (const value of ["-0", "-0.0", "-00.000", "-0.5", "-10", "-0.01", "-", "-.5", "0", "-0i", "-1e0"]) {
+      bodies.push(`m,device=d v=${value}${t}`);
+      bodies.push(`m,device=d v=${value},w=1${t}`);
+    }
+    for (const body of bodies) {
+      const text = fastLineBatch(body, "ms", MAX_POINTS, RECEIVED_AT, LIMITS, OWN);
+      const reference = referenceLines(body, "ms");
+      if (typeof reference === "string") expect(text, body).toBeUndefined();
+      expectSameBytes(body, "ms", text);
+      if (text !== undefined && typeof reference !== "string") expectSameBatch(text, reference, body);
+    }
+    // The lines that should be taken are: the check above cannot pass by refusing everything.
+    const taken = bodies.filter((b) => fastLineBytes(Buffer.from(b), "ms", MAX_POINTS, 0, LIMITS, OWN));
+    expect(taken.length).toBeGreaterThan(bodies.length / 2);
+  });
+
   it("writes lines that grow and lines that shrink into the request's buffer without mixing them up", () => {
     // Shrinking lines (ns timestamps written in ms, `12i` as `12`, the institution sent) among growing ones
     // (the institution injected): in place, a range moved down could land on one not yet moved.
