@@ -6,7 +6,9 @@
  * control path posts the baseline's batches straight to /write again, into a database of its own: its
  * ratio (ideally 1) is how far two identical paths fall apart in the same run, the bench's noise floor.
  * Requests go `--in-flight` at a time (4 by default) on both paths. Each path's run starts once influxd
- * is idle, and the order of the paths turns from round to round (see `influxdQuiet`). The service is
+ * is idle (see `influxdQuiet`), on a database emptied for it (see `--databases`), and the order of the
+ * paths turns from round to round and runs backwards every other round, so that no path is always
+ * measured right after the same one. The service is
  * `jisr ingest` in a process of its own, as deployed: the built JavaScript (bench/jisr-ingest.ts), and
  * not in this process, whose client would otherwise share its thread.
  * CPU of the service and of influxd from /proc/<pid>/stat; of this process (the client) from
@@ -18,8 +20,18 @@
  * second, and one cache snapshot or compaction of influxd falling inside a run or just after it moved a
  * ratio by ±0.2.
  *
- *   npm run bench:ingestion [-- --batches 120 --rounds 5 --in-flight 4 --cpu-prof DIR]
+ *   npm run bench:ingestion [-- --batches 120 --rounds 5 --in-flight 4 --databases fresh --paths … --cpu-prof DIR]
  *
+ * `--databases fresh` (the default) drops and creates each path's database just before its run, so
+ * that every path's run does the same work in influxd: the same points into the same empty database,
+ * with the same cache snapshots and compactions. `--databases kept` lets each database grow round after
+ * round, as the bench did up to 6 December: the compactions of earlier rounds' files (levels 2 and 3
+ * rewrite everything written so far) then fall into one path's run or another's (in two runs of eight on
+ * 6 December, influxd spent 9-17 % more per point on the line-protocol path's database than on the
+ * baseline's, for the same bytes). Fresh databases take away that source of spread, not the machine's:
+ * on the 2-core VM the figures come from, influxd's CPU per point still moved between 0.9 and 1.4 CPU s
+ * per 100k points from one path's run to the next, the service's with it.
+ * `--paths direct,lp` measures only those paths (direct, the baseline, always; control, lp, inject, json).
  * `--cpu-prof DIR` writes a V8 CPU profile of the service (node --cpu-prof) into DIR.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -45,9 +57,15 @@ const { values: args } = parseArgs({
     "batch-size": { type: "string", default: "5000" },
     rounds: { type: "string", default: "5" },
     "in-flight": { type: "string", default: "4" },
+    databases: { type: "string", default: "fresh" },
+    paths: { type: "string", default: "direct,control,lp,inject,json" },
     "cpu-prof": { type: "string" },
   },
 });
+if (args.databases !== "fresh" && args.databases !== "kept") {
+  throw new Error(`--databases is fresh or kept, not ${args.databases}`);
+}
+const FRESH_DATABASES = args.databases === "fresh";
 const BATCHES = Number(args.batches);
 const BATCH_SIZE = Number(args["batch-size"]);
 const ROUNDS = Number(args.rounds);
@@ -92,18 +110,27 @@ async function timed(
 const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 
 /**
- * Waits until influxd has been idle for a moment (under 5 % of a core over 0.5 s; at most 15 s): the
+ * Waits until influxd has been idle for a moment (under 2.5 % of a core over 1.1 s; at most 15 s): the
  * cache snapshots and compactions that follow one path's writes would otherwise run during the next
  * path's measurement and be counted against it (seen: the JSON path, measured third, charged with 0.97
  * influxd CPU s per 100k points against 0.73-0.91 for the others, on the same bytes).
+ * Longer than a second because influxd's TSM engine looks for a cache to snapshot and for files to
+ * compact once a second: over a shorter window it could be idle only because it had not looked yet.
  */
 async function influxdQuiet(pid: number): Promise<void> {
   const until = Date.now() + 15_000;
   for (;;) {
     const before = cpuSecondsOf(pid);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (cpuSecondsOf(pid) - before < 0.025 || Date.now() > until) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    if (cpuSecondsOf(pid) - before < 0.03 || Date.now() > until) return;
   }
+}
+
+/** Runs one InfluxQL statement through the v1 API; throws with influxd's message if it fails. */
+async function influxql(url: string, q: string): Promise<void> {
+  const res = await fetch(`${url}/query`, { method: "POST", body: new URLSearchParams({ q }) });
+  const text = await res.text();
+  if (!res.ok || text.includes('"error"')) throw new Error(`${q}: influxd answered ${res.status} ${text}`);
 }
 
 /** A full collection of this process's heap now, through V8's gc() (exposed at run time). */
@@ -118,33 +145,48 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "jisr-bench-"));
   const tokensFile = join(dir, "tokens.json");
   const { token } = await addToken(tokensFile, "bench-institution");
-  const direct = new InfluxStore({ url: influx.url, database: "bench_direct" });
-  await direct.init();
-  const control = new InfluxStore({ url: influx.url, database: "bench_direct_control" });
-  await control.init();
   // Each path writes the same points into a database of its own, as the direct path does: sharing one
   // database, the second path would overwrite points the first had just written (the same series and
   // times), which is not the same work for influxd as writing new ones.
-  const lpService = await startService(influx.url, tokensFile, "bench_ingest_lp");
-  const jsonService = await startService(influx.url, tokensFile, "bench_ingest_json");
-  const injectService = await startService(influx.url, tokensFile, "bench_ingest_lp_inject");
+  const db = {
+    direct: "bench_direct",
+    control: "bench_direct_control",
+    lp: "bench_ingest_lp",
+    inject: "bench_ingest_lp_inject",
+    json: "bench_ingest_json",
+  };
+  const direct = new InfluxStore({ url: influx.url, database: db.direct });
+  await direct.init();
+  const control = new InfluxStore({ url: influx.url, database: db.control });
+  await control.init();
+  const lpService = await startService(influx.url, tokensFile, db.lp);
+  const jsonService = await startService(influx.url, tokensFile, db.json);
+  const injectService = await startService(influx.url, tokensFile, db.inject);
   const auth = { authorization: `Bearer ${token}` };
   const modes: Record<
     string,
-    { encode: (b: Point[]) => string; send: (body: Buffer) => Promise<void>; pid?: number }
+    {
+      id: keyof typeof db;
+      encode: (b: Point[]) => string;
+      send: (body: Buffer) => Promise<void>;
+      pid?: number;
+    }
   > = {
     "InfluxDB /write (baseline)": {
+      id: "direct",
       encode: (b) => encodePoints(b, "ms"),
-      send: (body) => post(`${influx.url}/write?db=bench_direct&precision=ms`, body, {}),
+      send: (body) => post(`${influx.url}/write?db=${db.direct}&precision=ms`, body, {}),
     },
     // The baseline again, into a database of its own: what two identical paths differ by in the same run
     // is the bench's noise floor (influxd's own cost per point varies from run to run: compactions, cache
     // snapshots, the machine it shares), against which the other ratios are read.
     "InfluxDB /write again (control)": {
+      id: "control",
       encode: (b) => encodePoints(b, "ms"),
-      send: (body) => post(`${influx.url}/write?db=bench_direct_control&precision=ms`, body, {}),
+      send: (body) => post(`${influx.url}/write?db=${db.control}&precision=ms`, body, {}),
     },
     "ingestion, line protocol": {
+      id: "lp",
       encode: (b) => encodePoints(b, "ms"),
       send: (body) =>
         post(`${lpService.url}/api/v1/write?precision=ms`, body, { ...auth, "content-type": "text/plain" }),
@@ -153,6 +195,7 @@ async function main(): Promise<void> {
     // As a sender that leaves the institution to its token (Telegraf, a third-party gateway): the same
     // points, the tag injected by the service into every line.
     "ingestion, line protocol without the institution tag": {
+      id: "inject",
       encode: (b) => encodePoints(b, "ms").replaceAll(",institution=bench-institution ", " "),
       send: (body) =>
         post(`${injectService.url}/api/v1/write?precision=ms`, body, {
@@ -162,25 +205,37 @@ async function main(): Promise<void> {
       pid: injectService.pid,
     },
     "ingestion, JSON": {
+      id: "json",
       encode: (b) => JSON.stringify({ points: b }),
       send: (body) =>
         post(`${jsonService.url}/api/v1/write`, body, { ...auth, "content-type": "application/json" }),
       pid: jsonService.pid,
     },
   };
+  const paths = args.paths.split(",");
+  const unknown = paths.filter((id) => !Object.hasOwn(db, id));
+  if (unknown.length > 0 || !paths.includes("direct")) {
+    throw new Error(
+      `--paths: ${unknown.length > 0 ? `no path ${unknown.join(", ")}` : "direct (the baseline of every ratio) is missing"}; the paths are ${Object.keys(db).join(", ")}`,
+    );
+  }
+  for (const [name, mode] of Object.entries(modes)) if (!paths.includes(mode.id)) delete modes[name];
   const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
   const influxPid = influx.process.pid as number;
   const points = BATCHES * BATCH_SIZE;
+  const per100k = (cpu: number) => ((cpu / points) * 100_000).toFixed(2);
   process.stderr.write(
-    `influxd ${influx.url}; ${ROUNDS} rounds × ${BATCHES} batches × ${BATCH_SIZE} points, ${IN_FLIGHT} in flight\n`,
+    `influxd ${influx.url}; ${ROUNDS} rounds × ${BATCHES} batches × ${BATCH_SIZE} points, ${IN_FLIGHT} in flight, ${args.databases} databases\n`,
   );
   try {
     for (let round = 0; round <= ROUNDS; round++) {
       // Round 0 warms up the JIT and influxd's shards; it is not counted.
       const batches = inverterBatches(round, BATCHES, BATCH_SIZE);
-      // Each round starts with another path, so that none is always measured right after the same one.
+      // Each round starts with another path, and every other round goes backwards: turned only, the order
+      // kept each path right after the same one (the control always after the baseline).
       const entries = Object.entries(modes);
-      const order = entries.map((_, k) => entries[(k + round) % entries.length] as (typeof entries)[number]);
+      const turned = entries.map((_, k) => entries[(k + round) % entries.length] as (typeof entries)[number]);
+      const order = round % 2 === 1 ? turned.reverse() : turned;
       for (const [name, mode] of order) {
         // Encoded, and the garbage of making them (and of the path before) collected before the run:
         // left for later, its collection fell inside the path being measured and was charged to it (seen:
@@ -189,10 +244,16 @@ async function main(): Promise<void> {
         // the others' to go over.
         const bodies = batches.map((b) => Buffer.from(mode.encode(b)));
         collectGarbage();
+        if (FRESH_DATABASES) {
+          await influxql(influx.url, `DROP DATABASE ${db[mode.id]}`);
+          await influxql(influx.url, `CREATE DATABASE ${db[mode.id]}`);
+        }
         await influxdQuiet(influxPid);
         const run = await timed(bodies, mode.send, influxPid, mode.pid ?? lpService.pid);
         if (round > 0) runs[name]?.push(run);
-        process.stderr.write(`  round ${round} ${name}: ${(points / run.seconds).toFixed(0)} points/s\n`);
+        process.stderr.write(
+          `  round ${round} ${name}: ${(points / run.seconds).toFixed(0)} points/s; CPU s / 100k points: influxd ${per100k(run.influxdCpu)}, service ${mode.pid === undefined ? "–" : per100k(run.serviceCpu)}\n`,
+        );
       }
     }
   } finally {
@@ -207,7 +268,6 @@ async function main(): Promise<void> {
   const med = (name: string, f: (r: Run) => number) => median((runs[name] ?? []).map(f));
   const baselineName = "InfluxDB /write (baseline)";
   const baseline = points / med(baselineName, (r) => r.seconds);
-  const per100k = (cpu: number) => ((cpu / points) * 100_000).toFixed(2);
   const [load1] = readFileSync("/proc/loadavg", "utf8").split(" ");
   console.log(
     `\nIngestion throughput, batches of ${BATCH_SIZE} points, ${IN_FLIGHT} requests in flight, median of ${ROUNDS} rounds (load average ${load1}; ${transport.retried} request(s) retried after a transport error):`,
