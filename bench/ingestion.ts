@@ -66,6 +66,14 @@ if (args.databases !== "fresh" && args.databases !== "kept") {
   throw new Error(`--databases is fresh or kept, not ${args.databases}`);
 }
 const FRESH_DATABASES = args.databases === "fresh";
+const PATH_IDS = ["direct", "control", "lp", "inject", "json"];
+const PATHS = args.paths.split(",");
+const UNKNOWN_PATHS = PATHS.filter((id) => !PATH_IDS.includes(id));
+if (UNKNOWN_PATHS.length > 0 || !PATHS.includes("direct")) {
+  throw new Error(
+    `--paths: ${UNKNOWN_PATHS.length > 0 ? `no path ${UNKNOWN_PATHS.join(", ")}` : "direct (the baseline of every ratio) is missing"}; the paths are ${PATH_IDS.join(", ")}`,
+  );
+}
 const BATCHES = Number(args.batches);
 const BATCH_SIZE = Number(args["batch-size"]);
 const ROUNDS = Number(args.rounds);
@@ -212,14 +220,7 @@ async function main(): Promise<void> {
       pid: jsonService.pid,
     },
   };
-  const paths = args.paths.split(",");
-  const unknown = paths.filter((id) => !Object.hasOwn(db, id));
-  if (unknown.length > 0 || !paths.includes("direct")) {
-    throw new Error(
-      `--paths: ${unknown.length > 0 ? `no path ${unknown.join(", ")}` : "direct (the baseline of every ratio) is missing"}; the paths are ${Object.keys(db).join(", ")}`,
-    );
-  }
-  for (const [name, mode] of Object.entries(modes)) if (!paths.includes(mode.id)) delete modes[name];
+  for (const [name, mode] of Object.entries(modes)) if (!PATHS.includes(mode.id)) delete modes[name];
   const runs: Record<string, Run[]> = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
   const influxPid = influx.process.pid as number;
   const points = BATCHES * BATCH_SIZE;
