@@ -59,7 +59,8 @@ export async function startIngest(opts: IngestOptions): Promise<IngestService> {
   const runtime = opts.runtime ?? deployedRuntime();
   const port = await freePort();
   const argv = [
-    // The Node options asked for; by default those the Compose file gives ingestion (--single-threaded-gc).
+    // The Node options asked for; by default those the Compose file gives ingestion (--single-threaded-gc
+    // --heap-growing-percent=100).
     ...runtime.nodeOptions,
     ...(opts.nodeArgs ?? []),
     fileURLToPath(new URL("../cli/bin/jisr.js", import.meta.url)),

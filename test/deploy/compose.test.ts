@@ -70,6 +70,7 @@ describe("docker-compose.yml references", () => {
   it("the Node options ingestion runs with are ones this Node takes", () => {
     const options = ingestionNodeOptions();
     expect(options).toContain("--single-threaded-gc");
+    expect(options).toContain("--heap-growing-percent=100");
     const run = spawnSync(process.execPath, [...options, "-e", "0"], { encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
