@@ -1,7 +1,8 @@
 /**
  * What the runtime settings of docker-compose.yml save the ingestion service: CPU seconds and page faults
- * per 100k points of a line-protocol `jisr ingest` started as deployed (Node options: --single-threaded-gc, --heap-growing-percent=100;
- * environment: GLIBC_TUNABLES), without each of them, and without either, alternating, on the same influxd:
+ * per 100k points of a line-protocol `jisr ingest` started as deployed (Node options: --single-threaded-gc,
+ * --heap-growing-percent=100; environment: GLIBC_TUNABLES), without each of them, and without any,
+ * alternating, on the same influxd:
  * 120 batches of 5 000 points per run, 4 in flight, the first run of each service not counted (JIT warm-up).
  *
  *   npm run bench:ingestion-runtime [-- --runs 3]

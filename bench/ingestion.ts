@@ -66,7 +66,17 @@ if (args.databases !== "fresh" && args.databases !== "kept") {
   throw new Error(`--databases is fresh or kept, not ${args.databases}`);
 }
 const FRESH_DATABASES = args.databases === "fresh";
-const PATH_IDS = ["direct", "control", "lp", "inject", "json"];
+// Each path writes the same points into a database of its own, as the direct path does: sharing one
+// database, the second path would overwrite points the first had just written (the same series and
+// times), which is not the same work for influxd as writing new ones.
+const DB = {
+  direct: "bench_direct",
+  control: "bench_direct_control",
+  lp: "bench_ingest_lp",
+  inject: "bench_ingest_lp_inject",
+  json: "bench_ingest_json",
+};
+const PATH_IDS = Object.keys(DB);
 const PATHS = args.paths.split(",");
 const UNKNOWN_PATHS = PATHS.filter((id) => !PATH_IDS.includes(id));
 if (UNKNOWN_PATHS.length > 0 || !PATHS.includes("direct")) {
@@ -134,13 +144,6 @@ async function influxdQuiet(pid: number): Promise<void> {
   }
 }
 
-/** Runs one InfluxQL statement through the v1 API; throws with influxd's message if it fails. */
-async function influxql(url: string, q: string): Promise<void> {
-  const res = await fetch(`${url}/query`, { method: "POST", body: new URLSearchParams({ q }) });
-  const text = await res.text();
-  if (!res.ok || text.includes('"error"')) throw new Error(`${q}: influxd answered ${res.status} ${text}`);
-}
-
 /** A full collection of this process's heap now, through V8's gc() (exposed at run time). */
 function collectGarbage(): void {
   setFlagsFromString("--expose-gc");
@@ -153,28 +156,18 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "jisr-bench-"));
   const tokensFile = join(dir, "tokens.json");
   const { token } = await addToken(tokensFile, "bench-institution");
-  // Each path writes the same points into a database of its own, as the direct path does: sharing one
-  // database, the second path would overwrite points the first had just written (the same series and
-  // times), which is not the same work for influxd as writing new ones.
-  const db = {
-    direct: "bench_direct",
-    control: "bench_direct_control",
-    lp: "bench_ingest_lp",
-    inject: "bench_ingest_lp_inject",
-    json: "bench_ingest_json",
-  };
-  const direct = new InfluxStore({ url: influx.url, database: db.direct });
+  const direct = new InfluxStore({ url: influx.url, database: DB.direct });
   await direct.init();
-  const control = new InfluxStore({ url: influx.url, database: db.control });
+  const control = new InfluxStore({ url: influx.url, database: DB.control });
   await control.init();
-  const lpService = await startService(influx.url, tokensFile, db.lp);
-  const jsonService = await startService(influx.url, tokensFile, db.json);
-  const injectService = await startService(influx.url, tokensFile, db.inject);
+  const lpService = await startService(influx.url, tokensFile, DB.lp);
+  const jsonService = await startService(influx.url, tokensFile, DB.json);
+  const injectService = await startService(influx.url, tokensFile, DB.inject);
   const auth = { authorization: `Bearer ${token}` };
   const modes: Record<
     string,
     {
-      id: keyof typeof db;
+      id: keyof typeof DB;
       encode: (b: Point[]) => string;
       send: (body: Buffer) => Promise<void>;
       pid?: number;
@@ -183,7 +176,7 @@ async function main(): Promise<void> {
     "InfluxDB /write (baseline)": {
       id: "direct",
       encode: (b) => encodePoints(b, "ms"),
-      send: (body) => post(`${influx.url}/write?db=${db.direct}&precision=ms`, body, {}),
+      send: (body) => post(`${influx.url}/write?db=${DB.direct}&precision=ms`, body, {}),
     },
     // The baseline again, into a database of its own: what two identical paths differ by in the same run
     // is the bench's noise floor (influxd's own cost per point varies from run to run: compactions, cache
@@ -191,7 +184,7 @@ async function main(): Promise<void> {
     "InfluxDB /write again (control)": {
       id: "control",
       encode: (b) => encodePoints(b, "ms"),
-      send: (body) => post(`${influx.url}/write?db=${db.control}&precision=ms`, body, {}),
+      send: (body) => post(`${influx.url}/write?db=${DB.control}&precision=ms`, body, {}),
     },
     "ingestion, line protocol": {
       id: "lp",
@@ -246,8 +239,9 @@ async function main(): Promise<void> {
         const bodies = batches.map((b) => Buffer.from(mode.encode(b)));
         collectGarbage();
         if (FRESH_DATABASES) {
-          await influxql(influx.url, `DROP DATABASE ${db[mode.id]}`);
-          await influxql(influx.url, `CREATE DATABASE ${db[mode.id]}`);
+          // Through core's client, which throws with influxd's message when a statement fails.
+          await direct.client.query(`DROP DATABASE ${DB[mode.id]}`);
+          await direct.client.query(`CREATE DATABASE ${DB[mode.id]}`);
         }
         await influxdQuiet(influxPid);
         const run = await timed(bodies, mode.send, influxPid, mode.pid ?? lpService.pid);
